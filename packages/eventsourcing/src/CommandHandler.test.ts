@@ -1,0 +1,99 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Layer, Result, Schema } from "effect"
+import * as CommandHandler from "./CommandHandler.ts"
+import * as Decider from "./Decider.ts"
+import * as EventCodec from "./EventCodec.ts"
+import * as EventStore from "./EventStore.ts"
+import * as IdGenerator from "./IdGenerator.ts"
+import * as Rule from "./Rule.ts"
+import * as StreamId from "./StreamId.ts"
+import { NonEmptyText } from "./Text.ts"
+
+// A counter that refuses to go past a limit: the smallest decider that exercises every path.
+class Incremented extends Schema.TaggedClass<Incremented>()("Incremented", { counter: NonEmptyText, by: Schema.Int }) {}
+class Increment extends Schema.TaggedClass<Increment>()("Increment", { counter: NonEmptyText, by: Schema.Int }) {}
+const LimitExceeded = Rule.define<{ limit: number }>("LimitExceeded", {
+  en: (f) => `the counter may not pass ${f.limit}`,
+  zh: (f) => `计数不得超过 ${f.limit}`
+})
+const codec = EventCodec.make({ Incremented })
+const counter = Decider.make<Increment, Incremented, number>({
+  initialState: 0,
+  evolve: (n, e) => n + e.by,
+  decide: (c, n) =>
+    n + c.by > 10
+      ? Result.fail(LimitExceeded({ limit: 10 }))
+      : Result.succeed([new Incremented({ counter: c.counter, by: c.by })])
+})
+const handle = CommandHandler.make({
+  command: Increment,
+  decider: counter,
+  codec,
+  stream: (c) => StreamId.make("counter", c.counter),
+  subjects: () => []
+})
+const actor = { id: "w1", role: "worker" }
+const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
+
+describe("CommandHandler", () => {
+  it.effect("appends what the decider decides, with envelope fields from the command", () =>
+    Effect.gen(function* () {
+      const result = yield* handle("t1", { _tag: "Increment", counter: "a", by: 3 }, { actor, commandId: "c1" })
+      assert.strictEqual(result.state, 3)
+      assert.strictEqual(result.events[0]!.correlationId, "c1")
+      assert.strictEqual(result.events[0]!.position, 1)
+      assert.deepStrictEqual(result.events[0]!.data, { counter: "a", by: 3 })
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("returns the first result for a repeated commandId and writes nothing", () =>
+    Effect.gen(function* () {
+      const first = yield* handle("t1", { _tag: "Increment", counter: "a", by: 3 }, { actor, commandId: "c1" })
+      const again = yield* handle("t1", { _tag: "Increment", counter: "a", by: 3 }, { actor, commandId: "c1" })
+      const store = yield* EventStore.EventStore
+      assert.isTrue(again.duplicate)
+      assert.deepStrictEqual(again.events, first.events)
+      assert.strictEqual((yield* store.head("t1")).position, 1)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("rejects a rule violation with its code and writes nothing", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        handle("t1", { _tag: "Increment", counter: "a", by: 11 }, { actor, commandId: "c1" })
+      )
+      assert.strictEqual(error._tag, "RuleViolation")
+      assert.strictEqual(error._tag === "RuleViolation" && error.code, "LimitExceeded")
+      const store = yield* EventStore.EventStore
+      assert.strictEqual((yield* store.head("t1")).position, 0)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("rejects malformed input naming the field", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        handle("t1", { _tag: "Increment", counter: "a\u0000", by: "x" }, { actor, commandId: "c1" })
+      )
+      assert.strictEqual(error._tag, "InvalidCommand")
+      const paths = error._tag === "InvalidCommand" ? error.issues.map((i) => i.path) : []
+      assert.include(paths.join(","), "by")
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("decides again after a concurrent writer moved the stream on", () =>
+    Effect.gen(function* () {
+      const results = yield* Effect.forEach(
+        [1, 2, 3, 4],
+        (i) => handle("t1", { _tag: "Increment", counter: "a", by: 2 }, { actor, commandId: `c${i}` }),
+        { concurrency: "unbounded" }
+      )
+      assert.strictEqual(results.length, 4)
+      const store = yield* EventStore.EventStore
+      const events = yield* store.readStream("t1", StreamId.make("counter", "a"))
+      assert.deepStrictEqual(
+        events.map((e) => e.version),
+        [1, 2, 3, 4]
+      )
+    }).pipe(Effect.provide(TestLayer))
+  )
+})

@@ -1,0 +1,173 @@
+import { Clock, Effect, Result, Schema } from "effect"
+import type { Decider, DecisionContext } from "./Decider.ts"
+import type { Actor, StoredEvent, Tenant } from "./Envelope.ts"
+import {
+  ConcurrencyConflict,
+  type EventStoreError,
+  type IdempotencyMismatch,
+  InvalidCommand,
+  type InvalidEvent,
+  issuesOf,
+  type RuleViolation,
+  type UnknownEventType
+} from "./Errors.ts"
+import type { EventCodec } from "./EventCodec.ts"
+import { EventStore } from "./EventStore.ts"
+import * as ExpectedVersion from "./ExpectedVersion.ts"
+import { IdGenerator } from "./IdGenerator.ts"
+import type { StreamId } from "./StreamId.ts"
+import { instantFromMillis } from "./Text.ts"
+
+/** Who sends a command and how it ties to what came before. */
+export interface CommandMetadata {
+  readonly actor: Actor
+  /** The idempotency key: the same commandId twice returns the first result and writes nothing. */
+  readonly commandId: string
+  /** Defaults to the commandId: the first command of a conversation starts its correlation. */
+  readonly correlationId?: string
+  /** Defaults to the commandId. */
+  readonly causationId?: string
+}
+
+export interface Definition<C, E extends { readonly _tag: string }, S, Ctx extends DecisionContext, ER, R> {
+  /** Decodes and validates untrusted input into a command (the union of the context's command classes). */
+  readonly command: Schema.Codec<C, any, never, never>
+  readonly decider: Decider<C, E, S, Ctx>
+  readonly codec: EventCodec<E>
+  readonly stream: (command: C) => StreamId
+  /** The households or persons an event concerns, for audit queries and erasure. */
+  readonly subjects: (event: E) => ReadonlyArray<string>
+  /** Business time of an event when it is not now (a back-dated visit). */
+  readonly occurredAt?: (event: E) => number | undefined
+  /**
+   * Loads what a decision needs from other streams (the household a visit is for, the worker's post):
+   * the rules that span streams are checked here, against state read in the same attempt.
+   */
+  readonly context?: (command: C, base: DecisionContext) => Effect.Effect<Ctx, ER, R>
+  /** How many times a decision is retried when another writer moves the stream on. Default 5. */
+  readonly maxAttempts?: number
+}
+
+export interface Handled<S> {
+  readonly events: ReadonlyArray<StoredEvent>
+  readonly version: number
+  readonly state: S
+  /** True when the commandId had been handled before and nothing was written now. */
+  readonly duplicate: boolean
+}
+
+export type HandleError =
+  | InvalidCommand
+  | RuleViolation
+  | ConcurrencyConflict
+  | IdempotencyMismatch
+  | EventStoreError
+  | UnknownEventType
+  | InvalidEvent
+
+/** Reads a stream and folds it; a stream that does not exist yet is the initial state at version 0. */
+export const load = <E extends { readonly _tag: string }, S>(
+  tenant: Tenant,
+  stream: StreamId,
+  decider: { readonly initialState: S; readonly evolve: (state: S, event: E) => S },
+  codec: EventCodec<E>
+): Effect.Effect<
+  { readonly state: S; readonly version: number },
+  EventStoreError | UnknownEventType | InvalidEvent,
+  EventStore
+> =>
+  Effect.gen(function* () {
+    const store = yield* EventStore
+    const events = yield* store
+      .readStream(tenant, stream)
+      .pipe(Effect.catchTag("StreamNotFound", () => Effect.succeed([] as ReadonlyArray<StoredEvent>)))
+    let state = decider.initialState
+    for (const stored of events) {
+      const decoded = codec.decode(stored)
+      if (Result.isFailure(decoded)) return yield* Effect.fail(decoded.failure)
+      state = decider.evolve(state, decoded.success.event)
+    }
+    return { state, version: events.length }
+  })
+
+/**
+ * load → decide → append with the version loaded. A conflict means another writer got there first:
+ * reload and decide again, a bounded number of times, so the rules always see the latest state.
+ */
+export const make = <C, E extends { readonly _tag: string }, S, Ctx extends DecisionContext, ER, R>(
+  definition: Definition<C, E, S, Ctx, ER, R>
+) => {
+  const decodeCommand = Schema.decodeUnknownEffect(definition.command, { errors: "all" })
+  const maxAttempts = definition.maxAttempts ?? 5
+
+  return (
+    tenant: Tenant,
+    input: unknown,
+    metadata: CommandMetadata
+  ): Effect.Effect<Handled<S>, HandleError | ER, EventStore | IdGenerator | R> =>
+    Effect.gen(function* () {
+      const command = yield* decodeCommand(input).pipe(
+        Effect.mapError(
+          (error) =>
+            new InvalidCommand({
+              command: typeof input === "object" && input !== null && "_tag" in input ? String(input._tag) : "command",
+              issues: issuesOf(error.issue)
+            })
+        )
+      )
+      const store = yield* EventStore
+      const ids = yield* IdGenerator
+      const stream = definition.stream(command)
+      const context = {
+        actor: metadata.actor,
+        commandId: metadata.commandId,
+        correlationId: metadata.correlationId ?? metadata.commandId,
+        causationId: metadata.causationId ?? metadata.commandId
+      }
+
+      const attempt = Effect.gen(function* () {
+        const earlier = yield* store.readCommand(tenant, metadata.commandId)
+        const { state, version } = yield* load(tenant, stream, definition.decider, definition.codec)
+        if (earlier !== undefined) {
+          return { events: earlier, version, state, duplicate: true } satisfies Handled<S>
+        }
+        const now = yield* Clock.currentTimeMillis
+        const base: DecisionContext = { tenant, actor: metadata.actor, now }
+        const decisionContext = definition.context ? yield* definition.context(command, base) : (base as Ctx)
+        const decided = definition.decider.decide(command, state, decisionContext)
+        if (Result.isFailure(decided)) return yield* Effect.fail(decided.failure)
+        if (decided.success.length === 0) return { events: [], version, state, duplicate: false } satisfies Handled<S>
+        const events = yield* Effect.forEach(decided.success, (event) =>
+          Effect.map(ids.next, (eventId) => {
+            const encoded = definition.codec.encode(event)
+            return {
+              eventId,
+              type: encoded.type,
+              schemaVersion: encoded.schemaVersion,
+              data: encoded.data,
+              occurredAt: instantFromMillis(definition.occurredAt?.(event) ?? now),
+              subjects: definition.subjects(event)
+            }
+          })
+        )
+        const appended = yield* store.append({
+          tenant,
+          stream,
+          expected: ExpectedVersion.exact(version),
+          events,
+          context
+        })
+        const next = decided.success.reduce(definition.decider.evolve, state)
+        return { events: appended.events, version: appended.version, state: next, duplicate: appended.duplicate }
+      })
+
+      const retrying = (remaining: number): Effect.Effect<Handled<S>, HandleError | ER, EventStore | IdGenerator | R> =>
+        attempt.pipe(
+          Effect.catchIf(
+            (error): error is ConcurrencyConflict => error instanceof ConcurrencyConflict && remaining > 1,
+            () => retrying(remaining - 1)
+          )
+        )
+      return yield* retrying(maxAttempts)
+    })
+}

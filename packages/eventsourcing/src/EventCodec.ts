@@ -1,0 +1,91 @@
+import { Result, Schema } from "effect"
+import type { StoredEvent } from "./Envelope.ts"
+import { InvalidEvent, issuesOf, UnknownEventType } from "./Errors.ts"
+import type { Recorded } from "./Recorded.ts"
+
+/** Event classes by their stored type name (the class's `_tag`). Never rename a stored tag. */
+export type EventSchemas = Record<string, Schema.Codec<{ readonly _tag: string }, any, never, never>>
+
+export type EventOf<M extends EventSchemas> = M[keyof M]["Type"]
+
+/** Turns a stored payload of an older schema version into the next version's shape. */
+export type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>
+
+export interface Versioning {
+  /** The schema version written today. */
+  readonly current: number
+  /** `upcast[n]` turns version n into n + 1. */
+  readonly upcast: Readonly<Record<number, Upcaster>>
+}
+
+export interface EventCodec<E extends { readonly _tag: string }> {
+  readonly types: ReadonlyArray<string>
+  readonly schemaVersion: (type: string) => number
+  readonly encode: (event: E) => { readonly type: string; readonly schemaVersion: number; readonly data: unknown }
+  readonly decode: (stored: StoredEvent) => Result.Result<Recorded<E>, UnknownEventType | InvalidEvent>
+}
+
+export const make = <M extends EventSchemas>(
+  schemas: M,
+  versioning: { readonly [K in keyof M]?: Versioning } = {}
+): EventCodec<EventOf<M>> => {
+  const types = Object.keys(schemas)
+  const decoders = new Map(types.map((t) => [t, Schema.decodeUnknownResult(schemas[t]!)]))
+  const encoders = new Map(types.map((t) => [t, Schema.encodeSync(schemas[t]!)]))
+  const versionOf = (type: string) => versioning[type]?.current ?? 1
+
+  return {
+    types,
+    schemaVersion: versionOf,
+    encode: (event) => {
+      const encoder = encoders.get(event._tag)
+      if (encoder === undefined) throw new Error(`event type ${event._tag} is not in this codec`)
+      const { _tag, ...data } = encoder(event) as { _tag: string }
+      return { type: _tag, schemaVersion: versionOf(_tag), data }
+    },
+    decode: (stored) => {
+      const decoder = decoders.get(stored.type)
+      const current = versionOf(stored.type)
+      const unknown = () =>
+        new UnknownEventType({
+          type: stored.type,
+          schemaVersion: stored.schemaVersion,
+          eventId: stored.eventId,
+          position: stored.position
+        })
+      if (decoder === undefined || stored.schemaVersion > current || stored.schemaVersion < 1)
+        return Result.fail(unknown())
+      if (stored.data === null || typeof stored.data !== "object" || Array.isArray(stored.data)) {
+        return Result.fail(
+          new InvalidEvent({
+            type: stored.type,
+            schemaVersion: stored.schemaVersion,
+            eventId: stored.eventId,
+            position: stored.position,
+            issues: [{ path: "", message: "payload is not a JSON object" }]
+          })
+        )
+      }
+      let data = stored.data as Record<string, unknown>
+      for (let v = stored.schemaVersion; v < current; v++) {
+        const up = versioning[stored.type]?.upcast[v]
+        if (up === undefined) return Result.fail(unknown())
+        data = up(data)
+      }
+      const decoded = decoder({ ...data, _tag: stored.type })
+      if (Result.isFailure(decoded)) {
+        return Result.fail(
+          new InvalidEvent({
+            type: stored.type,
+            schemaVersion: stored.schemaVersion,
+            eventId: stored.eventId,
+            position: stored.position,
+            issues: issuesOf(decoded.failure.issue)
+          })
+        )
+      }
+      const { data: _raw, ...envelope } = stored
+      return Result.succeed({ ...envelope, event: decoded.success as EventOf<M> })
+    }
+  }
+}

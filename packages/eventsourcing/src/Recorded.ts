@@ -1,0 +1,6 @@
+import type { StoredEvent } from "./Envelope.ts"
+
+/** A stored event with its payload decoded: the envelope for audit fields, `event` for the domain. */
+export interface Recorded<E> extends Omit<StoredEvent, "data"> {
+  readonly event: E
+}

@@ -1,0 +1,46 @@
+import { Schema } from "effect"
+
+// Postgres jsonb rejects U+0000 inside strings, so every text field refuses it at the boundary:
+// an event that could not be stored must never be decided.
+const hasNoNul = Schema.makeFilter<string>(
+  (s) => !s.includes("\u0000") || "must not contain the NUL character (\\u0000)",
+  {
+    expected: "text without NUL"
+  }
+)
+
+/** Any text a person typed: no NUL, at most 10,000 characters. */
+export const Text = Schema.String.check(hasNoNul, Schema.isMaxLength(10_000))
+export type Text = typeof Text.Type
+
+/** Text that must say something: trimmed and non-empty. */
+export const NonEmptyText = Text.check(Schema.isNonEmpty(), Schema.isTrimmed())
+export type NonEmptyText = typeof NonEmptyText.Type
+
+/** An identifier chosen by a host app: 1–128 characters, no spaces, no NUL. */
+export const Id = Schema.String.check(
+  Schema.isPattern(/^[^\s\p{Cc}]{1,128}$/u, { expected: "an id of 1–128 characters without spaces" })
+)
+export type Id = typeof Id.Type
+
+/** A calendar day, `YYYY-MM-DD`, as business dates are written on paper forms. */
+export const LocalDate = Schema.String.check(
+  Schema.isPattern(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { expected: "a date YYYY-MM-DD" }),
+  Schema.makeFilter<string>(
+    (s) =>
+      (!Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)) ||
+      "is not a calendar date"
+  )
+)
+export type LocalDate = typeof LocalDate.Type
+
+/** An instant in UTC as ISO-8601 with milliseconds; strings of this shape sort in time order. */
+export const Instant = Schema.String.check(
+  Schema.isPattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, { expected: "an ISO-8601 UTC instant" })
+)
+export type Instant = typeof Instant.Type
+
+export const instantFromMillis = (millis: number): Instant => new Date(millis).toISOString()
+
+/** The calendar day (UTC+8, the bureaus' time zone) an instant falls on. */
+export const chinaDateOf = (millis: number): LocalDate => new Date(millis + 8 * 3_600_000).toISOString().slice(0, 10)

@@ -1,0 +1,189 @@
+import { Clock, Deferred, Effect } from "effect"
+import * as AppendValidation from "../AppendValidation.ts"
+import type { StoredEvent } from "../Envelope.ts"
+import { ConcurrencyConflict, EventStoreError, IdempotencyMismatch, StreamNotFound } from "../Errors.ts"
+import type { AppendRequest, AppendResult, EventStoreShape, MemoryOptions, ReadAllOptions } from "../EventStore.ts"
+import * as ExpectedVersion from "../ExpectedVersion.ts"
+import * as HashChain from "../HashChain.ts"
+import * as StreamId from "../StreamId.ts"
+import * as Subscription from "../Subscription.ts"
+import { instantFromMillis } from "../Text.ts"
+
+interface TenantLog {
+  readonly events: Array<StoredEvent>
+  readonly streams: Map<string, Array<StoredEvent>>
+  readonly subjects: Map<string, Array<StoredEvent>>
+  readonly commands: Map<string, { readonly fingerprint: string; readonly result: AppendResult }>
+  readonly eventIds: Set<string>
+  waiters: Array<Deferred.Deferred<void>>
+}
+
+const emptyLog = (): TenantLog => ({
+  events: [],
+  streams: new Map(),
+  subjects: new Map(),
+  commands: new Map(),
+  eventIds: new Set(),
+  waiters: []
+})
+
+/** First index in a position-sorted array whose position is greater than `after`. */
+const firstAfter = (events: ReadonlyArray<StoredEvent>, after: number): number => {
+  let lo = 0
+  let hi = events.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (events[mid]!.position <= after) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+const page = (events: ReadonlyArray<StoredEvent>, options: ReadAllOptions) => {
+  const start = firstAfter(events, options.after)
+  return events.slice(start, start + Math.max(0, options.limit))
+}
+
+export const make = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
+  Effect.sync(() => {
+    const maxEventBytes = options?.maxEventBytes ?? AppendValidation.defaultMaxEventBytes
+    const tenants = new Map<string, TenantLog>()
+    const logOf = (tenant: string) => {
+      let log = tenants.get(tenant)
+      if (log === undefined) {
+        log = emptyLog()
+        tenants.set(tenant, log)
+      }
+      return log
+    }
+
+    // The whole append runs in one synchronous step: nothing can interleave, so a failure writes nothing.
+    const appendNow = (
+      request: AppendRequest,
+      now: number
+    ): AppendResult | ConcurrencyConflict | IdempotencyMismatch | EventStoreError => {
+      const checked = AppendValidation.validate(request, maxEventBytes)
+      if (checked._tag === "Err") return checked.error
+      const log = logOf(request.tenant)
+      const fingerprint = AppendValidation.fingerprint(request)
+      const previous = log.commands.get(request.context.commandId)
+      if (previous !== undefined) {
+        return previous.fingerprint === fingerprint
+          ? { ...previous.result, duplicate: true }
+          : new IdempotencyMismatch({ tenant: request.tenant, commandId: request.context.commandId })
+      }
+      const key = StreamId.format(request.stream)
+      const stream = log.streams.get(key) ?? []
+      if (!ExpectedVersion.accepts(request.expected, stream.length)) {
+        return new ConcurrencyConflict({
+          tenant: request.tenant,
+          stream: request.stream,
+          expected: request.expected,
+          actual: stream.length
+        })
+      }
+      const reused = request.events.find((e) => log.eventIds.has(e.eventId))
+      if (reused !== undefined) {
+        return new EventStoreError({
+          reason: "InvalidRequest",
+          message: `event id ${reused.eventId} is already stored`
+        })
+      }
+      if (request.events.length === 0) return { events: [], version: stream.length, duplicate: false }
+      const recordedAt = instantFromMillis(now)
+      let prevHash = log.events.length === 0 ? HashChain.genesis : log.events[log.events.length - 1]!.hash
+      const stored = request.events.map((event, i) => {
+        const sealed = HashChain.seal({
+          eventId: event.eventId,
+          tenant: request.tenant,
+          stream: request.stream,
+          version: stream.length + i + 1,
+          position: log.events.length + i + 1,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          // Stored as JSON, as a real store would: callers never share structure with the log.
+          data: JSON.parse(checked.payloads[i]!),
+          occurredAt: event.occurredAt,
+          recordedAt,
+          actor: request.context.actor,
+          commandId: request.context.commandId,
+          correlationId: request.context.correlationId,
+          causationId: request.context.causationId,
+          subjects: [...event.subjects],
+          prevHash
+        })
+        prevHash = sealed.hash
+        return sealed
+      })
+      for (const event of stored) {
+        log.events.push(event)
+        log.eventIds.add(event.eventId)
+        stream.push(event)
+        for (const subject of new Set(event.subjects)) {
+          const list = log.subjects.get(subject) ?? []
+          list.push(event)
+          log.subjects.set(subject, list)
+        }
+      }
+      log.streams.set(key, stream)
+      const result: AppendResult = { events: stored, version: stream.length, duplicate: false }
+      log.commands.set(request.context.commandId, { fingerprint, result })
+      const waiters = log.waiters
+      log.waiters = []
+      for (const waiter of waiters) Deferred.doneUnsafe(waiter, Effect.void)
+      return result
+    }
+
+    const store: EventStoreShape = {
+      append: (request) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const outcome = appendNow(request, now)
+          return "events" in outcome ? Effect.succeed(outcome) : Effect.fail(outcome)
+        }),
+      readStream: (tenant, stream, options) =>
+        Effect.suspend(() => {
+          const all = tenants.get(tenant)?.streams.get(StreamId.format(stream)) ?? []
+          const events = all.filter(
+            (e) =>
+              e.version >= (options?.fromVersion ?? 1) &&
+              (options?.asOfPosition === undefined || e.position <= options.asOfPosition) &&
+              (options?.asOfTime === undefined || e.recordedAt <= options.asOfTime)
+          )
+          const existed = all.some(
+            (e) =>
+              (options?.asOfPosition === undefined || e.position <= options.asOfPosition) &&
+              (options?.asOfTime === undefined || e.recordedAt <= options.asOfTime)
+          )
+          return existed ? Effect.succeed(events) : Effect.fail(new StreamNotFound({ tenant, stream }))
+        }),
+      readAll: (tenant, options) => Effect.sync(() => page(tenants.get(tenant)?.events ?? [], options)),
+      readSubject: (tenant, subject, options) =>
+        Effect.sync(() => page(tenants.get(tenant)?.subjects.get(subject) ?? [], options)),
+      readCommand: (tenant, commandId) =>
+        Effect.sync(() => tenants.get(tenant)?.commands.get(commandId)?.result.events),
+      head: (tenant) =>
+        Effect.sync(() => {
+          const events = tenants.get(tenant)?.events ?? []
+          const last = events[events.length - 1]
+          return last === undefined
+            ? { position: 0, hash: HashChain.genesis }
+            : { position: last.position, hash: last.hash }
+        }),
+      subscribe: (tenant, { after }) =>
+        Subscription.catchUpThenFollow(
+          {
+            readPage: (cursor, limit) => store.readAll(tenant, { after: cursor, limit }),
+            awaitNewer: (cursor) =>
+              Effect.suspend(() => {
+                const log = logOf(tenant)
+                if (log.events.length > cursor) return Effect.void
+                const waiter = Deferred.makeUnsafe<void>()
+                log.waiters.push(waiter)
+                return Deferred.await(waiter)
+              })
+          },
+          after
+        )
+    }
+    return store
+  })

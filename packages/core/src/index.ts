@@ -1,0 +1,2 @@
+// Each context is a namespace: `import { Visits } from "@shuangbai/core"` then `Visits.Events.VisitConducted`.
+export * as Shared from "./shared/index.ts"

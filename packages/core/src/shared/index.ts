@@ -1,0 +1,3 @@
+export * from "./Ids.ts"
+export * from "./Labels.ts"
+export * from "./RecipientCategory.ts"

@@ -29,7 +29,14 @@ export interface CommandMetadata {
   readonly causationId?: string
 }
 
-export interface Definition<C, E extends { readonly _tag: string }, S, Ctx extends DecisionContext, ER, R> {
+export interface Definition<
+  C,
+  E extends { readonly _tag: string },
+  S,
+  Ctx extends DecisionContext = DecisionContext,
+  ER = never,
+  R = never
+> {
   /** Decodes and validates untrusted input into a command (the union of the context's command classes). */
   readonly command: Schema.Codec<C, any, never, never>
   readonly decider: Decider<C, E, S, Ctx>
@@ -94,7 +101,14 @@ export const load = <E extends { readonly _tag: string }, S>(
  * load → decide → append with the version loaded. A conflict means another writer got there first:
  * reload and decide again, a bounded number of times, so the rules always see the latest state.
  */
-export const make = <C, E extends { readonly _tag: string }, S, Ctx extends DecisionContext, ER, R>(
+export const make = <
+  C,
+  E extends { readonly _tag: string },
+  S,
+  Ctx extends DecisionContext = DecisionContext,
+  ER = never,
+  R = never
+>(
   definition: Definition<C, E, S, Ctx, ER, R>
 ) => {
   const decodeCommand = Schema.decodeUnknownEffect(definition.command, { errors: "all" })

@@ -1,5 +1,5 @@
-import { Schema } from "effect"
 import { Text } from "@shuangbai/eventsourcing"
+import { Schema } from "effect"
 
 // Ids are chosen by the host app (a bureau's own numbering or UUIDs); brands keep a worker id from
 // being passed where a household id is expected.

@@ -9,7 +9,7 @@ export default [
     extends: true,
     test: {
       name: "integration",
-      include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
+      include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts", "test/**/*.test.ts"],
       testTimeout: 120_000,
       hookTimeout: 120_000
     }

@@ -28,6 +28,12 @@ export const hashOf = (event: Unhashed): string => {
 
 export const seal = (event: Unhashed): StoredEvent => ({ ...event, hash: hashOf(event) })
 
+/** Where a verified chain ends: the next event must link to this hash at this position + 1. */
+export interface Head {
+  readonly position: number
+  readonly hash: string
+}
+
 export type ChainBreak =
   | { readonly _tag: "HashMismatch"; readonly position: number; readonly eventId: string }
   | { readonly _tag: "BrokenLink"; readonly position: number; readonly eventId: string }
@@ -36,7 +42,7 @@ export type ChainBreak =
 /** Checks a tenant's events in position order; returns the first break, if any. */
 export const verify = (
   events: Iterable<StoredEvent>,
-  from: { readonly position: number; readonly hash: string } = { position: 0, hash: genesis }
+  from: Head = { position: 0, hash: genesis }
 ): ChainBreak | undefined => {
   let position = from.position
   let hash = from.hash

@@ -1,4 +1,5 @@
 export * as AppendValidation from "./AppendValidation.ts"
+export * as Audit from "./Audit.ts"
 export * as CommandHandler from "./CommandHandler.ts"
 export * as Decider from "./Decider.ts"
 export * as Envelope from "./Envelope.ts"

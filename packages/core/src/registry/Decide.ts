@@ -1,0 +1,362 @@
+import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Result } from "effect"
+import { ageOn, notInFuture } from "../shared/Dates.ts"
+import type { HouseholdId, PersonId } from "../shared/Ids.ts"
+import type { RecipientCategory } from "../shared/RecipientCategory.ts"
+import type * as Commands from "./Commands.ts"
+import {
+  CategoryAssigned,
+  CategoryRevoked,
+  ConsentRecorded,
+  type ConsentScope,
+  ConsentWithdrawn,
+  type Event,
+  HouseholdArchived,
+  HouseholdRegistered,
+  MemberAdded,
+  MemberRemoved,
+  RiskAssessed
+} from "./Events.ts"
+import { evolve, type Household, initial, type Member, memberOf, type State } from "./State.ts"
+
+/** Under this age a person cannot consent to the processing of their data themselves (PIPL art. 31). */
+export const ageOfConsent = 14
+export const ageOfMajority = 18
+
+// Rules, named as the facts that refuse a command.
+
+export const HouseholdAlreadyRegistered = Rule.define<{ household: HouseholdId }>("HouseholdAlreadyRegistered", {
+  en: (f) => `household ${f.household} is already registered, with other details`,
+  zh: (f) => `户 ${f.household} 已建档，且登记信息不同`
+})
+export const HouseholdNotRegistered = Rule.define<{ household: HouseholdId }>("HouseholdNotRegistered", {
+  en: (f) => `household ${f.household} is not registered`,
+  zh: (f) => `户 ${f.household} 尚未建档`
+})
+export const HouseholdIsArchived = Rule.define<{ household: HouseholdId; archivedOn: Text.LocalDate }>(
+  "HouseholdIsArchived",
+  {
+    en: (f) => `household ${f.household} was archived on ${f.archivedOn}: nothing more may be recorded`,
+    zh: (f) => `户 ${f.household} 已于 ${f.archivedOn} 归档，不能再登记`
+  }
+)
+export const PersonAlreadyMember = Rule.define<{ household: HouseholdId; person: PersonId }>("PersonAlreadyMember", {
+  en: (f) => `${f.person} is already a member of household ${f.household}, with other details`,
+  zh: (f) => `${f.person} 已是户 ${f.household} 的成员，且登记信息不同`
+})
+export const PersonNotMember = Rule.define<{ household: HouseholdId; person: PersonId }>("PersonNotMember", {
+  en: (f) => `${f.person} is not a member of household ${f.household}`,
+  zh: (f) => `${f.person} 不是户 ${f.household} 的成员`
+})
+export const HeadCannotBeRemoved = Rule.define<{ household: HouseholdId; person: PersonId }>("HeadCannotBeRemoved", {
+  en: (f) => `${f.person} is the head of household ${f.household} and cannot be removed`,
+  zh: (f) => `${f.person} 是户 ${f.household} 的户主，不能移除`
+})
+export const GuardianNotMember = Rule.define<{ household: HouseholdId; person: PersonId; guardian: PersonId }>(
+  "GuardianNotMember",
+  {
+    en: (f) => `the guardian ${f.guardian} of ${f.person} is not another member of household ${f.household}`,
+    zh: (f) => `${f.person} 的监护人 ${f.guardian} 不是户 ${f.household} 的其他成员`
+  }
+)
+export const CategoryNotAssigned = Rule.define<{ person: PersonId; category: RecipientCategory }>(
+  "CategoryNotAssigned",
+  {
+    en: (f) => `${f.person} does not carry the category ${f.category}`,
+    zh: (f) => `${f.person} 没有 ${f.category} 类别`
+  }
+)
+export const ConsentNotFromGuardian = Rule.define<{ person: PersonId; by: PersonId; on: Text.LocalDate }>(
+  "ConsentNotFromGuardian",
+  {
+    en: (f) => `${f.person} is under 14 on ${f.on}: only their guardian on file may consent for them, not ${f.by}`,
+    zh: (f) => `${f.person} 于 ${f.on} 未满14周岁，须由登记的监护人表示同意，${f.by} 不能`
+  }
+)
+export const ConsentNotFromPerson = Rule.define<{ person: PersonId; by: PersonId }>("ConsentNotFromPerson", {
+  en: (f) => `only ${f.person} or their guardian may consent for ${f.person}, not ${f.by}`,
+  zh: (f) => `只有 ${f.person} 本人或其监护人可以表示同意，${f.by} 不能`
+})
+export const GuardianNotAdultMember = Rule.define<{ person: PersonId; guardian: PersonId; on: Text.LocalDate }>(
+  "GuardianNotAdultMember",
+  {
+    en: (f) => `the guardian ${f.guardian} of ${f.person} must be an adult member of the household on ${f.on}`,
+    zh: (f) => `${f.person} 的监护人 ${f.guardian} 于 ${f.on} 须为本户成年成员`
+  }
+)
+export const ConsentNotGiven = Rule.define<{ person: PersonId; scope: ConsentScope }>("ConsentNotGiven", {
+  en: (f) => `${f.person} has no consent in force for ${f.scope}`,
+  zh: (f) => `${f.person} 没有有效的 ${f.scope} 同意`
+})
+
+type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
+
+/** The household's file, if it is open: not registered and archived files refuse every command. */
+const openFile = (household: HouseholdId, state: State): Result.Result<Household, RuleViolation> => {
+  switch (state._tag) {
+    case "NotRegistered":
+      return Result.fail(HouseholdNotRegistered({ household }))
+    case "Archived":
+      return Result.fail(HouseholdIsArchived({ household, archivedOn: state.archivedOn }))
+    case "Registered":
+      return Result.succeed(state.household)
+  }
+}
+
+const member = (household: Household, person: PersonId): Result.Result<Member, RuleViolation> => {
+  const found = memberOf(household, person)
+  return found === undefined ? Result.fail(PersonNotMember({ household: household.id, person })) : Result.succeed(found)
+}
+
+/**
+ * Who may give or withdraw a person's consent on a day: under 14, only their guardian on file, who must be an
+ * adult member of the household; from 14, the person or their guardian.
+ */
+const mayConsentFor = (
+  household: Household,
+  person: Member,
+  by: PersonId,
+  on: Text.LocalDate
+): Result.Result<void, RuleViolation> => {
+  const byGuardian = person.guardian !== undefined && by === person.guardian
+  if (ageOn(person.birthDate, on) < ageOfConsent && !byGuardian) {
+    return Result.fail(ConsentNotFromGuardian({ person: person.person, by, on }))
+  }
+  if (!byGuardian && by !== person.person) return Result.fail(ConsentNotFromPerson({ person: person.person, by }))
+  if (byGuardian) {
+    const guardian = memberOf(household, by)
+    if (guardian === undefined || ageOn(guardian.birthDate, on) < ageOfMajority) {
+      return Result.fail(GuardianNotAdultMember({ person: person.person, guardian: by, on }))
+    }
+  }
+  return Result.succeed(undefined)
+}
+
+export const registerHousehold = (
+  cmd: Commands.RegisterHousehold,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  Result.gen(function* () {
+    if (state._tag !== "NotRegistered") {
+      const h = state.household
+      const head = memberOf(h, h.head)
+      const same =
+        h.station === cmd.station &&
+        h.township === cmd.township &&
+        h.village === cmd.village &&
+        h.address === cmd.address &&
+        h.registeredOn === cmd.registeredOn &&
+        h.head === cmd.head.person &&
+        head?.name === cmd.head.name &&
+        head?.birthDate === cmd.head.birthDate
+      if (same) return []
+      return yield* Result.fail(HouseholdAlreadyRegistered({ household: cmd.household }))
+    }
+    yield* notInFuture("registeredOn", cmd.registeredOn, context.now)
+    yield* notInFuture("head.birthDate", cmd.head.birthDate, context.now)
+    return [
+      new HouseholdRegistered({
+        household: cmd.household,
+        station: cmd.station,
+        township: cmd.township,
+        village: cmd.village,
+        address: cmd.address,
+        head: cmd.head,
+        registeredOn: cmd.registeredOn
+      })
+    ]
+  })
+
+export const addMember = (cmd: Commands.AddMember, state: State, context: Decider.DecisionContext): Decision =>
+  Result.gen(function* () {
+    const household = yield* openFile(cmd.household, state)
+    const existing = memberOf(household, cmd.person)
+    if (existing !== undefined) {
+      const same =
+        existing.name === cmd.name &&
+        existing.birthDate === cmd.birthDate &&
+        existing.relation === cmd.relation &&
+        existing.guardian === cmd.guardian
+      if (same) return []
+      return yield* Result.fail(PersonAlreadyMember({ household: household.id, person: cmd.person }))
+    }
+    yield* notInFuture("birthDate", cmd.birthDate, context.now)
+    if (cmd.guardian !== undefined && (cmd.guardian === cmd.person || !memberOf(household, cmd.guardian))) {
+      return yield* Result.fail(
+        GuardianNotMember({ household: household.id, person: cmd.person, guardian: cmd.guardian })
+      )
+    }
+    return [
+      new MemberAdded({
+        household: cmd.household,
+        person: cmd.person,
+        name: cmd.name,
+        birthDate: cmd.birthDate,
+        relation: cmd.relation,
+        ...(cmd.guardian === undefined ? {} : { guardian: cmd.guardian })
+      })
+    ]
+  })
+
+export const removeMember = (cmd: Commands.RemoveMember, state: State): Decision =>
+  Result.gen(function* () {
+    const household = yield* openFile(cmd.household, state)
+    yield* member(household, cmd.person)
+    if (household.head === cmd.person) {
+      return yield* Result.fail(HeadCannotBeRemoved({ household: household.id, person: cmd.person }))
+    }
+    return [new MemberRemoved({ household: cmd.household, person: cmd.person, reason: cmd.reason })]
+  })
+
+export const assignCategory = (
+  cmd: Commands.AssignCategory,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  Result.gen(function* () {
+    const household = yield* openFile(cmd.household, state)
+    const person = yield* member(household, cmd.person)
+    yield* notInFuture("verifiedOn", cmd.verifiedOn, context.now)
+    const same = person.categories.some(
+      (c) => c.category === cmd.category && c.verifiedBy === cmd.verifiedBy && c.verifiedOn === cmd.verifiedOn
+    )
+    // A new verification of a category already carried is recorded: it says who checked it again, and when.
+    return same
+      ? []
+      : [
+          new CategoryAssigned({
+            household: cmd.household,
+            person: cmd.person,
+            category: cmd.category,
+            verifiedBy: cmd.verifiedBy,
+            verifiedOn: cmd.verifiedOn
+          })
+        ]
+  })
+
+export const revokeCategory = (
+  cmd: Commands.RevokeCategory,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  Result.gen(function* () {
+    const household = yield* openFile(cmd.household, state)
+    const person = yield* member(household, cmd.person)
+    if (!person.categories.some((c) => c.category === cmd.category)) {
+      return yield* Result.fail(CategoryNotAssigned({ person: cmd.person, category: cmd.category }))
+    }
+    yield* notInFuture("verifiedOn", cmd.verifiedOn, context.now)
+    return [
+      new CategoryRevoked({
+        household: cmd.household,
+        person: cmd.person,
+        category: cmd.category,
+        verifiedBy: cmd.verifiedBy,
+        verifiedOn: cmd.verifiedOn,
+        reason: cmd.reason
+      })
+    ]
+  })
+
+export const recordConsent = (cmd: Commands.RecordConsent, state: State, context: Decider.DecisionContext): Decision =>
+  Result.gen(function* () {
+    const household = yield* openFile(cmd.household, state)
+    const person = yield* member(household, cmd.person)
+    yield* notInFuture("givenOn", cmd.givenOn, context.now)
+    yield* mayConsentFor(household, person, cmd.givenBy, cmd.givenOn)
+    if (person.consents.some((c) => c.scope === cmd.scope)) return []
+    return [
+      new ConsentRecorded({
+        household: cmd.household,
+        person: cmd.person,
+        scope: cmd.scope,
+        givenBy: cmd.givenBy,
+        givenOn: cmd.givenOn
+      })
+    ]
+  })
+
+export const withdrawConsent = (
+  cmd: Commands.WithdrawConsent,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  Result.gen(function* () {
+    const household = yield* openFile(cmd.household, state)
+    const person = yield* member(household, cmd.person)
+    if (!person.consents.some((c) => c.scope === cmd.scope)) {
+      return yield* Result.fail(ConsentNotGiven({ person: cmd.person, scope: cmd.scope }))
+    }
+    yield* notInFuture("withdrawnOn", cmd.withdrawnOn, context.now)
+    yield* mayConsentFor(household, person, cmd.withdrawnBy, cmd.withdrawnOn)
+    return [
+      new ConsentWithdrawn({
+        household: cmd.household,
+        person: cmd.person,
+        scope: cmd.scope,
+        withdrawnBy: cmd.withdrawnBy,
+        withdrawnOn: cmd.withdrawnOn
+      })
+    ]
+  })
+
+export const assessRisk = (cmd: Commands.AssessRisk, state: State, context: Decider.DecisionContext): Decision =>
+  Result.gen(function* () {
+    const household = yield* openFile(cmd.household, state)
+    const latest = cmd.person === undefined ? household.risk : (yield* member(household, cmd.person)).risk
+    yield* notInFuture("assessedOn", cmd.assessedOn, context.now)
+    const same =
+      latest !== undefined &&
+      latest.level === cmd.level &&
+      latest.assessedOn === cmd.assessedOn &&
+      latest.assessedBy === cmd.assessedBy
+    return same
+      ? []
+      : [
+          new RiskAssessed({
+            household: cmd.household,
+            ...(cmd.person === undefined ? {} : { person: cmd.person }),
+            level: cmd.level,
+            assessedOn: cmd.assessedOn,
+            assessedBy: cmd.assessedBy
+          })
+        ]
+  })
+
+export const archiveHousehold = (
+  cmd: Commands.ArchiveHousehold,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  Result.gen(function* () {
+    if (state._tag === "Archived") return []
+    yield* openFile(cmd.household, state)
+    yield* notInFuture("archivedOn", cmd.archivedOn, context.now)
+    return [new HouseholdArchived({ household: cmd.household, archivedOn: cmd.archivedOn, reason: cmd.reason })]
+  })
+
+export const decide = (command: Commands.Command, state: State, context: Decider.DecisionContext): Decision => {
+  switch (command._tag) {
+    case "RegisterHousehold":
+      return registerHousehold(command, state, context)
+    case "AddMember":
+      return addMember(command, state, context)
+    case "RemoveMember":
+      return removeMember(command, state)
+    case "AssignCategory":
+      return assignCategory(command, state, context)
+    case "RevokeCategory":
+      return revokeCategory(command, state, context)
+    case "RecordConsent":
+      return recordConsent(command, state, context)
+    case "WithdrawConsent":
+      return withdrawConsent(command, state, context)
+    case "AssessRisk":
+      return assessRisk(command, state, context)
+    case "ArchiveHousehold":
+      return archiveHousehold(command, state, context)
+  }
+}
+
+export const decider = Decider.make<Commands.Command, Event, State>({ initialState: initial, evolve, decide })

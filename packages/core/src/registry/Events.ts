@@ -1,0 +1,129 @@
+import { EventCodec, Text } from "@shuangbai/eventsourcing"
+import { Schema } from "effect"
+import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
+import { RecipientCategory, RiskLevel } from "../shared/RecipientCategory.ts"
+
+/** How a member is related to the head of the household. */
+export const Relation = Schema.Literals([
+  "Head",
+  "Spouse",
+  "Child",
+  "Parent",
+  "Grandparent",
+  "Grandchild",
+  "Sibling",
+  "OtherRelative",
+  "Other"
+])
+export type Relation = typeof Relation.Type
+
+/** What a person agrees to (PIPL): processing their personal data, a referral, use in publicity. */
+export const ConsentScope = Schema.Literals(["DataProcessing", "Referral", "Publicity"])
+export type ConsentScope = typeof ConsentScope.Type
+
+/** The head of the household, recorded with the file: they are its first member. */
+export const Head = Schema.Struct({ person: PersonId, name: Text.NonEmptyText, birthDate: Text.LocalDate })
+export type Head = typeof Head.Type
+
+/** 建档: a household file opened at a station. */
+export class HouseholdRegistered extends Schema.TaggedClass<HouseholdRegistered>()("HouseholdRegistered", {
+  household: HouseholdId,
+  station: StationId,
+  township: TownshipId,
+  village: VillageId,
+  address: Text.NonEmptyText,
+  head: Head,
+  registeredOn: Text.LocalDate
+}) {}
+
+export class MemberAdded extends Schema.TaggedClass<MemberAdded>()("MemberAdded", {
+  household: HouseholdId,
+  person: PersonId,
+  name: Text.NonEmptyText,
+  birthDate: Text.LocalDate,
+  relation: Relation,
+  /** The member who is this person's legal guardian (a child's parent or grandparent). */
+  guardian: Schema.optionalKey(PersonId)
+}) {}
+
+export class MemberRemoved extends Schema.TaggedClass<MemberRemoved>()("MemberRemoved", {
+  household: HouseholdId,
+  person: PersonId,
+  reason: Text.NonEmptyText
+}) {}
+
+/** A civil-affairs category, with who verified it and on which day. */
+export class CategoryAssigned extends Schema.TaggedClass<CategoryAssigned>()("CategoryAssigned", {
+  household: HouseholdId,
+  person: PersonId,
+  category: RecipientCategory,
+  verifiedBy: Text.Id,
+  verifiedOn: Text.LocalDate
+}) {}
+
+export class CategoryRevoked extends Schema.TaggedClass<CategoryRevoked>()("CategoryRevoked", {
+  household: HouseholdId,
+  person: PersonId,
+  category: RecipientCategory,
+  verifiedBy: Text.Id,
+  verifiedOn: Text.LocalDate,
+  reason: Text.NonEmptyText
+}) {}
+
+/** Consent to a scope, given by the person or, under 14, by their guardian (PIPL art. 31). */
+export class ConsentRecorded extends Schema.TaggedClass<ConsentRecorded>()("ConsentRecorded", {
+  household: HouseholdId,
+  person: PersonId,
+  scope: ConsentScope,
+  givenBy: PersonId,
+  givenOn: Text.LocalDate
+}) {}
+
+export class ConsentWithdrawn extends Schema.TaggedClass<ConsentWithdrawn>()("ConsentWithdrawn", {
+  household: HouseholdId,
+  person: PersonId,
+  scope: ConsentScope,
+  withdrawnBy: PersonId,
+  withdrawnOn: Text.LocalDate
+}) {}
+
+/** A risk assessment of one member or, without `person`, of the household as a whole. */
+export class RiskAssessed extends Schema.TaggedClass<RiskAssessed>()("RiskAssessed", {
+  household: HouseholdId,
+  person: Schema.optionalKey(PersonId),
+  level: RiskLevel,
+  assessedOn: Text.LocalDate,
+  assessedBy: WorkerId
+}) {}
+
+/** The file is closed (moved away, no longer eligible, deceased): nothing may be recorded after it. */
+export class HouseholdArchived extends Schema.TaggedClass<HouseholdArchived>()("HouseholdArchived", {
+  household: HouseholdId,
+  archivedOn: Text.LocalDate,
+  reason: Text.NonEmptyText
+}) {}
+
+export const Event = Schema.Union([
+  HouseholdRegistered,
+  MemberAdded,
+  MemberRemoved,
+  CategoryAssigned,
+  CategoryRevoked,
+  ConsentRecorded,
+  ConsentWithdrawn,
+  RiskAssessed,
+  HouseholdArchived
+])
+export type Event = typeof Event.Type
+
+export const codec = EventCodec.make({
+  HouseholdRegistered,
+  MemberAdded,
+  MemberRemoved,
+  CategoryAssigned,
+  CategoryRevoked,
+  ConsentRecorded,
+  ConsentWithdrawn,
+  RiskAssessed,
+  HouseholdArchived
+})

@@ -1,0 +1,30 @@
+import { Rule, type RuleViolation, Text } from "@shuangbai/eventsourcing"
+import { Result } from "effect"
+
+/** Business dates are the day something happened: never a day that has not come yet. */
+export const DateIsInFuture = Rule.define<{ field: string; date: Text.LocalDate; today: Text.LocalDate }>(
+  "DateIsInFuture",
+  {
+    en: (f) => `${f.field} ${f.date} is after today (${f.today})`,
+    zh: (f) => `${f.field} ${f.date} 晚于今天（${f.today}）`
+  }
+)
+
+/** Refuses a date after today, today being the day `now` falls on in the bureaus' time zone (UTC+8). */
+export const notInFuture = (
+  field: string,
+  date: Text.LocalDate,
+  now: number
+): Result.Result<Text.LocalDate, RuleViolation> => {
+  const today = Text.chinaDateOf(now)
+  return date > today ? Result.fail(DateIsInFuture({ field, date, today })) : Result.succeed(date)
+}
+
+/** Full years of age on a day. Someone born on 29 February turns a year older on 1 March in other years. */
+export const ageOn = (birthDate: Text.LocalDate, on: Text.LocalDate): number => {
+  const years = Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4))
+  return on.slice(5) < birthDate.slice(5) ? years - 1 : years
+}
+
+/** The instant a day begins in China (UTC+8): the business time (`occurredAt`) of an event dated that day. */
+export const startOfChinaDay = (date: Text.LocalDate): number => Date.parse(`${date}T00:00:00+08:00`)

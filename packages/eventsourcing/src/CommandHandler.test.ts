@@ -33,6 +33,13 @@ const handle = CommandHandler.make({
   subjects: () => []
 })
 const actor = { id: "w1", role: "worker" }
+const handleWithSubjects = CommandHandler.make({
+  command: Increment,
+  decider: counter,
+  codec,
+  stream: (c) => StreamId.make("counter", c.counter),
+  subjects: (_event, before) => [`at-${before}`]
+})
 const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
 
 describe("CommandHandler", () => {
@@ -43,6 +50,18 @@ describe("CommandHandler", () => {
       assert.strictEqual(result.events[0]!.correlationId, "c1")
       assert.strictEqual(result.events[0]!.position, 1)
       assert.deepStrictEqual(result.events[0]!.data, { counter: "a", by: 3 })
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("names an event's subjects from the state just before it", () =>
+    Effect.gen(function* () {
+      yield* handleWithSubjects("t1", { _tag: "Increment", counter: "a", by: 3 }, { actor, commandId: "c1" })
+      const second = yield* handleWithSubjects(
+        "t1",
+        { _tag: "Increment", counter: "a", by: 2 },
+        { actor, commandId: "c2" }
+      )
+      assert.deepStrictEqual(second.events[0]!.subjects, ["at-3"])
     }).pipe(Effect.provide(TestLayer))
   )
 

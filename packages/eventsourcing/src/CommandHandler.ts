@@ -42,8 +42,11 @@ export interface Definition<
   readonly decider: Decider<C, E, S, Ctx>
   readonly codec: EventCodec<E>
   readonly stream: (command: C) => StreamId
-  /** The households or persons an event concerns, for audit queries and erasure. */
-  readonly subjects: (event: E) => ReadonlyArray<string>
+  /**
+   * The households or persons an event concerns, for audit queries and erasure. `state` is the stream's
+   * state just before this event, for events that do not repeat whom their stream is about.
+   */
+  readonly subjects: (event: E, state: S) => ReadonlyArray<string>
   /** Business time of an event when it is not now (a back-dated visit). */
   readonly occurredAt?: (event: E) => number | undefined
   /**
@@ -151,7 +154,12 @@ export const make = <
         const decided = definition.decider.decide(command, state, decisionContext)
         if (Result.isFailure(decided)) return yield* Effect.fail(decided.failure)
         if (decided.success.length === 0) return { events: [], version, state, duplicate: false } satisfies Handled<S>
-        const events = yield* Effect.forEach(decided.success, (event) =>
+        const before: Array<S> = []
+        decided.success.reduce((s, event) => {
+          before.push(s)
+          return definition.decider.evolve(s, event)
+        }, state)
+        const events = yield* Effect.forEach(decided.success, (event, i) =>
           Effect.map(ids.next, (eventId) => {
             const encoded = definition.codec.encode(event)
             return {
@@ -160,7 +168,7 @@ export const make = <
               schemaVersion: encoded.schemaVersion,
               data: encoded.data,
               occurredAt: instantFromMillis(definition.occurredAt?.(event) ?? now),
-              subjects: definition.subjects(event)
+              subjects: definition.subjects(event, before[i]!)
             }
           })
         )

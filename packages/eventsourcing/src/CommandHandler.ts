@@ -75,6 +75,13 @@ export type HandleError =
   | UnknownEventType
   | InvalidEvent
 
+/** A command handler: what `make` returns. Named, so that a context's `handle` has a type declarations can name. */
+export type Handle<S, ER = never, R = never> = (
+  tenant: Tenant,
+  input: unknown,
+  metadata: CommandMetadata
+) => Effect.Effect<Handled<S>, HandleError | ER, EventStore | IdGenerator | R>
+
 /** Reads a stream and folds it; a stream that does not exist yet is the initial state at version 0. */
 export const load = <E extends { readonly _tag: string }, S>(
   tenant: Tenant,
@@ -113,7 +120,7 @@ export const make = <
   R = never
 >(
   definition: Definition<C, E, S, Ctx, ER, R>
-) => {
+): Handle<S, ER, R> => {
   const decodeCommand = Schema.decodeUnknownEffect(definition.command, { errors: "all" })
   const maxAttempts = definition.maxAttempts ?? 5
 

@@ -1,0 +1,65 @@
+import { CommandHandler } from "@shuangbai/eventsourcing"
+import { startOfChinaDay } from "../shared/Dates.ts"
+import { Command } from "./Commands.ts"
+import { decider } from "./Decide.ts"
+import { codec, type Event } from "./Events.ts"
+import { streamOf } from "./Stream.ts"
+
+/** The household and every person an event names: what an auditor's subject query and an erasure find. */
+export const subjects = (event: Event): ReadonlyArray<string> => {
+  switch (event._tag) {
+    case "HouseholdRegistered":
+      return [event.household, event.head.person]
+    case "MemberAdded":
+      return event.guardian === undefined
+        ? [event.household, event.person]
+        : [event.household, event.person, event.guardian]
+    case "ConsentRecorded":
+      return [...new Set([event.household, event.person, event.givenBy])]
+    case "ConsentWithdrawn":
+      return [...new Set([event.household, event.person, event.withdrawnBy])]
+    case "RiskAssessed":
+      return event.person === undefined ? [event.household] : [event.household, event.person]
+    case "HouseholdArchived":
+      return [event.household]
+    case "MemberRemoved":
+    case "CategoryAssigned":
+    case "CategoryRevoked":
+      return [event.household, event.person]
+  }
+}
+
+/** Business time: the day the form says it happened; members are added and removed as of now. */
+export const occurredAt = (event: Event): number | undefined => {
+  switch (event._tag) {
+    case "HouseholdRegistered":
+      return startOfChinaDay(event.registeredOn)
+    case "CategoryAssigned":
+    case "CategoryRevoked":
+      return startOfChinaDay(event.verifiedOn)
+    case "ConsentRecorded":
+      return startOfChinaDay(event.givenOn)
+    case "ConsentWithdrawn":
+      return startOfChinaDay(event.withdrawnOn)
+    case "RiskAssessed":
+      return startOfChinaDay(event.assessedOn)
+    case "HouseholdArchived":
+      return startOfChinaDay(event.archivedOn)
+    case "MemberAdded":
+    case "MemberRemoved":
+      return undefined
+  }
+}
+
+/**
+ * Sends a registry command: `handle(tenant, { _tag: "RegisterHousehold", … }, { actor, commandId })`.
+ * Every registry rule concerns one household, so there is no context loader.
+ */
+export const handle = CommandHandler.make({
+  command: Command,
+  decider,
+  codec,
+  stream: (command) => streamOf(command.household),
+  subjects,
+  occurredAt
+})

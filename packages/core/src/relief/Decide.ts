@@ -1,0 +1,231 @@
+import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Result, Schema } from "effect"
+import { notInFuture } from "../shared/Dates.ts"
+import type { CampaignId, HouseholdId, PersonId } from "../shared/Ids.ts"
+import type * as Commands from "./Commands.ts"
+import {
+  CampaignClosed,
+  CampaignLaunched,
+  CampaignScope,
+  type Event,
+  RecipientVisited,
+  type ReliefItem,
+  RelocationAssisted,
+  SuppliesDistributed,
+  SuppliesReceived
+} from "./Events.ts"
+import { reliefItemLabels } from "./Labels.ts"
+import * as State from "./State.ts"
+
+/** What a relief decision knows besides the campaign: read by the handler from other streams. */
+export interface Context extends Decider.DecisionContext {
+  /**
+   * Whether the command's person is a current member of the command's household, and that household's
+   * file is open (registry). Only distributions and campaign visits read it; for other commands the
+   * handler reads nothing and passes `false`.
+   */
+  readonly recipientRegistered: boolean
+}
+
+// Rules, named as the facts that refuse a command. Dates after today: the shared `DateIsInFuture`.
+
+export const CampaignNotLaunched = Rule.define<{ campaign: CampaignId }>("CampaignNotLaunched", {
+  en: (f) => `campaign ${f.campaign} has not been launched`,
+  zh: (f) => `救助行动 ${f.campaign} 尚未启动`
+})
+
+export const CampaignAlreadyLaunched = Rule.define<{ campaign: CampaignId }>("CampaignAlreadyLaunched", {
+  en: (f) => `campaign ${f.campaign} was already launched, with other details`,
+  zh: (f) => `救助行动 ${f.campaign} 已启动，且登记信息不同`
+})
+
+export const CampaignAlreadyClosed = Rule.define<{ campaign: CampaignId; closedOn: Text.LocalDate }>(
+  "CampaignAlreadyClosed",
+  {
+    en: (f) => `campaign ${f.campaign} was closed on ${f.closedOn}: nothing more may be recorded`,
+    zh: (f) => `救助行动 ${f.campaign} 已于 ${f.closedOn} 结束，不能再登记`
+  }
+)
+
+export const DateBeforeLaunch = Rule.define<{ field: string; date: Text.LocalDate; launchedOn: Text.LocalDate }>(
+  "DateBeforeLaunch",
+  {
+    en: (f) => `${f.field} ${f.date} is before the campaign was launched on ${f.launchedOn}`,
+    zh: (f) => `${f.field} ${f.date} 早于救助行动启动日期 ${f.launchedOn}`
+  }
+)
+
+export const StockInsufficient = Rule.define<{ item: ReliefItem; requested: number; onHand: number }>(
+  "StockInsufficient",
+  {
+    en: (f) =>
+      `cannot hand out ${f.requested} ${reliefItemLabels[f.item].en}: only ${f.onHand} received and not yet handed out`,
+    zh: (f) => `${reliefItemLabels[f.item]["zh-CN"]}库存仅 ${f.onHand}，不能发放 ${f.requested}`
+  }
+)
+
+export const RecipientNotRegistered = Rule.define<{ person: PersonId; household: HouseholdId }>(
+  "RecipientNotRegistered",
+  {
+    en: (f) => `${f.person} is not a member of a registered household ${f.household}`,
+    zh: (f) => `${f.person} 不是已建档户 ${f.household} 的在册成员`
+  }
+)
+
+type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
+type Launched = Exclude<State.State, { readonly _tag: "NotLaunched" }>
+
+const sameScope = Schema.toEquivalence(CampaignScope)
+
+/**
+ * The campaign, if a command dated `date` may be recorded in it: launched, not closed, and the date
+ * neither after today nor before the launch.
+ */
+const openOn = (
+  campaign: CampaignId,
+  state: State.State,
+  field: string,
+  date: Text.LocalDate,
+  context: Context
+): Result.Result<Launched, RuleViolation> =>
+  Result.gen(function* () {
+    if (state._tag === "NotLaunched") return yield* Result.fail(CampaignNotLaunched({ campaign }))
+    if (state._tag === "Closed")
+      return yield* Result.fail(CampaignAlreadyClosed({ campaign, closedOn: state.closedOn }))
+    yield* notInFuture(field, date, context.now)
+    if (date < state.launchedOn) {
+      return yield* Result.fail(DateBeforeLaunch({ field, date, launchedOn: state.launchedOn }))
+    }
+    return state
+  })
+
+const registered = (cmd: { readonly person: PersonId; readonly household: HouseholdId }, context: Context) =>
+  context.recipientRegistered
+    ? Result.succeed(undefined)
+    : Result.fail(RecipientNotRegistered({ person: cmd.person, household: cmd.household }))
+
+export const launchCampaign = (cmd: Commands.LaunchCampaign, state: State.State, context: Context): Decision =>
+  Result.gen(function* () {
+    if (state._tag !== "NotLaunched") {
+      const same =
+        state.kind === cmd.kind &&
+        state.title === cmd.title &&
+        state.launchedOn === cmd.launchedOn &&
+        sameScope(state.scope, cmd.scope)
+      if (same) return []
+      return yield* Result.fail(CampaignAlreadyLaunched({ campaign: cmd.campaign }))
+    }
+    yield* notInFuture("launchedOn", cmd.launchedOn, context.now)
+    return [
+      new CampaignLaunched({
+        campaign: cmd.campaign,
+        kind: cmd.kind,
+        title: cmd.title,
+        scope: cmd.scope,
+        launchedOn: cmd.launchedOn
+      })
+    ]
+  })
+
+export const receiveSupplies = (cmd: Commands.ReceiveSupplies, state: State.State, context: Context): Decision =>
+  Result.gen(function* () {
+    yield* openOn(cmd.campaign, state, "receivedOn", cmd.receivedOn, context)
+    return [
+      new SuppliesReceived({
+        campaign: cmd.campaign,
+        item: cmd.item,
+        quantity: cmd.quantity,
+        source: cmd.source,
+        receivedOn: cmd.receivedOn
+      })
+    ]
+  })
+
+/** Never more of an item handed out than the campaign received of it, and only to registered recipients. */
+export const distributeSupplies = (cmd: Commands.DistributeSupplies, state: State.State, context: Context): Decision =>
+  Result.gen(function* () {
+    const campaign = yield* openOn(cmd.campaign, state, "distributedOn", cmd.distributedOn, context)
+    yield* registered(cmd, context)
+    const onHand = State.onHand(campaign, cmd.item)
+    if (cmd.quantity > onHand) {
+      return yield* Result.fail(StockInsufficient({ item: cmd.item, requested: cmd.quantity, onHand }))
+    }
+    return [
+      new SuppliesDistributed({
+        campaign: cmd.campaign,
+        item: cmd.item,
+        quantity: cmd.quantity,
+        person: cmd.person,
+        household: cmd.household,
+        village: cmd.village,
+        distributedOn: cmd.distributedOn,
+        worker: cmd.worker
+      })
+    ]
+  })
+
+/** A campaign visit to a registered recipient; the same person on the same day is one visit. */
+export const visitRecipient = (cmd: Commands.VisitRecipient, state: State.State, context: Context): Decision =>
+  Result.gen(function* () {
+    const campaign = yield* openOn(cmd.campaign, state, "visitedOn", cmd.visitedOn, context)
+    yield* registered(cmd, context)
+    if (campaign.visited.has(State.visitKey(cmd.person, cmd.visitedOn))) return []
+    return [
+      new RecipientVisited({
+        campaign: cmd.campaign,
+        person: cmd.person,
+        household: cmd.household,
+        village: cmd.village,
+        visitedOn: cmd.visitedOn,
+        worker: cmd.worker,
+        ...(cmd.visit === undefined ? {} : { visit: cmd.visit })
+      })
+    ]
+  })
+
+/** People helped to move are often not on file (受灾群众): no registration is required. */
+export const assistRelocation = (cmd: Commands.AssistRelocation, state: State.State, context: Context): Decision =>
+  Result.gen(function* () {
+    yield* openOn(cmd.campaign, state, "assistedOn", cmd.assistedOn, context)
+    return [
+      new RelocationAssisted({
+        campaign: cmd.campaign,
+        person: cmd.person,
+        household: cmd.household,
+        fromVillage: cmd.fromVillage,
+        toPlace: cmd.toPlace,
+        assistedOn: cmd.assistedOn,
+        worker: cmd.worker
+      })
+    ]
+  })
+
+export const closeCampaign = (cmd: Commands.CloseCampaign, state: State.State, context: Context): Decision =>
+  Result.gen(function* () {
+    if (state._tag === "Closed") return []
+    yield* openOn(cmd.campaign, state, "closedOn", cmd.closedOn, context)
+    return [new CampaignClosed({ campaign: cmd.campaign, closedOn: cmd.closedOn })]
+  })
+
+export const decide = (command: Commands.Command, state: State.State, context: Context): Decision => {
+  switch (command._tag) {
+    case "LaunchCampaign":
+      return launchCampaign(command, state, context)
+    case "ReceiveSupplies":
+      return receiveSupplies(command, state, context)
+    case "DistributeSupplies":
+      return distributeSupplies(command, state, context)
+    case "VisitRecipient":
+      return visitRecipient(command, state, context)
+    case "AssistRelocation":
+      return assistRelocation(command, state, context)
+    case "CloseCampaign":
+      return closeCampaign(command, state, context)
+  }
+}
+
+export const decider = Decider.make<Commands.Command, Event, State.State, Context>({
+  initialState: State.initial,
+  evolve: State.evolve,
+  decide
+})

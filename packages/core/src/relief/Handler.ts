@@ -1,0 +1,84 @@
+import {
+  CommandHandler,
+  type Decider,
+  type Envelope,
+  type EventStore,
+  type EventStoreError,
+  type IdGenerator,
+  type InvalidEvent,
+  type UnknownEventType
+} from "@shuangbai/eventsourcing"
+import { Effect } from "effect"
+import { decider as householdDecider } from "../registry/Decide.ts"
+import { codec as householdCodec } from "../registry/Events.ts"
+import { memberOf } from "../registry/State.ts"
+import { streamOf as householdStream } from "../registry/Stream.ts"
+import { startOfChinaDay } from "../shared/Dates.ts"
+import type { HouseholdId, PersonId } from "../shared/Ids.ts"
+import * as Commands from "./Commands.ts"
+import { type Context, decider } from "./Decide.ts"
+import { codec, type Event } from "./Events.ts"
+import type { State } from "./State.ts"
+import { streamOf } from "./Stream.ts"
+
+type LoadError = EventStoreError | UnknownEventType | InvalidEvent
+
+/** Whether a person is a current member of a household whose file is open (registry, household stream). */
+export const recipientRegistered = (
+  tenant: Envelope.Tenant,
+  household: HouseholdId,
+  person: PersonId
+): Effect.Effect<boolean, LoadError, EventStore.EventStore> =>
+  Effect.map(
+    CommandHandler.load(tenant, householdStream(household), householdDecider, householdCodec),
+    ({ state }) => state._tag === "Registered" && memberOf(state.household, person) !== undefined
+  )
+
+/** Reads the household only for the commands whose rules need it. */
+export const loadContext = (
+  command: Commands.Command,
+  base: Decider.DecisionContext
+): Effect.Effect<Context, LoadError, EventStore.EventStore> =>
+  command._tag === "DistributeSupplies" || command._tag === "VisitRecipient"
+    ? Effect.map(
+        recipientRegistered(base.tenant, command.household, command.person),
+        (registered): Context => ({ ...base, recipientRegistered: registered })
+      )
+    : Effect.succeed<Context>({ ...base, recipientRegistered: false })
+
+/** The business day an event happened on. */
+export const dateOf = (event: Event): string => {
+  switch (event._tag) {
+    case "CampaignLaunched":
+      return event.launchedOn
+    case "SuppliesReceived":
+      return event.receivedOn
+    case "SuppliesDistributed":
+      return event.distributedOn
+    case "RecipientVisited":
+      return event.visitedOn
+    case "RelocationAssisted":
+      return event.assistedOn
+    case "CampaignClosed":
+      return event.closedOn
+  }
+}
+
+/** Sends a relief command: `handle(tenant, { _tag: "LaunchCampaign", … }, { actor, commandId })`. */
+export const handle: (
+  tenant: Envelope.Tenant,
+  input: unknown,
+  metadata: CommandHandler.CommandMetadata
+) => Effect.Effect<
+  CommandHandler.Handled<State>,
+  CommandHandler.HandleError,
+  EventStore.EventStore | IdGenerator.IdGenerator
+> = CommandHandler.make({
+  command: Commands.Command,
+  decider,
+  codec,
+  stream: (command) => streamOf(command.campaign),
+  subjects: (event) => ("person" in event ? [event.household, event.person] : []),
+  occurredAt: (event) => startOfChinaDay(dateOf(event)),
+  context: loadContext
+})

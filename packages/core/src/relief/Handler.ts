@@ -4,7 +4,6 @@ import {
   type Envelope,
   type EventStore,
   type EventStoreError,
-  type IdGenerator,
   type InvalidEvent,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
@@ -65,15 +64,7 @@ export const dateOf = (event: Event): string => {
 }
 
 /** Sends a relief command: `handle(tenant, { _tag: "LaunchCampaign", … }, { actor, commandId })`. */
-export const handle: (
-  tenant: Envelope.Tenant,
-  input: unknown,
-  metadata: CommandHandler.CommandMetadata
-) => Effect.Effect<
-  CommandHandler.Handled<State>,
-  CommandHandler.HandleError,
-  EventStore.EventStore | IdGenerator.IdGenerator
-> = CommandHandler.make({
+export const handle: CommandHandler.Handle<State, LoadError, EventStore.EventStore> = CommandHandler.make({
   command: Commands.Command,
   decider,
   codec,

@@ -1,0 +1,46 @@
+import { Text } from "@shuangbai/eventsourcing"
+import { Schema } from "effect"
+import { StationId, TownshipId, VillageId } from "../shared/Ids.ts"
+import { ClosureReason, Townships } from "./Events.ts"
+
+/** Establishes the township's station, or establishes it again after it was closed. */
+export class EstablishStation extends Schema.TaggedClass<EstablishStation>()("EstablishStation", {
+  township: TownshipId,
+  station: StationId,
+  name: Text.NonEmptyText,
+  establishedOn: Text.LocalDate
+}) {}
+
+export class OpenServicePoint extends Schema.TaggedClass<OpenServicePoint>()("OpenServicePoint", {
+  township: TownshipId,
+  village: VillageId,
+  name: Text.NonEmptyText,
+  openedOn: Text.LocalDate
+}) {}
+
+export class CloseServicePoint extends Schema.TaggedClass<CloseServicePoint>()("CloseServicePoint", {
+  township: TownshipId,
+  village: VillageId,
+  closedOn: Text.LocalDate
+}) {}
+
+export class CloseStation extends Schema.TaggedClass<CloseStation>()("CloseStation", {
+  township: TownshipId,
+  closedOn: Text.LocalDate,
+  reason: ClosureReason,
+  note: Schema.optionalKey(Text.NonEmptyText)
+}) {}
+
+/** Sets (or replaces) the county's name and townships. */
+export class ConfigureCounty extends Schema.TaggedClass<ConfigureCounty>()("ConfigureCounty", {
+  name: Text.NonEmptyText,
+  townships: Townships
+}) {}
+
+/** Commands of a township's "station" stream. */
+export const Command = Schema.Union([EstablishStation, OpenServicePoint, CloseServicePoint, CloseStation])
+export type Command = typeof Command.Type
+
+/** Commands of the "county" stream. */
+export const CountyCommand = Schema.Union([ConfigureCounty])
+export type CountyCommand = typeof CountyCommand.Type

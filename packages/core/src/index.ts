@@ -1,3 +1,5 @@
 // Each context is a namespace: `import { Visits } from "@shuangbai/core"` then `Visits.Events.VisitConducted`.
 export * as Shared from "./shared/index.ts"
 export * as Relief from "./relief/index.ts"
+export * as Casework from "./casework/index.ts"
+export * as Activities from "./activities/index.ts"

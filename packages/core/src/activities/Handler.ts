@@ -1,0 +1,35 @@
+import { CommandHandler } from "@shuangbai/eventsourcing"
+import { startOfChinaDay } from "../shared/Dates.ts"
+import { Command } from "./Commands.ts"
+import { decider } from "./Decide.ts"
+import { codec, type Event } from "./Events.ts"
+import { streamOf } from "./Stream.ts"
+
+/** The named participants of an activity held: what a person's history and an erasure find. */
+export const subjects = (event: Event): ReadonlyArray<string> =>
+  event._tag === "ActivityHeld" ? event.participants : []
+
+/** Business time: the day planned or held (UTC+8); a cancellation is as of now. */
+export const occurredAt = (event: Event): number | undefined => {
+  switch (event._tag) {
+    case "ActivityPlanned":
+      return startOfChinaDay(event.plannedOn)
+    case "ActivityHeld":
+      return startOfChinaDay(event.heldOn)
+    case "ActivityCancelled":
+      return undefined
+  }
+}
+
+/**
+ * Sends an activity command: `handle(tenant, { _tag: "PlanActivity", … }, { actor, commandId })`. Every
+ * activity rule concerns one activity, so there is no context loader.
+ */
+export const handle = CommandHandler.make({
+  command: Command,
+  decider,
+  codec,
+  stream: (command) => streamOf(command.activity),
+  subjects,
+  occurredAt
+})

@@ -1,0 +1,386 @@
+import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Result } from "effect"
+import { notInFuture } from "../shared/Dates.ts"
+import type { CaseId } from "../shared/Ids.ts"
+import type * as Commands from "./Commands.ts"
+import {
+  AssessmentRecorded,
+  CaseClosed,
+  CaseOpened,
+  CaseReopened,
+  CaseTransferred,
+  type CloseReason,
+  EvaluationRecorded,
+  type Event,
+  FollowUpRecorded,
+  isExcusing,
+  PlanRecorded,
+  ReferralAccepted,
+  type ReferralId,
+  ReferralMade,
+  ReferralRejected,
+  ServiceDelivered
+} from "./Events.ts"
+import { type Case, evolve, initial, type Referral, rankOf, type Stage, type State } from "./State.ts"
+import { caseIdOf } from "./Stream.ts"
+
+/**
+ * What a casework decision knows besides the case itself. `consentToRefer`: the recipient has consent to
+ * referral in force in their household's file (registry context); the handler reads it.
+ */
+export interface CaseworkContext extends Decider.DecisionContext {
+  readonly consentToRefer: boolean
+}
+
+// Rules, named as the facts that refuse a command.
+
+export const CaseAlreadyOpen = Rule.define<{ case: CaseId; openedOn: Text.LocalDate }>("CaseAlreadyOpen", {
+  en: (f) => `case ${f.case} has been open since ${f.openedOn}: a recipient has one open case of a type`,
+  zh: (f) => `个案 ${f.case} 自 ${f.openedOn} 起在跟进中：同一服务对象同一类型只能有一个在办个案`
+})
+export const CaseNotOpened = Rule.define<{ case: CaseId }>("CaseNotOpened", {
+  en: (f) => `no case ${f.case} has been opened`,
+  zh: (f) => `个案 ${f.case} 尚未接案`
+})
+export const CaseAlreadyClosed = Rule.define<{ case: CaseId; closedOn: Text.LocalDate }>("CaseAlreadyClosed", {
+  en: (f) => `case ${f.case} was closed on ${f.closedOn}: reopen it first`,
+  zh: (f) => `个案 ${f.case} 已于 ${f.closedOn} 结案，须先重开`
+})
+export const CaseNotAssessed = Rule.define<{ case: CaseId }>("CaseNotAssessed", {
+  en: (f) => `case ${f.case} has no assessment yet: assess before planning`,
+  zh: (f) => `个案 ${f.case} 尚未预估，须先预估再制定计划`
+})
+export const CaseNotPlanned = Rule.define<{ case: CaseId }>("CaseNotPlanned", {
+  en: (f) => `case ${f.case} has no plan yet: plan before delivering services`,
+  zh: (f) => `个案 ${f.case} 尚未制定计划，须先制定计划再介入服务`
+})
+export const NoServiceDelivered = Rule.define<{ case: CaseId }>("NoServiceDelivered", {
+  en: (f) => `no service has been delivered in case ${f.case} yet`,
+  zh: (f) => `个案 ${f.case} 尚未提供任何介入服务`
+})
+export const CaseNotEvaluated = Rule.define<{ case: CaseId; reason: CloseReason }>("CaseNotEvaluated", {
+  en: (f) => `case ${f.case} has no evaluation since it was (re)opened: closing for ${f.reason} needs one`,
+  zh: (f) => `个案 ${f.case} 自接案或重开后尚未评估，以「${f.reason}」结案须先评估`
+})
+export const CrisisFollowUpMissing = Rule.define<{ case: CaseId; since: Text.LocalDate }>("CrisisFollowUpMissing", {
+  en: (f) => `the crisis intervention of ${f.since} in case ${f.case} has had no follow-up yet`,
+  zh: (f) => `个案 ${f.case} 于 ${f.since} 的危机干预尚未跟进`
+})
+export const NoConsentToRefer = Rule.define<{ case: CaseId }>("NoConsentToRefer", {
+  en: (f) => `the recipient of case ${f.case} has no consent to referral in force`,
+  zh: (f) => `个案 ${f.case} 的服务对象没有有效的转介同意`
+})
+export const ReferralAlreadyMade = Rule.define<{ case: CaseId; referral: ReferralId }>("ReferralAlreadyMade", {
+  en: (f) => `referral ${f.referral} of case ${f.case} was already made, with other details`,
+  zh: (f) => `个案 ${f.case} 的转介 ${f.referral} 已登记，且信息不同`
+})
+export const ReferralNotFound = Rule.define<{ case: CaseId; referral: ReferralId }>("ReferralNotFound", {
+  en: (f) => `case ${f.case} has no referral ${f.referral}`,
+  zh: (f) => `个案 ${f.case} 没有转介 ${f.referral}`
+})
+export const ReferralAlreadyAnswered = Rule.define<{ case: CaseId; referral: ReferralId; status: string }>(
+  "ReferralAlreadyAnswered",
+  {
+    en: (f) => `referral ${f.referral} of case ${f.case} was already ${f.status.toLowerCase()}`,
+    zh: (f) => `个案 ${f.case} 的转介 ${f.referral} 已有答复（${f.status === "Accepted" ? "已接收" : "已拒绝"}）`
+  }
+)
+export const DateBeforeCaseOpened = Rule.define<{ case: CaseId; field: string; date: string; since: string }>(
+  "DateBeforeCaseOpened",
+  {
+    en: (f) => `${f.field} ${f.date} is before case ${f.case} was opened or reopened (${f.since})`,
+    zh: (f) => `${f.field} ${f.date} 早于个案 ${f.case} 接案或重开的日期（${f.since}）`
+  }
+)
+export const DateBeforeCaseClosed = Rule.define<{ case: CaseId; field: string; date: string; closedOn: string }>(
+  "DateBeforeCaseClosed",
+  {
+    en: (f) => `${f.field} ${f.date} is before case ${f.case} was closed (${f.closedOn})`,
+    zh: (f) => `${f.field} ${f.date} 早于个案 ${f.case} 结案的日期（${f.closedOn}）`
+  }
+)
+export const DateBeforeReferral = Rule.define<{ referral: ReferralId; field: string; date: string; since: string }>(
+  "DateBeforeReferral",
+  {
+    en: (f) => `${f.field} ${f.date} is before referral ${f.referral} was made (${f.since})`,
+    zh: (f) => `${f.field} ${f.date} 早于转介 ${f.referral} 的日期（${f.since}）`
+  }
+)
+
+type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
+
+/** The case open now: none opened and a closed case refuse every command but open and reopen. */
+const caseOpenNow = (id: CaseId, state: State): Result.Result<Case, RuleViolation> => {
+  switch (state._tag) {
+    case "NoCase":
+      return Result.fail(CaseNotOpened({ case: id }))
+    case "Closed":
+      return Result.fail(CaseAlreadyClosed({ case: id, closedOn: state.closedOn }))
+    case "Open":
+      return Result.succeed(state.case)
+  }
+}
+
+/** A day inside the open case: not after today, not before it was opened or reopened. */
+const inCase = (
+  id: CaseId,
+  c: Case,
+  field: string,
+  date: Text.LocalDate,
+  now: number
+): Result.Result<Text.LocalDate, RuleViolation> =>
+  Result.gen(function* () {
+    yield* notInFuture(field, date, now)
+    if (date < c.since) return yield* Result.fail(DateBeforeCaseOpened({ case: id, field, date, since: c.since }))
+    return date
+  })
+
+const reached = (c: Case, stage: Stage): boolean => rankOf(c.stage) >= rankOf(stage)
+
+const referralOf = (id: CaseId, c: Case, referral: ReferralId): Result.Result<Referral, RuleViolation> => {
+  const found = c.referrals.find((r) => r.referral === referral)
+  return found === undefined ? Result.fail(ReferralNotFound({ case: id, referral })) : Result.succeed(found)
+}
+
+export const openCase = (cmd: Commands.OpenCase, state: State, context: Decider.DecisionContext): Decision =>
+  Result.gen(function* () {
+    const id = caseIdOf(cmd.person, cmd.caseType)
+    if (state._tag === "Open") {
+      const c = state.case
+      const same =
+        c.openedOn === cmd.openedOn &&
+        c.household === cmd.household &&
+        c.station === cmd.station &&
+        c.worker === cmd.worker
+      if (same) return []
+      return yield* Result.fail(CaseAlreadyOpen({ case: id, openedOn: c.openedOn }))
+    }
+    yield* notInFuture("openedOn", cmd.openedOn, context.now)
+    if (state._tag === "Closed" && cmd.openedOn < state.closedOn) {
+      return yield* Result.fail(
+        DateBeforeCaseClosed({ case: id, field: "openedOn", date: cmd.openedOn, closedOn: state.closedOn })
+      )
+    }
+    return [
+      new CaseOpened({
+        person: cmd.person,
+        household: cmd.household,
+        station: cmd.station,
+        worker: cmd.worker,
+        caseType: cmd.caseType,
+        riskLevel: cmd.riskLevel,
+        openedOn: cmd.openedOn
+      })
+    ]
+  })
+
+export const recordAssessment = (
+  cmd: Commands.RecordAssessment,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  Result.gen(function* () {
+    const c = yield* caseOpenNow(cmd.case, state)
+    yield* inCase(cmd.case, c, "assessedOn", cmd.assessedOn, context.now)
+    return [new AssessmentRecorded({ needs: cmd.needs, riskLevel: cmd.riskLevel, assessedOn: cmd.assessedOn })]
+  })
+
+export const recordPlan = (cmd: Commands.RecordPlan, state: State, context: Decider.DecisionContext): Decision =>
+  Result.gen(function* () {
+    const c = yield* caseOpenNow(cmd.case, state)
+    if (!reached(c, "Assessed")) return yield* Result.fail(CaseNotAssessed({ case: cmd.case }))
+    yield* inCase(cmd.case, c, "plannedOn", cmd.plannedOn, context.now)
+    return [new PlanRecorded({ goals: cmd.goals, services: cmd.services, plannedOn: cmd.plannedOn })]
+  })
+
+export const deliverService = (
+  cmd: Commands.DeliverService,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  Result.gen(function* () {
+    const c = yield* caseOpenNow(cmd.case, state)
+    if (!reached(c, "Planned")) return yield* Result.fail(CaseNotPlanned({ case: cmd.case }))
+    yield* inCase(cmd.case, c, "deliveredOn", cmd.deliveredOn, context.now)
+    return [new ServiceDelivered({ service: cmd.service, deliveredOn: cmd.deliveredOn, notes: cmd.notes })]
+  })
+
+export const makeReferral = (cmd: Commands.MakeReferral, state: State, context: CaseworkContext): Decision =>
+  Result.gen(function* () {
+    const c = yield* caseOpenNow(cmd.case, state)
+    const existing = c.referrals.find((r) => r.referral === cmd.referral)
+    if (existing !== undefined) {
+      if (existing.organisation === cmd.organisation && existing.referredOn === cmd.referredOn) return []
+      return yield* Result.fail(ReferralAlreadyMade({ case: cmd.case, referral: cmd.referral }))
+    }
+    yield* inCase(cmd.case, c, "referredOn", cmd.referredOn, context.now)
+    if (!context.consentToRefer) return yield* Result.fail(NoConsentToRefer({ case: cmd.case }))
+    return [
+      new ReferralMade({
+        referral: cmd.referral,
+        organisation: cmd.organisation,
+        reason: cmd.reason,
+        referredOn: cmd.referredOn
+      })
+    ]
+  })
+
+const answerReferral = (
+  id: CaseId,
+  referral: ReferralId,
+  answer: "Accepted" | "Rejected",
+  field: string,
+  date: Text.LocalDate,
+  state: State,
+  now: number,
+  event: () => Event
+): Decision =>
+  Result.gen(function* () {
+    const c = yield* caseOpenNow(id, state)
+    const r = yield* referralOf(id, c, referral)
+    if (r.status === answer) return []
+    if (r.status !== "Pending")
+      return yield* Result.fail(ReferralAlreadyAnswered({ case: id, referral, status: r.status }))
+    yield* inCase(id, c, field, date, now)
+    if (date < r.referredOn)
+      return yield* Result.fail(DateBeforeReferral({ referral, field, date, since: r.referredOn }))
+    return [event()]
+  })
+
+export const acceptReferral = (
+  cmd: Commands.AcceptReferral,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  answerReferral(
+    cmd.case,
+    cmd.referral,
+    "Accepted",
+    "acceptedOn",
+    cmd.acceptedOn,
+    state,
+    context.now,
+    () => new ReferralAccepted({ referral: cmd.referral, acceptedOn: cmd.acceptedOn })
+  )
+
+export const rejectReferral = (
+  cmd: Commands.RejectReferral,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  answerReferral(
+    cmd.case,
+    cmd.referral,
+    "Rejected",
+    "rejectedOn",
+    cmd.rejectedOn,
+    state,
+    context.now,
+    () => new ReferralRejected({ referral: cmd.referral, rejectedOn: cmd.rejectedOn, reason: cmd.reason })
+  )
+
+export const recordFollowUp = (
+  cmd: Commands.RecordFollowUp,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  Result.gen(function* () {
+    const c = yield* caseOpenNow(cmd.case, state)
+    if (!reached(c, "Intervening")) return yield* Result.fail(NoServiceDelivered({ case: cmd.case }))
+    yield* inCase(cmd.case, c, "followedUpOn", cmd.followedUpOn, context.now)
+    return [new FollowUpRecorded({ followedUpOn: cmd.followedUpOn, notes: cmd.notes })]
+  })
+
+export const recordEvaluation = (
+  cmd: Commands.RecordEvaluation,
+  state: State,
+  context: Decider.DecisionContext
+): Decision =>
+  Result.gen(function* () {
+    const c = yield* caseOpenNow(cmd.case, state)
+    if (!reached(c, "Intervening")) return yield* Result.fail(NoServiceDelivered({ case: cmd.case }))
+    yield* inCase(cmd.case, c, "evaluatedOn", cmd.evaluatedOn, context.now)
+    return [new EvaluationRecorded({ outcome: cmd.outcome, evaluatedOn: cmd.evaluatedOn, notes: cmd.notes })]
+  })
+
+export const closeCase = (cmd: Commands.CloseCase, state: State, context: Decider.DecisionContext): Decision =>
+  Result.gen(function* () {
+    if (state._tag === "Closed" && state.reason === cmd.reason && state.closedOn === cmd.closedOn) return []
+    const c = yield* caseOpenNow(cmd.case, state)
+    yield* inCase(cmd.case, c, "closedOn", cmd.closedOn, context.now)
+    const since = c.pendingCrises[0]
+    if (since !== undefined) return yield* Result.fail(CrisisFollowUpMissing({ case: cmd.case, since }))
+    if (!c.evaluated && !isExcusing(cmd.reason)) {
+      return yield* Result.fail(CaseNotEvaluated({ case: cmd.case, reason: cmd.reason }))
+    }
+    return [new CaseClosed({ reason: cmd.reason, closedOn: cmd.closedOn, notes: cmd.notes })]
+  })
+
+export const reopenCase = (cmd: Commands.ReopenCase, state: State, context: Decider.DecisionContext): Decision =>
+  Result.gen(function* () {
+    switch (state._tag) {
+      case "NoCase":
+        return yield* Result.fail(CaseNotOpened({ case: cmd.case }))
+      case "Open":
+        return []
+      case "Closed": {
+        yield* notInFuture("reopenedOn", cmd.reopenedOn, context.now)
+        if (cmd.reopenedOn < state.closedOn) {
+          return yield* Result.fail(
+            DateBeforeCaseClosed({
+              case: cmd.case,
+              field: "reopenedOn",
+              date: cmd.reopenedOn,
+              closedOn: state.closedOn
+            })
+          )
+        }
+        return [new CaseReopened({ reason: cmd.reason, reopenedOn: cmd.reopenedOn })]
+      }
+    }
+  })
+
+export const transferCase = (cmd: Commands.TransferCase, state: State, context: Decider.DecisionContext): Decision =>
+  Result.gen(function* () {
+    const c = yield* caseOpenNow(cmd.case, state)
+    const worker = cmd.worker !== undefined && cmd.worker !== c.worker ? { worker: cmd.worker } : {}
+    const station = cmd.station !== undefined && cmd.station !== c.station ? { station: cmd.station } : {}
+    if (worker.worker === undefined && station.station === undefined) return []
+    yield* inCase(cmd.case, c, "transferredOn", cmd.transferredOn, context.now)
+    return [new CaseTransferred({ ...worker, ...station, transferredOn: cmd.transferredOn })]
+  })
+
+export const decide = (command: Commands.Command, state: State, context: CaseworkContext): Decision => {
+  switch (command._tag) {
+    case "OpenCase":
+      return openCase(command, state, context)
+    case "RecordAssessment":
+      return recordAssessment(command, state, context)
+    case "RecordPlan":
+      return recordPlan(command, state, context)
+    case "DeliverService":
+      return deliverService(command, state, context)
+    case "MakeReferral":
+      return makeReferral(command, state, context)
+    case "AcceptReferral":
+      return acceptReferral(command, state, context)
+    case "RejectReferral":
+      return rejectReferral(command, state, context)
+    case "RecordFollowUp":
+      return recordFollowUp(command, state, context)
+    case "RecordEvaluation":
+      return recordEvaluation(command, state, context)
+    case "CloseCase":
+      return closeCase(command, state, context)
+    case "ReopenCase":
+      return reopenCase(command, state, context)
+    case "TransferCase":
+      return transferCase(command, state, context)
+  }
+}
+
+export const decider = Decider.make<Commands.Command, Event, State, CaseworkContext>({
+  initialState: initial,
+  evolve,
+  decide
+})

@@ -1,0 +1,72 @@
+import { CommandHandler, type Decider, type EventStore, type Text } from "@shuangbai/eventsourcing"
+import { Effect } from "effect"
+import * as RegistryEvents from "../registry/Events.ts"
+import * as RegistryState from "../registry/State.ts"
+import * as RegistryStream from "../registry/Stream.ts"
+import { startOfChinaDay } from "../shared/Dates.ts"
+import type { HouseholdId, PersonId } from "../shared/Ids.ts"
+import { Command } from "./Commands.ts"
+import { type CaseworkContext, decider } from "./Decide.ts"
+import { codec, dateOf, type Event } from "./Events.ts"
+import type { State } from "./State.ts"
+import { caseIdOf, streamOf } from "./Stream.ts"
+
+/** The recipient and their household: every case event concerns them, though only CaseOpened names them. */
+export const subjects = (event: Event, before: State): ReadonlyArray<string> => {
+  if (event._tag === "CaseOpened") return [event.household, event.person]
+  return before._tag === "NoCase" ? [] : [before.case.household, before.case.person]
+}
+
+/** Business time: the start of the day (UTC+8) the form gives. */
+export const occurredAt = (event: Event): number => startOfChinaDay(dateOf(event))
+
+/**
+ * Whether the person has consent to referral in force in their household's file (registry context,
+ * ConsentRecorded/ConsentWithdrawn with scope "Referral"). An archived or unknown household gives none.
+ */
+export const consentToRefer = (
+  tenant: Text.Id,
+  household: HouseholdId,
+  person: PersonId
+): Effect.Effect<boolean, CommandHandler.HandleError, EventStore.EventStore> =>
+  Effect.map(
+    CommandHandler.load(
+      tenant,
+      RegistryStream.streamOf(household),
+      { initialState: RegistryState.initial, evolve: RegistryState.evolve },
+      RegistryEvents.codec
+    ),
+    ({ state }) =>
+      state._tag === "Registered" &&
+      (RegistryState.memberOf(state.household, person)?.consents.some((c) => c.scope === "Referral") ?? false)
+  )
+
+/**
+ * What decisions need from other streams: for a referral, the recipient's consent, read from the household
+ * of the case as it stands in this attempt (a retry reads both again). Other commands need nothing more.
+ */
+export const loadContext = (
+  command: Command,
+  base: Decider.DecisionContext
+): Effect.Effect<CaseworkContext, CommandHandler.HandleError, EventStore.EventStore> =>
+  Effect.gen(function* () {
+    if (command._tag !== "MakeReferral") return { ...base, consentToRefer: false }
+    const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
+    if (state._tag === "NoCase") return { ...base, consentToRefer: false }
+    return { ...base, consentToRefer: yield* consentToRefer(base.tenant, state.case.household, state.case.person) }
+  })
+
+/**
+ * Sends a casework command: `handle(tenant, { _tag: "OpenCase", … }, { actor, commandId })`. A case's id is
+ * `caseIdOf(person, caseType)`: OpenCase derives it, every other command names it.
+ */
+export const handle = CommandHandler.make({
+  command: Command,
+  decider,
+  codec,
+  stream: (command) =>
+    streamOf(command._tag === "OpenCase" ? caseIdOf(command.person, command.caseType) : command.case),
+  subjects,
+  occurredAt,
+  context: loadContext
+})

@@ -1,0 +1,197 @@
+import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
+import type { CaseId, StationId, WorkerId } from "../shared/Ids.ts"
+import { type CaseType, dateOf, type Event } from "./Events.ts"
+import { category } from "./Stream.ts"
+
+/** A span of business days, both ends included. */
+export interface Period {
+  readonly from: Text.LocalDate
+  readonly to: Text.LocalDate
+}
+
+export const within = (date: Text.LocalDate, period: Period): boolean => date >= period.from && date <= period.to
+
+/** The day `days` after `date` (calendar arithmetic, no time zone involved). */
+export const addDays = (date: Text.LocalDate, days: number): Text.LocalDate =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+
+const caseOf = (recorded: Recorded<Event>): CaseId | undefined =>
+  recorded.stream.category === category ? (recorded.stream.id as CaseId) : undefined
+
+const increment = <K>(map: ReadonlyMap<K, number>, key: K): ReadonlyMap<K, number> =>
+  new Map(map).set(key, (map.get(key) ?? 0) + 1)
+
+// ---------------------------------------------------------------------------------------------------------
+// F14: new cases opened in a period (68 in the first half year)
+
+export interface Opened {
+  readonly total: number
+  readonly byStation: ReadonlyMap<StationId, number>
+  readonly byType: ReadonlyMap<CaseType, number>
+}
+
+/** Cases opened (接案) with `openedOn` in the period; a reopened case is not a new one. */
+export const openedIn = (period: Period): Projection.Projection<Event, Opened> =>
+  Projection.make<Event, Opened>({
+    initial: { total: 0, byStation: new Map(), byType: new Map() },
+    evolve: (state, recorded) => {
+      const { event } = recorded
+      if (caseOf(recorded) === undefined || event._tag !== "CaseOpened" || !within(event.openedOn, period)) {
+        return state
+      }
+      return {
+        total: state.total + 1,
+        byStation: increment(state.byStation, event.station),
+        byType: increment(state.byType, event.caseType)
+      }
+    }
+  })
+
+// ---------------------------------------------------------------------------------------------------------
+// F15: cases ongoing (in follow-up) at a date (118 at the end of the first half year)
+
+export interface AsOf {
+  readonly station: StationId
+  readonly open: boolean
+}
+
+/**
+ * Every case file opened on or before `date`, as it stood that day: open or closed, and at which station.
+ * Events dated after the day are ignored; since a file's opening, closing and reopening days never go back
+ * (decide refuses it), the last one dated on or before the day decides.
+ */
+export const ongoingAt = (date: Text.LocalDate): Projection.Projection<Event, ReadonlyMap<CaseId, AsOf>> =>
+  Projection.make<Event, ReadonlyMap<CaseId, AsOf>>({
+    initial: new Map(),
+    evolve: (state, recorded) => {
+      const id = caseOf(recorded)
+      const { event } = recorded
+      if (id === undefined || dateOf(event) > date) return state
+      const before = state.get(id)
+      switch (event._tag) {
+        case "CaseOpened":
+          return new Map(state).set(id, { station: event.station, open: true })
+        case "CaseReopened":
+        case "CaseClosed":
+          return before === undefined
+            ? state
+            : new Map(state).set(id, { ...before, open: event._tag === "CaseReopened" })
+        case "CaseTransferred":
+          return before === undefined || event.station === undefined
+            ? state
+            : new Map(state).set(id, { ...before, station: event.station })
+        default:
+          return state
+      }
+    }
+  })
+
+export const ongoingCount = (state: ReadonlyMap<CaseId, AsOf>): number => {
+  let n = 0
+  for (const c of state.values()) if (c.open) n++
+  return n
+}
+
+export const ongoingByStation = (state: ReadonlyMap<CaseId, AsOf>): ReadonlyMap<StationId, number> => {
+  const counts = new Map<StationId, number>()
+  for (const c of state.values()) if (c.open) counts.set(c.station, (counts.get(c.station) ?? 0) + 1)
+  return counts
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Now: worker caseloads and crisis follow-ups
+
+export interface CaseNow {
+  readonly worker: WorkerId
+  readonly station: StationId
+  readonly open: boolean
+  /** Days of crisis interventions no follow-up has answered yet, earliest first. */
+  readonly pendingCrises: ReadonlyArray<Text.LocalDate>
+}
+
+/** Every case file as it stands after the events seen: whose charge, open or not, crises awaiting follow-up. */
+export const cases = Projection.make<Event, ReadonlyMap<CaseId, CaseNow>>({
+  initial: new Map(),
+  evolve: (state, recorded) => {
+    const id = caseOf(recorded)
+    if (id === undefined) return state
+    const { event } = recorded
+    if (event._tag === "CaseOpened") {
+      return new Map(state).set(id, { worker: event.worker, station: event.station, open: true, pendingCrises: [] })
+    }
+    const before = state.get(id)
+    if (before === undefined) return state
+    const set = (next: CaseNow) => new Map(state).set(id, next)
+    switch (event._tag) {
+      case "CaseClosed":
+        return set({ ...before, open: false })
+      case "CaseReopened":
+        return set({ ...before, open: true })
+      case "CaseTransferred":
+        return set({ ...before, worker: event.worker ?? before.worker, station: event.station ?? before.station })
+      case "ServiceDelivered":
+        return event.service === "CrisisIntervention"
+          ? set({ ...before, pendingCrises: [...before.pendingCrises, event.deliveredOn].sort() })
+          : state
+      case "FollowUpRecorded": {
+        const pendingCrises = before.pendingCrises.filter((d) => d > event.followedUpOn)
+        return pendingCrises.length === before.pendingCrises.length ? state : set({ ...before, pendingCrises })
+      }
+      default:
+        return state
+    }
+  }
+})
+
+/** Open cases per worker (a worker with none is absent). */
+export const caseloads = (state: ReadonlyMap<CaseId, CaseNow>): ReadonlyMap<WorkerId, number> => {
+  const counts = new Map<WorkerId, number>()
+  for (const c of state.values()) if (c.open) counts.set(c.worker, (counts.get(c.worker) ?? 0) + 1)
+  return counts
+}
+
+/** Open cases per station. */
+export const openByStation = (state: ReadonlyMap<CaseId, CaseNow>): ReadonlyMap<StationId, number> => {
+  const counts = new Map<StationId, number>()
+  for (const c of state.values()) if (c.open) counts.set(c.station, (counts.get(c.station) ?? 0) + 1)
+  return counts
+}
+
+export interface FollowUpOptions {
+  /** Days after a crisis intervention within which it needs a follow-up. Default 7. */
+  readonly deadlineDays?: number
+}
+
+export const defaultDeadlineDays = 7
+
+export interface FollowUpDue {
+  readonly case: CaseId
+  readonly worker: WorkerId
+  readonly station: StationId
+  /** The earliest crisis intervention not yet followed up. */
+  readonly since: Text.LocalDate
+  readonly dueBy: Text.LocalDate
+}
+
+/**
+ * Crisis follow-ups owed on `asOf`: due (the deadline not passed) and overdue (passed). Overdue is computed
+ * here from the dates and the deadline, never stored.
+ */
+export const crisisFollowUps = (
+  state: ReadonlyMap<CaseId, CaseNow>,
+  asOf: Text.LocalDate,
+  options: FollowUpOptions = {}
+): { readonly due: ReadonlyArray<FollowUpDue>; readonly overdue: ReadonlyArray<FollowUpDue> } => {
+  const deadline = options.deadlineDays ?? defaultDeadlineDays
+  const due: Array<FollowUpDue> = []
+  const overdue: Array<FollowUpDue> = []
+  for (const [id, c] of state) {
+    const since = c.pendingCrises[0]
+    if (!c.open || since === undefined) continue
+    const item: FollowUpDue = { case: id, worker: c.worker, station: c.station, since, dueBy: addDays(since, deadline) }
+    if (asOf > item.dueBy) overdue.push(item)
+    else due.push(item)
+  }
+  const byDue = (a: FollowUpDue, b: FollowUpDue) => (a.dueBy < b.dueBy ? -1 : a.dueBy > b.dueBy ? 1 : 0)
+  return { due: due.sort(byDue), overdue: overdue.sort(byDue) }
+}

@@ -1,6 +1,6 @@
 import { Text } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
-import { CampaignId, HouseholdId, PersonId, VillageId, VisitId, WorkerId } from "../shared/Ids.ts"
+import { CampaignId, HouseholdId, PersonId, StationId, VillageId, VisitId, WorkerId } from "../shared/Ids.ts"
 import { CampaignKind, CampaignScope, Quantity, ReliefItem } from "./Events.ts"
 
 export class LaunchCampaign extends Schema.TaggedClass<LaunchCampaign>()("LaunchCampaign", {
@@ -27,7 +27,8 @@ export class DistributeSupplies extends Schema.TaggedClass<DistributeSupplies>()
   household: HouseholdId,
   village: VillageId,
   distributedOn: Text.LocalDate,
-  worker: WorkerId
+  worker: WorkerId,
+  station: StationId
 }) {}
 
 export class VisitRecipient extends Schema.TaggedClass<VisitRecipient>()("VisitRecipient", {
@@ -37,6 +38,7 @@ export class VisitRecipient extends Schema.TaggedClass<VisitRecipient>()("VisitR
   village: VillageId,
   visitedOn: Text.LocalDate,
   worker: WorkerId,
+  station: StationId,
   visit: Schema.optionalKey(VisitId)
 }) {}
 
@@ -47,7 +49,8 @@ export class AssistRelocation extends Schema.TaggedClass<AssistRelocation>()("As
   fromVillage: VillageId,
   toPlace: Text.NonEmptyText,
   assistedOn: Text.LocalDate,
-  worker: WorkerId
+  worker: WorkerId,
+  station: StationId
 }) {}
 
 export class CloseCampaign extends Schema.TaggedClass<CloseCampaign>()("CloseCampaign", {

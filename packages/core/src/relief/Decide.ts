@@ -1,7 +1,7 @@
 import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
 import { Result, Schema } from "effect"
 import { notInFuture } from "../shared/Dates.ts"
-import type { CampaignId, HouseholdId, PersonId } from "../shared/Ids.ts"
+import type { CampaignId, HouseholdId, PersonId, StationId } from "../shared/Ids.ts"
 import type * as Commands from "./Commands.ts"
 import {
   CampaignClosed,
@@ -64,6 +64,14 @@ export const StockInsufficient = Rule.define<{ item: ReliefItem; requested: numb
   }
 )
 
+export const StationOutsideCampaign = Rule.define<{ campaign: CampaignId; station: StationId }>(
+  "StationOutsideCampaign",
+  {
+    en: (f) => `station ${f.station} is not among the stations of campaign ${f.campaign}`,
+    zh: (f) => `社工站 ${f.station} 不在救助行动 ${f.campaign} 的范围内`
+  }
+)
+
 export const RecipientNotRegistered = Rule.define<{ person: PersonId; household: HouseholdId }>(
   "RecipientNotRegistered",
   {
@@ -98,6 +106,12 @@ const openOn = (
     }
     return state
   })
+
+/** Field work is done by a station the campaign covers. */
+const inScope = (campaign: CampaignId, scope: CampaignScope, station: StationId) =>
+  scope._tag === "CountyWide" || scope.stations.includes(station)
+    ? Result.succeed(undefined)
+    : Result.fail(StationOutsideCampaign({ campaign, station }))
 
 const registered = (cmd: { readonly person: PersonId; readonly household: HouseholdId }, context: Context) =>
   context.recipientRegistered
@@ -145,6 +159,7 @@ export const receiveSupplies = (cmd: Commands.ReceiveSupplies, state: State.Stat
 export const distributeSupplies = (cmd: Commands.DistributeSupplies, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
     const campaign = yield* openOn(cmd.campaign, state, "distributedOn", cmd.distributedOn, context)
+    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
     yield* registered(cmd, context)
     const onHand = State.onHand(campaign, cmd.item)
     if (cmd.quantity > onHand) {
@@ -159,7 +174,8 @@ export const distributeSupplies = (cmd: Commands.DistributeSupplies, state: Stat
         household: cmd.household,
         village: cmd.village,
         distributedOn: cmd.distributedOn,
-        worker: cmd.worker
+        worker: cmd.worker,
+        station: cmd.station
       })
     ]
   })
@@ -168,6 +184,7 @@ export const distributeSupplies = (cmd: Commands.DistributeSupplies, state: Stat
 export const visitRecipient = (cmd: Commands.VisitRecipient, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
     const campaign = yield* openOn(cmd.campaign, state, "visitedOn", cmd.visitedOn, context)
+    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
     yield* registered(cmd, context)
     if (campaign.visited.has(State.visitKey(cmd.person, cmd.visitedOn))) return []
     return [
@@ -178,6 +195,7 @@ export const visitRecipient = (cmd: Commands.VisitRecipient, state: State.State,
         village: cmd.village,
         visitedOn: cmd.visitedOn,
         worker: cmd.worker,
+        station: cmd.station,
         ...(cmd.visit === undefined ? {} : { visit: cmd.visit })
       })
     ]
@@ -186,7 +204,8 @@ export const visitRecipient = (cmd: Commands.VisitRecipient, state: State.State,
 /** People helped to move are often not on file (受灾群众): no registration is required. */
 export const assistRelocation = (cmd: Commands.AssistRelocation, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
-    yield* openOn(cmd.campaign, state, "assistedOn", cmd.assistedOn, context)
+    const campaign = yield* openOn(cmd.campaign, state, "assistedOn", cmd.assistedOn, context)
+    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
     return [
       new RelocationAssisted({
         campaign: cmd.campaign,
@@ -195,7 +214,8 @@ export const assistRelocation = (cmd: Commands.AssistRelocation, state: State.St
         fromVillage: cmd.fromVillage,
         toPlace: cmd.toPlace,
         assistedOn: cmd.assistedOn,
-        worker: cmd.worker
+        worker: cmd.worker,
+        station: cmd.station
       })
     ]
   })

@@ -56,7 +56,9 @@ export class SuppliesDistributed extends Schema.TaggedClass<SuppliesDistributed>
   village: VillageId,
   distributedOn: Text.LocalDate,
   /** The worker who handed it out (the actor in the envelope is whoever recorded it). */
-  worker: WorkerId
+  worker: WorkerId,
+  /** The worker's station: the campaign's figures are also reported per station. */
+  station: StationId
 }) {}
 
 /**
@@ -71,6 +73,7 @@ export class RecipientVisited extends Schema.TaggedClass<RecipientVisited>()("Re
   village: VillageId,
   visitedOn: Text.LocalDate,
   worker: WorkerId,
+  station: StationId,
   visit: Schema.optionalKey(VisitId)
 }) {}
 
@@ -83,7 +86,8 @@ export class RelocationAssisted extends Schema.TaggedClass<RelocationAssisted>()
   /** Where the person went: a shelter, a relative's home, a school hall… */
   toPlace: Text.NonEmptyText,
   assistedOn: Text.LocalDate,
-  worker: WorkerId
+  worker: WorkerId,
+  station: StationId
 }) {}
 
 export class CampaignClosed extends Schema.TaggedClass<CampaignClosed>()("CampaignClosed", {

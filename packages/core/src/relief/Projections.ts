@@ -4,48 +4,76 @@ import type { CampaignKind, Event, ReliefItem } from "./Events.ts"
 import { add, noQuantities, type Quantities } from "./State.ts"
 import { category } from "./Stream.ts"
 
-/**
- * One campaign as the county reports it (F3–F8).
- *
- * Campaign visits are counted from `RecipientVisited` of the campaign stream only. A home visit of the
- * visits context that carries the campaign id counts towards the home-visit figures (F9, F12) and is
- * not read here; when both records exist for one call, `RecipientVisited.visitId` links them. Visits are
- * counted as distinct persons and distinct villages, so a person visited twice counts once.
- */
-export interface CampaignSummary {
-  readonly kind: CampaignKind | undefined
-  readonly title: Text.NonEmptyText | undefined
-  readonly launchedOn: Text.LocalDate | undefined
-  readonly closedOn: Text.LocalDate | undefined
+// What counts, so that nothing is counted twice (F3–F8):
+// - campaign visits are `RecipientVisited` events of the campaign stream only. A home visit of the visits
+//   context that names the campaign counts towards the home-visit figures (F9, F12) and is not read here;
+//   when one call is recorded both ways, `RecipientVisited.visit` links the two records;
+// - items handed out are `SuppliesDistributed` only, never a home visit's `itemsGiven`;
+// - visits and relocations count distinct persons and distinct villages: a person visited twice counts once.
+
+/** What a campaign's workers did in the field, for the whole campaign or one station. */
+export interface FieldWork {
   /** Distinct villages with at least one campaign visit (F3: 46). */
   readonly villagesVisited: ReadonlySet<VillageId>
   /** Distinct persons visited (F4: 387, F7: 808). */
   readonly recipientsVisited: ReadonlySet<PersonId>
   /** Pieces handed out per item (F5: 36 winter garments, F6: 1 quilt). */
   readonly handedOut: Quantities
-  /** Pieces received per item. */
-  readonly received: Quantities
   /** Distinct persons whose relocation the workers helped (F8: 222). */
   readonly relocated: ReadonlySet<PersonId>
 }
 
+/** One campaign as the county reports it. */
+export interface CampaignSummary extends FieldWork {
+  readonly kind: CampaignKind | undefined
+  readonly title: Text.NonEmptyText | undefined
+  readonly launchedOn: Text.LocalDate | undefined
+  readonly closedOn: Text.LocalDate | undefined
+  /** Pieces received per item. */
+  readonly received: Quantities
+}
+
+export const noFieldWork: FieldWork = {
+  villagesVisited: new Set(),
+  recipientsVisited: new Set(),
+  handedOut: noQuantities,
+  relocated: new Set()
+}
+
 export const emptySummary: CampaignSummary = {
+  ...noFieldWork,
   kind: undefined,
   title: undefined,
   launchedOn: undefined,
   closedOn: undefined,
-  villagesVisited: new Set(),
-  recipientsVisited: new Set(),
-  handedOut: noQuantities,
-  received: noQuantities,
-  relocated: new Set()
+  received: noQuantities
 }
 
-// Copy-on-write, and the same set back when nothing is new, so unchanged states stay identical.
+// Copy-on-write, and the same set back when nothing is new, so that an unchanged state stays identical.
 const withMember = <A>(set: ReadonlySet<A>, member: A): ReadonlySet<A> =>
   set.has(member) ? set : new Set(set).add(member)
 
-/** Stock on hand per item: received and not handed out. */
+const evolveFieldWork = <S extends FieldWork>(state: S, event: Event): S => {
+  switch (event._tag) {
+    case "SuppliesDistributed":
+      return { ...state, handedOut: add(state.handedOut, event.item, event.quantity) }
+    case "RecipientVisited": {
+      const villagesVisited = withMember(state.villagesVisited, event.village)
+      const recipientsVisited = withMember(state.recipientsVisited, event.person)
+      return villagesVisited === state.villagesVisited && recipientsVisited === state.recipientsVisited
+        ? state
+        : { ...state, villagesVisited, recipientsVisited }
+    }
+    case "RelocationAssisted": {
+      const relocated = withMember(state.relocated, event.person)
+      return relocated === state.relocated ? state : { ...state, relocated }
+    }
+    default:
+      return state
+  }
+}
+
+/** Stock on hand per item: received and not yet handed out. */
 export const stockOnHand = (summary: CampaignSummary): Quantities =>
   Object.fromEntries(
     (Object.keys(summary.received) as Array<ReliefItem>).map((item) => [
@@ -54,7 +82,7 @@ export const stockOnHand = (summary: CampaignSummary): Quantities =>
     ])
   ) as Quantities
 
-/** One campaign stream's summary; feed it the events of that one campaign. */
+/** One campaign's summary: feed it the events of that one campaign. */
 export const campaign = Projection.make<Event, CampaignSummary>({
   initial: emptySummary,
   evolve: (state, { event }) => {
@@ -63,29 +91,33 @@ export const campaign = Projection.make<Event, CampaignSummary>({
         return { ...state, kind: event.kind, title: event.title, launchedOn: event.launchedOn }
       case "SuppliesReceived":
         return { ...state, received: add(state.received, event.item, event.quantity) }
-      case "SuppliesDistributed":
-        return { ...state, handedOut: add(state.handedOut, event.item, event.quantity) }
-      case "RecipientVisited": {
-        const villagesVisited = withMember(state.villagesVisited, event.village)
-        const recipientsVisited = withMember(state.recipientsVisited, event.person)
-        return villagesVisited === state.villagesVisited && recipientsVisited === state.recipientsVisited
-          ? state
-          : { ...state, villagesVisited, recipientsVisited }
-      }
-      case "RelocationAssisted": {
-        const relocated = withMember(state.relocated, event.person)
-        return relocated === state.relocated ? state : { ...state, relocated }
-      }
       case "CampaignClosed":
         return { ...state, closedOn: event.closedOn }
       default:
-        return state
+        return evolveFieldWork(state, event)
     }
   }
 })
 
+/** One station's field work in a campaign: feed it that station's events of one campaign. */
+export const fieldWork = Projection.make<Event, FieldWork>({
+  initial: noFieldWork,
+  evolve: (state, { event }) => evolveFieldWork(state, event)
+})
+
+const campaignOf = (recorded: Recorded<Event>): string | undefined =>
+  recorded.stream.category === category ? recorded.stream.id : undefined
+
+const stationOf = ({ event }: Recorded<Event>): string | undefined => ("station" in event ? event.station : undefined)
+
 /** Every campaign of a tenant, by campaign id; events of other stream categories are ignored. */
 export const campaigns: Projection.Projection<Event, ReadonlyMap<string, CampaignSummary>> = Projection.partitioned(
   campaign,
-  (recorded: Recorded<Event>) => (recorded.stream.category === category ? recorded.stream.id : undefined)
+  campaignOf
 )
+
+/** Field work by campaign id, then by station id: the same figures for each station. */
+export const fieldWorkByStation: Projection.Projection<
+  Event,
+  ReadonlyMap<string, ReadonlyMap<string, FieldWork>>
+> = Projection.partitioned(Projection.partitioned(fieldWork, stationOf), campaignOf)

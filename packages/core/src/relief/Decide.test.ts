@@ -1,0 +1,384 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Decider, EventStore, IdGenerator, type RuleViolation } from "@shuangbai/eventsourcing"
+import { Effect, Layer, Result, Schema } from "effect"
+import { TestClock } from "effect/testing"
+import * as fc from "fast-check"
+import { handle as registryHandle } from "../registry/Handler.ts"
+import { DateIsInFuture } from "../shared/Dates.ts"
+import { CampaignId, HouseholdId, PersonId, StationId, VillageId, WorkerId } from "../shared/Ids.ts"
+import * as Commands from "./Commands.ts"
+import {
+  CampaignAlreadyClosed,
+  CampaignAlreadyLaunched,
+  CampaignNotLaunched,
+  type Context,
+  DateBeforeLaunch,
+  decider,
+  RecipientNotRegistered,
+  StationOutsideCampaign,
+  StockInsufficient
+} from "./Decide.ts"
+import * as Events from "./Events.ts"
+import { handle } from "./Handler.ts"
+import * as State from "./State.ts"
+
+const now = Date.parse("2025-02-10T10:00:00+08:00")
+const today = "2025-02-10"
+const tomorrow = "2025-02-11"
+const context: Context = { tenant: "yangshan", actor: { id: "w1", role: "worker" }, now, recipientRegistered: true }
+
+const campaign = CampaignId.make("cold-2025")
+const person = PersonId.make("p1")
+const household = HouseholdId.make("h1")
+const village = VillageId.make("v1")
+const worker = WorkerId.make("w1")
+const station = StationId.make("huangpen")
+const otherStation = StationId.make("qilong")
+
+const launch = new Commands.LaunchCampaign({
+  campaign,
+  kind: "ColdSnap",
+  title: "寒冬送温暖",
+  scope: { _tag: "CountyWide" },
+  launchedOn: "2025-01-20"
+})
+const launched = new Events.CampaignLaunched({
+  campaign,
+  kind: "ColdSnap",
+  title: "寒冬送温暖",
+  scope: { _tag: "CountyWide" },
+  launchedOn: "2025-01-20"
+})
+const received = (item: Events.ReliefItem, quantity: number) =>
+  new Events.SuppliesReceived({ campaign, item, quantity, source: "县民政局", receivedOn: "2025-01-21" })
+const receive = (item: Events.ReliefItem, quantity: number) =>
+  new Commands.ReceiveSupplies({ campaign, item, quantity, source: "县民政局", receivedOn: "2025-01-21" })
+const distribute = (item: Events.ReliefItem, quantity: number, on = "2025-01-22") =>
+  new Commands.DistributeSupplies({
+    campaign,
+    item,
+    quantity,
+    person,
+    household,
+    village,
+    distributedOn: on,
+    worker,
+    station
+  })
+const distributed = (item: Events.ReliefItem, quantity: number) =>
+  new Events.SuppliesDistributed({
+    campaign,
+    item,
+    quantity,
+    person,
+    household,
+    village,
+    distributedOn: "2025-01-22",
+    worker,
+    station
+  })
+const visit = (on = "2025-01-22", who = person) =>
+  new Commands.VisitRecipient({ campaign, person: who, household, village, visitedOn: on, worker, station })
+const visited = (on = "2025-01-22", who = person) =>
+  new Events.RecipientVisited({ campaign, person: who, household, village, visitedOn: on, worker, station })
+const relocate = new Commands.AssistRelocation({
+  campaign,
+  person,
+  household,
+  fromVillage: village,
+  toPlace: "镇中心小学安置点",
+  assistedOn: "2025-01-23",
+  worker,
+  station
+})
+const close = (on = "2025-01-31") => new Commands.CloseCampaign({ campaign, closedOn: on })
+const closed = new Events.CampaignClosed({ campaign, closedOn: "2025-01-31" })
+
+// Given/when/then over the pure decider.
+const given = (events: ReadonlyArray<Events.Event>) => ({
+  when: (command: Commands.Command, overrides: Partial<Context> = {}) =>
+    decider.decide(command, Decider.fold(decider, events), { ...context, ...overrides })
+})
+const thenEvents = (
+  result: Result.Result<ReadonlyArray<Events.Event>, RuleViolation>,
+  expected: Array<Events.Event>
+) => {
+  assert.isTrue(Result.isSuccess(result), Result.isFailure(result) ? result.failure.message : "")
+  if (Result.isSuccess(result)) assert.deepStrictEqual(result.success, expected)
+}
+const thenFails = (
+  result: Result.Result<ReadonlyArray<Events.Event>, RuleViolation>,
+  rule: { readonly code: string }
+) => {
+  assert.isTrue(Result.isFailure(result), "expected a rule violation")
+  if (Result.isFailure(result)) assert.strictEqual(result.failure.code, rule.code)
+}
+
+describe("relief: launching and closing", () => {
+  it("launches a campaign", () => thenEvents(given([]).when(launch), [launched]))
+
+  it("launching again with the same details records nothing", () => thenEvents(given([launched]).when(launch), []))
+
+  it("CampaignAlreadyLaunched: launching again with other details", () =>
+    thenFails(
+      given([launched]).when(new Commands.LaunchCampaign({ ...launch, title: "送暖入户" })),
+      CampaignAlreadyLaunched
+    ))
+
+  it("CampaignAlreadyLaunched: the same title with other stations", () =>
+    thenFails(
+      given([launched]).when(
+        new Commands.LaunchCampaign({ ...launch, scope: { _tag: "Stations", stations: [station] } })
+      ),
+      CampaignAlreadyLaunched
+    ))
+
+  it("CampaignNotLaunched: supplies for a campaign that was never launched", () =>
+    thenFails(given([]).when(receive("Quilt", 1)), CampaignNotLaunched))
+
+  it("CampaignNotLaunched: closing a campaign that was never launched", () =>
+    thenFails(given([]).when(close()), CampaignNotLaunched))
+
+  it("closes a campaign, and closing again records nothing", () => {
+    thenEvents(given([launched]).when(close()), [closed])
+    thenEvents(given([launched, closed]).when(close("2025-02-01")), [])
+  })
+
+  it("CampaignAlreadyClosed: nothing is recorded after the close", () => {
+    const history = [launched, received("Quilt", 5), closed]
+    for (const command of [receive("Quilt", 1), distribute("Quilt", 1), visit(), relocate]) {
+      thenFails(given(history).when(command), CampaignAlreadyClosed)
+    }
+  })
+
+  it("DateIsInFuture: a launch dated tomorrow", () =>
+    thenFails(given([]).when(new Commands.LaunchCampaign({ ...launch, launchedOn: tomorrow })), DateIsInFuture))
+
+  it("DateIsInFuture: every dated command refuses tomorrow and accepts today", () => {
+    const history = [launched, received("Quilt", 5)]
+    const dated = (on: string) => [
+      new Commands.ReceiveSupplies({ ...receive("Quilt", 1), receivedOn: on }),
+      distribute("Quilt", 1, on),
+      visit(on),
+      new Commands.AssistRelocation({ ...relocate, assistedOn: on }),
+      close(on)
+    ]
+    for (const command of dated(tomorrow)) thenFails(given(history).when(command), DateIsInFuture)
+    for (const command of dated(today)) assert.isTrue(Result.isSuccess(given(history).when(command)))
+  })
+
+  it("DateBeforeLaunch: supplies dated before the launch", () =>
+    thenFails(
+      given([launched]).when(new Commands.ReceiveSupplies({ ...receive("Quilt", 1), receivedOn: "2025-01-19" })),
+      DateBeforeLaunch
+    ))
+
+  it("DateBeforeLaunch: a close dated before the launch", () =>
+    thenFails(given([launched]).when(close("2025-01-01")), DateBeforeLaunch))
+})
+
+describe("relief: supplies", () => {
+  it("receives supplies", () => thenEvents(given([launched]).when(receive("Quilt", 3)), [received("Quilt", 3)]))
+
+  it("hands out what was received", () =>
+    thenEvents(given([launched, received("WinterClothing", 36)]).when(distribute("WinterClothing", 36)), [
+      distributed("WinterClothing", 36)
+    ]))
+
+  it("StockInsufficient: more than was received", () =>
+    thenFails(given([launched, received("Quilt", 1)]).when(distribute("Quilt", 2)), StockInsufficient))
+
+  it("StockInsufficient: what was received earlier was already handed out", () =>
+    thenFails(
+      given([launched, received("Quilt", 2), distributed("Quilt", 2)]).when(distribute("Quilt", 1)),
+      StockInsufficient
+    ))
+
+  it("StockInsufficient: stock is per item, so water received does not make quilts", () => {
+    const result = given([launched, received("DrinkingWater", 100)]).when(distribute("Quilt", 1))
+    thenFails(result, StockInsufficient)
+    if (Result.isFailure(result))
+      assert.deepStrictEqual(result.failure.fields, { item: "Quilt", requested: 1, onHand: 0 })
+  })
+
+  it("RecipientNotRegistered: supplies for someone not on file", () =>
+    thenFails(
+      given([launched, received("Quilt", 1)]).when(distribute("Quilt", 1), { recipientRegistered: false }),
+      RecipientNotRegistered
+    ))
+
+  it("StationOutsideCampaign: a station the campaign does not cover hands out supplies", () => {
+    const onlyHuangpen = new Events.CampaignLaunched({ ...launched, scope: { _tag: "Stations", stations: [station] } })
+    const command = new Commands.DistributeSupplies({ ...distribute("Quilt", 1), station: otherStation })
+    thenFails(given([onlyHuangpen, received("Quilt", 1)]).when(command), StationOutsideCampaign)
+    thenEvents(given([onlyHuangpen, received("Quilt", 1)]).when(distribute("Quilt", 1)), [distributed("Quilt", 1)])
+  })
+
+  it("quantities are positive integers: the command schema refuses 0, -1 and 1.5 and names the field", () => {
+    const decode = Schema.decodeUnknownResult(Commands.Command)
+    const encoded = { ...Schema.encodeSync(Commands.Command)(receive("Quilt", 1)) }
+    assert.isTrue(Result.isSuccess(decode(encoded)))
+    for (const quantity of [0, -1, 1.5, Number.NaN]) {
+      const result = decode({ ...encoded, quantity })
+      assert.isTrue(Result.isFailure(result), `quantity ${quantity} was accepted`)
+      if (Result.isFailure(result)) assert.include(String(result.failure), "quantity")
+    }
+  })
+})
+
+describe("relief: visits and relocations", () => {
+  it("records a campaign visit", () => thenEvents(given([launched]).when(visit()), [visited()]))
+
+  it("the same person visited on the same day is recorded once", () =>
+    thenEvents(given([launched, visited()]).when(visit()), []))
+
+  it("the same person visited on another day is another visit", () =>
+    thenEvents(given([launched, visited()]).when(visit("2025-01-25")), [visited("2025-01-25")]))
+
+  it("RecipientNotRegistered: a campaign visit to someone not on file", () =>
+    thenFails(given([launched]).when(visit(), { recipientRegistered: false }), RecipientNotRegistered))
+
+  it("StationOutsideCampaign: a campaign visit by a station outside the campaign", () => {
+    const onlyHuangpen = new Events.CampaignLaunched({ ...launched, scope: { _tag: "Stations", stations: [station] } })
+    thenFails(
+      given([onlyHuangpen]).when(new Commands.VisitRecipient({ ...visit(), station: otherStation })),
+      StationOutsideCampaign
+    )
+  })
+
+  it("a relocation needs no registration: people moved to safety are often not on file", () =>
+    thenEvents(given([launched]).when(relocate, { recipientRegistered: false }), [
+      new Events.RelocationAssisted({
+        campaign,
+        person,
+        household,
+        fromVillage: village,
+        toPlace: "镇中心小学安置点",
+        assistedOn: "2025-01-23",
+        worker,
+        station
+      })
+    ]))
+})
+
+// Model-based: random receive/distribute/close sequences per item against a model that only adds numbers.
+describe("relief: model-based", () => {
+  const items = ["Quilt", "WinterClothing", "DrinkingWater"] as const
+  type Step =
+    | { readonly _tag: "receive"; readonly item: Events.ReliefItem; readonly quantity: number }
+    | { readonly _tag: "distribute"; readonly item: Events.ReliefItem; readonly quantity: number }
+    | { readonly _tag: "visit"; readonly person: string }
+    | { readonly _tag: "close" }
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        _tag: fc.constant("receive" as const),
+        item: fc.constantFrom(...items),
+        quantity: fc.integer({ min: 1, max: 5 })
+      })
+    },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        _tag: fc.constant("distribute" as const),
+        item: fc.constantFrom(...items),
+        quantity: fc.integer({ min: 1, max: 5 })
+      })
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({ _tag: fc.constant("visit" as const), person: fc.constantFrom("p1", "p2", "p3") })
+    },
+    { weight: 1, arbitrary: fc.constant({ _tag: "close" as const }) }
+  )
+  const commandOf = (s: Step): Commands.Command => {
+    switch (s._tag) {
+      case "receive":
+        return receive(s.item, s.quantity)
+      case "distribute":
+        return distribute(s.item, s.quantity)
+      case "visit":
+        return visit("2025-01-22", PersonId.make(s.person))
+      case "close":
+        return close()
+    }
+  }
+
+  it("never hands out more of an item than it received, and records nothing after the close", () =>
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
+        let state = Decider.fold(decider, [launched])
+        const model = { received: new Map<string, number>(), distributed: new Map<string, number>(), closed: false }
+        for (const s of steps) {
+          const result = decider.decide(commandOf(s), state, context)
+          if (model.closed) {
+            // After the close: closing again is a no-op, anything else is refused.
+            if (s._tag === "close") thenEvents(result, [])
+            else thenFails(result, CampaignAlreadyClosed)
+          } else if (s._tag === "distribute") {
+            const onHand = (model.received.get(s.item) ?? 0) - (model.distributed.get(s.item) ?? 0)
+            if (s.quantity <= onHand) {
+              assert.isTrue(Result.isSuccess(result))
+              model.distributed.set(s.item, (model.distributed.get(s.item) ?? 0) + s.quantity)
+            } else thenFails(result, StockInsufficient)
+          } else {
+            assert.isTrue(Result.isSuccess(result))
+            if (s._tag === "receive") model.received.set(s.item, (model.received.get(s.item) ?? 0) + s.quantity)
+            if (s._tag === "close") model.closed = true
+          }
+          if (Result.isSuccess(result)) state = result.success.reduce(decider.evolve, state)
+          // Invariants at every step, read from the decider's own state.
+          assert.strictEqual(state._tag, model.closed ? "Closed" : "Open")
+          if (state._tag !== "NotLaunched") {
+            for (const item of items) {
+              assert.isAtMost(state.distributed[item], state.received[item])
+              assert.strictEqual(state.received[item], model.received.get(item) ?? 0)
+              assert.strictEqual(state.distributed[item], model.distributed.get(item) ?? 0)
+              assert.isAtLeast(State.onHand(state, item), 0)
+            }
+          }
+        }
+      }),
+      { numRuns: 300 }
+    ))
+})
+
+describe("relief: handler", () => {
+  const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
+  const actor = { id: "w1", role: "worker", station: "huangpen" }
+  const send = (command: Commands.Command, commandId: string) =>
+    handle("yangshan", Schema.encodeSync(Commands.Command)(command), { actor, commandId })
+
+  it.effect("distributes to a member of a registered household and refuses anyone else", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* registryHandle(
+        "yangshan",
+        {
+          _tag: "RegisterHousehold",
+          household: "h1",
+          station: "huangpen",
+          township: "huangpen",
+          village: "v1",
+          address: "黄盆镇某村 1 号",
+          head: { person: "p1", name: "李大爷", birthDate: "1940-03-02" },
+          registeredOn: "2024-06-01"
+        },
+        { actor, commandId: "r1" }
+      )
+      yield* send(launch, "c1")
+      yield* send(receive("Quilt", 1), "c2")
+      const handed = yield* send(distribute("Quilt", 1), "c3")
+      assert.deepStrictEqual(handed.events[0]!.subjects, ["h1", "p1"])
+      assert.strictEqual(handed.events[0]!.occurredAt, "2025-01-21T16:00:00.000Z")
+      yield* send(receive("Quilt", 1), "c4")
+      const stranger = new Commands.DistributeSupplies({ ...distribute("Quilt", 1), person: PersonId.make("p9") })
+      const error = yield* Effect.flip(send(stranger, "c5"))
+      assert.strictEqual(error._tag === "RuleViolation" && error.code, RecipientNotRegistered.code)
+      const noFile = new Commands.VisitRecipient({ ...visit(), household: HouseholdId.make("h404") })
+      const again = yield* Effect.flip(send(noFile, "c6"))
+      assert.strictEqual(again._tag === "RuleViolation" && again.code, RecipientNotRegistered.code)
+    }).pipe(Effect.provide(TestLayer))
+  )
+})

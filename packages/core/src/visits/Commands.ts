@@ -1,0 +1,54 @@
+import { Text } from "@shuangbai/eventsourcing"
+import { Schema } from "effect"
+import { CampaignId, HouseholdId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
+import { ItemsGiven, Modality, Needs, Persons } from "./Events.ts"
+
+export class ScheduleVisit extends Schema.TaggedClass<ScheduleVisit>()("ScheduleVisit", {
+  visit: VisitId,
+  household: HouseholdId,
+  persons: Persons,
+  worker: WorkerId,
+  station: StationId,
+  dueOn: Text.LocalDate
+}) {}
+
+/** Records a visit that took place, scheduled or not. */
+export class RecordVisit extends Schema.TaggedClass<RecordVisit>()("RecordVisit", {
+  visit: VisitId,
+  household: HouseholdId,
+  station: StationId,
+  worker: WorkerId,
+  visitedOn: Text.LocalDate,
+  personsSeen: Persons,
+  modality: Modality,
+  findings: Text.NonEmptyText,
+  needs: Needs,
+  itemsGiven: ItemsGiven,
+  campaign: Schema.optionalKey(CampaignId)
+}) {}
+
+export class SkipVisit extends Schema.TaggedClass<SkipVisit>()("SkipVisit", {
+  visit: VisitId,
+  reason: Text.NonEmptyText
+}) {}
+
+/** Corrects a conducted visit: give the fields to correct and the reason; the others stay as they are. */
+export class AmendVisit extends Schema.TaggedClass<AmendVisit>()("AmendVisit", {
+  visit: VisitId,
+  reason: Text.NonEmptyText,
+  visitedOn: Schema.optionalKey(Text.LocalDate),
+  personsSeen: Schema.optionalKey(Persons),
+  modality: Schema.optionalKey(Modality),
+  findings: Schema.optionalKey(Text.NonEmptyText),
+  needs: Schema.optionalKey(Needs),
+  itemsGiven: Schema.optionalKey(ItemsGiven),
+  campaign: Schema.optionalKey(Schema.NullOr(CampaignId))
+}) {}
+
+export class VoidVisit extends Schema.TaggedClass<VoidVisit>()("VoidVisit", {
+  visit: VisitId,
+  reason: Text.NonEmptyText
+}) {}
+
+export const Command = Schema.Union([ScheduleVisit, RecordVisit, SkipVisit, AmendVisit, VoidVisit])
+export type Command = typeof Command.Type

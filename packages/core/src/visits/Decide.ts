@@ -1,0 +1,230 @@
+import { Decider, HashChain, Rule, type RuleViolation } from "@shuangbai/eventsourcing"
+import { Result } from "effect"
+import { HouseholdIsArchived, HouseholdNotRegistered } from "../registry/Decide.ts"
+import type * as Registry from "../registry/State.ts"
+import { notInFuture } from "../shared/Dates.ts"
+import type { HouseholdId, VisitId } from "../shared/Ids.ts"
+import type * as Commands from "./Commands.ts"
+import { type Event, VisitAmended, VisitConducted, VisitScheduled, VisitSkipped, VisitVoided } from "./Events.ts"
+import { type Conducted, evolve, initial, type Scheduled, type State } from "./State.ts"
+
+/**
+ * What a visit decision knows besides the visit's own stream. The handler's context loader fills it in
+ * from other streams; it grows with the rules that span them (next: the worker's post on the visit day,
+ * from the workforce context).
+ */
+export interface VisitContext extends Decider.DecisionContext {
+  /** The registry file of the household a new visit names. Absent means not loaded: not on file. */
+  readonly household?: Registry.State
+}
+
+// Rules, named as the facts that refuse a command. An unknown or archived household is refused with the
+// registry's own rules (HouseholdNotRegistered, HouseholdIsArchived); a future date with DateIsInFuture.
+
+export const VisitAlreadyScheduled = Rule.define<{ visit: VisitId }>("VisitAlreadyScheduled", {
+  en: (f) => `visit ${f.visit} is already scheduled, with other details`,
+  zh: (f) => `探访 ${f.visit} 已安排，且安排内容不同`
+})
+export const VisitAlreadyConducted = Rule.define<{ visit: VisitId }>("VisitAlreadyConducted", {
+  en: (f) => `visit ${f.visit} has been conducted: correct it with an amendment`,
+  zh: (f) => `探访 ${f.visit} 已完成，如需更正请提交更正记录`
+})
+export const VisitWasSkipped = Rule.define<{ visit: VisitId }>("VisitWasSkipped", {
+  en: (f) => `visit ${f.visit} was skipped: schedule or record a new visit`,
+  zh: (f) => `探访 ${f.visit} 已取消，请另行安排或登记新的探访`
+})
+export const VisitIsVoided = Rule.define<{ visit: VisitId }>("VisitIsVoided", {
+  en: (f) => `visit ${f.visit} is void: nothing more may be recorded on it`,
+  zh: (f) => `探访 ${f.visit} 已作废，不能再登记`
+})
+export const VisitNotScheduled = Rule.define<{ visit: VisitId }>("VisitNotScheduled", {
+  en: (f) => `visit ${f.visit} is not scheduled`,
+  zh: (f) => `探访 ${f.visit} 未安排`
+})
+export const VisitNotConducted = Rule.define<{ visit: VisitId }>("VisitNotConducted", {
+  en: (f) => `visit ${f.visit} has not been conducted: only a conducted visit can be amended`,
+  zh: (f) => `探访 ${f.visit} 尚未完成，只有已完成的探访可以更正`
+})
+export const VisitNotRecorded = Rule.define<{ visit: VisitId }>("VisitNotRecorded", {
+  en: (f) => `visit ${f.visit} is not recorded`,
+  zh: (f) => `探访 ${f.visit} 不存在`
+})
+export const VisitIsForAnotherHousehold = Rule.define<{
+  visit: VisitId
+  household: HouseholdId
+  scheduledFor: HouseholdId
+}>("VisitIsForAnotherHousehold", {
+  en: (f) => `visit ${f.visit} was scheduled for household ${f.scheduledFor}, not ${f.household}`,
+  zh: (f) => `探访 ${f.visit} 安排给户 ${f.scheduledFor}，不是户 ${f.household}`
+})
+
+type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
+
+const same = (a: unknown, b: unknown): boolean => HashChain.canonicalJson(a) === HashChain.canonicalJson(b)
+
+/** A new visit is for a household on file: registered and not archived. */
+const householdOnFile = (household: HouseholdId, context: VisitContext): Result.Result<void, RuleViolation> => {
+  const file = context.household
+  if (file === undefined || file._tag === "NotRegistered" || file.household.id !== household) {
+    return Result.fail(HouseholdNotRegistered({ household }))
+  }
+  if (file._tag === "Archived") return Result.fail(HouseholdIsArchived({ household, archivedOn: file.archivedOn }))
+  return Result.succeed(undefined)
+}
+
+const scheduleOf = (visit: Scheduled | Commands.ScheduleVisit) => ({
+  household: visit.household,
+  persons: visit.persons,
+  worker: visit.worker,
+  station: visit.station,
+  dueOn: visit.dueOn
+})
+
+const recordOf = (visit: Conducted | Commands.RecordVisit) => ({
+  household: visit.household,
+  station: visit.station,
+  worker: visit.worker,
+  visitedOn: visit.visitedOn,
+  personsSeen: visit.personsSeen,
+  modality: visit.modality,
+  findings: visit.findings,
+  needs: visit.needs,
+  itemsGiven: visit.itemsGiven,
+  campaign: visit.campaign
+})
+
+export const scheduleVisit = (cmd: Commands.ScheduleVisit, state: State, context: VisitContext): Decision =>
+  Result.gen(function* () {
+    switch (state._tag) {
+      case "Scheduled":
+        if (same(scheduleOf(state), scheduleOf(cmd))) return []
+        return yield* Result.fail(VisitAlreadyScheduled({ visit: cmd.visit }))
+      case "Conducted":
+        return yield* Result.fail(VisitAlreadyConducted({ visit: cmd.visit }))
+      case "Skipped":
+        return yield* Result.fail(VisitWasSkipped({ visit: cmd.visit }))
+      case "Voided":
+        return yield* Result.fail(VisitIsVoided({ visit: cmd.visit }))
+      case "NotRecorded":
+        yield* householdOnFile(cmd.household, context)
+        return [
+          new VisitScheduled({
+            visit: cmd.visit,
+            household: cmd.household,
+            persons: cmd.persons,
+            worker: cmd.worker,
+            station: cmd.station,
+            dueOn: cmd.dueOn
+          })
+        ]
+    }
+  })
+
+export const recordVisit = (cmd: Commands.RecordVisit, state: State, context: VisitContext): Decision =>
+  Result.gen(function* () {
+    switch (state._tag) {
+      case "Conducted":
+        if (same(recordOf(state), recordOf(cmd))) return []
+        return yield* Result.fail(VisitAlreadyConducted({ visit: cmd.visit }))
+      case "Skipped":
+        return yield* Result.fail(VisitWasSkipped({ visit: cmd.visit }))
+      case "Voided":
+        return yield* Result.fail(VisitIsVoided({ visit: cmd.visit }))
+      case "Scheduled":
+        if (state.household !== cmd.household) {
+          return yield* Result.fail(
+            VisitIsForAnotherHousehold({ visit: cmd.visit, household: cmd.household, scheduledFor: state.household })
+          )
+        }
+        break
+      case "NotRecorded":
+        break
+    }
+    yield* notInFuture("visitedOn", cmd.visitedOn, context.now)
+    yield* householdOnFile(cmd.household, context)
+    return [
+      new VisitConducted({
+        visit: cmd.visit,
+        household: cmd.household,
+        station: cmd.station,
+        worker: cmd.worker,
+        visitedOn: cmd.visitedOn,
+        personsSeen: cmd.personsSeen,
+        modality: cmd.modality,
+        findings: cmd.findings,
+        needs: cmd.needs,
+        itemsGiven: cmd.itemsGiven,
+        ...(cmd.campaign === undefined ? {} : { campaign: cmd.campaign })
+      })
+    ]
+  })
+
+export const skipVisit = (cmd: Commands.SkipVisit, state: State): Decision => {
+  switch (state._tag) {
+    case "Scheduled":
+      return Result.succeed([new VisitSkipped({ visit: cmd.visit, household: state.household, reason: cmd.reason })])
+    case "Skipped":
+      return Result.succeed([])
+    case "Conducted":
+      return Result.fail(VisitAlreadyConducted({ visit: cmd.visit }))
+    case "Voided":
+      return Result.fail(VisitIsVoided({ visit: cmd.visit }))
+    case "NotRecorded":
+      return Result.fail(VisitNotScheduled({ visit: cmd.visit }))
+  }
+}
+
+/** Only the fields that differ from the record are amended; an amendment that changes nothing records nothing. */
+export const amendVisit = (cmd: Commands.AmendVisit, state: State, context: Decider.DecisionContext): Decision =>
+  Result.gen(function* () {
+    if (state._tag === "Voided") return yield* Result.fail(VisitIsVoided({ visit: cmd.visit }))
+    if (state._tag !== "Conducted") return yield* Result.fail(VisitNotConducted({ visit: cmd.visit }))
+    const changes = {
+      ...(cmd.visitedOn !== undefined && cmd.visitedOn !== state.visitedOn ? { visitedOn: cmd.visitedOn } : {}),
+      ...(cmd.personsSeen !== undefined && !same(cmd.personsSeen, state.personsSeen)
+        ? { personsSeen: cmd.personsSeen }
+        : {}),
+      ...(cmd.modality !== undefined && cmd.modality !== state.modality ? { modality: cmd.modality } : {}),
+      ...(cmd.findings !== undefined && cmd.findings !== state.findings ? { findings: cmd.findings } : {}),
+      ...(cmd.needs !== undefined && !same(cmd.needs, state.needs) ? { needs: cmd.needs } : {}),
+      ...(cmd.itemsGiven !== undefined && !same(cmd.itemsGiven, state.itemsGiven)
+        ? { itemsGiven: cmd.itemsGiven }
+        : {}),
+      ...(cmd.campaign !== undefined && cmd.campaign !== (state.campaign ?? null) ? { campaign: cmd.campaign } : {})
+    }
+    if (Object.keys(changes).length === 0) return []
+    if (changes.visitedOn !== undefined) yield* notInFuture("visitedOn", changes.visitedOn, context.now)
+    return [new VisitAmended({ visit: cmd.visit, household: state.household, reason: cmd.reason, ...changes })]
+  })
+
+export const voidVisit = (cmd: Commands.VoidVisit, state: State): Decision => {
+  switch (state._tag) {
+    case "NotRecorded":
+      return Result.fail(VisitNotRecorded({ visit: cmd.visit }))
+    case "Voided":
+      return Result.succeed([])
+    default:
+      return Result.succeed([new VisitVoided({ visit: cmd.visit, household: state.household, reason: cmd.reason })])
+  }
+}
+
+export const decide = (command: Commands.Command, state: State, context: VisitContext): Decision => {
+  switch (command._tag) {
+    case "ScheduleVisit":
+      return scheduleVisit(command, state, context)
+    case "RecordVisit":
+      return recordVisit(command, state, context)
+    case "SkipVisit":
+      return skipVisit(command, state)
+    case "AmendVisit":
+      return amendVisit(command, state, context)
+    case "VoidVisit":
+      return voidVisit(command, state)
+  }
+}
+
+export const decider = Decider.make<Commands.Command, Event, State, VisitContext>({
+  initialState: initial,
+  evolve,
+  decide
+})

@@ -1,0 +1,73 @@
+import {
+  CommandHandler,
+  type Decider,
+  type EventStore,
+  type EventStoreError,
+  type InvalidEvent,
+  type UnknownEventType
+} from "@shuangbai/eventsourcing"
+import { Effect } from "effect"
+import * as Registry from "../registry/index.ts"
+import { startOfChinaDay } from "../shared/Dates.ts"
+import { Command } from "./Commands.ts"
+import { decider, type VisitContext } from "./Decide.ts"
+import { codec, type Event } from "./Events.ts"
+import { streamOf } from "./Stream.ts"
+
+/**
+ * Loads what a visit decision needs from other streams, in the same attempt as the decision: the rules that
+ * span streams are checked against it in Decide.ts. One function, to grow with those rules: next, the
+ * worker's post at the station on the visit day, from the workforce context.
+ */
+export const context = (
+  command: Command,
+  base: Decider.DecisionContext
+): Effect.Effect<VisitContext, EventStoreError | UnknownEventType | InvalidEvent, EventStore.EventStore> =>
+  Effect.gen(function* () {
+    switch (command._tag) {
+      case "ScheduleVisit":
+      case "RecordVisit": {
+        const file = yield* CommandHandler.load(
+          base.tenant,
+          Registry.streamOf(command.household),
+          Registry.decider,
+          Registry.codec
+        )
+        return { ...base, household: file.state }
+      }
+      case "SkipVisit":
+      case "AmendVisit":
+      case "VoidVisit":
+        return base
+    }
+  })
+
+/** The household and the persons an event names. */
+export const subjects = (event: Event): ReadonlyArray<string> => {
+  switch (event._tag) {
+    case "VisitScheduled":
+      return [event.household, ...event.persons]
+    case "VisitConducted":
+      return [event.household, ...event.personsSeen]
+    case "VisitAmended":
+      return [event.household, ...(event.personsSeen ?? [])]
+    case "VisitSkipped":
+    case "VisitVoided":
+      return [event.household]
+  }
+}
+
+/** A conducted visit happened on the day it was made, however late it is recorded. */
+export const occurredAt = (event: Event): number | undefined =>
+  event._tag === "VisitConducted" ? startOfChinaDay(event.visitedOn) : undefined
+
+/** Sends a visit command: `handle(tenant, { _tag: "RecordVisit", … }, { actor, commandId })`. */
+export const handle = CommandHandler.make({
+  command: Command,
+  decider,
+  codec,
+  stream: (command) => streamOf(command.visit),
+  subjects,
+  occurredAt,
+  context
+})

@@ -1,0 +1,301 @@
+import {
+  ConcurrencyConflict,
+  type Envelope,
+  type EventStore,
+  EventStoreError,
+  ExpectedVersion,
+  HashChain,
+  IdempotencyMismatch,
+  StreamId,
+  Text
+} from "@shuangbai/eventsourcing"
+import { Clock, Effect } from "effect"
+import { SqlClient } from "effect/sql"
+import type { SqlError } from "effect/sql/SqlError"
+import { fromSqlError } from "./errors.ts"
+import { columns, decodeAll, type EventRow } from "./rows.ts"
+
+/** An append that passed validation and waits for a transaction. */
+export interface Pending {
+  readonly request: EventStore.AppendRequest
+  /** The encoded payloads, as AppendValidation returned them. */
+  readonly payloads: ReadonlyArray<string>
+  readonly fingerprint: string
+  readonly bytes: number
+}
+
+export type Outcome = EventStore.AppendResult | ConcurrencyConflict | IdempotencyMismatch | EventStoreError
+
+interface Recorded {
+  readonly fingerprint: string
+  readonly version: number
+  readonly first: number
+  readonly last: number
+  /** Set when the command was written in this same batch. */
+  readonly result?: EventStore.AppendResult
+}
+
+const readCommitted = "BEGIN ISOLATION LEVEL READ COMMITTED"
+
+/**
+ * Writes a batch of appends to one tenant in one transaction: lock the tenant's head row, look up the
+ * commands, stream versions and event ids the batch touches, decide each request in order exactly as the
+ * in-memory store does (one request's conflict fails only that request), then insert every row with one
+ * statement and commit once. Positions are assigned under the head lock, so they are gapless and committed
+ * in order; a reader that sees position n sees everything before it.
+ */
+export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: string) => {
+  const t = (name: string) => sql(`${schema}.${name}`)
+  const cols = sql.literal(columns)
+
+  const lockHead = (tenant: string) =>
+    sql<{ position: string; hash: string; recorded_ms: string | null }>`
+      SELECT position::text AS position, hash,
+        (extract(epoch FROM recorded_at) * 1000)::bigint::text AS recorded_ms
+      FROM ${t("heads")} WHERE tenant = ${tenant} FOR UPDATE`
+
+  const headFor = (tenant: string) =>
+    Effect.flatMap(lockHead(tenant), (rows) =>
+      rows.length > 0
+        ? Effect.succeed(rows[0]!)
+        : Effect.flatMap(
+            sql`INSERT INTO ${t("heads")} (tenant, position, hash) VALUES (${tenant}, 0, ${HashChain.genesis})
+                ON CONFLICT (tenant) DO NOTHING`,
+            () => Effect.map(lockHead(tenant), (again) => again[0]!)
+          )
+    )
+
+  const lookup = (tenant: string, items: ReadonlyArray<Pending>) => {
+    const commandIds = [...new Set(items.map((i) => i.request.context.commandId))]
+    const streams = items.map((i) => ({ category: i.request.stream.category, id: i.request.stream.id }))
+    const eventIds = items.flatMap((i) => i.request.events.map((e) => e.eventId))
+    return Effect.map(
+      sql<{ commands: string; streams: string; event_ids: string }>`SELECT
+        (SELECT coalesce(json_agg(json_build_object('id', c.command_id, 'fingerprint', c.fingerprint,
+            'version', c.version, 'first', c.first_position, 'last', c.last_position)), '[]'::json)
+          FROM ${t("commands")} c
+          WHERE c.tenant = ${tenant} AND c.command_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(commandIds)}::jsonb))
+        )::text AS commands,
+        (SELECT coalesce(json_agg(json_build_object('category', s.category, 'id', s.stream_id, 'version', s.version)), '[]'::json)
+          FROM ${t("streams")} s
+          JOIN (SELECT DISTINCT category, id FROM jsonb_to_recordset(${JSON.stringify(streams)}::jsonb) AS k(category text, id text)) k
+            ON s.category = k.category AND s.stream_id = k.id
+          WHERE s.tenant = ${tenant}
+        )::text AS streams,
+        (SELECT coalesce(json_agg(e.event_id), '[]'::json)
+          FROM ${t("events")} e
+          WHERE e.tenant = ${tenant} AND e.event_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(eventIds)}::jsonb))
+        )::text AS event_ids`,
+      (rows) => {
+        const row = rows[0]!
+        return {
+          commands: JSON.parse(row.commands) as Array<{
+            id: string
+            fingerprint: string
+            version: number
+            first: number
+            last: number
+          }>,
+          streams: JSON.parse(row.streams) as Array<{ category: string; id: string; version: number }>,
+          eventIds: JSON.parse(row.event_ids) as Array<string>
+        }
+      }
+    )
+  }
+
+  const readRange = (tenant: string, first: number, last: number) =>
+    Effect.flatMap(
+      sql<EventRow>`SELECT ${cols} FROM ${t("events")} e
+        WHERE e.tenant = ${tenant} AND e.position >= ${first} AND e.position <= ${last} ORDER BY e.position`,
+      (rows) => {
+        const decoded = decodeAll(rows)
+        return decoded._tag === "Ok" ? Effect.succeed(decoded.events) : Effect.fail(decoded.error)
+      }
+    )
+
+  const write = (
+    tenant: string,
+    recordedAt: string,
+    head: { readonly position: number; readonly hash: string },
+    rows: ReadonlyArray<string>,
+    subjects: ReadonlyArray<{ subject: string; position: number }>,
+    streams: ReadonlyArray<{ category: string; id: string; version: number }>,
+    commands: ReadonlyArray<Record<string, unknown>>
+  ) =>
+    sql`WITH ev AS (
+        INSERT INTO ${t("events")} (tenant, position, category, stream_id, version, event_id, type, schema_version,
+          data, occurred_at, recorded_at, actor, command_id, correlation_id, causation_id, subjects, prev_hash, hash)
+        SELECT ${tenant}, (r->>'position')::bigint, r->>'category', r->>'stream_id', (r->>'version')::integer,
+          r->>'event_id', r->>'type', (r->>'schema_version')::integer, r->'data', r->>'occurred_at',
+          ${recordedAt}::timestamptz, r->'actor', r->>'command_id', r->>'correlation_id', r->>'causation_id',
+          r->'subjects', r->>'prev_hash', r->>'hash'
+        FROM jsonb_array_elements(${`[${rows.join(",")}]`}::jsonb) AS r
+      ), sb AS (
+        INSERT INTO ${t("subjects")} (tenant, subject, position)
+        SELECT ${tenant}, x.subject, x.position
+        FROM jsonb_to_recordset(${JSON.stringify(subjects)}::jsonb) AS x(subject text, position bigint)
+      ), st AS (
+        INSERT INTO ${t("streams")} (tenant, category, stream_id, version)
+        SELECT ${tenant}, x.category, x.id, x.version
+        FROM jsonb_to_recordset(${JSON.stringify(streams)}::jsonb) AS x(category text, id text, version integer)
+        ON CONFLICT (tenant, category, stream_id) DO UPDATE SET version = excluded.version
+      ), cm AS (
+        INSERT INTO ${t("commands")} (tenant, command_id, fingerprint, category, stream_id, version, first_position, last_position)
+        SELECT ${tenant}, x.command_id, x.fingerprint, x.category, x.stream_id, x.version, x.first_position, x.last_position
+        FROM jsonb_to_recordset(${JSON.stringify(commands)}::jsonb) AS x(command_id text, fingerprint text,
+          category text, stream_id text, version integer, first_position bigint, last_position bigint)
+      )
+      UPDATE ${t("heads")} SET position = ${head.position}, hash = ${head.hash}, recorded_at = ${recordedAt}::timestamptz
+      WHERE tenant = ${tenant}
+      RETURNING length(pg_notify(${channel}, ${tenant})::text) AS notified`
+
+  /** Decides and writes the batch; fails as a whole only when the transaction does. */
+  const commit = (tenant: string, items: ReadonlyArray<Pending>): Effect.Effect<Array<Outcome>, EventStoreError> =>
+    Effect.gen(function* () {
+      const head = yield* headFor(tenant)
+      const found = yield* lookup(tenant, items)
+      const now = yield* Clock.currentTimeMillis
+      // Store time never runs backwards within a tenant, so "as of a time" is always a prefix of the log.
+      const recordedAt = Text.instantFromMillis(Math.max(now, Number(head.recorded_ms ?? 0)))
+
+      const commands = new Map<string, Recorded>(found.commands.map((c) => [c.id, c]))
+      const versions = new Map<string, number>(
+        found.streams.map((s) => [StreamId.format({ category: s.category, id: s.id }), s.version])
+      )
+      const eventIds = new Set(found.eventIds)
+      let position = Number(head.position)
+      let prevHash = head.hash
+
+      const outcomes: Array<Outcome> = []
+      const fetchDuplicates: Array<{ index: number; recorded: Recorded }> = []
+      const rows: Array<string> = []
+      const subjects: Array<{ subject: string; position: number }> = []
+      const newCommands: Array<Record<string, unknown>> = []
+      const written = new Map<string, { category: string; id: string; version: number }>()
+
+      for (const item of items) {
+        const { request } = item
+        const previous = commands.get(request.context.commandId)
+        if (previous !== undefined) {
+          if (previous.fingerprint !== item.fingerprint) {
+            outcomes.push(new IdempotencyMismatch({ tenant, commandId: request.context.commandId }))
+          } else if (previous.result !== undefined) {
+            outcomes.push({ ...previous.result, duplicate: true })
+          } else {
+            fetchDuplicates.push({ index: outcomes.length, recorded: previous })
+            outcomes.push(new EventStoreError({ reason: "Unknown", message: "pending duplicate" }))
+          }
+          continue
+        }
+        const key = StreamId.format(request.stream)
+        const current = versions.get(key) ?? 0
+        if (!ExpectedVersion.accepts(request.expected, current)) {
+          outcomes.push(
+            new ConcurrencyConflict({ tenant, stream: request.stream, expected: request.expected, actual: current })
+          )
+          continue
+        }
+        const reused = request.events.find((e) => eventIds.has(e.eventId))
+        if (reused !== undefined) {
+          outcomes.push(
+            new EventStoreError({ reason: "InvalidRequest", message: `event id ${reused.eventId} is already stored` })
+          )
+          continue
+        }
+        if (request.events.length === 0) {
+          outcomes.push({ events: [], version: current, duplicate: false })
+          continue
+        }
+        const first = position + 1
+        const stored: Array<Envelope.StoredEvent> = request.events.map((event, i) => {
+          position += 1
+          const sealed = HashChain.seal({
+            eventId: event.eventId,
+            tenant,
+            stream: request.stream,
+            version: current + i + 1,
+            position,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: JSON.parse(item.payloads[i]!),
+            occurredAt: event.occurredAt,
+            recordedAt,
+            actor: request.context.actor,
+            commandId: request.context.commandId,
+            correlationId: request.context.correlationId,
+            causationId: request.context.causationId,
+            subjects: [...event.subjects],
+            prevHash
+          })
+          prevHash = sealed.hash
+          const meta = JSON.stringify({
+            position,
+            category: request.stream.category,
+            stream_id: request.stream.id,
+            version: sealed.version,
+            event_id: sealed.eventId,
+            type: sealed.type,
+            schema_version: sealed.schemaVersion,
+            occurred_at: sealed.occurredAt,
+            actor: sealed.actor,
+            command_id: sealed.commandId,
+            correlation_id: sealed.correlationId,
+            causation_id: sealed.causationId,
+            subjects: sealed.subjects,
+            prev_hash: sealed.prevHash,
+            hash: sealed.hash
+          })
+          // The payload goes in as the text validation produced, without a second stringify.
+          rows.push(`${meta.slice(0, -1)},"data":${item.payloads[i]!}}`)
+          for (const subject of new Set(event.subjects)) subjects.push({ subject, position })
+          eventIds.add(event.eventId)
+          return sealed
+        })
+        const version = current + stored.length
+        versions.set(key, version)
+        written.set(key, { category: request.stream.category, id: request.stream.id, version })
+        const result: EventStore.AppendResult = { events: stored, version, duplicate: false }
+        commands.set(request.context.commandId, {
+          fingerprint: item.fingerprint,
+          version,
+          first,
+          last: position,
+          result
+        })
+        newCommands.push({
+          command_id: request.context.commandId,
+          fingerprint: item.fingerprint,
+          category: request.stream.category,
+          stream_id: request.stream.id,
+          version,
+          first_position: first,
+          last_position: position
+        })
+        outcomes.push(result)
+      }
+
+      for (const { index, recorded } of fetchDuplicates) {
+        const events = yield* readRange(tenant, recorded.first, recorded.last)
+        outcomes[index] = { events, version: recorded.version, duplicate: true }
+      }
+
+      if (rows.length > 0) {
+        yield* write(
+          tenant,
+          recordedAt,
+          { position, hash: prevHash },
+          rows,
+          subjects,
+          [...written.values()],
+          newCommands
+        )
+      }
+      return outcomes
+    }).pipe(
+      sql.withTransaction,
+      Effect.provideService(SqlClient.BeginTransaction, readCommitted),
+      Effect.catchTag("SqlError", (error: SqlError) => Effect.fail(fromSqlError(schema, error)))
+    )
+
+  return { commit }
+}

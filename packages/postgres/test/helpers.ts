@@ -1,0 +1,110 @@
+import { randomBytes } from "node:crypto"
+import { createConnection } from "node:net"
+import { describe, it } from "@effect/vitest"
+import { type EventStore, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
+import { Effect, Layer } from "effect"
+import { SqlClient } from "effect/sql"
+import * as PgEventStore from "../src/PgEventStore.ts"
+
+export const pgUrl = process.env.SHUANGBAI_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
+const requirePg = process.env.SHUANGBAI_REQUIRE_PG === "1"
+
+const probe = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    let host = "127.0.0.1"
+    let port = 5432
+    try {
+      const parsed = new URL(url)
+      host = parsed.hostname || host
+      port = Number(parsed.port || 5432)
+    } catch {
+      resolve(false)
+      return
+    }
+    const socket = createConnection({ host, port })
+    const done = (ok: boolean) => {
+      socket.destroy()
+      resolve(ok)
+    }
+    socket.setTimeout(2_000, () => done(false))
+    socket.once("connect", () => done(true))
+    socket.once("error", () => done(false))
+  })
+
+export const pgAvailable = await probe(pgUrl)
+
+/**
+ * A describe block for tests that need the server: skipped (and saying so) when none is reachable,
+ * failing instead when SHUANGBAI_REQUIRE_PG=1.
+ */
+export const describePg = (name: string, body: () => void) => {
+  if (pgAvailable) return describe(name, body)
+  if (requirePg) {
+    return describe(name, () => {
+      it("reaches PostgreSQL", () => {
+        throw new Error(`SHUANGBAI_REQUIRE_PG=1 but PostgreSQL at ${pgUrl} is not reachable`)
+      })
+    })
+  }
+  return describe.skip(`${name} (no PostgreSQL at ${pgUrl}; set SHUANGBAI_PG_URL)`, body)
+}
+
+export const randomSchema = () => `sb_test_${randomBytes(6).toString("hex")}`
+
+/** Drops the schema when the layer is released (after the tests that used it). */
+const dropOnRelease = (schema: string) =>
+  Layer.effectDiscard(
+    Effect.gen(function* () {
+      const sql = yield* SqlClient.SqlClient
+      yield* Effect.addFinalizer(() => Effect.ignore(sql`DROP SCHEMA IF EXISTS ${sql(schema)} CASCADE`))
+    })
+  )
+
+/** The store on the server in a fresh schema, migrated, dropped at the end. */
+export const serverLayer = (options: Omit<PgEventStore.PgOptions, "url"> = {}, schema = randomSchema()) => {
+  const store = PgEventStore.layerPg({ url: pgUrl, migrate: true, maxConnections: 20, ...options, schema })
+  return Layer.provideMerge(dropOnRelease(schema), store)
+}
+
+const context = (commandId: string) => ({
+  actor: { id: "worker-1", role: "worker", station: "st-1" },
+  commandId,
+  correlationId: commandId,
+  causationId: commandId
+})
+
+const ids = IdGenerator.layer
+
+/** A request with `n` events, fresh event ids and the given command id. */
+export const request = (
+  tenant: string,
+  stream: { category: string; id: string },
+  options: {
+    readonly expected?: ExpectedVersion.ExpectedVersion
+    readonly commandId?: string
+    readonly n?: number
+    readonly data?: (i: number) => unknown
+    readonly subjects?: ReadonlyArray<string>
+  } = {}
+): Effect.Effect<EventStore.AppendRequest> =>
+  Effect.gen(function* () {
+    const gen = yield* IdGenerator.IdGenerator
+    const events = []
+    for (let i = 0; i < (options.n ?? 1); i++) {
+      events.push({
+        eventId: yield* gen.next,
+        type: "Happened",
+        schemaVersion: 1,
+        data: options.data?.(i) ?? { i, note: "家访 home visit" },
+        occurredAt: "2026-03-01T08:00:00.000Z",
+        subjects: options.subjects ?? []
+      })
+    }
+    return {
+      tenant,
+      stream,
+      expected: options.expected ?? ExpectedVersion.any,
+      events,
+      context: context(options.commandId ?? (yield* gen.next))
+    }
+  }).pipe(Effect.provide(ids))

@@ -1,4 +1,12 @@
-import { CommandHandler, type Decider, type EventStore, type Text } from "@shuangbai/eventsourcing"
+import {
+  CommandHandler,
+  type Decider,
+  type EventStore,
+  type EventStoreError,
+  type InvalidEvent,
+  type Text,
+  type UnknownEventType
+} from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import * as RegistryEvents from "../registry/Events.ts"
 import * as RegistryState from "../registry/State.ts"
@@ -10,6 +18,9 @@ import { type CaseworkContext, decider } from "./Decide.ts"
 import { codec, dateOf, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { caseIdOf, streamOf } from "./Stream.ts"
+
+/** Reading another stream can fail only as a read does. */
+export type LoadError = EventStoreError | UnknownEventType | InvalidEvent
 
 /** The recipient and their household: every case event concerns them, though only CaseOpened names them. */
 export const subjects = (event: Event, before: State): ReadonlyArray<string> => {
@@ -28,7 +39,7 @@ export const consentToRefer = (
   tenant: Text.Id,
   household: HouseholdId,
   person: PersonId
-): Effect.Effect<boolean, CommandHandler.HandleError, EventStore.EventStore> =>
+): Effect.Effect<boolean, LoadError, EventStore.EventStore> =>
   Effect.map(
     CommandHandler.load(
       tenant,
@@ -48,7 +59,7 @@ export const consentToRefer = (
 export const loadContext = (
   command: Command,
   base: Decider.DecisionContext
-): Effect.Effect<CaseworkContext, CommandHandler.HandleError, EventStore.EventStore> =>
+): Effect.Effect<CaseworkContext, LoadError, EventStore.EventStore> =>
   Effect.gen(function* () {
     if (command._tag !== "MakeReferral") return { ...base, consentToRefer: false }
     const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
@@ -60,7 +71,7 @@ export const loadContext = (
  * Sends a casework command: `handle(tenant, { _tag: "OpenCase", … }, { actor, commandId })`. A case's id is
  * `caseIdOf(person, caseType)`: OpenCase derives it, every other command names it.
  */
-export const handle = CommandHandler.make({
+export const handle: CommandHandler.Handle<State, LoadError, EventStore.EventStore> = CommandHandler.make({
   command: Command,
   decider,
   codec,

@@ -1,0 +1,429 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Decider, Text } from "@shuangbai/eventsourcing"
+import { Result } from "effect"
+import * as fc from "fast-check"
+import { DateIsInFuture } from "../shared/Dates.ts"
+import { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
+import * as Commands from "./Commands.ts"
+import * as Rules from "./Decide.ts"
+import { type CaseworkContext, decider } from "./Decide.ts"
+import {
+  AssessmentRecorded,
+  CaseClosed,
+  CaseOpened,
+  CaseReopened,
+  CaseTransferred,
+  EvaluatedCloseReason,
+  EvaluationRecorded,
+  type Event,
+  ExcusingCloseReason,
+  FollowUpRecorded,
+  PlanRecorded,
+  ReferralAccepted,
+  ReferralId,
+  ReferralMade,
+  ReferralRejected,
+  ServiceDelivered
+} from "./Events.ts"
+import { rankOf } from "./State.ts"
+import { caseIdOf } from "./Stream.ts"
+
+// 2024-07-01, noon in China: "today" for every decision below.
+const now = Date.parse("2024-07-01T04:00:00Z")
+const today = Text.chinaDateOf(now)
+const context: CaseworkContext = {
+  tenant: "yangshan",
+  actor: { id: "w-01", role: "worker" },
+  now,
+  consentToRefer: true
+}
+
+/** given/when/then over the decider (to be replaced by @shuangbai/testing's DeciderSpec once it lands). */
+const given = (events: ReadonlyArray<Event>) => ({
+  when: (command: Commands.Command, overrides: Partial<CaseworkContext> = {}) => {
+    const state = Decider.fold(decider, events)
+    const decided = decider.decide(command, state, { ...context, ...overrides })
+    return {
+      decided,
+      thenEmits: (expected: ReadonlyArray<Event>) => {
+        if (Result.isFailure(decided)) assert.fail(`expected events, got ${decided.failure.code}`)
+        assert.deepStrictEqual(decided.success, expected)
+      },
+      thenNothing: () => {
+        if (Result.isFailure(decided)) assert.fail(`expected no events, got ${decided.failure.code}`)
+        assert.deepStrictEqual(decided.success, [])
+      },
+      thenFails: (code: string) => {
+        if (Result.isSuccess(decided)) assert.fail(`expected ${code}, got ${decided.success.map((e) => e._tag)}`)
+        assert.strictEqual(decided.failure.code, code)
+      }
+    }
+  }
+})
+
+const person = PersonId.make("p-001")
+const household = HouseholdId.make("h-001")
+const station = StationId.make("s-qigong")
+const worker = WorkerId.make("w-01")
+const id = caseIdOf(person, "ElderlyCare")
+const referral = ReferralId.make("r-1")
+
+const opened = new CaseOpened({
+  person,
+  household,
+  station,
+  worker,
+  caseType: "ElderlyCare",
+  riskLevel: "Medium",
+  openedOn: "2024-06-01"
+})
+const assessed = new AssessmentRecorded({ needs: ["生活照料"], riskLevel: "High", assessedOn: "2024-06-02" })
+const planned = new PlanRecorded({
+  goals: ["稳定情绪", "链接救助资源"],
+  services: ["PsychosocialSupport", "ResourceLinking"],
+  plannedOn: "2024-06-03"
+})
+const served = new ServiceDelivered({ service: "ResourceLinking", deliveredOn: "2024-06-04", notes: "" })
+const crisis = new ServiceDelivered({ service: "CrisisIntervention", deliveredOn: "2024-06-10", notes: "" })
+const evaluated = new EvaluationRecorded({ outcome: "GoalsAchieved", evaluatedOn: "2024-06-20", notes: "" })
+const closed = new CaseClosed({ reason: "GoalsAchieved", closedOn: "2024-06-25", notes: "" })
+const referred = new ReferralMade({
+  referral,
+  organisation: "县残联",
+  reason: "康复辅具",
+  referredOn: "2024-06-05"
+})
+
+const openCase = (overrides: Partial<Commands.OpenCase> = {}) =>
+  new Commands.OpenCase({
+    person,
+    household,
+    station,
+    worker,
+    caseType: "ElderlyCare",
+    riskLevel: "Medium",
+    openedOn: "2024-06-01",
+    ...overrides
+  })
+const close = (reason: Commands.CloseCase["reason"], closedOn = "2024-06-25") =>
+  new Commands.CloseCase({ case: id, reason, closedOn, notes: "" })
+
+describe("casework: opening", () => {
+  it("opens a case for a recipient", () => {
+    given([]).when(openCase()).thenEmits([opened])
+  })
+
+  it("CaseAlreadyOpen: a second open case of the same type for the same recipient", () => {
+    given([opened])
+      .when(openCase({ worker: WorkerId.make("w-02") }))
+      .thenFails(Rules.CaseAlreadyOpen.code)
+  })
+
+  it("the same opening again is already done", () => {
+    given([opened]).when(openCase()).thenNothing()
+  })
+
+  it("a new case after the last one closed, starting again at intake", () => {
+    const next = openCase({ openedOn: "2024-06-28" })
+    given([opened, assessed, planned, served, evaluated, closed])
+      .when(next)
+      .thenEmits([new CaseOpened({ ...opened, openedOn: "2024-06-28" })])
+    const state = Decider.fold(decider, [
+      opened,
+      assessed,
+      closed,
+      new CaseOpened({ ...opened, openedOn: "2024-06-28" })
+    ])
+    assert.isTrue(state._tag === "Open" && state.case.stage === "Intake" && state.case.number === 2)
+  })
+
+  it("DateBeforeCaseClosed: a new case may not start before the last one closed", () => {
+    given([opened, assessed, planned, served, evaluated, closed])
+      .when(openCase({ openedOn: "2024-06-24" }))
+      .thenFails(Rules.DateBeforeCaseClosed.code)
+  })
+
+  it("DateIsInFuture: a case opened tomorrow", () => {
+    given([])
+      .when(openCase({ openedOn: "2024-07-02" }))
+      .thenFails(DateIsInFuture.code)
+    given([])
+      .when(openCase({ openedOn: today }))
+      .thenEmits([new CaseOpened({ ...opened, openedOn: today })])
+  })
+})
+
+describe("casework: stages in order", () => {
+  it("CaseNotOpened: nothing is recorded in a case never opened", () => {
+    given([])
+      .when(new Commands.RecordAssessment({ case: id, needs: ["x"], riskLevel: "Low", assessedOn: "2024-06-02" }))
+      .thenFails(Rules.CaseNotOpened.code)
+    given([]).when(close("RecipientDeceased")).thenFails(Rules.CaseNotOpened.code)
+  })
+
+  it("CaseNotAssessed: no plan before an assessment", () => {
+    const plan = new Commands.RecordPlan({
+      case: id,
+      goals: ["g"],
+      services: ["PolicyGuidance"],
+      plannedOn: "2024-06-03"
+    })
+    given([opened]).when(plan).thenFails(Rules.CaseNotAssessed.code)
+    given([opened, assessed])
+      .when(plan)
+      .thenEmits([new PlanRecorded({ goals: ["g"], services: ["PolicyGuidance"], plannedOn: "2024-06-03" })])
+  })
+
+  it("CaseNotPlanned: no service before a plan", () => {
+    const deliver = new Commands.DeliverService({
+      case: id,
+      service: "ResourceLinking",
+      deliveredOn: "2024-06-04",
+      notes: ""
+    })
+    given([opened, assessed]).when(deliver).thenFails(Rules.CaseNotPlanned.code)
+    given([opened, assessed, planned]).when(deliver).thenEmits([served])
+  })
+
+  it("NoServiceDelivered: no evaluation and no follow-up before a service", () => {
+    const evaluate = new Commands.RecordEvaluation({
+      case: id,
+      outcome: "GoalsAchieved",
+      evaluatedOn: "2024-06-20",
+      notes: ""
+    })
+    const followUp = new Commands.RecordFollowUp({ case: id, followedUpOn: "2024-06-12", notes: "" })
+    given([opened, assessed, planned]).when(evaluate).thenFails(Rules.NoServiceDelivered.code)
+    given([opened, assessed, planned]).when(followUp).thenFails(Rules.NoServiceDelivered.code)
+    given([opened, assessed, planned, served]).when(evaluate).thenEmits([evaluated])
+  })
+
+  it("assessing again later keeps the stage reached", () => {
+    const state = Decider.fold(decider, [opened, assessed, planned, served, assessed])
+    assert.isTrue(state._tag === "Open" && state.case.stage === "Intervening" && state.case.riskLevel === "High")
+  })
+
+  it("DateBeforeCaseOpened: nothing in a case is dated before it was opened", () => {
+    given([opened])
+      .when(new Commands.RecordAssessment({ case: id, needs: ["x"], riskLevel: "Low", assessedOn: "2024-05-31" }))
+      .thenFails(Rules.DateBeforeCaseOpened.code)
+  })
+
+  it("stages never go back, whatever order the stage commands come in", () => {
+    const stageCommands = [
+      new Commands.RecordAssessment({ case: id, needs: ["x"], riskLevel: "Low", assessedOn: "2024-06-02" }),
+      new Commands.RecordPlan({ case: id, goals: ["g"], services: ["PolicyGuidance"], plannedOn: "2024-06-03" }),
+      new Commands.DeliverService({ case: id, service: "PolicyGuidance", deliveredOn: "2024-06-04", notes: "" }),
+      new Commands.RecordEvaluation({ case: id, outcome: "NotAchieved", evaluatedOn: "2024-06-05", notes: "" })
+    ]
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...stageCommands), { maxLength: 12 }), (commands) => {
+        let state = Decider.fold(decider, [opened])
+        for (const command of commands) {
+          const decided = decider.decide(command, state, context)
+          if (Result.isFailure(decided)) continue
+          const next = decided.success.reduce(decider.evolve, state)
+          assert.isTrue(state._tag === "Open" && next._tag === "Open")
+          if (state._tag === "Open" && next._tag === "Open") {
+            assert.isAtLeast(rankOf(next.case.stage), rankOf(state.case.stage))
+          }
+          state = next
+        }
+      })
+    )
+  })
+})
+
+describe("casework: closing", () => {
+  it("CaseNotEvaluated: closing for a reason that needs an evaluation, without one", () => {
+    given([opened, assessed, planned, served]).when(close("GoalsAchieved")).thenFails(Rules.CaseNotEvaluated.code)
+    given([opened, assessed, planned, served, evaluated]).when(close("GoalsAchieved")).thenEmits([closed])
+  })
+
+  it("every excusing reason closes without an evaluation; no other reason does", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...ExcusingCloseReason.literals), (reason) => {
+        given([opened])
+          .when(close(reason))
+          .thenEmits([new CaseClosed({ reason, closedOn: "2024-06-25", notes: "" })])
+      })
+    )
+    fc.assert(
+      fc.property(fc.constantFrom(...EvaluatedCloseReason.literals), (reason) => {
+        given([opened, assessed, planned, served]).when(close(reason)).thenFails(Rules.CaseNotEvaluated.code)
+      })
+    )
+  })
+
+  it("CrisisFollowUpMissing: a crisis intervention without a follow-up keeps the case open", () => {
+    const history = [opened, assessed, planned, crisis, evaluated]
+    given(history).when(close("GoalsAchieved")).thenFails(Rules.CrisisFollowUpMissing.code)
+    given(history).when(close("RecipientMovedAway")).thenFails(Rules.CrisisFollowUpMissing.code)
+    // A follow-up dated before the intervention does not answer it.
+    const early = new FollowUpRecorded({ followedUpOn: "2024-06-09", notes: "" })
+    given([...history, early])
+      .when(close("GoalsAchieved"))
+      .thenFails(Rules.CrisisFollowUpMissing.code)
+    const after = new FollowUpRecorded({ followedUpOn: "2024-06-12", notes: "情绪稳定" })
+    given([...history, after])
+      .when(close("GoalsAchieved"))
+      .thenEmits([closed])
+  })
+
+  it("CaseAlreadyClosed: nothing after close but reopen", () => {
+    const history = [opened, assessed, planned, served, evaluated, closed]
+    given(history)
+      .when(new Commands.DeliverService({ case: id, service: "PolicyGuidance", deliveredOn: "2024-06-26", notes: "" }))
+      .thenFails(Rules.CaseAlreadyClosed.code)
+    given(history).when(close("RecipientDeceased")).thenFails(Rules.CaseAlreadyClosed.code)
+    given(history).when(close("GoalsAchieved")).thenNothing()
+  })
+
+  it("reopens a closed case, which then needs a new evaluation to close again", () => {
+    const reopen = new Commands.ReopenCase({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })
+    const history = [opened, assessed, planned, served, evaluated, closed]
+    given(history)
+      .when(reopen)
+      .thenEmits([new CaseReopened({ reason: "情况反复", reopenedOn: "2024-06-27" })])
+    const reopened = [...history, new CaseReopened({ reason: "情况反复", reopenedOn: "2024-06-27" })]
+    given(reopened).when(close("GoalsAchieved", "2024-06-30")).thenFails(Rules.CaseNotEvaluated.code)
+    given(reopened).when(reopen).thenNothing()
+    const state = Decider.fold(decider, reopened)
+    assert.isTrue(state._tag === "Open" && state.case.stage === "Evaluated" && state.case.since === "2024-06-27")
+  })
+
+  it("DateBeforeCaseClosed: a case is not reopened before it was closed", () => {
+    given([opened, assessed, planned, served, evaluated, closed])
+      .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-06-24" }))
+      .thenFails(Rules.DateBeforeCaseClosed.code)
+  })
+
+  it("CaseNotOpened: there is nothing to reopen", () => {
+    given([])
+      .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-06-24" }))
+      .thenFails(Rules.CaseNotOpened.code)
+  })
+})
+
+describe("casework: referrals", () => {
+  const make = new Commands.MakeReferral({
+    case: id,
+    referral,
+    organisation: "县残联",
+    reason: "康复辅具",
+    referredOn: "2024-06-05"
+  })
+
+  it("refers with the recipient's consent", () => {
+    given([opened, assessed]).when(make).thenEmits([referred])
+  })
+
+  it("NoConsentToRefer: no referral without consent", () => {
+    given([opened, assessed]).when(make, { consentToRefer: false }).thenFails(Rules.NoConsentToRefer.code)
+  })
+
+  it("ReferralAlreadyMade: the same referral id for another referral", () => {
+    given([opened, referred]).when(make).thenNothing()
+    given([opened, referred])
+      .when(new Commands.MakeReferral({ ...make, organisation: "镇卫生院" }))
+      .thenFails(Rules.ReferralAlreadyMade.code)
+  })
+
+  it("ReferralNotFound: answering a referral never made", () => {
+    given([opened])
+      .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-06" }))
+      .thenFails(Rules.ReferralNotFound.code)
+  })
+
+  it("ReferralAlreadyAnswered: an accepted referral is not then rejected", () => {
+    const accepted = new ReferralAccepted({ referral, acceptedOn: "2024-06-06" })
+    given([opened, referred])
+      .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-06" }))
+      .thenEmits([accepted])
+    given([opened, referred, accepted])
+      .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-06" }))
+      .thenNothing()
+    given([opened, referred, accepted])
+      .when(new Commands.RejectReferral({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" }))
+      .thenFails(Rules.ReferralAlreadyAnswered.code)
+    given([opened, referred])
+      .when(new Commands.RejectReferral({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" }))
+      .thenEmits([new ReferralRejected({ referral, rejectedOn: "2024-06-07", reason: "名额已满" })])
+  })
+
+  it("DateBeforeReferral: an answer dated before the referral", () => {
+    given([opened, referred])
+      .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-04" }))
+      .thenFails(Rules.DateBeforeReferral.code)
+  })
+})
+
+describe("casework: transfers", () => {
+  it("hands the case to another worker; naming the current worker and station is already done", () => {
+    const w2 = WorkerId.make("w-02")
+    given([opened])
+      .when(new Commands.TransferCase({ case: id, worker: w2, station, transferredOn: "2024-06-08" }))
+      .thenEmits([new CaseTransferred({ worker: w2, transferredOn: "2024-06-08" })])
+    given([opened])
+      .when(new Commands.TransferCase({ case: id, worker, station, transferredOn: "2024-06-08" }))
+      .thenNothing()
+  })
+
+  it("a transfer names a worker or a station", () => {
+    assert.throws(() => new Commands.TransferCase({ case: id, transferredOn: "2024-06-08" }))
+  })
+})
+
+describe("casework: no future dates", () => {
+  const future = fc.integer({ min: 1, max: 3650 }).map((days) => Text.chinaDateOf(now + days * 86_400_000))
+  const full = [opened, assessed, planned, served, referred]
+
+  it("DateIsInFuture: every dated command refuses a day after today", () => {
+    const commands = (date: string): ReadonlyArray<[ReadonlyArray<Event>, Commands.Command]> => [
+      [[], openCase({ openedOn: date })],
+      [full, new Commands.RecordAssessment({ case: id, needs: ["x"], riskLevel: "Low", assessedOn: date })],
+      [full, new Commands.RecordPlan({ case: id, goals: ["g"], services: ["PolicyGuidance"], plannedOn: date })],
+      [full, new Commands.DeliverService({ case: id, service: "PolicyGuidance", deliveredOn: date, notes: "" })],
+      [
+        full,
+        new Commands.MakeReferral({
+          case: id,
+          referral: ReferralId.make("r-2"),
+          organisation: "o",
+          reason: "r",
+          referredOn: date
+        })
+      ],
+      [full, new Commands.AcceptReferral({ case: id, referral, acceptedOn: date })],
+      [full, new Commands.RejectReferral({ case: id, referral, rejectedOn: date, reason: "r" })],
+      [full, new Commands.RecordFollowUp({ case: id, followedUpOn: date, notes: "" })],
+      [full, new Commands.RecordEvaluation({ case: id, outcome: "PartlyAchieved", evaluatedOn: date, notes: "" })],
+      [[...full, evaluated], close("RecipientMovedAway", date)],
+      [[...full, evaluated, closed], new Commands.ReopenCase({ case: id, reason: "r", reopenedOn: date })],
+      [full, new Commands.TransferCase({ case: id, worker: WorkerId.make("w-9"), transferredOn: date })]
+    ]
+    fc.assert(
+      fc.property(future, (date) => {
+        for (const [history, command] of commands(date)) given(history).when(command).thenFails(DateIsInFuture.code)
+      })
+    )
+  })
+})
+
+describe("casework: case ids", () => {
+  it("one id per recipient and case type, within the id length", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 128 }).filter((s) => /^[^\s\p{Cc}]+$/u.test(s)),
+        fc.string({ minLength: 1, maxLength: 128 }).filter((s) => /^[^\s\p{Cc}]+$/u.test(s)),
+        (a, b) => {
+          const ida = caseIdOf(PersonId.make(a), "ElderlyCare")
+          assert.isAtMost(ida.length, 128)
+          assert.strictEqual(ida, caseIdOf(PersonId.make(a), "ElderlyCare"))
+          assert.notStrictEqual(ida, caseIdOf(PersonId.make(a), "ChildWelfare"))
+          if (a !== b) assert.notStrictEqual(ida, caseIdOf(PersonId.make(b), "ElderlyCare"))
+        }
+      )
+    )
+  })
+})

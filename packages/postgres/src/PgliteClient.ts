@@ -121,13 +121,6 @@ export const make = (
     return yield* makeWith(pg, semaphore, options)
   })
 
-/** Builds the client on an open PGlite the caller owns and closes. */
-export const fromPglite = (
-  pg: PGlite,
-  options: Omit<PgliteClientConfig, "dataDir" | "relaxedDurability" | "pglite"> = {}
-): Effect.Effect<PgliteClient, never, Scope.Scope | Reactivity.Reactivity> =>
-  makeWith(pg, Semaphore.makeUnsafe(1), options)
-
 const makeWith = Effect.fnUntraced(function* (
   pg: PGlite,
   semaphore: Semaphore.Semaphore,

@@ -162,6 +162,48 @@ describe("PgliteClient", () => {
       })
     )
 
+    it.effect(
+      "fails a COMMIT that Postgres turns into ROLLBACK, and an interrupted transaction releases the lock",
+      () =>
+        Effect.gen(function* () {
+          const sql = yield* SqlClient.SqlClient
+          const table = fresh("aborted")
+          yield* sql`CREATE TABLE ${sql(table)} (id int PRIMARY KEY)`
+
+          // The statement error is swallowed, but it aborted the transaction: COMMIT must not report success.
+          const swallowed = yield* Effect.flip(
+            sql.withTransaction(
+              Effect.gen(function* () {
+                yield* sql`INSERT INTO ${sql(table)} VALUES (1)`
+                yield* Effect.ignore(sql`INSERT INTO ${sql(table)} VALUES (1)`)
+              })
+            )
+          )
+          assert.strictEqual(swallowed._tag, "SqlError")
+          assert.include(swallowed.message, "COMMIT rolled back")
+
+          const started = yield* Deferred.make<void>()
+          const stuck = yield* Effect.forkChild(
+            sql.withTransaction(
+              Effect.gen(function* () {
+                yield* sql`INSERT INTO ${sql(table)} VALUES (2)`
+                yield* Deferred.succeed(started, undefined)
+                return yield* Effect.never
+              })
+            )
+          )
+          yield* Deferred.await(started)
+          yield* Fiber.interrupt(stuck)
+
+          yield* sql.withTransaction(sql`INSERT INTO ${sql(table)} VALUES (3)`)
+          const rows = yield* sql<{ id: number }>`SELECT id FROM ${sql(table)} ORDER BY id`
+          assert.deepStrictEqual(
+            rows.map((row) => row.id),
+            [3]
+          )
+        })
+    )
+
     it.effect("rolls back a nested transaction to its savepoint and keeps the outer one", () =>
       Effect.gen(function* () {
         const sql = yield* SqlClient.SqlClient
@@ -376,18 +418,38 @@ describe("PgliteClient", () => {
           (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
         )
         const dataDir = path.join(root, "db")
-        const session = <A, E>(f: (sql: PgliteClient.PgliteClient) => Effect.Effect<A, E>) =>
-          Effect.scoped(Effect.flatMap(PgliteClient.make({ dataDir }), f)).pipe(Effect.provide(Reactivity.layer))
+        const session = <A, E>(
+          f: (sql: PgliteClient.PgliteClient) => Effect.Effect<A, E>,
+          options: Omit<PgliteClient.PgliteClientConfig, "dataDir"> = {}
+        ) =>
+          Effect.scoped(Effect.flatMap(PgliteClient.make({ ...options, dataDir }), f)).pipe(
+            Effect.provide(Reactivity.layer)
+          )
 
         yield* session((sql) =>
           Effect.gen(function* () {
-            yield* sql`CREATE TABLE stations (id int PRIMARY KEY, township text)`
+            yield* sql`CREATE TABLE stations (station_id int PRIMARY KEY, township_name text)`
             yield* sql.withTransaction(sql`INSERT INTO stations VALUES (1, ${"黎埠镇"})`)
           })
         )
         assert.isTrue(fs.existsSync(path.join(dataDir, "PG_VERSION")))
-        const rows = yield* session((sql) => sql<{ id: number; township: string }>`SELECT * FROM stations`)
-        assert.deepStrictEqual(rows, [{ id: 1, township: "黎埠镇" }])
+
+        // Reopened with name transforms: camelCase in JavaScript, snake_case in SQL.
+        const rows = yield* session(
+          (sql) =>
+            Effect.gen(function* () {
+              yield* sql`INSERT INTO stations ${sql.insert({ stationId: 2, townshipName: "阳城镇" })}`
+              return yield* sql`SELECT * FROM stations ORDER BY ${sql("stationId")}`
+            }),
+          {
+            transformQueryNames: (name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+            transformResultNames: (name) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+          }
+        )
+        assert.deepStrictEqual(rows, [
+          { stationId: 1, townshipName: "黎埠镇" },
+          { stationId: 2, townshipName: "阳城镇" }
+        ])
       }),
     120_000
   )

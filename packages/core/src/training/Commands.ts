@@ -1,0 +1,34 @@
+import { Text } from "@shuangbai/eventsourcing"
+import { Schema } from "effect"
+import { CourseId, StationId, WorkerId } from "../shared/Ids.ts"
+import { CourseKind, MaterialKind, Quantity, StationScope } from "./Events.ts"
+import { ExchangeVisitId, PrintRunId } from "./Stream.ts"
+
+/** Records a course that took place; the attendees' stations are read from the workforce. */
+export class RecordCourse extends Schema.TaggedClass<RecordCourse>()("RecordCourse", {
+  course: CourseId,
+  kind: CourseKind,
+  title: Text.NonEmptyText,
+  heldOn: Text.LocalDate,
+  attendees: Schema.NonEmptyArray(WorkerId)
+}) {}
+
+export class RecordExchangeVisit extends Schema.TaggedClass<RecordExchangeVisit>()("RecordExchangeVisit", {
+  exchangeVisit: ExchangeVisitId,
+  host: StationId,
+  visiting: Schema.NonEmptyArray(StationId),
+  participants: Schema.NonEmptyArray(WorkerId),
+  heldOn: Text.LocalDate
+}) {}
+
+export class RecordPrintRun extends Schema.TaggedClass<RecordPrintRun>()("RecordPrintRun", {
+  printRun: PrintRunId,
+  kind: MaterialKind,
+  title: Text.NonEmptyText,
+  quantity: Quantity,
+  printedOn: Text.LocalDate,
+  scope: StationScope
+}) {}
+
+export const Command = Schema.Union([RecordCourse, RecordExchangeVisit, RecordPrintRun])
+export type Command = typeof Command.Type

@@ -13,7 +13,7 @@ import type { TownshipId } from "../shared/Ids.ts"
 import * as Commands from "./Commands.ts"
 import { countyDecider, decider, type StationContext } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
-import type { CountyState } from "./State.ts"
+import type { CountyState, State } from "./State.ts"
 import { countyStream, streamOf } from "./Stream.ts"
 
 /** The county's settings as they stand now (NotConfigured when none were recorded). */
@@ -51,7 +51,10 @@ const occurredAt = (event: Event) => {
 }
 
 /** Establishing a station checks the township against the county's list, read in the same attempt. */
-const stationContext = (command: Commands.Command, base: Decider.DecisionContext) =>
+export const stationContext = (
+  command: Commands.Command,
+  base: Decider.DecisionContext
+): Effect.Effect<StationContext, LoadError, EventStore.EventStore> =>
   command._tag === "EstablishStation"
     ? Effect.map(
         countyTownships(base.tenant),
@@ -60,7 +63,7 @@ const stationContext = (command: Commands.Command, base: Decider.DecisionContext
     : Effect.succeed<StationContext>(base)
 
 /** Commands of a township's station: the stream is the township's, so one station per township holds. */
-export const handle = CommandHandler.make({
+export const handle: CommandHandler.Handle<State, LoadError, EventStore.EventStore> = CommandHandler.make({
   command: Commands.Command,
   decider,
   codec,
@@ -71,7 +74,7 @@ export const handle = CommandHandler.make({
 })
 
 /** The county's settings. */
-export const handleCounty = CommandHandler.make({
+export const handleCounty: CommandHandler.Handle<CountyState> = CommandHandler.make({
   command: Commands.CountyCommand,
   decider: countyDecider,
   codec,

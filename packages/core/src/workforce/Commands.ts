@@ -1,0 +1,59 @@
+import { Text } from "@shuangbai/eventsourcing"
+import { Schema } from "effect"
+import { DriveId, StationId, WorkerId } from "../shared/Ids.ts"
+import { LeavingReason, PostCount } from "./Events.ts"
+
+/** Sets the station's number of posts. */
+export class AllotPosts extends Schema.TaggedClass<AllotPosts>()("AllotPosts", {
+  station: StationId,
+  posts: PostCount,
+  allottedOn: Text.LocalDate
+}) {}
+
+/** Takes one of the station's open posts for a worker: the first step of a hire or a transfer in. */
+export class FillPost extends Schema.TaggedClass<FillPost>()("FillPost", {
+  station: StationId,
+  worker: WorkerId,
+  filledOn: Text.LocalDate
+}) {}
+
+/** Frees the worker's post at the station: the last step of leaving or transferring out, or an undo. */
+export class VacatePost extends Schema.TaggedClass<VacatePost>()("VacatePost", {
+  station: StationId,
+  worker: WorkerId,
+  vacatedOn: Text.LocalDate
+}) {}
+
+export class HireWorker extends Schema.TaggedClass<HireWorker>()("HireWorker", {
+  worker: WorkerId,
+  name: Text.NonEmptyText,
+  station: StationId,
+  hiredOn: Text.LocalDate,
+  drive: Schema.optionalKey(DriveId)
+}) {}
+
+export class TransferWorker extends Schema.TaggedClass<TransferWorker>()("TransferWorker", {
+  worker: WorkerId,
+  to: StationId,
+  transferredOn: Text.LocalDate
+}) {}
+
+/** Records that a worker leaves their post; `leftOn` is the last day on it. */
+export class EndEmployment extends Schema.TaggedClass<EndEmployment>()("EndEmployment", {
+  worker: WorkerId,
+  leftOn: Text.LocalDate,
+  reason: LeavingReason,
+  note: Schema.optionalKey(Text.NonEmptyText)
+}) {}
+
+/** Commands of a station's "post-quota" stream. FillPost and VacatePost are steps of the worker commands. */
+export const QuotaCommand = Schema.Union([AllotPosts, FillPost, VacatePost])
+export type QuotaCommand = typeof QuotaCommand.Type
+
+/** Commands of a "worker" stream. */
+export const WorkerCommand = Schema.Union([HireWorker, TransferWorker, EndEmployment])
+export type WorkerCommand = typeof WorkerCommand.Type
+
+/** What a host app sends to `handle`: the posts, and the worker commands with their post steps. */
+export const Command = Schema.Union([AllotPosts, HireWorker, TransferWorker, EndEmployment])
+export type Command = typeof Command.Type

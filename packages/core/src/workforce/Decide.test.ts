@@ -1,0 +1,618 @@
+import { assert, describe, it } from "@effect/vitest"
+import {
+  Decider,
+  EventStore,
+  ExpectedVersion,
+  IdGenerator,
+  Projection,
+  type Recorded,
+  type RuleViolation,
+  StreamId
+} from "@shuangbai/eventsourcing"
+import { Effect, Layer, Result } from "effect"
+import { TestClock } from "effect/testing"
+import * as fc from "fast-check"
+import type { StationId, WorkerId } from "../shared/Ids.ts"
+import * as Commands from "./Commands.ts"
+import { quotaDecider, type WorkerContext, workerDecider } from "./Decide.ts"
+import * as Events from "./Events.ts"
+import { handle, handleQuota, loadQuota, loadWorker, workerOnPost } from "./Handler.ts"
+import * as Projections from "./Projections.ts"
+import { nextDay, stationOn } from "./State.ts"
+import { quotaStreamOf, streamOf } from "./Stream.ts"
+
+const now = Date.parse("2025-08-04T10:00:00+08:00")
+const context: WorkerContext = {
+  tenant: "yangshan",
+  actor: { id: "bureau-1", role: "bureau" },
+  now,
+  postReserved: true
+}
+const S = (s: string) => s as StationId
+const W = (s: string) => s as WorkerId
+
+// Given/when/then over a pure decider.
+const specOf =
+  <C, S, Ctx extends Decider.DecisionContext>(decider: Decider.Decider<C, Events.Event, S, Ctx>, defaults: Ctx) =>
+  (events: ReadonlyArray<Events.Event>) => ({
+    when: (command: C, ctx: Partial<Ctx> = {}) => {
+      const result = decider.decide(command, Decider.fold(decider, events), { ...defaults, ...ctx })
+      return {
+        // biome-ignore lint/suspicious/noThenProperty: given/when/then, never awaited
+        then: (expected: ReadonlyArray<Events.Event>) => assert.deepStrictEqual(Result.getOrThrow(result), expected),
+        thenNothing: () => assert.deepStrictEqual(Result.getOrThrow(result), []),
+        thenFails: (code: string) => {
+          assert.isTrue(Result.isFailure(result), `expected ${code}, got events`)
+          assert.strictEqual((result as Result.Failure<unknown, RuleViolation>).failure.code, code)
+        }
+      }
+    }
+  })
+const givenQuota = specOf(quotaDecider, context)
+const givenWorker = specOf(workerDecider, context)
+
+const allotted = new Events.PostsAllotted({ station: S("huangpen"), posts: 2, allottedOn: "2024-01-01" })
+const filled = (worker: string) =>
+  new Events.PostFilled({ station: S("huangpen"), worker: W(worker), filledOn: "2024-02-01" })
+const hired = new Events.WorkerHired({ worker: W("w1"), name: "李社工", station: S("huangpen"), hiredOn: "2024-02-01" })
+const hire = new Commands.HireWorker({ worker: W("w1"), name: "李社工", station: S("huangpen"), hiredOn: "2024-02-01" })
+
+describe("workforce: posts", () => {
+  it("allots posts, raised or lowered; the same number again records nothing", () => {
+    givenQuota([])
+      .when(new Commands.AllotPosts({ station: S("huangpen"), posts: 2, allottedOn: "2024-01-01" }))
+      .then([allotted])
+    givenQuota([allotted, filled("w1")])
+      .when(new Commands.AllotPosts({ station: S("huangpen"), posts: 1, allottedOn: "2024-03-01" }))
+      .then([new Events.PostsAllotted({ station: S("huangpen"), posts: 1, allottedOn: "2024-03-01" })])
+    givenQuota([allotted])
+      .when(new Commands.AllotPosts({ station: S("huangpen"), posts: 2, allottedOn: "2024-03-01" }))
+      .thenNothing()
+  })
+
+  it("QuotaBelowFilledPosts: posts are never cut below the workers holding one", () =>
+    givenQuota([allotted, filled("w1"), filled("w2")])
+      .when(new Commands.AllotPosts({ station: S("huangpen"), posts: 1, allottedOn: "2024-03-01" }))
+      .thenFails("QuotaBelowFilledPosts"))
+
+  it("fills an open post; a worker holding one already records nothing", () => {
+    const fill = new Commands.FillPost({ station: S("huangpen"), worker: W("w1"), filledOn: "2024-02-01" })
+    givenQuota([allotted])
+      .when(fill)
+      .then([filled("w1")])
+    givenQuota([allotted, filled("w1")])
+      .when(fill)
+      .thenNothing()
+  })
+
+  it("NoOpenPost: hires never exceed the station's posts", () => {
+    const fill = new Commands.FillPost({ station: S("huangpen"), worker: W("w3"), filledOn: "2024-02-01" })
+    givenQuota([allotted, filled("w1"), filled("w2")])
+      .when(fill)
+      .thenFails("NoOpenPost")
+    givenQuota([]).when(fill).thenFails("NoOpenPost")
+  })
+
+  it("vacates a held post; a worker holding none records nothing", () => {
+    const vacate = new Commands.VacatePost({ station: S("huangpen"), worker: W("w1"), vacatedOn: "2024-05-01" })
+    givenQuota([allotted, filled("w1")])
+      .when(vacate)
+      .then([new Events.PostVacated({ station: S("huangpen"), worker: W("w1"), vacatedOn: "2024-05-01" })])
+    givenQuota([allotted]).when(vacate).thenNothing()
+  })
+
+  it("DateIsInFuture: posts are allotted and filled on days that have come", () => {
+    givenQuota([])
+      .when(new Commands.AllotPosts({ station: S("huangpen"), posts: 2, allottedOn: "2025-08-05" }))
+      .thenFails("DateIsInFuture")
+    givenQuota([allotted])
+      .when(new Commands.FillPost({ station: S("huangpen"), worker: W("w1"), filledOn: "2025-08-05" }))
+      .thenFails("DateIsInFuture")
+  })
+})
+
+describe("workforce: workers", () => {
+  const transfer = new Commands.TransferWorker({ worker: W("w1"), to: S("yangcheng"), transferredOn: "2024-06-01" })
+  const transferred = new Events.WorkerTransferred({
+    worker: W("w1"),
+    from: S("huangpen"),
+    to: S("yangcheng"),
+    transferredOn: "2024-06-01"
+  })
+  const end = new Commands.EndEmployment({ worker: W("w1"), leftOn: "2024-09-30", reason: "Resigned" })
+  const left = new Events.WorkerLeft({
+    worker: W("w1"),
+    station: S("huangpen"),
+    leftOn: "2024-09-30",
+    reason: "Resigned"
+  })
+
+  it("hires onto a post held for the worker; the same hire again records nothing", () => {
+    givenWorker([]).when(hire).then([hired])
+    givenWorker([hired]).when(hire).thenNothing()
+  })
+
+  it("PostNotReserved: no hire or transfer in without a post held at the station", () => {
+    givenWorker([]).when(hire, { postReserved: false }).thenFails("PostNotReserved")
+    givenWorker([hired]).when(transfer, { postReserved: false }).thenFails("PostNotReserved")
+  })
+
+  it("WorkerAlreadyOnPost: one station at a time", () =>
+    givenWorker([hired])
+      .when(new Commands.HireWorker({ ...hire, station: S("yangcheng") }))
+      .thenFails("WorkerAlreadyOnPost"))
+
+  it("WorkerNotOnPost: only a worker on post transfers or leaves", () => {
+    givenWorker([]).when(transfer).thenFails("WorkerNotOnPost")
+    givenWorker([]).when(end).thenFails("WorkerNotOnPost")
+    givenWorker([hired, left]).when(transfer).thenFails("WorkerNotOnPost")
+  })
+
+  it("transfers, naming the station left; to the same station, nothing", () => {
+    givenWorker([hired]).when(transfer).then([transferred])
+    givenWorker([hired, transferred]).when(transfer).thenNothing()
+  })
+
+  it("leaves from the current station; leaving again records nothing; re-hired after the last day", () => {
+    givenWorker([hired]).when(end).then([left])
+    givenWorker([hired, left]).when(end).thenNothing()
+    givenWorker([hired, left])
+      .when(new Commands.HireWorker({ ...hire, hiredOn: "2024-10-01" }))
+      .then([new Events.WorkerHired({ ...hired, hiredOn: "2024-10-01" })])
+  })
+
+  it("WorkerDateOutOfOrder: no step before the worker's previous one", () => {
+    givenWorker([hired])
+      .when(new Commands.TransferWorker({ ...transfer, transferredOn: "2024-01-31" }))
+      .thenFails("WorkerDateOutOfOrder")
+    givenWorker([hired, transferred])
+      .when(new Commands.EndEmployment({ ...end, leftOn: "2024-05-31" }))
+      .thenFails("WorkerDateOutOfOrder")
+    givenWorker([hired, left])
+      .when(new Commands.HireWorker({ ...hire, hiredOn: "2024-09-30" }))
+      .thenFails("WorkerDateOutOfOrder")
+  })
+
+  it("DateIsInFuture: hired, transferred, left on days that have come", () => {
+    givenWorker([])
+      .when(new Commands.HireWorker({ ...hire, hiredOn: "2025-08-05" }))
+      .thenFails("DateIsInFuture")
+    givenWorker([hired])
+      .when(new Commands.EndEmployment({ ...end, leftOn: "2025-08-05" }))
+      .thenFails("DateIsInFuture")
+  })
+
+  it("stationOn: the station on a day, from hires, transfers and leaving", () => {
+    const state = Decider.fold(workerDecider, [hired, transferred, left])
+    assert.strictEqual(stationOn(state, "2024-01-31"), undefined)
+    assert.strictEqual(stationOn(state, "2024-02-01"), "huangpen")
+    assert.strictEqual(stationOn(state, "2024-05-31"), "huangpen")
+    assert.strictEqual(stationOn(state, "2024-06-01"), "yangcheng")
+    assert.strictEqual(stationOn(state, "2024-09-30"), "yangcheng")
+    assert.strictEqual(stationOn(state, "2024-10-01"), undefined)
+    assert.strictEqual(stationOn(workerDecider.initialState, "2024-10-01"), undefined)
+    assert.strictEqual(nextDay("2024-02-28"), "2024-02-29")
+    assert.strictEqual(nextDay("2024-12-31"), "2025-01-01")
+  })
+})
+
+// ---- Properties over the pure deciders -------------------------------------------------------------
+
+const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i * 5)).toISOString().slice(0, 10))
+const stations = ["s1", "s2", "s3"].map(S)
+const workers = ["w1", "w2", "w3", "w4", "w5", "w6"].map(W)
+
+type Step =
+  | { readonly _tag: "Allot"; readonly station: StationId; readonly posts: number }
+  | { readonly _tag: "Hire"; readonly worker: WorkerId; readonly station: StationId }
+  | { readonly _tag: "Transfer"; readonly worker: WorkerId; readonly to: StationId }
+  | { readonly _tag: "End"; readonly worker: WorkerId }
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  fc.record({
+    _tag: fc.constant("Allot" as const),
+    station: fc.constantFrom(...stations),
+    posts: fc.integer({ min: 0, max: 3 })
+  }),
+  fc.record({
+    _tag: fc.constant("Hire" as const),
+    worker: fc.constantFrom(...workers),
+    station: fc.constantFrom(...stations)
+  }),
+  fc.record({
+    _tag: fc.constant("Transfer" as const),
+    worker: fc.constantFrom(...workers),
+    to: fc.constantFrom(...stations)
+  }),
+  fc.record({ _tag: fc.constant("End" as const), worker: fc.constantFrom(...workers) })
+)
+
+/** The step as the command a host sends, on the i-th day of the run. */
+const commandOf = (s: Step, i: number): Commands.Command => {
+  const day = days[i % days.length]!
+  switch (s._tag) {
+    case "Allot":
+      return new Commands.AllotPosts({ station: s.station, posts: s.posts, allottedOn: day })
+    case "Hire":
+      return new Commands.HireWorker({ worker: s.worker, name: `社工${s.worker}`, station: s.station, hiredOn: day })
+    case "Transfer":
+      return new Commands.TransferWorker({ worker: s.worker, to: s.to, transferredOn: day })
+    case "End":
+      return new Commands.EndEmployment({ worker: s.worker, leftOn: day, reason: "Resigned" })
+  }
+}
+
+/** The model: posts per station, the station each worker is on post at. What each step should do. */
+interface Model {
+  readonly posts: Map<StationId, number>
+  readonly at: Map<WorkerId, StationId>
+  readonly everHired: Set<WorkerId>
+}
+const holdersOf = (model: Model, station: StationId) => [...model.at.values()].filter((s) => s === station).length
+const predict = (model: Model, s: Step): string => {
+  switch (s._tag) {
+    case "Allot":
+      if (s.posts < holdersOf(model, s.station)) return "QuotaBelowFilledPosts"
+      model.posts.set(s.station, s.posts)
+      return "ok"
+    case "Hire": {
+      const at = model.at.get(s.worker)
+      if (at === s.station) return "ok"
+      if (at !== undefined) return "WorkerAlreadyOnPost"
+      if (holdersOf(model, s.station) >= (model.posts.get(s.station) ?? 0)) return "NoOpenPost"
+      model.at.set(s.worker, s.station)
+      model.everHired.add(s.worker)
+      return "ok"
+    }
+    case "Transfer": {
+      const at = model.at.get(s.worker)
+      if (at === undefined) return "WorkerNotOnPost"
+      if (at === s.to) return "ok"
+      if (holdersOf(model, s.to) >= (model.posts.get(s.to) ?? 0)) return "NoOpenPost"
+      model.at.set(s.worker, s.to)
+      return "ok"
+    }
+    case "End":
+      if (model.at.delete(s.worker)) return "ok"
+      return model.everHired.has(s.worker) ? "ok" : "WorkerNotOnPost"
+  }
+}
+
+let position = 0
+const recorded = (event: Events.Event): Recorded<Events.Event> => {
+  position += 1
+  return {
+    eventId: `0198f000-0000-7000-8000-${String(position).padStart(12, "0")}`,
+    tenant: "yangshan",
+    stream: StreamId.make("post-quota", "x"),
+    version: position,
+    position,
+    type: event._tag,
+    schemaVersion: 1,
+    occurredAt: "2025-01-01T00:00:00.000Z",
+    recordedAt: "2025-01-01T00:00:00.000Z",
+    actor: { id: "bureau-1", role: "bureau" },
+    commandId: `c${position}`,
+    correlationId: `c${position}`,
+    causationId: `c${position}`,
+    subjects: [],
+    prevHash: "",
+    hash: "",
+    event
+  }
+}
+
+const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
+const actor = { id: "bureau-1", role: "bureau" }
+const tenant = "yangshan"
+
+/** Runs steps through `handle`, checking each outcome and the streams against the model after every step. */
+const runAgainstModel = (steps: ReadonlyArray<Step>) =>
+  Effect.gen(function* () {
+    const model: Model = { posts: new Map(), at: new Map(), everHired: new Set() }
+    for (const [i, s] of steps.entries()) {
+      const expected = predict(model, s)
+      const outcome = yield* Effect.result(handle(tenant, commandOf(s, i), { actor, commandId: `c${i}` }))
+      const actual = Result.isSuccess(outcome)
+        ? "ok"
+        : outcome.failure._tag === "RuleViolation"
+          ? outcome.failure.code
+          : outcome.failure._tag
+      assert.strictEqual(actual, expected, `step ${i} ${JSON.stringify(s)}`)
+      // The day after the step: a leaving day is still on post.
+      const day = nextDay(days[i % days.length]!)
+      for (const station of stations) {
+        const quota = yield* loadQuota(tenant, station)
+        assert.isAtMost(quota.holders.size, quota.posts, `posts exceeded at ${station}`)
+        assert.strictEqual(quota.posts, model.posts.get(station) ?? 0)
+        assert.deepStrictEqual(
+          [...quota.holders].sort(),
+          workers.filter((w) => model.at.get(w) === station)
+        )
+      }
+      for (const worker of workers) {
+        assert.strictEqual(yield* workerOnPost(tenant, worker, day), model.at.get(worker))
+      }
+    }
+    // The read model, folded from the tenant's whole log, agrees with the model too.
+    const store = yield* EventStore.EventStore
+    const log = yield* store.readAll(tenant, { after: 0, limit: 10_000 })
+    const staffing = Projection.fold(
+      Projections.staffing,
+      log.flatMap((e) => {
+        const decoded = Events.codec.decode(e)
+        return Result.isSuccess(decoded) ? [decoded.success] : []
+      })
+    )
+    const posts = [...model.posts.values()].reduce((a, b) => a + b, 0)
+    assert.deepStrictEqual(Projections.countySummary(staffing), {
+      posts,
+      onPost: model.at.size,
+      vacancies: posts - model.at.size
+    })
+  }).pipe(Effect.provide(TestLayer))
+
+describe("workforce: model-based, through the handler on the in-memory store", () => {
+  it("random allotments, hires, transfers and leavings keep to the model; posts are never exceeded", () =>
+    fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) =>
+        Effect.runPromise(runAgainstModel(steps))
+      ),
+      { numRuns: 60 }
+    ))
+})
+
+const allot = (station: string, posts: number, commandId: string) =>
+  handle(tenant, { _tag: "AllotPosts", station, posts, allottedOn: "2024-01-01" }, { actor, commandId })
+const hireInput = (worker: string, station: string) => ({
+  _tag: "HireWorker",
+  worker,
+  name: `社工${worker}`,
+  station,
+  hiredOn: "2024-02-01"
+})
+
+describe("workforce: concurrent hires", () => {
+  it.effect("eight hires racing for three posts: three are hired, five refused, never more", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* allot("huangpen", 3, "allot")
+      const results = yield* Effect.forEach(
+        Array.from({ length: 8 }, (_, i) => i),
+        (i) => Effect.result(handle(tenant, hireInput(`w${i}`, "huangpen"), { actor, commandId: `hire-${i}` })),
+        { concurrency: "unbounded" }
+      )
+      assert.strictEqual(results.filter(Result.isSuccess).length, 3)
+      for (const r of results.filter(Result.isFailure)) {
+        assert.strictEqual(r.failure._tag === "RuleViolation" && r.failure.code, "NoOpenPost")
+      }
+      const quota = yield* loadQuota(tenant, S("huangpen"))
+      assert.strictEqual(quota.holders.size, 3)
+      let hiredCount = 0
+      for (let i = 0; i < 8; i++) {
+        const worker = yield* loadWorker(tenant, W(`w${i}`))
+        assert.strictEqual(worker._tag === "OnPost", quota.holders.has(W(`w${i}`)))
+        if (worker._tag === "OnPost") hiredCount += 1
+      }
+      assert.strictEqual(hiredCount, 3)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it("for any posts and any number of racing hires and transfers in, the station's posts are never exceeded", () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 0, max: 3 }),
+        (posts, hires, transfers) =>
+          Effect.runPromise(
+            Effect.gen(function* () {
+              yield* allot("s1", posts, "allot-s1")
+              yield* allot("s2", transfers, "allot-s2")
+              for (let i = 0; i < transfers; i++) {
+                yield* handle(tenant, hireInput(`t${i}`, "s2"), { actor, commandId: `pre-${i}` })
+              }
+              const racing = [
+                ...Array.from({ length: hires }, (_, i) =>
+                  handle(tenant, hireInput(`h${i}`, "s1"), { actor, commandId: `h${i}` })
+                ),
+                ...Array.from({ length: transfers }, (_, i) =>
+                  handle(
+                    tenant,
+                    { _tag: "TransferWorker", worker: `t${i}`, to: "s1", transferredOn: "2024-03-01" },
+                    { actor, commandId: `t${i}` }
+                  )
+                )
+              ]
+              const results = yield* Effect.forEach(racing, Effect.result, { concurrency: "unbounded" })
+              const quota = yield* loadQuota(tenant, S("s1"))
+              const succeeded = results.filter(Result.isSuccess).length
+              assert.strictEqual(succeeded, Math.min(posts, hires + transfers))
+              assert.isAtMost(quota.holders.size, posts)
+              const everyone = [
+                ...Array.from({ length: hires }, (_, i) => W(`h${i}`)),
+                ...Array.from({ length: transfers }, (_, i) => W(`t${i}`))
+              ]
+              for (const worker of everyone) {
+                const at = yield* workerOnPost(tenant, worker, "2024-03-01")
+                assert.strictEqual(at === "s1", quota.holders.has(worker), `${worker} on post ≠ quota`)
+              }
+              // Workers transferred out of s2 no longer hold its posts.
+              const s2 = yield* loadQuota(tenant, S("s2"))
+              for (const holder of s2.holders)
+                assert.strictEqual(yield* workerOnPost(tenant, holder, "2024-03-01"), "s2")
+            }).pipe(Effect.provide(TestLayer))
+          )
+      ),
+      { numRuns: 40 }
+    ))
+})
+
+describe("workforce: the steps of a command", () => {
+  it.effect("a hire sent again after a crash between its steps finishes without filling twice", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* allot("huangpen", 2, "allot")
+      // The first step ran, then the process died.
+      yield* handleQuota(
+        tenant,
+        { _tag: "FillPost", station: "huangpen", worker: "w1", filledOn: "2024-02-01" },
+        { actor, commandId: "hire-1:fill-post" }
+      )
+      const first = yield* handle(tenant, hireInput("w1", "huangpen"), { actor, commandId: "hire-1" })
+      assert.strictEqual(yield* workerOnPost(tenant, W("w1"), "2024-02-01"), "huangpen")
+      assert.strictEqual(first.events.length, 1)
+      const again = yield* handle(tenant, hireInput("w1", "huangpen"), { actor, commandId: "hire-1" })
+      assert.isTrue(again.duplicate)
+      const store = yield* EventStore.EventStore
+      const quota = yield* store.readStream(tenant, quotaStreamOf(S("huangpen")))
+      assert.deepStrictEqual(
+        quota.map((e) => e.type),
+        ["PostsAllotted", "PostFilled"]
+      )
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("a hire the worker refuses after its post was filled gives the post back", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* allot("huangpen", 1, "allot")
+      const inner = yield* EventStore.makeMemory()
+      const ids = IdGenerator.uuidV7
+      // A store in which, just as the hire fills its post, another writer hires the same worker elsewhere.
+      const racing: EventStore.EventStoreShape = {
+        ...inner,
+        append: (request) =>
+          Effect.flatMap(inner.append(request), (result) =>
+            request.context.commandId !== "race:fill-post"
+              ? Effect.succeed(result)
+              : Effect.as(
+                  inner.append({
+                    tenant,
+                    stream: streamOf(W("w1")),
+                    expected: ExpectedVersion.noStream,
+                    events: [
+                      {
+                        eventId: ids(now, new Uint8Array(10).fill(7)),
+                        ...Events.codec.encode(
+                          new Events.WorkerHired({
+                            worker: W("w1"),
+                            name: "李社工",
+                            station: S("yangcheng"),
+                            hiredOn: "2024-01-15"
+                          })
+                        ),
+                        occurredAt: "2024-01-14T16:00:00.000Z",
+                        subjects: ["w1"]
+                      }
+                    ],
+                    context: { actor, commandId: "elsewhere", correlationId: "elsewhere", causationId: "elsewhere" }
+                  }),
+                  result
+                )
+          )
+      }
+      const refused = yield* Effect.flip(
+        Effect.gen(function* () {
+          yield* handle(
+            tenant,
+            { _tag: "AllotPosts", station: "huangpen", posts: 1, allottedOn: "2024-01-01" },
+            {
+              actor,
+              commandId: "allot"
+            }
+          )
+          return yield* handle(tenant, hireInput("w1", "huangpen"), { actor, commandId: "race" })
+        }).pipe(Effect.provideService(EventStore.EventStore, racing))
+      )
+      assert.strictEqual(refused._tag === "RuleViolation" && refused.code, "WorkerAlreadyOnPost")
+      const quota = yield* inner.readStream(tenant, quotaStreamOf(S("huangpen")))
+      assert.deepStrictEqual(
+        quota.map((e) => [e.type, e.commandId]),
+        [
+          ["PostsAllotted", "allot"],
+          ["PostFilled", "race:fill-post"],
+          ["PostVacated", "race:undo-fill"]
+        ]
+      )
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("leaving and transferring free the post held at the station left", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* allot("huangpen", 1, "allot-1")
+      yield* allot("yangcheng", 1, "allot-2")
+      yield* handle(tenant, hireInput("w1", "huangpen"), { actor, commandId: "hire" })
+      yield* handle(
+        tenant,
+        { _tag: "TransferWorker", worker: "w1", to: "yangcheng", transferredOn: "2024-03-01" },
+        { actor, commandId: "move" }
+      )
+      assert.strictEqual((yield* loadQuota(tenant, S("huangpen"))).holders.size, 0)
+      assert.isTrue((yield* loadQuota(tenant, S("yangcheng"))).holders.has(W("w1")))
+      // The freed post can be filled again.
+      yield* handle(tenant, hireInput("w2", "huangpen"), { actor, commandId: "hire-2" })
+      yield* handle(
+        tenant,
+        { _tag: "EndEmployment", worker: "w1", leftOn: "2024-04-30", reason: "Resigned" },
+        { actor, commandId: "leave" }
+      )
+      assert.strictEqual((yield* loadQuota(tenant, S("yangcheng"))).holders.size, 0)
+      assert.strictEqual(yield* workerOnPost(tenant, W("w1"), "2024-04-30"), "yangcheng")
+      assert.strictEqual(yield* workerOnPost(tenant, W("w1"), "2024-05-01"), undefined)
+      assert.strictEqual(yield* workerOnPost(tenant, W("w1"), "2024-02-15"), "huangpen")
+    }).pipe(Effect.provide(TestLayer))
+  )
+})
+
+describe("workforce: staffing read model", () => {
+  const quotaEvent: fc.Arbitrary<Events.Event> = fc.oneof(
+    fc
+      .record({ station: fc.constantFrom(...stations), posts: fc.integer({ min: 0, max: 5 }) })
+      .map((f) => new Events.PostsAllotted({ ...f, allottedOn: "2024-01-01" })),
+    fc
+      .record({ station: fc.constantFrom(...stations), worker: fc.constantFrom(...workers) })
+      .map((f) => new Events.PostFilled({ ...f, filledOn: "2024-01-01" })),
+    fc
+      .record({ station: fc.constantFrom(...stations), worker: fc.constantFrom(...workers) })
+      .map((f) => new Events.PostVacated({ ...f, vacatedOn: "2024-01-01" })),
+    fc.constant(hired)
+  )
+
+  it("is the same in one batch, one by one, and resumed from a saved state", () =>
+    fc.assert(
+      fc.property(fc.array(quotaEvent, { maxLength: 40 }), fc.nat(), (events, cut) => {
+        const all = events.map(recorded)
+        const batch = Projection.fold(Projections.staffing, all)
+        let oneByOne = Projections.staffing.initial
+        for (const e of all) oneByOne = Projections.staffing.evolve(oneByOne, e)
+        const at = cut % (all.length + 1)
+        const resumed = Projection.fold(
+          Projections.staffing,
+          all.slice(at),
+          Projection.fold(Projections.staffing, all.slice(0, at))
+        )
+        assert.deepStrictEqual(oneByOne, batch)
+        assert.deepStrictEqual(resumed, batch)
+      })
+    ))
+
+  it("reproduces the county's posts, workers on post and posts to recruit (F16–F18)", () => {
+    // 13 stations: 196 posts, 142 on post.
+    const events: Array<Events.Event> = []
+    let worker = 0
+    for (let i = 0; i < 13; i++) {
+      const station = S(`s${i}`)
+      const posts = i < 1 ? 16 : 15
+      const onPost = i < 12 ? 11 : 10
+      events.push(new Events.PostsAllotted({ station, posts, allottedOn: "2024-01-01" }))
+      for (let j = 0; j < onPost; j++)
+        events.push(new Events.PostFilled({ station, worker: W(`w${worker++}`), filledOn: "2024-02-01" }))
+    }
+    const state = Projection.fold(Projections.staffing, events.map(recorded))
+    assert.deepStrictEqual(Projections.countySummary(state), { posts: 196, onPost: 142, vacancies: 54 })
+    assert.deepStrictEqual(Projections.stationSummary(state, S("s0")), { posts: 16, onPost: 11, vacancies: 5 })
+    assert.strictEqual(Projections.stationSummaries(state).size, 13)
+  })
+})

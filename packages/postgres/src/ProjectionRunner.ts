@@ -1,9 +1,9 @@
 import { type Envelope, EventStore, type EventStoreError } from "@shuangbai/eventsourcing"
 import { Data, Effect, Stream } from "effect"
 import { SqlClient } from "effect/sql"
-import type { SqlError } from "effect/sql/SqlError"
+import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import { Checkpoints } from "./Checkpoints.ts"
-import { fromSqlError } from "./internal/errors.ts"
+import { connectionDefects, fromSqlError } from "./internal/errors.ts"
 
 export interface Options<E, R> {
   /** The checkpoint's name: one per read model. */

@@ -1,5 +1,6 @@
 import { EventStoreError } from "@shuangbai/eventsourcing"
-import type { SqlError } from "effect/sql/SqlError"
+import { Effect } from "effect"
+import { isSqlError, type SqlError } from "effect/sql/SqlError"
 
 export const notMigratedHint = "run the migrations (PgEventStore.migrate / `shuangbai migrate`)"
 
@@ -70,3 +71,14 @@ export const fromSqlError = (schema: string | undefined, error: SqlError): Event
   }
   return new EventStoreError({ reason: "Unknown", message: `PostgreSQL error: ${detail(error)}`, ...cause })
 }
+
+/**
+ * A transaction whose connection died cannot roll back, and effect/sql reports that ROLLBACK failure as
+ * a defect: it is still the connection's failure, so it becomes `Unavailable` like any other.
+ */
+export const connectionDefects =
+  (schema: string | undefined) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E | EventStoreError, R> =>
+    Effect.catchDefect(effect, (defect) =>
+      isSqlError(defect) ? Effect.fail(fromSqlError(schema, defect)) : Effect.die(defect)
+    )

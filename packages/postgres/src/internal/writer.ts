@@ -12,7 +12,7 @@ import {
 import { Clock, Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
-import { fromSqlError } from "./errors.ts"
+import { connectionDefects, fromSqlError } from "./errors.ts"
 import { columns, decodeAll, type EventRow } from "./rows.ts"
 
 /** An append that passed validation and waits for a transaction. */
@@ -294,7 +294,8 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
     }).pipe(
       sql.withTransaction,
       Effect.provideService(SqlClient.BeginTransaction, readCommitted),
-      Effect.catchTag("SqlError", (error: SqlError) => Effect.fail(fromSqlError(schema, error)))
+      Effect.catchTag("SqlError", (error: SqlError) => Effect.fail(fromSqlError(schema, error))),
+      connectionDefects(schema)
     )
 
   return { commit }

@@ -11,9 +11,7 @@ import {
 import { Effect } from "effect"
 import { startOfChinaDay } from "../shared/Dates.ts"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
-import { codec as workforceCodec } from "../workforce/Events.ts"
-import { evolve as evolveWorker, stationOn, initial as workerInitial } from "../workforce/State.ts"
-import { streamOf as workerStream } from "../workforce/Stream.ts"
+import { workerOnPost } from "../workforce/Handler.ts"
 import * as Commands from "./Commands.ts"
 import { type Context, decider } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
@@ -21,22 +19,6 @@ import type { State } from "./State.ts"
 import { courseStream, exchangeVisitStream, publicityStream } from "./Stream.ts"
 
 type LoadError = EventStoreError | UnknownEventType | InvalidEvent
-
-/** The station a worker was on post for on a day (workforce, worker stream), or undefined. */
-export const stationOnPost = (
-  tenant: Envelope.Tenant,
-  worker: WorkerId,
-  date: Text.LocalDate
-): Effect.Effect<StationId | undefined, LoadError, EventStore.EventStore> =>
-  Effect.map(
-    CommandHandler.load(
-      tenant,
-      workerStream(worker),
-      { initialState: workerInitial, evolve: evolveWorker },
-      workforceCodec
-    ),
-    ({ state }) => stationOn(state, date)
-  )
 
 /** The workers of `workers` on post on `date`, each with their station. */
 export const workersOnPost = (
@@ -47,7 +29,7 @@ export const workersOnPost = (
   Effect.map(
     Effect.forEach(
       new Set(workers),
-      (worker) => Effect.map(stationOnPost(tenant, worker, date), (s) => [worker, s] as const),
+      (worker) => Effect.map(workerOnPost(tenant, worker, date), (s) => [worker, s] as const),
       {
         concurrency: 8
       }

@@ -1,0 +1,371 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Decider, EventStore, ExpectedVersion, IdGenerator, type RuleViolation } from "@shuangbai/eventsourcing"
+import { Effect, Layer, Result, Schema } from "effect"
+import { TestClock } from "effect/testing"
+import * as fc from "fast-check"
+import { DateIsInFuture, startOfChinaDay } from "../shared/Dates.ts"
+import { CourseId, StationId, WorkerId } from "../shared/Ids.ts"
+import { WorkerHired, WorkerLeft, codec as workforceCodec } from "../workforce/Events.ts"
+import { streamOf as workerStream } from "../workforce/Stream.ts"
+import * as Commands from "./Commands.ts"
+import {
+  type Context,
+  CourseAlreadyRecorded,
+  decider,
+  ExchangeVisitAlreadyRecorded,
+  HostAmongVisitingStations,
+  ParticipantFromOtherStation,
+  PrintRunAlreadyRecorded,
+  StationListedTwice,
+  WorkerListedTwice,
+  WorkerNotOnPost
+} from "./Decide.ts"
+import * as Events from "./Events.ts"
+import { handle } from "./Handler.ts"
+import { ExchangeVisitId, PrintRunId } from "./Stream.ts"
+
+const now = Date.parse("2025-08-04T10:00:00+08:00")
+const tomorrow = "2025-08-05"
+
+const huangpen = StationId.make("huangpen")
+const yangcheng = StationId.make("yangcheng")
+const lingbei = StationId.make("lingbei")
+const qilong = StationId.make("qilong")
+const w = (n: number) => WorkerId.make(`w${n}`)
+
+// w1, w2 at 黄盆镇, w3 at 阳城镇, w4 at 岭背镇, w5 at 七拱镇; w9 is not on post.
+const onPost = new Map([
+  [w(1), huangpen],
+  [w(2), huangpen],
+  [w(3), yangcheng],
+  [w(4), lingbei],
+  [w(5), qilong]
+])
+const context: Context = { tenant: "yangshan", actor: { id: "bureau", role: "bureau" }, now, onPost }
+
+const course = CourseId.make("course-2024-07")
+const recordCourse = (attendees: ReadonlyArray<WorkerId>, heldOn = "2024-07-05") =>
+  new Commands.RecordCourse({
+    course,
+    kind: "ProfessionalCapacity",
+    title: "专业能力提升培训班",
+    heldOn,
+    attendees: attendees as [WorkerId, ...Array<WorkerId>]
+  })
+const courseHeld = (attendees: ReadonlyArray<Events.Participant>) =>
+  new Events.CourseHeld({
+    course,
+    kind: "ProfessionalCapacity",
+    title: "专业能力提升培训班",
+    heldOn: "2024-07-05",
+    attendees: attendees as [Events.Participant, ...Array<Events.Participant>]
+  })
+
+const exchangeVisit = ExchangeVisitId.make("exchange-2024-02")
+const recordVisit = (
+  host: StationId,
+  visiting: ReadonlyArray<StationId>,
+  participants: ReadonlyArray<WorkerId>,
+  heldOn = "2024-02-20"
+) =>
+  new Commands.RecordExchangeVisit({
+    exchangeVisit,
+    host,
+    visiting: visiting as [StationId, ...Array<StationId>],
+    participants: participants as [WorkerId, ...Array<WorkerId>],
+    heldOn
+  })
+
+const printRun = PrintRunId.make("brochures-2024-07")
+const recordPrintRun = (quantity = 10_000, printedOn = "2024-07-15") =>
+  new Commands.RecordPrintRun({
+    printRun,
+    kind: "Brochure",
+    title: "乡镇社工站宣传手册",
+    quantity,
+    printedOn,
+    scope: { _tag: "CountyWide" }
+  })
+
+const given = (events: ReadonlyArray<Events.Event>) => ({
+  when: (command: Commands.Command, overrides: Partial<Context> = {}) =>
+    decider.decide(command, Decider.fold(decider, events), { ...context, ...overrides })
+})
+const thenEvents = (
+  result: Result.Result<ReadonlyArray<Events.Event>, RuleViolation>,
+  expected: Array<Events.Event>
+) => {
+  assert.isTrue(Result.isSuccess(result), Result.isFailure(result) ? result.failure.message : "")
+  if (Result.isSuccess(result)) assert.deepStrictEqual(result.success, expected)
+}
+const thenFails = (
+  result: Result.Result<ReadonlyArray<Events.Event>, RuleViolation>,
+  rule: { readonly code: string }
+) => {
+  assert.isTrue(Result.isFailure(result), "expected a rule violation")
+  if (Result.isFailure(result)) assert.strictEqual(result.failure.code, rule.code)
+}
+const eventsOf = (result: Result.Result<ReadonlyArray<Events.Event>, RuleViolation>) =>
+  Result.isSuccess(result) ? result.success : assert.fail(result.failure.message)
+
+describe("training: courses", () => {
+  it("records a course with each attendee's station that day", () =>
+    thenEvents(given([]).when(recordCourse([w(1), w(3)])), [
+      courseHeld([
+        { worker: w(1), station: huangpen },
+        { worker: w(3), station: yangcheng }
+      ])
+    ]))
+
+  it("recording the same course again records nothing", () => {
+    const held = eventsOf(given([]).when(recordCourse([w(1), w(3)])))
+    thenEvents(given(held).when(recordCourse([w(1), w(3)])), [])
+  })
+
+  it("CourseAlreadyRecorded: the same course id with other attendees", () => {
+    const held = eventsOf(given([]).when(recordCourse([w(1), w(3)])))
+    thenFails(given(held).when(recordCourse([w(1)])), CourseAlreadyRecorded)
+  })
+
+  it("CourseAlreadyRecorded: a course id already used by another kind of record", () => {
+    const printed = eventsOf(given([]).when(recordPrintRun()))
+    thenFails(given(printed).when(recordCourse([w(1)])), CourseAlreadyRecorded)
+  })
+
+  it("WorkerNotOnPost: names every attendee not on post that day", () => {
+    const result = given([]).when(recordCourse([w(1), w(9), w(8)]))
+    thenFails(result, WorkerNotOnPost)
+    if (Result.isFailure(result)) {
+      assert.deepStrictEqual(result.failure.fields, { workers: [w(9), w(8)], date: "2024-07-05" })
+    }
+  })
+
+  it("WorkerListedTwice: an attendee listed twice", () =>
+    thenFails(given([]).when(recordCourse([w(1), w(2), w(1)])), WorkerListedTwice))
+
+  it("DateIsInFuture: a course dated tomorrow", () =>
+    thenFails(given([]).when(recordCourse([w(1)], tomorrow)), DateIsInFuture))
+})
+
+describe("training: exchange visits", () => {
+  it("records a visit with each participant's station", () =>
+    thenEvents(given([]).when(recordVisit(huangpen, [yangcheng, lingbei], [w(1), w(3), w(4)])), [
+      new Events.ExchangeVisitHeld({
+        exchangeVisit,
+        host: huangpen,
+        visiting: [yangcheng, lingbei],
+        participants: [
+          { worker: w(1), station: huangpen },
+          { worker: w(3), station: yangcheng },
+          { worker: w(4), station: lingbei }
+        ],
+        heldOn: "2024-02-20"
+      })
+    ]))
+
+  it("recording the same visit again records nothing", () => {
+    const held = eventsOf(given([]).when(recordVisit(huangpen, [yangcheng], [w(3)])))
+    thenEvents(given(held).when(recordVisit(huangpen, [yangcheng], [w(3)])), [])
+  })
+
+  it("ExchangeVisitAlreadyRecorded: the same id with another host", () => {
+    const held = eventsOf(given([]).when(recordVisit(huangpen, [yangcheng], [w(3)])))
+    thenFails(given(held).when(recordVisit(lingbei, [yangcheng], [w(3)])), ExchangeVisitAlreadyRecorded)
+  })
+
+  it("HostAmongVisitingStations: the host listed as a visitor", () =>
+    thenFails(given([]).when(recordVisit(huangpen, [yangcheng, huangpen], [w(3)])), HostAmongVisitingStations))
+
+  it("StationListedTwice: a visiting station listed twice", () =>
+    thenFails(given([]).when(recordVisit(huangpen, [yangcheng, yangcheng], [w(3)])), StationListedTwice))
+
+  it("WorkerListedTwice: a participant listed twice", () =>
+    thenFails(given([]).when(recordVisit(huangpen, [yangcheng], [w(3), w(3)])), WorkerListedTwice))
+
+  it("WorkerNotOnPost: a participant not on post that day", () =>
+    thenFails(given([]).when(recordVisit(huangpen, [yangcheng], [w(3), w(9)])), WorkerNotOnPost))
+
+  it("ParticipantFromOtherStation: a worker of a station that took no part", () => {
+    const result = given([]).when(recordVisit(huangpen, [yangcheng], [w(3), w(5)]))
+    thenFails(result, ParticipantFromOtherStation)
+    if (Result.isFailure(result)) assert.deepStrictEqual(result.failure.fields, { worker: w(5), station: qilong })
+  })
+
+  it("DateIsInFuture: a visit dated tomorrow", () =>
+    thenFails(given([]).when(recordVisit(huangpen, [yangcheng], [w(3)], tomorrow)), DateIsInFuture))
+})
+
+describe("training: print runs", () => {
+  it("records a print run", () =>
+    thenEvents(given([]).when(recordPrintRun()), [
+      new Events.MaterialsPrinted({
+        printRun,
+        kind: "Brochure",
+        title: "乡镇社工站宣传手册",
+        quantity: 10_000,
+        printedOn: "2024-07-15",
+        scope: { _tag: "CountyWide" }
+      })
+    ]))
+
+  it("recording the same print run again records nothing", () => {
+    const printed = eventsOf(given([]).when(recordPrintRun()))
+    thenEvents(given(printed).when(recordPrintRun()), [])
+  })
+
+  it("PrintRunAlreadyRecorded: the same print run with another quantity", () => {
+    const printed = eventsOf(given([]).when(recordPrintRun()))
+    thenFails(given(printed).when(recordPrintRun(5_000)), PrintRunAlreadyRecorded)
+  })
+
+  it("DateIsInFuture: a print run dated tomorrow", () =>
+    thenFails(given([]).when(recordPrintRun(10_000, tomorrow)), DateIsInFuture))
+
+  it("quantities are positive integers: the command schema refuses 0, -5 and 2.5 and names the field", () => {
+    const decode = Schema.decodeUnknownResult(Commands.Command)
+    const encoded = { ...Schema.encodeSync(Commands.Command)(recordPrintRun()) }
+    assert.isTrue(Result.isSuccess(decode(encoded)))
+    for (const quantity of [0, -5, 2.5]) {
+      const result = decode({ ...encoded, quantity })
+      assert.isTrue(Result.isFailure(result), `quantity ${quantity} was accepted`)
+      if (Result.isFailure(result)) assert.include(String(result.failure), "quantity")
+    }
+  })
+})
+
+describe("training: properties", () => {
+  const workerArb = fc.integer({ min: 1, max: 12 }).map(w)
+  const stationArb = fc.constantFrom(huangpen, yangcheng, lingbei, qilong)
+  const onPostArb = fc
+    .array(fc.tuple(workerArb, stationArb), { maxLength: 12 })
+    .map((pairs) => new Map(pairs) as ReadonlyMap<WorkerId, StationId>)
+
+  it("a course is recorded exactly when every attendee is on post, with their stations", () =>
+    fc.assert(
+      fc.property(fc.uniqueArray(workerArb, { minLength: 1, maxLength: 8 }), onPostArb, (attendees, onPost) => {
+        const result = given([]).when(recordCourse(attendees), { onPost })
+        const absent = attendees.filter((a) => !onPost.has(a))
+        if (absent.length > 0) {
+          thenFails(result, WorkerNotOnPost)
+          if (Result.isFailure(result)) assert.deepStrictEqual(result.failure.fields.workers, absent)
+        } else {
+          const [held] = eventsOf(result) as [Events.CourseHeld]
+          assert.deepStrictEqual(
+            [...held.attendees],
+            attendees.map((worker) => ({ worker, station: onPost.get(worker)! }))
+          )
+        }
+      })
+    ))
+
+  it("an exchange visit never has its host among the visitors, nor a participant from elsewhere", () =>
+    fc.assert(
+      fc.property(
+        stationArb,
+        fc.uniqueArray(stationArb, { minLength: 1, maxLength: 4 }),
+        fc.uniqueArray(workerArb, { minLength: 1, maxLength: 8 }),
+        onPostArb,
+        (host, visiting, participants, onPost) => {
+          const result = given([]).when(recordVisit(host, visiting, participants), { onPost })
+          if (Result.isSuccess(result)) {
+            const [held] = result.success as [Events.ExchangeVisitHeld]
+            assert.notInclude(held.visiting, held.host)
+            for (const p of held.participants) assert.isTrue(p.station === host || visiting.includes(p.station))
+          } else if (visiting.includes(host)) {
+            thenFails(result, HostAmongVisitingStations)
+          }
+        }
+      )
+    ))
+
+  it("every command, once recorded, records nothing when sent again", () =>
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uniqueArray(fc.integer({ min: 1, max: 5 }).map(w), { minLength: 1 }).map((ws) => recordCourse(ws)),
+          fc.constant(recordVisit(huangpen, [yangcheng, lingbei], [w(1), w(3), w(4)])),
+          fc.integer({ min: 1, max: 100_000 }).map((q) => recordPrintRun(q))
+        ),
+        (command) => {
+          const first = eventsOf(given([]).when(command))
+          assert.lengthOf(first, 1)
+          thenEvents(given(first).when(command), [])
+        }
+      )
+    ))
+})
+
+describe("training: handler", () => {
+  const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
+  const actor = { id: "bureau", role: "bureau" }
+  const workerEvents = (id: WorkerId, events: ReadonlyArray<WorkerHired | WorkerLeft>, n: number) =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      const ids = yield* IdGenerator.IdGenerator
+      const stored = []
+      for (const event of events) {
+        const encoded = workforceCodec.encode(event)
+        stored.push({
+          eventId: yield* ids.next,
+          type: encoded.type,
+          schemaVersion: encoded.schemaVersion,
+          data: encoded.data,
+          occurredAt: "2024-01-01T00:00:00.000Z",
+          subjects: [id]
+        })
+      }
+      yield* store.append({
+        tenant: "yangshan",
+        stream: workerStream(id),
+        expected: ExpectedVersion.noStream,
+        events: stored,
+        context: { actor, commandId: `seed-${n}`, correlationId: `seed-${n}`, causationId: `seed-${n}` }
+      })
+    })
+
+  it.effect("reads who was on post, and where, from the workforce", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* workerEvents(
+        w(1),
+        [new WorkerHired({ worker: w(1), name: "陈社工", station: huangpen, hiredOn: "2023-03-01" })],
+        1
+      )
+      yield* workerEvents(
+        w(2),
+        [
+          new WorkerHired({ worker: w(2), name: "林社工", station: yangcheng, hiredOn: "2023-03-01" }),
+          new WorkerLeft({ worker: w(2), station: yangcheng, leftOn: "2024-06-30", reason: "Resigned" })
+        ],
+        2
+      )
+      const send = (command: Commands.Command, commandId: string) =>
+        handle("yangshan", Schema.encodeSync(Commands.Command)(command), { actor, commandId })
+      const error = yield* Effect.flip(send(recordCourse([w(1), w(2)]), "c1"))
+      assert.strictEqual(error._tag === "RuleViolation" && error.code, WorkerNotOnPost.code)
+      const done = yield* send(
+        new Commands.RecordCourse({
+          ...recordCourse([w(1), w(2)]),
+          course: CourseId.make("c-june"),
+          heldOn: "2024-06-30"
+        }),
+        "c2"
+      )
+      assert.deepStrictEqual(done.events[0]!.data, {
+        course: "c-june",
+        kind: "ProfessionalCapacity",
+        title: "专业能力提升培训班",
+        heldOn: "2024-06-30",
+        attendees: [
+          { worker: "w1", station: "huangpen" },
+          { worker: "w2", station: "yangcheng" }
+        ]
+      })
+      assert.deepStrictEqual(done.events[0]!.stream, { category: "course", id: "c-june" })
+      assert.deepStrictEqual(done.events[0]!.subjects, ["w1", "w2"])
+      assert.strictEqual(done.events[0]!.occurredAt, new Date(startOfChinaDay("2024-06-30")).toISOString())
+      const printed = yield* send(recordPrintRun(), "c3")
+      assert.deepStrictEqual(printed.events[0]!.stream, { category: "publicity", id: "brochures-2024-07" })
+    }).pipe(Effect.provide(TestLayer))
+  )
+})

@@ -6,7 +6,8 @@
  *
  * PGlite is a single session. Statements are serialized by a semaphore: a transaction holds it from
  * `BEGIN` to `COMMIT`/`ROLLBACK`, a plain statement holds it while it runs, and statements inside a
- * transaction run on the transaction's connection without taking it again.
+ * transaction run on the transaction's connection without taking it again. Anything that asks for a
+ * connection of its own from inside a transaction (`sql.reserve`, `listen`) waits for it to end.
  */
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as PgTypes from "@effect/sql-pg/PgTypes"
@@ -59,7 +60,7 @@ export const PgliteClient = Context.Service<PgliteClient>("@shuangbai/postgres/P
 export interface PgliteClientConfig {
   /** Directory of an on-disk database, created when missing; absent = in memory. */
   readonly dataDir?: string | undefined
-  /** Let PGlite flush to its file system after a query returns instead of before. */
+  /** Don't wait for PGlite's file-system sync after each statement (a no-op on Node's file system). */
   readonly relaxedDurability?: boolean | undefined
   readonly transformResultNames?: ((str: string) => string) | undefined
   readonly transformQueryNames?: ((str: string) => string) | undefined

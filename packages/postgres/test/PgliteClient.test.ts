@@ -65,6 +65,16 @@ describe("PgliteClient", () => {
         const [count] = yield* sql<{ n: unknown }>`SELECT count(*) AS n FROM ${sql(table)} WHERE seen = ANY(${[2, 3]})`
         assert.strictEqual(count.n, 1n)
 
+        const at = new Date("2024-01-02T03:04:05.678Z")
+        const [times] = yield* sql<{
+          at: Date
+          wall: Date
+          ids: unknown
+        }>`SELECT ${at} AS at, '2024-01-02 03:04:05.5'::timestamp AS wall, ARRAY[1, 2]::int8[] AS ids`
+        assert.strictEqual(times.at.toISOString(), at.toISOString())
+        assert.strictEqual(times.wall.toISOString(), "2024-01-02T03:04:05.500Z")
+        assert.deepStrictEqual(times.ids, [1n, 2n])
+
         const unsafe = yield* sql.unsafe<{ name: string }>(`SELECT name FROM "${table}" WHERE id = $1`, [2])
         assert.deepStrictEqual(unsafe, [{ name: "黎埠镇" }])
 

@@ -55,8 +55,12 @@ const handlePage = <E, R>(
 const mapSql = <A, E, R>(
   effect: Effect.Effect<A, E | SqlError, R>
 ): Effect.Effect<A, Exclude<E, SqlError> | EventStoreError, R> =>
-  Effect.catchTag(effect as Effect.Effect<A, SqlError, R>, "SqlError", (e) =>
-    Effect.fail(fromSqlError(undefined, e))
+  connectionDefects(undefined)(
+    Effect.catchIf(
+      effect,
+      (e): e is SqlError => isSqlError(e),
+      (e) => Effect.fail(fromSqlError(undefined, e))
+    )
   ) as never
 
 /**

@@ -1,8 +1,9 @@
 import { assert, it } from "@effect/vitest"
 import { Audit, EventCodec, EventStore, ExpectedVersion, HashChain } from "@shuangbai/eventsourcing"
-import { Deferred, Effect, Exit, Fiber, Layer, Result, Schema, Stream } from "effect"
+import { Deferred, Effect, Exit, Fiber, Layer, Ref, Result, Schema, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import * as PgEventStore from "../src/PgEventStore.ts"
+import * as PgListen from "../src/PgListen.ts"
 import { describePg, pgUrl, randomSchema, request, serverLayer } from "./helpers.ts"
 import { batchMates, racingWriters, snapshot, tableLog, writersAndReaders } from "./scenarios.ts"
 
@@ -104,6 +105,67 @@ describePg("PgEventStore on PostgreSQL", () => {
         // The first request waits on the lock alone; the other 19 queue behind it and commit together.
         assert.isTrue(Number(row!.transactions) <= 3, `${row!.transactions} transactions for 20 appends`)
       })
+    )
+
+    it.effect("without group commit the same requests take one transaction each", () =>
+      Effect.gen(function* () {
+        const store = yield* PgEventStore.make({ schema, groupCommit: false })
+        const sql = yield* SqlClient.SqlClient
+        const tenant = "t-nogroup"
+        const release = yield* Deferred.make<void>()
+        const held = yield* holdHead(schema, tenant, release)
+        const requests = yield* Effect.forEach(Array.from({ length: 20 }), (_, i) =>
+          request(tenant, { category: "visit", id: `g-${i}` })
+        )
+        const appends = yield* Effect.forkChild(Effect.forEach(requests, store.append, { concurrency: "unbounded" }))
+        yield* waitersOf(held.pid, 1)
+        yield* Deferred.succeed(release, undefined)
+        yield* Fiber.join(held.fiber)
+        yield* Fiber.join(appends)
+        const [row] = yield* sql<{ transactions: string }>`SELECT count(DISTINCT xmin::text)::text AS transactions
+          FROM ${sql(`${schema}.events`)} WHERE tenant = ${tenant}`
+        assert.strictEqual(Number(row!.transactions), 20)
+        // Two store instances (two processes) on one schema still keep one gapless chain.
+        const all = yield* store.readAll(tenant, { after: 0, limit: 100 })
+        assert.strictEqual(HashChain.verify(all), undefined)
+      }).pipe(Effect.scoped)
+    )
+
+    it.effect("a notification wakes a subscriber without polling", () =>
+      Effect.gen(function* () {
+        const store = yield* PgEventStore.make({ schema, pollInterval: "1 hour" })
+        const tenant = "t-notify"
+        const seen = yield* Ref.make(0)
+        yield* Effect.forkScoped(
+          Stream.runForEach(store.subscribe(tenant, { after: 0 }), () => Ref.update(seen, (n) => n + 1))
+        )
+        // LISTEN starts in the background: append until one notification gets through (polling never runs).
+        let appended = 0
+        while ((yield* Ref.get(seen)) === 0 && appended < 100) {
+          yield* store.append(yield* request(tenant, stream))
+          appended++
+          yield* Effect.sleep("50 millis")
+        }
+        assert.isTrue((yield* Ref.get(seen)) > 0, "no notification reached the subscriber")
+      }).pipe(Effect.scoped)
+    )
+
+    it.effect("with no notifications at all a subscriber still follows, by polling", () =>
+      Effect.gen(function* () {
+        const deaf = Layer.succeed(PgListen.PgListen, { listen: () => Stream.never })
+        const store = yield* Effect.provide(PgEventStore.make({ schema, pollInterval: "20 millis" }), deaf)
+        const tenant = "t-deaf"
+        const fiber = yield* Effect.forkScoped(Stream.runCollect(Stream.take(store.subscribe(tenant, { after: 0 }), 5)))
+        for (let i = 0; i < 5; i++) {
+          yield* Effect.sleep("30 millis")
+          yield* store.append(yield* request(tenant, stream))
+        }
+        const events = yield* Fiber.join(fiber)
+        assert.deepStrictEqual(
+          events.map((e) => e.position),
+          [1, 2, 3, 4, 5]
+        )
+      }).pipe(Effect.scoped)
     )
 
     it.effect("expected version: each kind refused with expected and actual, the store unchanged", () =>
@@ -294,8 +356,9 @@ describePg("PgEventStore on PostgreSQL", () => {
           yield* store.append(yield* request(tenant, { category: "visit", id: `d-${i % 4}` }))
           if (i % 10 === 5) {
             // Every connection of this store but the one asking, the LISTEN connection included.
-            yield* sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            const killed = yield* sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
               WHERE application_name = ${schema} AND pid <> pg_backend_pid()`
+            assert.isTrue(killed.length > 0)
           }
         }
         const seen = yield* Fiber.join(fiber)

@@ -1,0 +1,31 @@
+import { assert, describe, it } from "@effect/vitest"
+import { EventStore, ExpectedVersion, HashChain } from "@shuangbai/eventsourcing"
+import { Effect } from "effect"
+import * as PgEventStore from "../src/PgEventStore.ts"
+import { request } from "./helpers.ts"
+import { batchMates, racingWriters, writersAndReaders } from "./scenarios.ts"
+
+describe("PgEventStore on PGlite", () => {
+  it.layer(PgEventStore.layerPglite({ schema: "embedded" }), { timeout: "120 seconds", excludeTestServices: true })(
+    (it) => {
+      it.effect("appends and reads back what it wrote, chained", () =>
+        Effect.gen(function* () {
+          const store = yield* EventStore.EventStore
+          const stream = { category: "visit", id: "v-1" }
+          const written = yield* store.append(
+            yield* request("t-basic", stream, { expected: ExpectedVersion.noStream, n: 3, subjects: ["hh-1"] })
+          )
+          assert.deepStrictEqual(yield* store.readStream("t-basic", stream), written.events)
+          assert.deepStrictEqual(
+            yield* store.readSubject("t-basic", "hh-1", { after: 1, limit: 5 }),
+            written.events.slice(1)
+          )
+          assert.strictEqual(HashChain.verify(yield* store.readAll("t-basic", { after: 0, limit: 10 })), undefined)
+        })
+      )
+      it.effect("racing writers on one stream", () => racingWriters("t-race", "embedded"))
+      it.effect("writers, subscribers and a paged reader", () => writersAndReaders("t-many", "embedded"))
+      it.effect("batch mates", () => batchMates("t-batch"))
+    }
+  )
+})

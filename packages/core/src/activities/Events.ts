@@ -33,7 +33,7 @@ export type Participants = typeof Participants.Type
  * are counted from named persons only: a headcount cannot tell who came twice.
  */
 export const personTimesOf = (attendance: {
-  readonly headcount?: number
+  readonly headcount?: number | undefined
   readonly participants: ReadonlyArray<unknown>
 }): number => Math.max(attendance.headcount ?? 0, attendance.participants.length)
 

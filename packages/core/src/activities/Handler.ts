@@ -3,6 +3,7 @@ import { startOfChinaDay } from "../shared/Dates.ts"
 import { Command } from "./Commands.ts"
 import { decider } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
+import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
 
 /** The named participants of an activity held: what a person's history and an erasure find. */
@@ -25,7 +26,7 @@ export const occurredAt = (event: Event): number | undefined => {
  * Sends an activity command: `handle(tenant, { _tag: "PlanActivity", … }, { actor, commandId })`. Every
  * activity rule concerns one activity, so there is no context loader.
  */
-export const handle = CommandHandler.make({
+export const handle: CommandHandler.Handle<State> = CommandHandler.make({
   command: Command,
   decider,
   codec,

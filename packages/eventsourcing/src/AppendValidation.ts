@@ -19,6 +19,17 @@ const hasNul = (value: unknown): boolean => {
   return Object.entries(value).some(([k, v]) => k.includes("\u0000") || hasNul(v))
 }
 
+// With the `u` flag, \p{Cs} matches only a surrogate that is not half of a pair: text that is not
+// well-formed Unicode, which UTF-8 (and so PostgreSQL) cannot hold as it is.
+const loneSurrogate = /\p{Cs}/u
+
+const hasLoneSurrogate = (value: unknown): boolean => {
+  if (typeof value === "string") return loneSurrogate.test(value)
+  if (value === null || typeof value !== "object") return false
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate)
+  return Object.entries(value).some(([k, v]) => loneSurrogate.test(k) || hasLoneSurrogate(v))
+}
+
 /**
  * Checks what every store must refuse before it touches storage, so that all stores refuse the same
  * requests with the same errors. Returns the encoded payloads, which the caller stores as they are.
@@ -35,6 +46,15 @@ export const validate = (
     return {
       _tag: "Err",
       error: new EventStoreError({ reason: "InvalidRequest", message: `invalid append request: ${issues.join("; ")}` })
+    }
+  }
+  if (hasLoneSurrogate(request)) {
+    return {
+      _tag: "Err",
+      error: new EventStoreError({
+        reason: "InvalidRequest",
+        message: "invalid append request: text must be well-formed Unicode (it contains a lone surrogate)"
+      })
     }
   }
   const ids = new Set<string>()

@@ -31,7 +31,7 @@ export const make = (
     const problem = Tables.checkSchemaName(schema)
     if (problem !== undefined)
       return yield* Effect.fail(new EventStoreError({ reason: "InvalidRequest", message: problem }))
-    const sql = yield* SqlClient.SqlClient
+    const sql = (yield* SqlClient.SqlClient).withoutTransforms()
     const table = sql(`${schema}.checkpoints`)
     const mapped = <A>(effect: Effect.Effect<A, SqlError>) =>
       Effect.mapError(effect, (e) => (isSqlError(e) ? fromSqlError(schema, e) : e))

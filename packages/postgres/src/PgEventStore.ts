@@ -55,7 +55,8 @@ const invalidSchema = (schema: string) => {
   return problem === undefined ? undefined : new EventStoreError({ reason: "InvalidRequest", message: problem })
 }
 
-const hasNul = (s: string) => s.includes("\u0000")
+// Text PostgreSQL cannot hold (NUL, a lone surrogate) was never stored: a read for it finds nothing.
+const unstorable = (s: string) => s.includes("\u0000") || /\p{Cs}/u.test(s)
 
 /** The `EventStore` port on PostgreSQL (server or PGlite): needs `SqlClient` and `PgListen`. */
 export const make = (
@@ -65,7 +66,8 @@ export const make = (
     const schema = options.schema ?? defaultSchema
     const bad = invalidSchema(schema)
     if (bad !== undefined) return yield* Effect.fail(bad)
-    const sql = yield* SqlClient.SqlClient
+    // Without the host app's name transforms: the store's own SQL and rows are in its own terms.
+    const sql = (yield* SqlClient.SqlClient).withoutTransforms()
     const listen = yield* PgListen
     const scope = yield* Scope.Scope
     // Appends run in the store's own context, never inside a caller's transaction.
@@ -108,6 +110,7 @@ export const make = (
       })
 
     const queues = new Map<string, TenantQueue>()
+    let closed = false
 
     const takeBatch = (queue: TenantQueue): Array<Queued> => {
       let events = 0
@@ -128,6 +131,13 @@ export const make = (
       message:
         "the event store is shutting down; the append may or may not have been written, retry with the same commandId"
     })
+
+    yield* Scope.addFinalizer(
+      scope,
+      Effect.sync(() => {
+        closed = true
+      })
+    )
 
     // The tenant's writer: drains every waiting request into one transaction, again and again, until none wait.
     const drain = (tenant: string, queue: TenantQueue): Effect.Effect<void> =>
@@ -152,6 +162,7 @@ export const make = (
       Effect.suspend(() => {
         const checked = AppendValidation.validate(request, maxEventBytes)
         if (checked._tag === "Err") return Effect.fail(checked.error)
+        if (closed) return Effect.fail(shuttingDown)
         const item: Queued = {
           request,
           payloads: checked.payloads,
@@ -194,7 +205,7 @@ export const make = (
     const readAll = (tenant: string, options: EventStore.ReadAllOptions) =>
       Effect.suspend(() => {
         const { after, limit } = bounds(options)
-        if (hasNul(tenant) || limit === 0) return Effect.succeed([])
+        if (unstorable(tenant) || limit === 0) return Effect.succeed([])
         return query(
           Effect.flatMap(
             sql<EventRow>`SELECT ${cols} FROM ${t("events")} e
@@ -208,7 +219,7 @@ export const make = (
     const readSubject = (tenant: string, subject: string, options: EventStore.ReadAllOptions) =>
       Effect.suspend(() => {
         const { after, limit } = bounds(options)
-        if (hasNul(tenant) || hasNul(subject) || limit === 0) return Effect.succeed([])
+        if (unstorable(tenant) || unstorable(subject) || limit === 0) return Effect.succeed([])
         return query(
           Effect.flatMap(
             sql<EventRow>`SELECT ${cols} FROM ${t("subjects")} s
@@ -237,7 +248,7 @@ export const make = (
     const readStream: EventStore.EventStoreShape["readStream"] = (tenant, stream, options) =>
       Effect.suspend((): Effect.Effect<ReadonlyArray<Envelope.StoredEvent>, StreamNotFound | EventStoreError> => {
         const notFound = new StreamNotFound({ tenant, stream })
-        if (hasNul(tenant) || hasNul(stream.category) || hasNul(stream.id)) return Effect.fail(notFound)
+        if (unstorable(tenant) || unstorable(stream.category) || unstorable(stream.id)) return Effect.fail(notFound)
         if (options?.asOfPosition !== undefined && Number.isNaN(options.asOfPosition)) return Effect.fail(notFound)
         const from = Math.max(1, Math.ceil(options?.fromVersion ?? 1))
         const filter = asOf(options)
@@ -258,7 +269,7 @@ export const make = (
 
     const readCommand: EventStore.EventStoreShape["readCommand"] = (tenant, commandId) =>
       Effect.suspend(() => {
-        if (hasNul(tenant) || hasNul(commandId)) return Effect.succeed(undefined)
+        if (unstorable(tenant) || unstorable(commandId)) return Effect.succeed(undefined)
         return query(
           Effect.gen(function* () {
             const rows = yield* sql<EventRow>`SELECT ${cols} FROM ${t("commands")} c
@@ -272,7 +283,7 @@ export const make = (
 
     const head: EventStore.EventStoreShape["head"] = (tenant) =>
       Effect.suspend(() => {
-        if (hasNul(tenant)) return Effect.succeed({ position: 0, hash: HashChain.genesis })
+        if (unstorable(tenant)) return Effect.succeed({ position: 0, hash: HashChain.genesis })
         return query(
           Effect.map(
             sql<{ position: string; hash: string }>`SELECT position::text AS position, hash

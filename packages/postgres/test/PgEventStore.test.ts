@@ -280,6 +280,32 @@ describePg("PgEventStore on PostgreSQL", () => {
       })
     )
 
+    it.effect("text PostgreSQL cannot hold is refused by this store and the in-memory one alike", () =>
+      Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        const memory = yield* EventStore.makeMemory()
+        const tenant = "t-unicode"
+        const cases = [
+          yield* request("t-unicode\ud800", stream),
+          yield* request(tenant, { category: "visit", id: "a\udc00" }),
+          yield* request(tenant, stream, { data: () => ({ note: "half \ud83d" }) }),
+          yield* request(tenant, stream, { data: () => ({ note: "nul \u0000" }) }),
+          yield* request(tenant, stream, { subjects: ["hh\ud800"] })
+        ]
+        for (const bad of cases) {
+          const pg = errorOf(yield* Effect.exit(store.append(bad)))
+          const mem = errorOf(yield* Effect.exit(memory.append(bad)))
+          assert.strictEqual(pg._tag === "EventStoreError" && pg.reason, "InvalidRequest")
+          assert.strictEqual(pg.message, mem.message)
+        }
+        assert.deepStrictEqual(yield* store.readAll(tenant, { after: 0, limit: 10 }), [])
+        assert.deepStrictEqual(yield* store.readAll("t-unicode\ud800", { after: 0, limit: 10 }), [])
+        // Well-formed text outside the BMP is fine.
+        const emoji = yield* store.append(yield* request(tenant, stream, { data: () => ({ note: "👵🏻 独居老人" }) }))
+        assert.deepStrictEqual(yield* store.readAll(tenant, { after: 0, limit: 10 }), emoji.events)
+      })
+    )
+
     it.effect("strings that look like SQL are stored and read back as data", () =>
       Effect.gen(function* () {
         const store = yield* EventStore.EventStore

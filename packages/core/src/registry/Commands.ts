@@ -2,7 +2,7 @@ import { Text } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
 import { RecipientCategory, RiskLevel } from "../shared/RecipientCategory.ts"
-import { ConsentScope, Head, Relation } from "./Events.ts"
+import { ConsentScope, Head, MemberRelation } from "./Events.ts"
 
 export class RegisterHousehold extends Schema.TaggedClass<RegisterHousehold>()("RegisterHousehold", {
   household: HouseholdId,
@@ -19,7 +19,7 @@ export class AddMember extends Schema.TaggedClass<AddMember>()("AddMember", {
   person: PersonId,
   name: Text.NonEmptyText,
   birthDate: Text.LocalDate,
-  relation: Relation,
+  relation: MemberRelation,
   guardian: Schema.optionalKey(PersonId)
 }) {}
 

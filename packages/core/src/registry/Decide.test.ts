@@ -152,6 +152,9 @@ describe("registry: members", () => {
       .when({ ...addChild, name: "小刚" })
       .fails(PersonAlreadyMember.code)
   })
+  it("adds no second head: the head comes with the registration", () => {
+    assert.throws(() => command({ ...addChild, relation: "Head" }), /relation/)
+  })
   it("refuses a guardian who is not another member", () => {
     given([registered])
       .when({ ...addChild, guardian: "stranger" })

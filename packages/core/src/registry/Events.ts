@@ -17,6 +17,18 @@ export const Relation = Schema.Literals([
 ])
 export type Relation = typeof Relation.Type
 
+/** A relation a member added after registration may have: the head is recorded with the household. */
+export const MemberRelation = Schema.Literals([
+  "Spouse",
+  "Child",
+  "Parent",
+  "Grandparent",
+  "Grandchild",
+  "Sibling",
+  "OtherRelative",
+  "Other"
+])
+
 /** What a person agrees to (PIPL): processing their personal data, a referral, use in publicity. */
 export const ConsentScope = Schema.Literals(["DataProcessing", "Referral", "Publicity"])
 export type ConsentScope = typeof ConsentScope.Type

@@ -49,6 +49,7 @@ const plan = new Commands.PlanActivity({
   scheduledFor: "2024-07-10"
 })
 const planned = new ActivityPlanned({
+  activity,
   station,
   theme: "DrowningPrevention",
   title: "暑期防溺水安全宣传",
@@ -57,8 +58,8 @@ const planned = new ActivityPlanned({
 })
 const record = (overrides: Partial<Commands.RecordActivity> = {}) =>
   new Commands.RecordActivity({ activity, heldOn: "2024-06-28", headcount: 30, participants: children, ...overrides })
-const held = new ActivityHeld({ heldOn: "2024-06-28", headcount: 30, participants: children })
-const cancelled = new ActivityCancelled({ reason: "暴雨" })
+const held = new ActivityHeld({ activity, heldOn: "2024-06-28", headcount: 30, participants: children })
+const cancelled = new ActivityCancelled({ activity, reason: "暴雨" })
 
 describe("activities: decide", () => {
   it("plans an activity; it may be scheduled for a day still ahead", () => {
@@ -76,7 +77,7 @@ describe("activities: decide", () => {
     given([planned]).when(record()).thenEmits([held])
     given([planned])
       .when(new Commands.RecordActivity({ activity, heldOn: "2024-06-28", participants: children }))
-      .thenEmits([new ActivityHeld({ heldOn: "2024-06-28", participants: children })])
+      .thenEmits([new ActivityHeld({ activity, heldOn: "2024-06-28", participants: children })])
   })
 
   it("an attendance of no one is not an activity held", () => {
@@ -223,6 +224,7 @@ const june = { from: "2024-06-01", to: "2024-06-30" }
 describe("activities: projection", () => {
   it("F10/F11: counts held activities and their person-times per station and theme; distinct persons apart", () => {
     const s2 = StationId.make("s2")
+    const a = (id: string) => ActivityId.make(id)
     const at = (activity: string, station: string, event: Event): Recorded<Event> => ({
       eventId: "0190a000-0000-7000-8000-000000000001",
       tenant: "yangshan",
@@ -243,15 +245,20 @@ describe("activities: projection", () => {
       event
     })
     const log = [
-      at("a1", "s1", planned),
-      at("a1", "s1", held), // 30 person-times, 3 named
-      at("a2", "s2", new ActivityPlanned({ ...planned, station: s2, theme: "Reading" })),
-      at("a2", "s2", new ActivityHeld({ heldOn: "2024-06-29", participants: [children[0]!, PersonId.make("c9")] })),
-      at("a3", "s2", new ActivityPlanned({ ...planned, station: s2 })),
-      at("a3", "s2", cancelled),
-      at("a4", "s2", new ActivityPlanned({ ...planned, station: s2 })), // planned, never held
-      at("a5", "s1", planned),
-      at("a5", "s1", new ActivityHeld({ heldOn: "2024-07-01", headcount: 12, participants: [] })) // outside June
+      at("a-001", "s1", planned),
+      at("a-001", "s1", held), // 30 person-times, 3 named
+      at("a2", "s2", new ActivityPlanned({ ...planned, activity: a("a2"), station: s2, theme: "Reading" })),
+      at(
+        "a2",
+        "s2",
+        new ActivityHeld({ activity: a("a2"), heldOn: "2024-06-29", participants: [children[0]!, PersonId.make("c9")] })
+      ),
+      at("a3", "s2", new ActivityPlanned({ ...planned, activity: a("a3"), station: s2 })),
+      at("a3", "s2", new ActivityCancelled({ activity: a("a3"), reason: "暴雨" })),
+      at("a4", "s2", new ActivityPlanned({ ...planned, activity: a("a4"), station: s2 })), // planned, never held
+      at("a5", "s1", new ActivityPlanned({ ...planned, activity: a("a5") })),
+      // Held outside June.
+      at("a5", "s1", new ActivityHeld({ activity: a("a5"), heldOn: "2024-07-01", headcount: 12, participants: [] }))
     ]
     const state = Projection.fold(Projections.heldIn(june), log)
     assert.strictEqual(state.county.activities, 2)
@@ -260,7 +267,7 @@ describe("activities: projection", () => {
     assert.strictEqual(state.byStation.get(station)?.personTimes, 30)
     assert.strictEqual(state.byStation.get(s2)?.activities, 1)
     assert.strictEqual(state.byTheme.get("Reading")?.personTimes, 2)
-    assert.deepStrictEqual([...state.pending.keys()], [ActivityId.make("a4")])
+    assert.deepStrictEqual([...state.pending.keys()], [a("a4")])
   })
 
   it("person-times count only held activities, and never fewer than the distinct persons", () => {

@@ -60,6 +60,7 @@ export const planActivity = (cmd: Commands.PlanActivity, state: State, context: 
     yield* notInFuture("plannedOn", cmd.plannedOn, context.now)
     return [
       new ActivityPlanned({
+        activity: cmd.activity,
         station: cmd.station,
         theme: cmd.theme,
         title: cmd.title,
@@ -92,6 +93,7 @@ export const recordActivity = (
         }
         return [
           new ActivityHeld({
+            activity: cmd.activity,
             heldOn: cmd.heldOn,
             ...(cmd.headcount === undefined ? {} : { headcount: cmd.headcount }),
             participants: cmd.participants
@@ -110,7 +112,7 @@ export const cancelActivity = (cmd: Commands.CancelActivity, state: State): Deci
     case "Held":
       return Result.fail(ActivityAlreadyHeld({ activity: cmd.activity, heldOn: state.attendance.heldOn }))
     case "Planned":
-      return Result.succeed([new ActivityCancelled({ reason: cmd.reason })])
+      return Result.succeed([new ActivityCancelled({ activity: cmd.activity, reason: cmd.reason })])
   }
 }
 

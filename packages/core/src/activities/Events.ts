@@ -1,6 +1,6 @@
 import { EventCodec, Text } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
-import { PersonId, StationId } from "../shared/Ids.ts"
+import { ActivityId, PersonId, StationId } from "../shared/Ids.ts"
 
 /** What an activity is about: the kinds the article names, and "Other". */
 export const ActivityTheme = Schema.Literals([
@@ -45,6 +45,7 @@ const someoneAttended = Schema.makeFilter(
 
 /** An activity planned by a station. `scheduledFor` is the day it is meant for, the one date that may lie ahead. */
 export class ActivityPlanned extends Schema.TaggedClass<ActivityPlanned>()("ActivityPlanned", {
+  activity: ActivityId,
   station: StationId,
   theme: ActivityTheme,
   title: Text.NonEmptyText,
@@ -56,6 +57,7 @@ export class ActivityPlanned extends Schema.TaggedClass<ActivityPlanned>()("Acti
 export class ActivityHeld extends Schema.TaggedClass<ActivityHeld>()(
   "ActivityHeld",
   Schema.Struct({
+    activity: ActivityId,
     heldOn: Text.LocalDate,
     headcount: Schema.optionalKey(Headcount),
     participants: Participants
@@ -63,6 +65,7 @@ export class ActivityHeld extends Schema.TaggedClass<ActivityHeld>()(
 ) {}
 
 export class ActivityCancelled extends Schema.TaggedClass<ActivityCancelled>()("ActivityCancelled", {
+  activity: ActivityId,
   reason: Text.NonEmptyText
 }) {}
 

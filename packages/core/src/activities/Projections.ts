@@ -38,7 +38,7 @@ const add = (tally: Tally, personTimes: number, participants: ReadonlyArray<Pers
 }
 
 const activityOf = (recorded: Recorded<Event>): ActivityId | undefined =>
-  recorded.stream.category === category ? (recorded.stream.id as ActivityId) : undefined
+  recorded.stream.category === category ? recorded.event.activity : undefined
 
 /**
  * Activities held with `heldOn` in the period, for the county, per station and per theme. Only held

@@ -69,6 +69,7 @@ const id = caseIdOf(person, "ElderlyCare")
 const referral = ReferralId.make("r-1")
 
 const opened = new CaseOpened({
+  case: id,
   person,
   household,
   station,
@@ -77,17 +78,19 @@ const opened = new CaseOpened({
   riskLevel: "Medium",
   openedOn: "2024-06-01"
 })
-const assessed = new AssessmentRecorded({ needs: ["生活照料"], riskLevel: "High", assessedOn: "2024-06-02" })
+const assessed = new AssessmentRecorded({ case: id, needs: ["生活照料"], riskLevel: "High", assessedOn: "2024-06-02" })
 const planned = new PlanRecorded({
+  case: id,
   goals: ["稳定情绪", "链接救助资源"],
   services: ["PsychosocialSupport", "ResourceLinking"],
   plannedOn: "2024-06-03"
 })
-const served = new ServiceDelivered({ service: "ResourceLinking", deliveredOn: "2024-06-04", notes: "" })
-const crisis = new ServiceDelivered({ service: "CrisisIntervention", deliveredOn: "2024-06-10", notes: "" })
-const evaluated = new EvaluationRecorded({ outcome: "GoalsAchieved", evaluatedOn: "2024-06-20", notes: "" })
-const closed = new CaseClosed({ reason: "GoalsAchieved", closedOn: "2024-06-25", notes: "" })
+const served = new ServiceDelivered({ case: id, service: "ResourceLinking", deliveredOn: "2024-06-04", notes: "" })
+const crisis = new ServiceDelivered({ case: id, service: "CrisisIntervention", deliveredOn: "2024-06-10", notes: "" })
+const evaluated = new EvaluationRecorded({ case: id, outcome: "GoalsAchieved", evaluatedOn: "2024-06-20", notes: "" })
+const closed = new CaseClosed({ case: id, reason: "GoalsAchieved", closedOn: "2024-06-25", notes: "" })
 const referred = new ReferralMade({
+  case: id,
   referral,
   organisation: "县残联",
   reason: "康复辅具",
@@ -171,7 +174,7 @@ describe("casework: stages in order", () => {
     given([opened]).when(plan).thenFails(Rules.CaseNotAssessed.code)
     given([opened, assessed])
       .when(plan)
-      .thenEmits([new PlanRecorded({ goals: ["g"], services: ["PolicyGuidance"], plannedOn: "2024-06-03" })])
+      .thenEmits([new PlanRecorded({ case: id, goals: ["g"], services: ["PolicyGuidance"], plannedOn: "2024-06-03" })])
   })
 
   it("CaseNotPlanned: no service before a plan", () => {
@@ -245,7 +248,7 @@ describe("casework: closing", () => {
       fc.property(fc.constantFrom(...ExcusingCloseReason.literals), (reason) => {
         given([opened])
           .when(close(reason))
-          .thenEmits([new CaseClosed({ reason, closedOn: "2024-06-25", notes: "" })])
+          .thenEmits([new CaseClosed({ case: id, reason, closedOn: "2024-06-25", notes: "" })])
       })
     )
     fc.assert(
@@ -260,11 +263,11 @@ describe("casework: closing", () => {
     given(history).when(close("GoalsAchieved")).thenFails(Rules.CrisisFollowUpMissing.code)
     given(history).when(close("RecipientMovedAway")).thenFails(Rules.CrisisFollowUpMissing.code)
     // A follow-up dated before the intervention does not answer it.
-    const early = new FollowUpRecorded({ followedUpOn: "2024-06-09", notes: "" })
+    const early = new FollowUpRecorded({ case: id, followedUpOn: "2024-06-09", notes: "" })
     given([...history, early])
       .when(close("GoalsAchieved"))
       .thenFails(Rules.CrisisFollowUpMissing.code)
-    const after = new FollowUpRecorded({ followedUpOn: "2024-06-12", notes: "情绪稳定" })
+    const after = new FollowUpRecorded({ case: id, followedUpOn: "2024-06-12", notes: "情绪稳定" })
     given([...history, after])
       .when(close("GoalsAchieved"))
       .thenEmits([closed])
@@ -284,8 +287,8 @@ describe("casework: closing", () => {
     const history = [opened, assessed, planned, served, evaluated, closed]
     given(history)
       .when(reopen)
-      .thenEmits([new CaseReopened({ reason: "情况反复", reopenedOn: "2024-06-27" })])
-    const reopened = [...history, new CaseReopened({ reason: "情况反复", reopenedOn: "2024-06-27" })]
+      .thenEmits([new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })])
+    const reopened = [...history, new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })]
     given(reopened).when(close("GoalsAchieved", "2024-06-30")).thenFails(Rules.CaseNotEvaluated.code)
     given(reopened).when(reopen).thenNothing()
     const state = Decider.fold(decider, reopened)
@@ -336,7 +339,7 @@ describe("casework: referrals", () => {
   })
 
   it("ReferralAlreadyAnswered: an accepted referral is not then rejected", () => {
-    const accepted = new ReferralAccepted({ referral, acceptedOn: "2024-06-06" })
+    const accepted = new ReferralAccepted({ case: id, referral, acceptedOn: "2024-06-06" })
     given([opened, referred])
       .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-06" }))
       .thenEmits([accepted])
@@ -348,7 +351,7 @@ describe("casework: referrals", () => {
       .thenFails(Rules.ReferralAlreadyAnswered.code)
     given([opened, referred])
       .when(new Commands.RejectReferral({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" }))
-      .thenEmits([new ReferralRejected({ referral, rejectedOn: "2024-06-07", reason: "名额已满" })])
+      .thenEmits([new ReferralRejected({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" })])
   })
 
   it("DateBeforeReferral: an answer dated before the referral", () => {
@@ -363,7 +366,7 @@ describe("casework: transfers", () => {
     const w2 = WorkerId.make("w-02")
     given([opened])
       .when(new Commands.TransferCase({ case: id, worker: w2, station, transferredOn: "2024-06-08" }))
-      .thenEmits([new CaseTransferred({ worker: w2, transferredOn: "2024-06-08" })])
+      .thenEmits([new CaseTransferred({ case: id, worker: w2, transferredOn: "2024-06-08" })])
     given([opened])
       .when(new Commands.TransferCase({ case: id, worker, station, transferredOn: "2024-06-08" }))
       .thenNothing()

@@ -163,6 +163,7 @@ export const openCase = (cmd: Commands.OpenCase, state: State, context: Decider.
     }
     return [
       new CaseOpened({
+        case: id,
         person: cmd.person,
         household: cmd.household,
         station: cmd.station,
@@ -182,7 +183,9 @@ export const recordAssessment = (
   Result.gen(function* () {
     const c = yield* caseOpenNow(cmd.case, state)
     yield* inCase(cmd.case, c, "assessedOn", cmd.assessedOn, context.now)
-    return [new AssessmentRecorded({ needs: cmd.needs, riskLevel: cmd.riskLevel, assessedOn: cmd.assessedOn })]
+    return [
+      new AssessmentRecorded({ case: cmd.case, needs: cmd.needs, riskLevel: cmd.riskLevel, assessedOn: cmd.assessedOn })
+    ]
   })
 
 export const recordPlan = (cmd: Commands.RecordPlan, state: State, context: Decider.DecisionContext): Decision =>
@@ -190,7 +193,7 @@ export const recordPlan = (cmd: Commands.RecordPlan, state: State, context: Deci
     const c = yield* caseOpenNow(cmd.case, state)
     if (!reached(c, "Assessed")) return yield* Result.fail(CaseNotAssessed({ case: cmd.case }))
     yield* inCase(cmd.case, c, "plannedOn", cmd.plannedOn, context.now)
-    return [new PlanRecorded({ goals: cmd.goals, services: cmd.services, plannedOn: cmd.plannedOn })]
+    return [new PlanRecorded({ case: cmd.case, goals: cmd.goals, services: cmd.services, plannedOn: cmd.plannedOn })]
   })
 
 export const deliverService = (
@@ -202,7 +205,9 @@ export const deliverService = (
     const c = yield* caseOpenNow(cmd.case, state)
     if (!reached(c, "Planned")) return yield* Result.fail(CaseNotPlanned({ case: cmd.case }))
     yield* inCase(cmd.case, c, "deliveredOn", cmd.deliveredOn, context.now)
-    return [new ServiceDelivered({ service: cmd.service, deliveredOn: cmd.deliveredOn, notes: cmd.notes })]
+    return [
+      new ServiceDelivered({ case: cmd.case, service: cmd.service, deliveredOn: cmd.deliveredOn, notes: cmd.notes })
+    ]
   })
 
 export const makeReferral = (cmd: Commands.MakeReferral, state: State, context: CaseworkContext): Decision =>
@@ -217,6 +222,7 @@ export const makeReferral = (cmd: Commands.MakeReferral, state: State, context: 
     if (!context.consentToRefer) return yield* Result.fail(NoConsentToRefer({ case: cmd.case }))
     return [
       new ReferralMade({
+        case: cmd.case,
         referral: cmd.referral,
         organisation: cmd.organisation,
         reason: cmd.reason,
@@ -260,7 +266,7 @@ export const acceptReferral = (
     cmd.acceptedOn,
     state,
     context.now,
-    () => new ReferralAccepted({ referral: cmd.referral, acceptedOn: cmd.acceptedOn })
+    () => new ReferralAccepted({ case: cmd.case, referral: cmd.referral, acceptedOn: cmd.acceptedOn })
   )
 
 export const rejectReferral = (
@@ -276,7 +282,8 @@ export const rejectReferral = (
     cmd.rejectedOn,
     state,
     context.now,
-    () => new ReferralRejected({ referral: cmd.referral, rejectedOn: cmd.rejectedOn, reason: cmd.reason })
+    () =>
+      new ReferralRejected({ case: cmd.case, referral: cmd.referral, rejectedOn: cmd.rejectedOn, reason: cmd.reason })
   )
 
 export const recordFollowUp = (
@@ -288,7 +295,7 @@ export const recordFollowUp = (
     const c = yield* caseOpenNow(cmd.case, state)
     if (!reached(c, "Intervening")) return yield* Result.fail(NoServiceDelivered({ case: cmd.case }))
     yield* inCase(cmd.case, c, "followedUpOn", cmd.followedUpOn, context.now)
-    return [new FollowUpRecorded({ followedUpOn: cmd.followedUpOn, notes: cmd.notes })]
+    return [new FollowUpRecorded({ case: cmd.case, followedUpOn: cmd.followedUpOn, notes: cmd.notes })]
   })
 
 export const recordEvaluation = (
@@ -300,7 +307,9 @@ export const recordEvaluation = (
     const c = yield* caseOpenNow(cmd.case, state)
     if (!reached(c, "Intervening")) return yield* Result.fail(NoServiceDelivered({ case: cmd.case }))
     yield* inCase(cmd.case, c, "evaluatedOn", cmd.evaluatedOn, context.now)
-    return [new EvaluationRecorded({ outcome: cmd.outcome, evaluatedOn: cmd.evaluatedOn, notes: cmd.notes })]
+    return [
+      new EvaluationRecorded({ case: cmd.case, outcome: cmd.outcome, evaluatedOn: cmd.evaluatedOn, notes: cmd.notes })
+    ]
   })
 
 export const closeCase = (cmd: Commands.CloseCase, state: State, context: Decider.DecisionContext): Decision =>
@@ -313,7 +322,7 @@ export const closeCase = (cmd: Commands.CloseCase, state: State, context: Decide
     if (!c.evaluated && !isExcusing(cmd.reason)) {
       return yield* Result.fail(CaseNotEvaluated({ case: cmd.case, reason: cmd.reason }))
     }
-    return [new CaseClosed({ reason: cmd.reason, closedOn: cmd.closedOn, notes: cmd.notes })]
+    return [new CaseClosed({ case: cmd.case, reason: cmd.reason, closedOn: cmd.closedOn, notes: cmd.notes })]
   })
 
 export const reopenCase = (cmd: Commands.ReopenCase, state: State, context: Decider.DecisionContext): Decision =>
@@ -335,7 +344,7 @@ export const reopenCase = (cmd: Commands.ReopenCase, state: State, context: Deci
             })
           )
         }
-        return [new CaseReopened({ reason: cmd.reason, reopenedOn: cmd.reopenedOn })]
+        return [new CaseReopened({ case: cmd.case, reason: cmd.reason, reopenedOn: cmd.reopenedOn })]
       }
     }
   })
@@ -347,7 +356,7 @@ export const transferCase = (cmd: Commands.TransferCase, state: State, context: 
     const station = cmd.station !== undefined && cmd.station !== c.station ? { station: cmd.station } : {}
     if (worker.worker === undefined && station.station === undefined) return []
     yield* inCase(cmd.case, c, "transferredOn", cmd.transferredOn, context.now)
-    return [new CaseTransferred({ ...worker, ...station, transferredOn: cmd.transferredOn })]
+    return [new CaseTransferred({ case: cmd.case, ...worker, ...station, transferredOn: cmd.transferredOn })]
   })
 
 export const decide = (command: Commands.Command, state: State, context: CaseworkContext): Decision => {

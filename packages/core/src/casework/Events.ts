@@ -1,6 +1,6 @@
 import { EventCodec, Text } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
-import { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
+import { CaseId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import { RiskLevel } from "../shared/RecipientCategory.ts"
 
 /** What a case is about. A recipient has at most one open case of each type. */
@@ -56,10 +56,11 @@ export type ReferralId = typeof ReferralId.Type
 
 const Lines = Schema.NonEmptyArray(Text.NonEmptyText).check(Schema.isMaxLength(100))
 
-// The case stream's id is in the envelope (`stream.id`, see Stream.ts); payloads carry only what happened.
+// Every event names its case (the stream's id, `caseIdOf(person, caseType)`), as the other contexts do.
 
 /** 接案: a case opened for a recipient, at a station, in a worker's charge. */
 export class CaseOpened extends Schema.TaggedClass<CaseOpened>()("CaseOpened", {
+  case: CaseId,
   person: PersonId,
   household: HouseholdId,
   station: StationId,
@@ -71,6 +72,7 @@ export class CaseOpened extends Schema.TaggedClass<CaseOpened>()("CaseOpened", {
 
 /** 预估: the recipient's needs and risk. A case may be assessed again as it goes on. */
 export class AssessmentRecorded extends Schema.TaggedClass<AssessmentRecorded>()("AssessmentRecorded", {
+  case: CaseId,
   needs: Lines,
   riskLevel: RiskLevel,
   assessedOn: Text.LocalDate
@@ -78,6 +80,7 @@ export class AssessmentRecorded extends Schema.TaggedClass<AssessmentRecorded>()
 
 /** 计划: the goals and the services planned to reach them. */
 export class PlanRecorded extends Schema.TaggedClass<PlanRecorded>()("PlanRecorded", {
+  case: CaseId,
   goals: Lines,
   services: Schema.NonEmptyArray(ServiceType).check(Schema.isUnique()),
   plannedOn: Text.LocalDate
@@ -85,6 +88,7 @@ export class PlanRecorded extends Schema.TaggedClass<PlanRecorded>()("PlanRecord
 
 /** 介入: one service given on one day. A crisis intervention calls for a follow-up within a deadline. */
 export class ServiceDelivered extends Schema.TaggedClass<ServiceDelivered>()("ServiceDelivered", {
+  case: CaseId,
   service: ServiceType,
   deliveredOn: Text.LocalDate,
   notes: Text.Text
@@ -92,6 +96,7 @@ export class ServiceDelivered extends Schema.TaggedClass<ServiceDelivered>()("Se
 
 /** 转介: the case referred to another organisation or agency, with the recipient's consent. */
 export class ReferralMade extends Schema.TaggedClass<ReferralMade>()("ReferralMade", {
+  case: CaseId,
   referral: ReferralId,
   organisation: Text.NonEmptyText,
   reason: Text.NonEmptyText,
@@ -99,11 +104,13 @@ export class ReferralMade extends Schema.TaggedClass<ReferralMade>()("ReferralMa
 }) {}
 
 export class ReferralAccepted extends Schema.TaggedClass<ReferralAccepted>()("ReferralAccepted", {
+  case: CaseId,
   referral: ReferralId,
   acceptedOn: Text.LocalDate
 }) {}
 
 export class ReferralRejected extends Schema.TaggedClass<ReferralRejected>()("ReferralRejected", {
+  case: CaseId,
   referral: ReferralId,
   rejectedOn: Text.LocalDate,
   reason: Text.NonEmptyText
@@ -111,12 +118,14 @@ export class ReferralRejected extends Schema.TaggedClass<ReferralRejected>()("Re
 
 /** 跟进: a call on the recipient after a service; answers every crisis intervention on or before its day. */
 export class FollowUpRecorded extends Schema.TaggedClass<FollowUpRecorded>()("FollowUpRecorded", {
+  case: CaseId,
   followedUpOn: Text.LocalDate,
   notes: Text.Text
 }) {}
 
 /** 评估: how the case went. */
 export class EvaluationRecorded extends Schema.TaggedClass<EvaluationRecorded>()("EvaluationRecorded", {
+  case: CaseId,
   outcome: EvaluationOutcome,
   evaluatedOn: Text.LocalDate,
   notes: Text.Text
@@ -124,6 +133,7 @@ export class EvaluationRecorded extends Schema.TaggedClass<EvaluationRecorded>()
 
 /** 结案. */
 export class CaseClosed extends Schema.TaggedClass<CaseClosed>()("CaseClosed", {
+  case: CaseId,
   reason: CloseReason,
   closedOn: Text.LocalDate,
   notes: Text.Text
@@ -131,6 +141,7 @@ export class CaseClosed extends Schema.TaggedClass<CaseClosed>()("CaseClosed", {
 
 /** The same case taken up again: it keeps its history and the stage it had reached. */
 export class CaseReopened extends Schema.TaggedClass<CaseReopened>()("CaseReopened", {
+  case: CaseId,
   reason: Text.NonEmptyText,
   reopenedOn: Text.LocalDate
 }) {}
@@ -139,6 +150,7 @@ export class CaseReopened extends Schema.TaggedClass<CaseReopened>()("CaseReopen
 export class CaseTransferred extends Schema.TaggedClass<CaseTransferred>()(
   "CaseTransferred",
   Schema.Struct({
+    case: CaseId,
     worker: Schema.optionalKey(WorkerId),
     station: Schema.optionalKey(StationId),
     transferredOn: Text.LocalDate

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
-import { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
+import { type CaseId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import {
   CaseClosed,
   CaseOpened,
@@ -15,12 +15,14 @@ import * as Projections from "./Projections.ts"
 import { caseIdOf, streamOf } from "./Stream.ts"
 
 let position = 0
-const recorded = (person: string, caseType: CaseType, event: Event): Recorded<Event> => {
+const recorded = (person: string, caseType: CaseType, make: (id: CaseId) => Event): Recorded<Event> => {
   position += 1
+  const id = caseIdOf(PersonId.make(person), caseType)
+  const event = make(id)
   return {
     eventId: `0190a000-0000-7000-8000-${String(position).padStart(12, "0")}`,
     tenant: "yangshan",
-    stream: streamOf(caseIdOf(PersonId.make(person), caseType)),
+    stream: streamOf(id),
     version: position,
     position,
     type: event._tag,
@@ -47,18 +49,24 @@ const opened = (
   recorded(
     person,
     caseType,
-    new CaseOpened({
-      person: PersonId.make(person),
-      household: HouseholdId.make(`h-${person}`),
-      station: StationId.make(station),
-      worker: WorkerId.make(worker),
-      caseType,
-      riskLevel: "Medium",
-      openedOn
-    })
+    (id) =>
+      new CaseOpened({
+        case: id,
+        person: PersonId.make(person),
+        household: HouseholdId.make(`h-${person}`),
+        station: StationId.make(station),
+        worker: WorkerId.make(worker),
+        caseType,
+        riskLevel: "Medium",
+        openedOn
+      })
   )
 const closed = (person: string, closedOn: string) =>
-  recorded(person, "ElderlyCare", new CaseClosed({ reason: "RecipientMovedAway", closedOn, notes: "" }))
+  recorded(
+    person,
+    "ElderlyCare",
+    (id) => new CaseClosed({ case: id, reason: "RecipientMovedAway", closedOn, notes: "" })
+  )
 const h1 = { from: "2024-01-01", to: "2024-06-30" }
 
 describe("casework projections", () => {
@@ -68,7 +76,7 @@ describe("casework projections", () => {
     opened("p3", "s2", "w2", "2024-03-01"),
     opened("p3", "s2", "w2", "2024-03-02", "ChildWelfare"),
     closed("p2", "2024-04-01"),
-    recorded("p2", "ElderlyCare", new CaseReopened({ reason: "再次求助", reopenedOn: "2024-05-01" })),
+    recorded("p2", "ElderlyCare", (id) => new CaseReopened({ case: id, reason: "再次求助", reopenedOn: "2024-05-01" })),
     closed("p1", "2024-06-10"),
     opened("p4", "s2", "w3", "2024-07-02"),
     closed("p3", "2024-07-05")
@@ -112,7 +120,7 @@ describe("casework projections", () => {
     const transferred = recorded(
       "p3",
       "ElderlyCare",
-      new CaseTransferred({ worker: WorkerId.make("w1"), transferredOn: "2024-07-03" })
+      (id) => new CaseTransferred({ case: id, worker: WorkerId.make("w1"), transferredOn: "2024-07-03" })
     )
     const state = Projection.fold(Projections.cases, [...log.slice(0, 8), transferred])
     assert.deepStrictEqual(
@@ -132,7 +140,7 @@ describe("casework projections", () => {
       recorded(
         person,
         "ElderlyCare",
-        new ServiceDelivered({ service: "CrisisIntervention", deliveredOn: on, notes: "" })
+        (id) => new ServiceDelivered({ case: id, service: "CrisisIntervention", deliveredOn: on, notes: "" })
       )
     const events = [
       opened("c1", "s1", "w1", "2024-06-01"),
@@ -141,11 +149,11 @@ describe("casework projections", () => {
       crisis("c1", "2024-06-03"),
       crisis("c2", "2024-06-08"),
       crisis("c3", "2024-06-05"),
-      recorded("c3", "ElderlyCare", new FollowUpRecorded({ followedUpOn: "2024-06-06", notes: "" })),
+      recorded("c3", "ElderlyCare", (id) => new FollowUpRecorded({ case: id, followedUpOn: "2024-06-06", notes: "" })),
       recorded(
         "c1",
         "ElderlyCare",
-        new ServiceDelivered({ service: "PolicyGuidance", deliveredOn: "2024-06-04", notes: "" })
+        (id) => new ServiceDelivered({ case: id, service: "PolicyGuidance", deliveredOn: "2024-06-04", notes: "" })
       )
     ]
     const state = Projection.fold(Projections.cases, events)

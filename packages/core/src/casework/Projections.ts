@@ -16,7 +16,7 @@ export const addDays = (date: Text.LocalDate, days: number): Text.LocalDate =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 
 const caseOf = (recorded: Recorded<Event>): CaseId | undefined =>
-  recorded.stream.category === category ? (recorded.stream.id as CaseId) : undefined
+  recorded.stream.category === category ? recorded.event.case : undefined
 
 const increment = <K>(map: ReadonlyMap<K, number>, key: K): ReadonlyMap<K, number> =>
   new Map(map).set(key, (map.get(key) ?? 0) + 1)

@@ -1,7 +1,7 @@
 import type { Labels } from "../shared/Labels.ts"
 import type { Command } from "./Commands.ts"
 import type { CaseType, CloseReason, EvaluationOutcome, Event, ServiceType } from "./Events.ts"
-import type { Stage } from "./State.ts"
+import type { Referral, Stage, State } from "./State.ts"
 
 export const caseTypeLabels: Labels<CaseType> = {
   ChildWelfare: { "zh-CN": "儿童福利与保护", en: "child welfare and protection" },
@@ -47,10 +47,16 @@ export const stageLabels: Labels<Stage> = {
   Evaluated: { "zh-CN": "评估", en: "evaluated" }
 }
 
-export const caseStatusLabels: Labels<"NoCase" | "Open" | "Closed"> = {
+export const caseStatusLabels: Labels<State["_tag"]> = {
   NoCase: { "zh-CN": "未接案", en: "no case" },
   Open: { "zh-CN": "跟进中", en: "open" },
   Closed: { "zh-CN": "已结案", en: "closed" }
+}
+
+export const referralStatusLabels: Labels<Referral["status"]> = {
+  Pending: { "zh-CN": "待答复", en: "pending" },
+  Accepted: { "zh-CN": "已接收", en: "accepted" },
+  Rejected: { "zh-CN": "已拒绝", en: "rejected" }
 }
 
 export const eventLabels: Labels<Event["_tag"]> = {

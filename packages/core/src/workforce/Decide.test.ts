@@ -319,6 +319,7 @@ const runAgainstModel = (steps: ReadonlyArray<Step>) =>
           ? outcome.failure.code
           : outcome.failure._tag
       assert.strictEqual(actual, expected, `step ${i} ${JSON.stringify(s)}`)
+      outcomes.add(`${s._tag}:${actual}`)
       // The day after the step: a leaving day is still on post.
       const day = nextDay(days[i % days.length]!)
       for (const station of stations) {
@@ -352,14 +353,33 @@ const runAgainstModel = (steps: ReadonlyArray<Step>) =>
     })
   }).pipe(Effect.provide(TestLayer))
 
+const outcomes = new Set<string>()
+
 describe("workforce: model-based, through the handler on the in-memory store", () => {
-  it("random allotments, hires, transfers and leavings keep to the model; posts are never exceeded", () =>
-    fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), (steps) =>
+  it("random allotments, hires, transfers and leavings keep to the model; posts are never exceeded", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30, size: "max" }), (steps) =>
         Effect.runPromise(runAgainstModel(steps))
       ),
       { numRuns: 60 }
-    ))
+    )
+    // The runs reached every outcome, not only the easy refusals.
+    assert.includeMembers(
+      [...outcomes],
+      [
+        "Allot:ok",
+        "Allot:QuotaBelowFilledPosts",
+        "Hire:ok",
+        "Hire:NoOpenPost",
+        "Hire:WorkerAlreadyOnPost",
+        "Transfer:ok",
+        "Transfer:NoOpenPost",
+        "Transfer:WorkerNotOnPost",
+        "End:ok",
+        "End:WorkerNotOnPost"
+      ]
+    )
+  })
 })
 
 const allot = (station: string, posts: number, commandId: string) =>

@@ -16,7 +16,7 @@ import type { StationId, WorkerId } from "../shared/Ids.ts"
 import * as Commands from "./Commands.ts"
 import { quotaDecider, type WorkerContext, workerDecider } from "./Decide.ts"
 import * as Events from "./Events.ts"
-import { handle, handleQuota, loadQuota, loadWorker, workerOnPost } from "./Handler.ts"
+import { handle, handleQuota, loadQuota, loadWorker, stepId, workerOnPost } from "./Handler.ts"
 import * as Projections from "./Projections.ts"
 import { nextDay, stationOn } from "./State.ts"
 import { quotaStreamOf, streamOf } from "./Stream.ts"
@@ -584,6 +584,27 @@ describe("workforce: the steps of a command", () => {
       assert.strictEqual(yield* workerOnPost(tenant, W("w1"), "2024-02-15"), "huangpen")
     }).pipe(Effect.provide(TestLayer))
   )
+})
+
+describe("workforce: step ids", () => {
+  it("stay ids of at most 128 characters, distinct for distinct commands", () =>
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 100, maxLength: 128 }).map((s) => s.replace(/[\s\p{Cc}]/gu, "x")),
+        fc.string({ minLength: 1, maxLength: 3 }).map((s) => s.replace(/[\s\p{Cc}]/gu, "y")),
+        fc.constantFrom("fill-post", "release-post", "undo-fill"),
+        (commandId, tail, step) => {
+          const a = stepId(commandId, step)
+          const b = stepId(`${commandId.slice(0, 125)}${tail}`, step)
+          assert.isAtMost(a.length, 128)
+          assert.isTrue(a.endsWith(`:${step}`))
+          if (commandId !== `${commandId.slice(0, 125)}${tail}`) assert.notStrictEqual(a, b)
+        }
+      )
+    ))
+
+  it("are the command id and the step when short enough", () =>
+    assert.strictEqual(stepId("hire-1", "fill-post"), "hire-1:fill-post"))
 })
 
 describe("workforce: staffing read model", () => {

@@ -146,9 +146,29 @@ export const handleWorker: CommandHandler.Handle<State, LoadError, EventStore.Ev
 
 // ---- the commands a host sends ------------------------------------------------------------------
 
+// cyrb53: a small, well-spread 53-bit string hash, enough to tell long command ids apart.
+const hash53 = (text: string): string => {
+  let h1 = 0xdeadbeef
+  let h2 = 0x41c6ce57
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 2654435761)
+    h2 = Math.imul(h2 ^ c, 1597334677)
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36)
+}
+
+/** `<commandId>:<step>`, kept within the 128 characters of an id: a long commandId is cut and hashed. */
+export const stepId = (commandId: string, step: string): string => {
+  const id = `${commandId}:${step}`
+  return id.length <= 128 ? id : `${commandId.slice(0, 128 - step.length - 13)}~${hash53(commandId)}:${step}`
+}
+
 const stepOf = (metadata: CommandHandler.CommandMetadata, step: string): CommandHandler.CommandMetadata => ({
   actor: metadata.actor,
-  commandId: `${metadata.commandId}:${step}`,
+  commandId: stepId(metadata.commandId, step),
   correlationId: metadata.correlationId ?? metadata.commandId,
   causationId: metadata.commandId
 })

@@ -222,10 +222,14 @@ export const make = (
         if (unstorable(tenant) || unstorable(subject) || limit === 0) return Effect.succeed([])
         return query(
           Effect.flatMap(
-            sql<EventRow>`SELECT ${cols} FROM ${t("subjects")} s
-              JOIN ${t("events")} e ON e.tenant = s.tenant AND e.position = s.position
-              WHERE s.tenant = ${tenant} AND s.subject = ${subject} AND s.position > ${after}
-              ORDER BY s.position LIMIT ${limit}`,
+            // The index gives the positions; each event is then fetched by primary key (LATERAL … LIMIT 1
+            // is never turned into a join that scans the tenant).
+            sql<EventRow>`SELECT ${cols} FROM (SELECT s.position FROM ${t("subjects")} s
+                WHERE s.tenant = ${tenant} AND s.subject = ${subject} AND s.position > ${after}
+                ORDER BY s.position LIMIT ${limit}) s
+              CROSS JOIN LATERAL (SELECT * FROM ${t("events")} e
+                WHERE e.tenant = ${tenant} AND e.position = s.position LIMIT 1) e
+              ORDER BY s.position`,
             decoded
           )
         )
@@ -273,7 +277,9 @@ export const make = (
         return query(
           Effect.gen(function* () {
             const rows = yield* sql<EventRow>`SELECT ${cols} FROM ${t("commands")} c
-              JOIN ${t("events")} e ON e.tenant = c.tenant AND e.position BETWEEN c.first_position AND c.last_position
+              CROSS JOIN LATERAL (SELECT * FROM ${t("events")} e
+                WHERE e.tenant = c.tenant AND e.position BETWEEN c.first_position AND c.last_position
+                ORDER BY e.position OFFSET 0) e
               WHERE c.tenant = ${tenant} AND c.command_id = ${commandId}
               ORDER BY e.position`
             return rows.length === 0 ? undefined : yield* decoded(rows)

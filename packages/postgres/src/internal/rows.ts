@@ -33,7 +33,10 @@ export const columns = `e.tenant, e.position::text AS position, e.category, e.st
 export const instantSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
 class Corrupt {
-  constructor(readonly field: string) {}
+  readonly field: string
+  constructor(field: string) {
+    this.field = field
+  }
 }
 
 const text = (value: unknown, field: string): string => {

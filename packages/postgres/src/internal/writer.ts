@@ -70,21 +70,25 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
     const streams = items.map((i) => ({ category: i.request.stream.category, id: i.request.stream.id }))
     const eventIds = items.flatMap((i) => i.request.events.map((e) => e.eventId))
     return Effect.map(
+      // Each key is looked up on its own through its unique index (LATERAL … LIMIT 1 cannot be flattened
+      // into a join), whatever the planner's statistics say: the cost is the same at ten rows or ten million.
       sql<{ commands: string; streams: string; event_ids: string }>`SELECT
         (SELECT coalesce(json_agg(json_build_object('id', c.command_id, 'fingerprint', c.fingerprint,
             'version', c.version, 'first', c.first_position, 'last', c.last_position)), '[]'::json)
-          FROM ${t("commands")} c
-          WHERE c.tenant = ${tenant} AND c.command_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(commandIds)}::jsonb))
+          FROM jsonb_array_elements_text(${JSON.stringify(commandIds)}::jsonb) AS k(id)
+          CROSS JOIN LATERAL (SELECT * FROM ${t("commands")} c
+            WHERE c.tenant = ${tenant} AND c.command_id = k.id LIMIT 1) c
         )::text AS commands,
         (SELECT coalesce(json_agg(json_build_object('category', s.category, 'id', s.stream_id, 'version', s.version)), '[]'::json)
-          FROM ${t("streams")} s
-          JOIN (SELECT DISTINCT category, id FROM jsonb_to_recordset(${JSON.stringify(streams)}::jsonb) AS k(category text, id text)) k
-            ON s.category = k.category AND s.stream_id = k.id
-          WHERE s.tenant = ${tenant}
+          FROM (SELECT DISTINCT category, id
+            FROM jsonb_to_recordset(${JSON.stringify(streams)}::jsonb) AS k(category text, id text)) k
+          CROSS JOIN LATERAL (SELECT * FROM ${t("streams")} s
+            WHERE s.tenant = ${tenant} AND s.category = k.category AND s.stream_id = k.id LIMIT 1) s
         )::text AS streams,
         (SELECT coalesce(json_agg(e.event_id), '[]'::json)
-          FROM ${t("events")} e
-          WHERE e.tenant = ${tenant} AND e.event_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(eventIds)}::jsonb))
+          FROM jsonb_array_elements_text(${JSON.stringify(eventIds)}::jsonb) AS k(id)
+          CROSS JOIN LATERAL (SELECT e.event_id FROM ${t("events")} e
+            WHERE e.tenant = ${tenant} AND e.event_id = k.id LIMIT 1) e
         )::text AS event_ids`,
       (rows) => {
         const row = rows[0]!

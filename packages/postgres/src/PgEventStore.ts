@@ -15,7 +15,7 @@ import { SqlClient } from "effect/sql"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import * as Checkpoints from "./Checkpoints.ts"
 import { fromSqlError } from "./internal/errors.ts"
-import { makeNotifier } from "./internal/notifier.ts"
+import { makeNotifier, pause } from "./internal/notifier.ts"
 import { columns, decodeAll, type EventRow } from "./internal/rows.ts"
 import * as Tables from "./internal/tables.ts"
 import { makeWriter, type Outcome, type Pending } from "./internal/writer.ts"
@@ -313,7 +313,7 @@ export const make = (
         (e) => e.reason === "Unavailable",
         (e) =>
           Effect.logWarning(`event store unavailable, retrying: ${e.message}`).pipe(
-            Effect.andThen(Effect.sleep(Duration.millis(Math.min(5_000, 50 * 2 ** Math.min(attempt, 10))))),
+            Effect.andThen(pause(Math.min(5_000, 50 * 2 ** Math.min(attempt, 10)))),
             Effect.andThen(retryUnavailable(effect, attempt + 1))
           )
       )

@@ -2,6 +2,16 @@ import { Deferred, Duration, Effect, type Scope, Stream } from "effect"
 import type { PgListen } from "../PgListen.ts"
 
 /**
+ * Sleeps in wall-clock time. Polling and reconnecting are the store's plumbing, not business time: they
+ * must go on under a `TestClock` that a test never moves.
+ */
+export const pause = (ms: number): Effect.Effect<void> =>
+  Effect.callback<void>((resume) => {
+    const timer = setTimeout(() => resume(Effect.void), ms)
+    return Effect.sync(() => clearTimeout(timer))
+  })
+
+/**
  * Wakes subscribers when a tenant's log may have grown. One LISTEN per store, shared by every
  * subscriber; notifications are only a wake-up, never a source of events, and a poll interval bounds
  * the wait when one is lost or the LISTEN connection is down (it reconnects with backoff).
@@ -32,7 +42,8 @@ export const makeNotifier = (
     for (const set of all) for (const waiter of set) Deferred.doneUnsafe(waiter, Effect.void)
   }
 
-  const maxBackoff = Duration.toMillis(pollInterval) * 10
+  const pollMillis = Duration.toMillis(pollInterval)
+  const maxBackoff = 5_000
   const follow = (failures: number): Effect.Effect<never> =>
     Stream.runForEach(listen.listen(channel), (tenant) =>
       Effect.sync(() => {
@@ -46,7 +57,7 @@ export const makeNotifier = (
         wakeAll()
         const delay = Math.min(maxBackoff, 100 * 2 ** Math.min(failures, 10))
         return Effect.logWarning(`LISTEN ${channel} ended; reconnecting in ${delay} ms`, exit).pipe(
-          Effect.andThen(Effect.sleep(Duration.millis(delay))),
+          Effect.andThen(pause(delay)),
           Effect.andThen(Effect.suspend(() => follow(failures + 1)))
         )
       })
@@ -72,9 +83,7 @@ export const makeNotifier = (
         waiters.set(tenant, set)
       }
       set.add(waiter)
-      return Deferred.await(waiter).pipe(
-        Effect.timeoutOption(pollInterval),
-        Effect.asVoid,
+      return Effect.race(Deferred.await(waiter), pause(pollMillis)).pipe(
         Effect.ensuring(Effect.sync(() => waiters.get(tenant)?.delete(waiter)))
       )
     })

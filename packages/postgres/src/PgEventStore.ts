@@ -170,16 +170,22 @@ export const make = (
           bytes: checked.payloads.reduce((n, p) => n + p.length, 0),
           deferred: Deferred.makeUnsafe()
         }
-        let queue = queues.get(request.tenant)
-        if (queue === undefined) {
-          queue = { pending: [], running: false }
-          queues.set(request.tenant, queue)
-        }
-        queue.pending.push(item)
-        if (queue.running) return Deferred.await(item.deferred)
-        queue.running = true
-        return Effect.forkIn(Effect.provideContext(drain(request.tenant, queue), context), scope).pipe(
-          Effect.andThen(Deferred.await(item.deferred))
+        // Enqueueing and starting the tenant's writer happen together or not at all; only the wait
+        // for the result can be interrupted (the append is then still written: its outcome is unknown).
+        return Effect.uninterruptibleMask((restore) =>
+          Effect.suspend(() => {
+            let queue = queues.get(request.tenant)
+            if (queue === undefined) {
+              queue = { pending: [], running: false }
+              queues.set(request.tenant, queue)
+            }
+            queue.pending.push(item)
+            if (queue.running) return restore(Deferred.await(item.deferred))
+            queue.running = true
+            return Effect.forkIn(Effect.provideContext(drain(request.tenant, queue), context), scope).pipe(
+              Effect.andThen(restore(Deferred.await(item.deferred)))
+            )
+          })
         )
       })
 

@@ -1,9 +1,10 @@
-import { type Envelope, EventStore, type EventStoreError } from "@shuangbai/eventsourcing"
+import { type Envelope, EventStore, EventStoreError } from "@shuangbai/eventsourcing"
 import { Data, Effect, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import { Checkpoints } from "./Checkpoints.ts"
 import { connectionDefects, fromSqlError } from "./internal/errors.ts"
+import { pause } from "./internal/notifier.ts"
 
 export interface Options<E, R> {
   /** The checkpoint's name: one per read model. */
@@ -90,8 +91,19 @@ export const run = <E, R>(options: Options<E, R>): Effect.Effect<never, E | Even
     return yield* Effect.never
   }).pipe(
     Effect.catchTag("CheckpointMoved", () => run(options)),
-    mapSql
+    mapSql,
+    // Connection trouble: start over from the last committed checkpoint once the database is back.
+    Effect.catchIf(
+      (e): e is EventStoreError => isUnavailable(e),
+      (e) =>
+        Effect.logWarning(`projection ${options.name} paused: ${e.message}`).pipe(
+          Effect.andThen(pause(1_000)),
+          Effect.andThen(Effect.suspend(() => run(options)))
+        )
+    )
   ) as Effect.Effect<never, E | EventStoreError, Requirements<R>>
+
+const isUnavailable = (e: unknown): boolean => e instanceof EventStoreError && e.reason === "Unavailable"
 
 /** Handles every event up to the tenant's head as it is now, then returns the position reached. */
 export const catchUp = <E, R>(options: Options<E, R>): Effect.Effect<number, E | EventStoreError, Requirements<R>> =>

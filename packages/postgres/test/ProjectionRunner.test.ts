@@ -52,7 +52,7 @@ const appendSome = (n: number, offset = 0) =>
 
 describePg("ProjectionRunner", () => {
   const schema = randomSchema()
-  it.layer(serverLayer({}, schema), { timeout: "120 seconds", excludeTestServices: true })((it) => {
+  it.layer(serverLayer({ client: { applicationName: schema } }, schema), { timeout: "120 seconds", excludeTestServices: true })((it) => {
     it.effect("catches up from its checkpoint, resumes, never doubles, rolls back a failed page, rebuilds", () =>
       Effect.gen(function* () {
         const checkpoints = yield* Checkpoints
@@ -112,6 +112,13 @@ describePg("ProjectionRunner", () => {
         yield* awaitCheckpoint
         yield* Fiber.interrupt(first)
         yield* appendSome(7)
+        yield* awaitCheckpoint
+        // Every connection dropped under the running projection: it pauses, resumes, counts nothing twice.
+        const sql = yield* SqlClient.SqlClient
+        const killed = yield* sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE application_name = ${schema} AND pid <> pg_backend_pid()`
+        assert.isTrue(killed.length > 0)
+        yield* appendSome(6, 2)
         yield* awaitCheckpoint
         yield* Fiber.interrupt(second)
         yield* appendSome(5)

@@ -1,0 +1,144 @@
+import { assert, describe } from "@effect/vitest"
+import { type Envelope, ExpectedVersion } from "@shuangbai/eventsourcing"
+import { Deferred, Effect, Fiber, Stream } from "effect"
+import {
+  append,
+  events,
+  freshTenant,
+  type It,
+  ids,
+  type Options,
+  positions,
+  range,
+  readAll,
+  request,
+  store,
+  stream,
+  test
+} from "./fixtures.ts"
+
+interface Subscriber {
+  readonly fiber: Fiber.Fiber<void, unknown>
+  /** What it has received so far, for the report when it stalls. */
+  readonly seen: Array<Envelope.StoredEvent>
+  /** Completes once it has received this many events. */
+  readonly reached: (count: number) => Effect.Effect<void>
+}
+
+/** Starts a subscriber that takes `count` events after `after`, recording each as it arrives. */
+const subscribe = (tenant: string, after: number, count: number) =>
+  Effect.gen(function* () {
+    const s = yield* store
+    const seen: Array<Envelope.StoredEvent> = []
+    const waiting: Array<[number, Deferred.Deferred<void>]> = []
+    const fiber = yield* s.subscribe(tenant, { after }).pipe(
+      Stream.take(count),
+      Stream.runForEach((e) =>
+        Effect.sync(() => {
+          seen.push(e)
+          for (const [n, done] of waiting) if (seen.length >= n) Deferred.doneUnsafe(done, Effect.void)
+        })
+      ),
+      Effect.forkChild
+    )
+    const reached = (n: number) =>
+      Effect.suspend(() => {
+        if (seen.length >= n) return Effect.void
+        const done = Deferred.makeUnsafe<void>()
+        waiting.push([n, done])
+        return Deferred.await(done)
+      })
+    return { fiber, seen, reached } satisfies Subscriber
+  })
+
+/** Waits for a subscriber to finish; if it stalls, fails saying which positions it did receive. */
+const finish = (subscriber: Subscriber, label: string) =>
+  Fiber.join(subscriber.fiber).pipe(
+    Effect.timeoutOrElse({
+      duration: "10 seconds",
+      orElse: () =>
+        Effect.fail(
+          new Error(
+            `${label} stalled after ${subscriber.seen.length} events: positions ${positions(subscriber.seen).join(",")}`
+          )
+        )
+    }),
+    Effect.as(subscriber.seen)
+  )
+
+export const subscriptionTests = (it: It, options: Options) => {
+  const effect = test(it, options)
+
+  describe("subscriptions", () => {
+    effect("subscribers see every event exactly once, in position order, while many writers append", () =>
+      Effect.gen(function* () {
+        const tenant = freshTenant("fanout")
+        const streams = Array.from({ length: 6 }, () => stream())
+        const writers = 12
+        const appendsEach = 5
+        const size = (w: number, i: number) => 1 + ((w + i) % 2)
+        const total = range(0, writers - 1).reduce(
+          (n, w) => n + range(1, appendsEach).reduce((m, i) => m + size(w, i), 0),
+          0
+        )
+        const early = yield* Effect.forEach(range(1, 3), () => subscribe(tenant, 0, total))
+        const write = (w: number) =>
+          Effect.forEach(
+            range(1, appendsEach),
+            (i) => append(request(tenant, streams[(w + i) % streams.length]!, ExpectedVersion.any, events(size(w, i)))),
+            { concurrency: 1 }
+          )
+        yield* Effect.all(range(0, writers / 2 - 1).map(write), { concurrency: "unbounded" })
+        // One more joins halfway: it catches up on what is there while the rest is still being written.
+        const late = yield* subscribe(tenant, 0, total)
+        yield* Effect.all(range(writers / 2, writers - 1).map(write), { concurrency: "unbounded" })
+        const all = yield* readAll(tenant)
+        assert.deepStrictEqual(positions(all), range(1, total), "the log has every event, gapless")
+        for (const [i, subscriber] of [...early, late].entries()) {
+          const seen = yield* finish(subscriber, `subscriber ${i}`)
+          assert.deepStrictEqual(positions(seen), range(1, total), `subscriber ${i} positions`)
+          assert.deepStrictEqual(ids(seen), ids(all), `subscriber ${i} saw exactly the log`)
+        }
+      })
+    )
+
+    effect("a subscription from a middle position delivers only what follows it", () =>
+      Effect.gen(function* () {
+        const tenant = freshTenant("middle")
+        for (let i = 0; i < 3; i++) yield* append(request(tenant, stream(), ExpectedVersion.any, events(2)))
+        const seen = yield* finish(yield* subscribe(tenant, 3, 3), "subscriber after 3")
+        assert.deepStrictEqual(seen, yield* readAll(tenant, 3))
+        assert.deepStrictEqual(positions(seen), [4, 5, 6])
+      })
+    )
+
+    effect("a subscription catches up, then receives live appends", () =>
+      Effect.gen(function* () {
+        const tenant = freshTenant("live")
+        const on = stream()
+        yield* append(request(tenant, on, ExpectedVersion.any, events(3)))
+        const subscriber = yield* subscribe(tenant, 0, 6)
+        yield* subscriber.reached(3).pipe(
+          Effect.timeoutOrElse({
+            duration: "10 seconds",
+            orElse: () => Effect.fail(new Error(`catch-up stalled at ${subscriber.seen.length} of 3 events`))
+          })
+        )
+        for (let i = 0; i < 3; i++) yield* append(request(tenant, on, ExpectedVersion.any, events(1)))
+        const seen = yield* finish(subscriber, "live subscriber")
+        assert.deepStrictEqual(seen, yield* readAll(tenant))
+      })
+    )
+
+    effect("a subscription to a tenant with no events waits for its first ones", () =>
+      Effect.gen(function* () {
+        const tenant = freshTenant("empty-sub")
+        const subscriber = yield* subscribe(tenant, 0, 2)
+        yield* append(request(tenant, stream(), ExpectedVersion.any, events(1)))
+        yield* append(request(tenant, stream(), ExpectedVersion.any, events(1)))
+        const seen = yield* finish(subscriber, "subscriber")
+        assert.deepStrictEqual(positions(seen), [1, 2])
+      })
+    )
+  })
+}

@@ -449,8 +449,19 @@ export const layerPglite = (
   EventStoreError
 > =>
   withStore(
-    Layer.catchCause(PgliteClient.layer(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), (cause) =>
-      Layer.effectContext(Effect.fail(unreachable(Cause.squash(cause))))
-    ),
+    Layer.catchCause(PgliteClient.layer(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), (cause) => {
+      const error = Cause.squash(cause)
+      return Layer.effectContext(
+        Effect.fail(
+          new EventStoreError({
+            reason: "Unavailable",
+            message: `cannot open the embedded database: ${
+              isSqlError(error) ? error.message : String(error)
+            }; check that dataDir is a directory this process can write`,
+            cause: error
+          })
+        )
+      )
+    }),
     { ...options, migrate: options.migrate ?? true }
   )

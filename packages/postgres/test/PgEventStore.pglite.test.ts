@@ -1,3 +1,6 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { EventStore, ExpectedVersion, HashChain } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
@@ -6,6 +9,22 @@ import { request } from "./helpers.ts"
 import { batchMates, racingWriters, writersAndReaders } from "./scenarios.ts"
 
 describe("PgEventStore on PGlite", () => {
+  it.effect("a data directory that cannot be opened is Unavailable and says so", () =>
+    Effect.gen(function* () {
+      const blocked = path.join(os.tmpdir(), `shuangbai-not-a-dir-${process.pid}`)
+      fs.writeFileSync(blocked, "a file where the data directory should be")
+      const error = yield* Effect.flip(
+        Effect.provide(
+          Effect.flatMap(EventStore.EventStore, (store) => store.head("t")),
+          PgEventStore.layerPglite({ dataDir: path.join(blocked, "data") })
+        )
+      )
+      fs.rmSync(blocked)
+      assert.strictEqual(error.reason, "Unavailable")
+      assert.include(error.message, "check that dataDir is a directory this process can write")
+    })
+  )
+
   it.layer(PgEventStore.layerPglite({ schema: "embedded" }), { timeout: "120 seconds", excludeTestServices: true })(
     (it) => {
       it.effect("appends and reads back what it wrote, chained", () =>

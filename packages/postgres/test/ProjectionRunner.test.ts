@@ -52,7 +52,10 @@ const appendSome = (n: number, offset = 0) =>
 
 describePg("ProjectionRunner", () => {
   const schema = randomSchema()
-  it.layer(serverLayer({ client: { applicationName: schema } }, schema), { timeout: "120 seconds", excludeTestServices: true })((it) => {
+  it.layer(serverLayer({ client: { applicationName: schema } }, schema), {
+    timeout: "120 seconds",
+    excludeTestServices: true
+  })((it) => {
     it.effect("catches up from its checkpoint, resumes, never doubles, rolls back a failed page, rebuilds", () =>
       Effect.gen(function* () {
         const checkpoints = yield* Checkpoints
@@ -92,6 +95,18 @@ describePg("ProjectionRunner", () => {
         assert.strictEqual(yield* ProjectionRunner.rebuild({ ...options, reset: model.reset }), 45)
         assert.strictEqual(yield* Ref.get(model.calls), 45)
         assert.deepStrictEqual(yield* model.totals, yield* expected)
+      })
+    )
+
+    it.effect("checkpoint names are data, whatever they look like", () =>
+      Effect.gen(function* () {
+        const checkpoints = yield* Checkpoints
+        const name = `x');DELETE FROM ${schema}.checkpoints;--`
+        yield* checkpoints.save(tenant, "other", 7)
+        yield* checkpoints.save(tenant, name, 5)
+        assert.strictEqual(yield* checkpoints.load(tenant, name), 5)
+        assert.strictEqual(yield* checkpoints.load(tenant, "other"), 7)
+        assert.strictEqual(yield* checkpoints.load(`${tenant}' OR '1'='1`, name), 0)
       })
     )
 

@@ -89,3 +89,46 @@ export const make = <M extends EventSchemas>(
     }
   }
 }
+
+type CodecEvent<C> = C extends EventCodec<infer E> ? E : never
+
+/**
+ * One codec over several: each stored type is read by the codec that owns it. Types must be unique across
+ * the codecs; a type owned twice is a programming error, thrown when the combined codec is built (at module
+ * load), never discovered on a read.
+ */
+export const combine = <const Codecs extends ReadonlyArray<EventCodec<any>>>(
+  ...codecs: Codecs
+): EventCodec<CodecEvent<Codecs[number]>> => {
+  const owners = new Map<string, EventCodec<any>>()
+  for (const codec of codecs) {
+    for (const type of codec.types) {
+      if (owners.has(type)) throw new Error(`event type ${type} is owned by two of the combined codecs`)
+      owners.set(type, codec)
+    }
+  }
+  const types = [...owners.keys()]
+  return {
+    types,
+    schemaVersion: (type) => owners.get(type)?.schemaVersion(type) ?? 1,
+    encode: (event) => {
+      const owner = owners.get(event._tag)
+      if (owner === undefined) throw new Error(`event type ${event._tag} is not in this codec`)
+      return owner.encode(event)
+    },
+    decode: (stored) => {
+      const owner = owners.get(stored.type)
+      if (owner === undefined) {
+        return Result.fail(
+          new UnknownEventType({
+            type: stored.type,
+            schemaVersion: stored.schemaVersion,
+            eventId: stored.eventId,
+            position: stored.position
+          })
+        )
+      }
+      return owner.decode(stored)
+    }
+  }
+}

@@ -1,0 +1,338 @@
+import { assert, describe, it } from "@effect/vitest"
+import {
+  EventCodec,
+  EventStore,
+  HashChain,
+  IdGenerator,
+  InvalidCommand,
+  type Recorded,
+  StreamId,
+  UnknownEventType
+} from "@shuangbai/eventsourcing"
+import { Arbitrary } from "@shuangbai/testing"
+import { Effect, Layer, Result, Schema } from "effect"
+import { TestClock } from "effect/testing"
+import * as fc from "fast-check"
+import * as Activities from "./activities/index.ts"
+import * as Casework from "./casework/index.ts"
+import * as Domain from "./Domain.ts"
+import * as Recruitment from "./recruitment/index.ts"
+import * as Registry from "./registry/index.ts"
+import * as Relief from "./relief/index.ts"
+import * as Stations from "./stations/index.ts"
+import * as Training from "./training/index.ts"
+import * as Visits from "./visits/index.ts"
+import * as Workforce from "./workforce/index.ts"
+
+// Every event class of every context, by context name: the unions each context exports.
+const eventClasses: Record<string, ReadonlyArray<Schema.Top & { readonly identifier: string }>> = {
+  registry: Registry.Events.Event.members,
+  visits: Visits.Events.Event.members,
+  stations: Stations.Events.Event.members,
+  workforce: Workforce.Events.Event.members,
+  recruitment: Recruitment.Events.Event.members,
+  casework: Casework.Events.Event.members,
+  activities: Activities.Events.Event.members,
+  relief: Relief.Events.Event.members,
+  training: Training.Events.Event.members
+}
+
+/** An event as the store would give it back: encoded, through JSON, in an envelope. */
+const stored = (event: Domain.Event, position = 1) => {
+  const encoded = Domain.codec.encode(event)
+  return {
+    eventId: "01900000-0000-7000-8000-000000000001",
+    tenant: "yangshan",
+    stream: StreamId.make("any", "one"),
+    version: 1,
+    position,
+    type: encoded.type,
+    schemaVersion: encoded.schemaVersion,
+    data: JSON.parse(JSON.stringify(encoded.data)),
+    occurredAt: "2025-01-01T00:00:00.000Z",
+    recordedAt: "2025-01-01T00:00:00.000Z",
+    actor: { id: "w1", role: "worker" },
+    commandId: "c1",
+    correlationId: "c1",
+    causationId: "c1",
+    subjects: [],
+    prevHash: HashChain.genesis,
+    hash: HashChain.genesis
+  }
+}
+
+describe("Domain.contexts", () => {
+  it("lists the nine contexts, each with its events, commands, labels and rules", () => {
+    assert.deepStrictEqual(
+      Domain.contexts.map((c) => c.name),
+      ["registry", "visits", "stations", "workforce", "recruitment", "casework", "activities", "relief", "training"]
+    )
+    for (const context of Domain.contexts) {
+      assert.deepStrictEqual(
+        [...context.events].sort(),
+        eventClasses[context.name]!.map((c) => c.identifier).sort(),
+        context.name
+      )
+      for (const type of context.events) {
+        assert.isTrue(context.eventLabels[type] !== undefined, `${context.name}: label of event ${type}`)
+        assert.strictEqual(Domain.contextOfEvent.get(type)?.name, context.name)
+      }
+      assert.isAbove(context.commands.length, 0, context.name)
+      for (const tag of context.commands) {
+        assert.isTrue(context.commandLabels[tag] !== undefined, `${context.name}: label of command ${tag}`)
+        assert.strictEqual(Domain.contextOfCommand(tag)?.name, context.name)
+      }
+      assert.isAbove(Object.keys(context.Rules).length, 0, context.name)
+      assert.isTrue(context.title["zh-CN"].length > 0 && context.title.en.length > 0)
+    }
+  })
+
+  it("routes the county settings and every workforce command a host sends", () => {
+    assert.strictEqual(Domain.contextOfCommand("ConfigureCounty")?.name, "stations")
+    for (const tag of ["AllotPosts", "HireWorker", "TransferWorker", "EndEmployment"]) {
+      assert.strictEqual(Domain.contextOfCommand(tag)?.name, "workforce", tag)
+    }
+    assert.strictEqual(Domain.contextOfCommand("FillPost"), undefined)
+  })
+})
+
+describe("Domain.codec", () => {
+  it("owns every event type of every context, each once", () => {
+    const all = Object.values(eventClasses).flatMap((classes) => classes.map((c) => c.identifier))
+    assert.strictEqual(new Set(all).size, all.length)
+    assert.deepStrictEqual([...Domain.codec.types].sort(), [...all].sort())
+  })
+
+  for (const [name, classes] of Object.entries(eventClasses)) {
+    for (const eventClass of classes) {
+      it(`round-trips ${name}/${eventClass.identifier}`, () => {
+        fc.assert(
+          fc.property(Arbitrary.make(eventClass), (event) => {
+            const decoded = Domain.codec.decode(stored(event as Domain.Event))
+            assert.isTrue(Result.isSuccess(decoded), `${eventClass.identifier} decodes`)
+            const recorded = (decoded as Result.Success<Recorded<Domain.Event>, never>).success
+            assert.deepStrictEqual(recorded.event, event)
+            assert.strictEqual(recorded.type, eventClass.identifier)
+          }),
+          { numRuns: 25 }
+        )
+      })
+    }
+  }
+
+  it("fails with UnknownEventType naming a type no context owns", () => {
+    const event = new Activities.Events.ActivityCancelled({
+      activity: Schema.decodeSync(Activities.Events.ActivityCancelled.fields.activity)("a1"),
+      reason: "雨"
+    })
+    const decoded = Domain.codec.decode({ ...stored(event, 7), type: "ActivityPostponed" })
+    assert.isTrue(Result.isFailure(decoded))
+    const failure = (decoded as Result.Failure<never, unknown>).failure
+    assert.instanceOf(failure, UnknownEventType)
+    assert.strictEqual((failure as UnknownEventType).type, "ActivityPostponed")
+    assert.strictEqual((failure as UnknownEventType).position, 7)
+  })
+
+  it("combine refuses two codecs that own the same type", () => {
+    assert.throws(() => EventCodec.combine(Visits.codec, Activities.codec, Visits.codec), /VisitScheduled/)
+  })
+})
+
+// ---- dispatch ------------------------------------------------------------------------------------------
+
+const tenant = "yangshan"
+const actor = { id: "bureau-1", role: "bureau" }
+const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
+
+const person = { person: "p-1", name: "陈伯", birthDate: "1942-05-05" }
+
+/** One command per context (and the county, quota and worker routes), in an order the rules accept. */
+const commands: ReadonlyArray<{
+  readonly context: string
+  readonly streams: ReadonlyArray<string>
+  readonly command: Record<string, unknown>
+}> = [
+  {
+    context: "stations",
+    streams: ["county"],
+    command: {
+      _tag: "ConfigureCounty",
+      name: "阳山县",
+      townships: [{ township: "huangpen", name: "黄盆镇" }]
+    }
+  },
+  {
+    context: "stations",
+    streams: ["station"],
+    command: {
+      _tag: "EstablishStation",
+      township: "huangpen",
+      station: "s-huangpen",
+      name: "黄盆镇社工站",
+      establishedOn: "2024-01-02"
+    }
+  },
+  {
+    context: "workforce",
+    streams: ["post-quota"],
+    command: { _tag: "AllotPosts", station: "s-huangpen", posts: 2, allottedOn: "2024-01-02" }
+  },
+  {
+    context: "workforce",
+    streams: ["worker"],
+    command: { _tag: "HireWorker", worker: "w-1", name: "李社工", station: "s-huangpen", hiredOn: "2024-01-03" }
+  },
+  {
+    context: "registry",
+    streams: ["household"],
+    command: {
+      _tag: "RegisterHousehold",
+      household: "h-1",
+      station: "s-huangpen",
+      township: "huangpen",
+      village: "v-1",
+      address: "黄盆镇某村 3 号",
+      head: person,
+      registeredOn: "2024-02-01"
+    }
+  },
+  {
+    context: "visits",
+    streams: ["visit"],
+    command: {
+      _tag: "RecordVisit",
+      visit: "visit-1",
+      household: "h-1",
+      station: "s-huangpen",
+      worker: "w-1",
+      visitedOn: "2024-02-02",
+      personsSeen: ["p-1"],
+      modality: "HomeVisit",
+      findings: "独居",
+      needs: [],
+      itemsGiven: []
+    }
+  },
+  {
+    context: "recruitment",
+    streams: ["recruitment-drive"],
+    command: {
+      _tag: "OpenDrive",
+      drive: "d-1",
+      title: "2024 招聘",
+      vacancies: 1,
+      stations: ["s-huangpen"],
+      opensOn: "2024-03-01",
+      closesOn: "2024-03-31"
+    }
+  },
+  {
+    context: "casework",
+    streams: ["case"],
+    command: {
+      _tag: "OpenCase",
+      person: "p-1",
+      household: "h-1",
+      station: "s-huangpen",
+      worker: "w-1",
+      caseType: "ElderlyCare",
+      riskLevel: "Medium",
+      openedOn: "2024-02-03"
+    }
+  },
+  {
+    context: "activities",
+    streams: ["activity"],
+    command: {
+      _tag: "PlanActivity",
+      activity: "a-1",
+      station: "s-huangpen",
+      theme: "Reading",
+      title: "读书会",
+      plannedOn: "2024-02-04"
+    }
+  },
+  {
+    context: "relief",
+    streams: ["campaign"],
+    command: {
+      _tag: "LaunchCampaign",
+      campaign: "cold-2024",
+      kind: "ColdSnap",
+      title: "寒冬送温暖",
+      scope: { _tag: "CountyWide" },
+      launchedOn: "2024-01-20"
+    }
+  },
+  {
+    context: "training",
+    streams: ["publicity"],
+    command: {
+      _tag: "RecordPrintRun",
+      printRun: "print-1",
+      kind: "Brochure",
+      title: "社工站宣传手册",
+      quantity: 10_000,
+      printedOn: "2024-07-10",
+      scope: { _tag: "CountyWide" }
+    }
+  }
+]
+
+describe("Domain.handle", () => {
+  it.effect("reaches every context, writing to its streams", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(Date.parse("2024-08-04T10:00:00+08:00"))
+      const reached = new Set<string>()
+      for (const [i, { context, streams, command }] of commands.entries()) {
+        const handled = yield* Domain.handle(tenant, command, { actor, commandId: `c-${i}` })
+        assert.isAbove(handled.events.length, 0, String(command._tag))
+        const categories = new Set(handled.events.map((e) => e.stream.category))
+        for (const stream of streams) assert.isTrue(categories.has(stream), `${command._tag} writes ${stream}`)
+        const owner = Domain.contexts.find((c) => c.name === context)!
+        for (const category of categories) assert.include(owner.streams, category)
+        reached.add(context)
+      }
+      assert.deepStrictEqual([...reached].sort(), Domain.contexts.map((c) => c.name).sort())
+
+      // Everything written decodes with the one codec.
+      const store = yield* EventStore.EventStore
+      const log = yield* store.readAll(tenant, { after: 0, limit: 1_000 })
+      for (const event of log) assert.isTrue(Result.isSuccess(Domain.codec.decode(event)), event.type)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("fails with InvalidCommand naming an unknown tag, and writes nothing", () =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      const error = yield* Effect.flip(
+        Domain.handle(tenant, { _tag: "PaintStation", colour: "blue" }, { actor, commandId: "c-x" })
+      )
+      assert.instanceOf(error, InvalidCommand)
+      assert.strictEqual((error as InvalidCommand).command, "PaintStation")
+      assert.match((error as InvalidCommand).issues[0]!.message, /PaintStation/)
+      const missing = yield* Effect.flip(Domain.handle(tenant, { colour: "blue" }, { actor, commandId: "c-y" }))
+      assert.instanceOf(missing, InvalidCommand)
+      const step = yield* Effect.flip(
+        Domain.handle(
+          tenant,
+          { _tag: "FillPost", station: "s", worker: "w", filledOn: "2024-01-01" },
+          { actor, commandId: "c-z" }
+        )
+      )
+      assert.instanceOf(step, InvalidCommand)
+      assert.match((step as InvalidCommand).issues[0]!.message, /HireWorker/)
+      assert.strictEqual((yield* store.head(tenant)).position, 0)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("passes the context's own validation errors through", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Domain.handle(tenant, { _tag: "RecordVisit", visit: "v" }, { actor, commandId: "c-bad" })
+      )
+      assert.instanceOf(error, InvalidCommand)
+      assert.isTrue((error as InvalidCommand).issues.some((i) => i.path === "household"))
+    }).pipe(Effect.provide(TestLayer))
+  )
+})

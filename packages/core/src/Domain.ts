@@ -1,0 +1,268 @@
+import {
+  type CommandHandler,
+  type Envelope,
+  EventCodec,
+  type EventStore,
+  type IdGenerator,
+  InvalidCommand
+} from "@shuangbai/eventsourcing"
+import { Effect, type Schema } from "effect"
+import * as Activities from "./activities/index.ts"
+import * as Casework from "./casework/index.ts"
+import * as Recruitment from "./recruitment/index.ts"
+import * as Registry from "./registry/index.ts"
+import * as Relief from "./relief/index.ts"
+import type { Label, Labels } from "./shared/Labels.ts"
+import * as Stations from "./stations/index.ts"
+import * as Training from "./training/index.ts"
+import * as Visits from "./visits/index.ts"
+import * as Workforce from "./workforce/index.ts"
+
+// The whole domain as data: what a host app, a docs generator or a replay tool needs to treat every
+// context alike — one codec for the whole log, one `handle` for every command, the labels and the rules.
+
+/** Every event of every context. */
+export type Event =
+  | Registry.Events.Event
+  | Visits.Events.Event
+  | Stations.Events.Event
+  | Workforce.Events.Event
+  | Recruitment.Events.Event
+  | Casework.Events.Event
+  | Activities.Events.Event
+  | Relief.Events.Event
+  | Training.Events.Event
+
+/** Every command a host app sends through `handle`. */
+export type Command =
+  | Registry.Commands.Command
+  | Visits.Commands.Command
+  | Stations.Commands.Command
+  | Stations.Commands.CountyCommand
+  | Workforce.Commands.Command
+  | Recruitment.Commands.Command
+  | Casework.Commands.Command
+  | Activities.Commands.Command
+  | Relief.Commands.Command
+  | Training.Commands.Command
+
+type AnyHandle = (
+  tenant: Envelope.Tenant,
+  input: unknown,
+  metadata: CommandHandler.CommandMetadata
+) => Effect.Effect<
+  CommandHandler.Handled<unknown>,
+  CommandHandler.HandleError,
+  EventStore.EventStore | IdGenerator.IdGenerator
+>
+
+/** Commands (a union of tagged classes) and the handler that takes them. */
+interface Route {
+  readonly commands: Schema.Union<ReadonlyArray<Schema.Top & { readonly identifier: string }>>
+  readonly handle: AnyHandle
+}
+
+/** One bounded context, described for generic use. */
+export interface Context {
+  /** The folder and namespace name: `registry`, `visits`… */
+  readonly name: string
+  readonly title: Label
+  /** The stream categories its events are written to. */
+  readonly streams: ReadonlyArray<string>
+  readonly codec: EventCodec.EventCodec<Event>
+  /** The event types it owns (its codec's). */
+  readonly events: ReadonlyArray<string>
+  /** The command tags `handle` routes to it. */
+  readonly commands: ReadonlyArray<string>
+  readonly eventLabels: Labels<string>
+  readonly commandLabels: Labels<string>
+  /** The context's rules (`Rules.VisitAlreadyConducted.is(error)`), deciders and decisions. */
+  readonly Rules: Readonly<Record<string, unknown>>
+}
+
+const context = (
+  definition: Omit<Context, "events" | "commands" | "codec"> & {
+    readonly codec: EventCodec.EventCodec<any>
+    readonly routes: ReadonlyArray<Route>
+  }
+): Context & { readonly routes: ReadonlyArray<Route> } => ({
+  ...definition,
+  events: definition.codec.types,
+  commands: definition.routes.flatMap((route) => route.commands.members.map((member) => member.identifier))
+})
+
+const definitions = [
+  context({
+    name: "registry",
+    title: { "zh-CN": "服务对象建档", en: "household registry" },
+    streams: [Registry.category],
+    codec: Registry.codec,
+    eventLabels: Registry.Labels.eventLabels,
+    commandLabels: Registry.Labels.commandLabels,
+    Rules: Registry.Rules,
+    routes: [{ commands: Registry.Commands.Command, handle: Registry.handle }]
+  }),
+  context({
+    name: "visits",
+    title: { "zh-CN": "入户探访", en: "home visits" },
+    streams: [Visits.category],
+    codec: Visits.codec,
+    eventLabels: Visits.Labels.eventLabels,
+    commandLabels: Visits.Labels.commandLabels,
+    Rules: Visits.Rules,
+    routes: [{ commands: Visits.Commands.Command, handle: Visits.handle }]
+  }),
+  context({
+    name: "stations",
+    title: { "zh-CN": "社工站点", en: "stations" },
+    streams: [Stations.category, Stations.countyCategory],
+    codec: Stations.codec,
+    eventLabels: Stations.Labels.eventLabels,
+    commandLabels: Stations.Labels.commandLabels,
+    Rules: Stations.Rules,
+    routes: [
+      { commands: Stations.Commands.Command, handle: Stations.handle },
+      { commands: Stations.Commands.CountyCommand, handle: Stations.handleCounty }
+    ]
+  }),
+  context({
+    name: "workforce",
+    title: { "zh-CN": "社工队伍", en: "workforce" },
+    streams: [Workforce.category, Workforce.quotaCategory],
+    codec: Workforce.codec,
+    eventLabels: Workforce.Labels.eventLabels,
+    commandLabels: Workforce.Labels.commandLabels,
+    Rules: Workforce.Rules,
+    // AllotPosts goes to the quota stream, the worker commands fill and free posts on the way (Workforce.handle).
+    // FillPost and VacatePost are steps of those commands, not for host apps: see `steps` below.
+    routes: [{ commands: Workforce.Commands.Command, handle: Workforce.handle }]
+  }),
+  context({
+    name: "recruitment",
+    title: { "zh-CN": "社工招聘", en: "recruitment" },
+    streams: [Recruitment.category],
+    codec: Recruitment.codec,
+    eventLabels: Recruitment.Labels.eventLabels,
+    commandLabels: Recruitment.Labels.commandLabels,
+    Rules: Recruitment.Rules,
+    routes: [{ commands: Recruitment.Commands.Command, handle: Recruitment.handle }]
+  }),
+  context({
+    name: "casework",
+    title: { "zh-CN": "个案服务", en: "casework" },
+    streams: [Casework.category],
+    codec: Casework.codec,
+    eventLabels: Casework.Labels.eventLabels,
+    commandLabels: Casework.Labels.commandLabels,
+    Rules: Casework.Rules,
+    routes: [{ commands: Casework.Commands.Command, handle: Casework.handle }]
+  }),
+  context({
+    name: "activities",
+    title: { "zh-CN": "社区活动", en: "activities" },
+    streams: [Activities.category],
+    codec: Activities.codec,
+    eventLabels: Activities.Labels.eventLabels,
+    commandLabels: Activities.Labels.commandLabels,
+    Rules: Activities.Rules,
+    routes: [{ commands: Activities.Commands.Command, handle: Activities.handle }]
+  }),
+  context({
+    name: "relief",
+    title: { "zh-CN": "防灾救助", en: "relief campaigns" },
+    streams: [Relief.category],
+    codec: Relief.codec,
+    eventLabels: Relief.Labels.eventLabels,
+    commandLabels: Relief.Labels.commandLabels,
+    Rules: Relief.Rules,
+    routes: [{ commands: Relief.Commands.Command, handle: Relief.handle }]
+  }),
+  context({
+    name: "training",
+    title: { "zh-CN": "培训、交流与宣传", en: "training, exchange and publicity" },
+    streams: Training.categories,
+    codec: Training.codec,
+    eventLabels: Training.Labels.eventLabels,
+    commandLabels: Training.Labels.commandLabels,
+    Rules: Training.Rules,
+    routes: [{ commands: Training.Commands.Command, handle: Training.handle }]
+  })
+]
+
+/** The contexts, in the order the domain is usually told: who is served, then who serves them. */
+export const contexts: ReadonlyArray<Context> = definitions.map(({ routes: _routes, ...rest }) => rest)
+
+/**
+ * One codec for the whole log: decodes every event type of every context (what `readAll` returns). Types
+ * are unique across contexts; a clash throws here, when the module loads.
+ */
+export const codec: EventCodec.EventCodec<Event> = EventCodec.combine(
+  Registry.codec,
+  Visits.codec,
+  Stations.codec,
+  Workforce.codec,
+  Recruitment.codec,
+  Casework.codec,
+  Activities.codec,
+  Relief.codec,
+  Training.codec
+)
+
+/** The context that owns an event type, by type. */
+export const contextOfEvent: ReadonlyMap<string, Context> = new Map(
+  contexts.flatMap((c) => c.events.map((type) => [type, c] as const))
+)
+
+const routes = new Map<string, { readonly context: Context; readonly handle: AnyHandle }>()
+for (const definition of definitions) {
+  const described = contexts.find((c) => c.name === definition.name)!
+  for (const route of definition.routes) {
+    for (const member of route.commands.members) {
+      if (routes.has(member.identifier)) {
+        throw new Error(`command ${member.identifier} is routed by two contexts`)
+      }
+      routes.set(member.identifier, { context: described, handle: route.handle })
+    }
+  }
+}
+
+/** Commands that are steps of others and never sent on their own, with the commands that take them. */
+const steps: ReadonlyMap<string, string> = new Map([
+  ["FillPost", "HireWorker or TransferWorker"],
+  ["VacatePost", "TransferWorker or EndEmployment"]
+])
+
+/** The context `handle` sends a command tag to, if any. */
+export const contextOfCommand = (tag: string): Context | undefined => routes.get(tag)?.context
+
+const tagOf = (input: unknown): string | undefined =>
+  typeof input === "object" && input !== null && "_tag" in input && typeof input._tag === "string"
+    ? input._tag
+    : undefined
+
+/**
+ * Sends any command of the domain: `handle(tenant, { _tag: "RecordVisit", … }, { actor, commandId })` goes
+ * to the context that owns the tag (stations' county settings to `handleCounty`, posts and workers through
+ * workforce's `handle`). A tag no context owns fails with InvalidCommand naming it.
+ */
+export const handle = (
+  tenant: Envelope.Tenant,
+  input: unknown,
+  metadata: CommandHandler.CommandMetadata
+): Effect.Effect<
+  CommandHandler.Handled<unknown>,
+  CommandHandler.HandleError,
+  EventStore.EventStore | IdGenerator.IdGenerator
+> => {
+  const tag = tagOf(input)
+  const route = tag === undefined ? undefined : routes.get(tag)
+  if (route !== undefined) return route.handle(tenant, input, metadata)
+  const step = tag === undefined ? undefined : steps.get(tag)
+  const message =
+    tag === undefined
+      ? "a command is an object with a string _tag"
+      : step !== undefined
+        ? `${tag} is a step of ${step}, which records it: send that command instead`
+        : `unknown command ${tag}`
+  return Effect.fail(new InvalidCommand({ command: tag ?? "command", issues: [{ path: "_tag", message }] }))
+}

@@ -1,13 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import {
-  Decider,
-  EventStore,
-  IdGenerator,
-  Projection,
-  type Recorded,
-  type RuleViolation,
-  StreamId
-} from "@shuangbai/eventsourcing"
+import { Decider, EventStore, IdGenerator, Projection, type Recorded, StreamId } from "@shuangbai/eventsourcing"
+import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
 import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
@@ -25,20 +18,7 @@ const P = (s: string) => s as PersonId
 const S = (s: string) => s as StationId
 const W = (s: string) => s as WorkerId
 
-const given = (events: ReadonlyArray<Events.Event>) => ({
-  when: (command: Commands.Command) => {
-    const result = decider.decide(command, Decider.fold(decider, events), context)
-    return {
-      // biome-ignore lint/suspicious/noThenProperty: given/when/then, never awaited
-      then: (expected: ReadonlyArray<Events.Event>) => assert.deepStrictEqual(Result.getOrThrow(result), expected),
-      thenNothing: () => assert.deepStrictEqual(Result.getOrThrow(result), []),
-      thenFails: (code: string) => {
-        assert.isTrue(Result.isFailure(result), `expected ${code}, got events`)
-        assert.strictEqual((result as Result.Failure<unknown, RuleViolation>).failure.code, code)
-      }
-    }
-  }
-})
+const given = DeciderSpec.make(decider, { tenant: "yangshan", now }).given
 
 const opened = new Events.DriveOpened({
   drive: D,
@@ -527,6 +507,46 @@ describe("recruitment: status read model", () => {
     assert.strictEqual(county.openDrives, 1)
     assert.strictEqual(Projections.county(state).applicants, 640)
   })
+})
+
+describe("recruitment: laws and schemas", () => {
+  it("the decider obeys the decider laws", () =>
+    DeciderLaws.check({
+      decider,
+      command: fc.oneof(
+        { arbitrary: fc.constant<Commands.Command>(open), weight: 1 },
+        {
+          arbitrary: fc.tuple(step, fc.nat({ max: 40 })).map(([s, i]) => commandOf(s, i)),
+          weight: 8
+        },
+        { arbitrary: Arbitrary.make(Commands.Command), weight: 1 }
+      ),
+      numRuns: 200,
+      maxCommands: 40
+    }))
+
+  it("every command and event survives encoding to JSON and back", () => {
+    for (const schema of [Commands.Command, Events.Event]) {
+      fc.assert(
+        fc.property(Arbitrary.make(schema), (value) => {
+          const json = JSON.parse(JSON.stringify(Schema.encodeSync(schema as Schema.Codec<unknown, unknown>)(value)))
+          assert.deepStrictEqual(Schema.decodeUnknownSync(schema as Schema.Codec<unknown, unknown>)(json), value)
+        }),
+        { numRuns: 100 }
+      )
+    }
+  })
+
+  it("every event survives the codec: stored and decoded again", () =>
+    fc.assert(
+      fc.property(Arbitrary.make(Events.Event), (event) => {
+        const encoded = Events.codec.encode(event)
+        const { event: _, ...envelope } = recorded(event)
+        const decoded = Events.codec.decode({ ...envelope, data: JSON.parse(JSON.stringify(encoded.data)) })
+        assert.deepStrictEqual(Result.getOrThrow(decoded).event, event)
+      }),
+      { numRuns: 100 }
+    ))
 })
 
 describe("recruitment: handler", () => {

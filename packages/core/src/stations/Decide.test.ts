@@ -1,13 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import {
-  Decider,
-  EventStore,
-  IdGenerator,
-  Projection,
-  type Recorded,
-  type RuleViolation,
-  StreamId
-} from "@shuangbai/eventsourcing"
+import { Decider, EventStore, IdGenerator, Projection, type Recorded, StreamId } from "@shuangbai/eventsourcing"
+import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
 import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
@@ -24,21 +17,7 @@ const T = (s: string) => s as TownshipId
 const S = (s: string) => s as StationId
 const V = (s: string) => s as VillageId
 
-// Given/when/then over the pure decider.
-const given = (events: ReadonlyArray<Events.Event>) => ({
-  when: (command: Commands.Command, ctx: StationContext = context) => {
-    const result = decider.decide(command, Decider.fold(decider, events), ctx)
-    return {
-      // biome-ignore lint/suspicious/noThenProperty: given/when/then, never awaited
-      then: (expected: ReadonlyArray<Events.Event>) => assert.deepStrictEqual(Result.getOrThrow(result), expected),
-      thenNothing: () => assert.deepStrictEqual(Result.getOrThrow(result), []),
-      thenFails: (code: string) => {
-        assert.isTrue(Result.isFailure(result), `expected ${code}, got events`)
-        assert.strictEqual((result as Result.Failure<unknown, RuleViolation>).failure.code, code)
-      }
-    }
-  }
-})
+const given = DeciderSpec.make(decider, { tenant: "yangshan", now }).given
 
 const established = new Events.StationEstablished({
   township: T("huangpen"),
@@ -79,10 +58,10 @@ describe("stations: establishing", () => {
 
   it("TownshipNotInCounty: a configured county accepts only its townships", () => {
     given([])
-      .when(establish, { ...context, countyTownships: new Set([T("yangcheng")]) })
+      .when(establish, { countyTownships: new Set([T("yangcheng")]) })
       .thenFails("TownshipNotInCounty")
     given([])
-      .when(establish, { ...context, countyTownships: new Set([T("huangpen")]) })
+      .when(establish, { countyTownships: new Set([T("huangpen")]) })
       .then([established])
   })
 
@@ -191,16 +170,19 @@ describe("county settings", () => {
   })
 
   it("records the county, and nothing when the same townships come again in another order", () => {
-    const first = Result.getOrThrow(countyDecider.decide(configure, countyDecider.initialState, context))
-    assert.strictEqual(first.length, 1)
-    const state = Decider.fold(countyDecider, first)
+    const county = DeciderSpec.make(countyDecider, { now })
+    const configured = new Events.CountyConfigured({ name: configure.name, townships: configure.townships })
+    county.given([]).when(configure).then([configured])
     const reordered = new Commands.ConfigureCounty({
       ...configure,
-      townships: [...configure.townships].reverse() as any
+      townships: [configure.townships[1]!, configure.townships[0]]
     })
-    assert.deepStrictEqual(Result.getOrThrow(countyDecider.decide(reordered, state, context)), [])
+    county.given([configured]).when(reordered).thenNothing()
     const renamed = new Commands.ConfigureCounty({ ...configure, name: "阳山" })
-    assert.strictEqual(Result.getOrThrow(countyDecider.decide(renamed, state, context)).length, 1)
+    county
+      .given([configured])
+      .when(renamed)
+      .then([new Events.CountyConfigured({ name: "阳山", townships: configure.townships })])
   })
 
   it("refuses a township listed twice, or none", () => {
@@ -363,6 +345,46 @@ describe("stations: properties", () => {
         assert.isAtMost(summary.coveredTownships, 2)
         assert.strictEqual(summary.coverage, summary.coveredTownships / 3)
       })
+    ))
+})
+
+describe("stations: laws and schemas", () => {
+  const context = fc
+    .tuple(DeciderLaws.defaultContext, fc.option(fc.uniqueArray(fc.constantFrom(...townships, T("qinglian")))))
+    .map(([base, listed]): StationContext => (listed === null ? base : { ...base, countyTownships: new Set(listed) }))
+
+  it("the station decider obeys the decider laws", () =>
+    DeciderLaws.check({
+      decider,
+      command: fc.oneof(stationCommand, Arbitrary.make(Commands.Command)),
+      context,
+      numRuns: 200
+    }))
+
+  it("the county decider obeys the decider laws", () =>
+    DeciderLaws.check({ decider: countyDecider, command: Arbitrary.make(Commands.CountyCommand), numRuns: 100 }))
+
+  it("every command and event survives encoding to JSON and back", () => {
+    for (const schema of [Commands.Command, Commands.CountyCommand, Events.Event]) {
+      fc.assert(
+        fc.property(Arbitrary.make(schema), (value) => {
+          const json = JSON.parse(JSON.stringify(Schema.encodeSync(schema as Schema.Codec<unknown, unknown>)(value)))
+          assert.deepStrictEqual(Schema.decodeUnknownSync(schema as Schema.Codec<unknown, unknown>)(json), value)
+        }),
+        { numRuns: 100 }
+      )
+    }
+  })
+
+  it("every event survives the codec: stored and decoded again", () =>
+    fc.assert(
+      fc.property(Arbitrary.make(Events.Event), (event) => {
+        const encoded = Events.codec.encode(event)
+        const { event: _, ...envelope } = recorded(event)
+        const decoded = Events.codec.decode({ ...envelope, data: JSON.parse(JSON.stringify(encoded.data)) })
+        assert.deepStrictEqual(Result.getOrThrow(decoded).event, event)
+      }),
+      { numRuns: 100 }
     ))
 })
 

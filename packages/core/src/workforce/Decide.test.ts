@@ -6,10 +6,10 @@ import {
   IdGenerator,
   Projection,
   type Recorded,
-  type RuleViolation,
   StreamId
 } from "@shuangbai/eventsourcing"
-import { Effect, Layer, Result } from "effect"
+import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
+import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
@@ -22,7 +22,8 @@ import { nextDay, stationOn } from "./State.ts"
 import { quotaStreamOf, streamOf } from "./Stream.ts"
 
 const now = Date.parse("2025-08-04T10:00:00+08:00")
-const context: WorkerContext = {
+const tenant = "yangshan"
+const _context: WorkerContext = {
   tenant: "yangshan",
   actor: { id: "bureau-1", role: "bureau" },
   now,
@@ -31,25 +32,8 @@ const context: WorkerContext = {
 const S = (s: string) => s as StationId
 const W = (s: string) => s as WorkerId
 
-// Given/when/then over a pure decider.
-const specOf =
-  <C, S, Ctx extends Decider.DecisionContext>(decider: Decider.Decider<C, Events.Event, S, Ctx>, defaults: Ctx) =>
-  (events: ReadonlyArray<Events.Event>) => ({
-    when: (command: C, ctx: Partial<Ctx> = {}) => {
-      const result = decider.decide(command, Decider.fold(decider, events), { ...defaults, ...ctx })
-      return {
-        // biome-ignore lint/suspicious/noThenProperty: given/when/then, never awaited
-        then: (expected: ReadonlyArray<Events.Event>) => assert.deepStrictEqual(Result.getOrThrow(result), expected),
-        thenNothing: () => assert.deepStrictEqual(Result.getOrThrow(result), []),
-        thenFails: (code: string) => {
-          assert.isTrue(Result.isFailure(result), `expected ${code}, got events`)
-          assert.strictEqual((result as Result.Failure<unknown, RuleViolation>).failure.code, code)
-        }
-      }
-    }
-  })
-const givenQuota = specOf(quotaDecider, context)
-const givenWorker = specOf(workerDecider, context)
+const givenQuota = DeciderSpec.make(quotaDecider, { tenant, now }).given
+const givenWorker = DeciderSpec.make(workerDecider, { tenant, now, postReserved: true }).given
 
 const allotted = new Events.PostsAllotted({ station: S("huangpen"), posts: 2, allottedOn: "2024-01-01" })
 const filled = (worker: string) =>
@@ -304,7 +288,6 @@ const recorded = (event: Events.Event): Recorded<Events.Event> => {
 
 const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
 const actor = { id: "bureau-1", role: "bureau" }
-const tenant = "yangshan"
 
 /** Runs steps through `handle`, checking each outcome and the streams against the model after every step. */
 const runAgainstModel = (steps: ReadonlyArray<Step>) =>
@@ -584,6 +567,76 @@ describe("workforce: the steps of a command", () => {
       assert.strictEqual(yield* workerOnPost(tenant, W("w1"), "2024-02-15"), "huangpen")
     }).pipe(Effect.provide(TestLayer))
   )
+})
+
+describe("workforce: laws and schemas", () => {
+  const quotaCommand: fc.Arbitrary<Commands.QuotaCommand> = fc.oneof(
+    fc
+      .record({
+        station: fc.constantFrom(...stations),
+        posts: fc.integer({ min: 0, max: 3 }),
+        day: fc.constantFrom(...days)
+      })
+      .map((f) => new Commands.AllotPosts({ station: f.station, posts: f.posts, allottedOn: f.day })),
+    fc
+      .record({
+        station: fc.constantFrom(...stations),
+        worker: fc.constantFrom(...workers),
+        day: fc.constantFrom(...days)
+      })
+      .map((f) => new Commands.FillPost({ station: f.station, worker: f.worker, filledOn: f.day })),
+    fc
+      .record({
+        station: fc.constantFrom(...stations),
+        worker: fc.constantFrom(...workers),
+        day: fc.constantFrom(...days)
+      })
+      .map((f) => new Commands.VacatePost({ station: f.station, worker: f.worker, vacatedOn: f.day })),
+    Arbitrary.make(Commands.QuotaCommand)
+  )
+  const workerCommand: fc.Arbitrary<Commands.WorkerCommand> = fc.oneof(
+    fc
+      .tuple(step, fc.nat({ max: days.length - 1 }))
+      .filter(([s]) => s._tag !== "Allot")
+      .map(([s, i]) => commandOf(s, i) as Commands.WorkerCommand),
+    Arbitrary.make(Commands.WorkerCommand)
+  )
+
+  it("the quota decider obeys the decider laws", () =>
+    DeciderLaws.check({ decider: quotaDecider, command: quotaCommand, numRuns: 200 }))
+
+  it("the worker decider obeys the decider laws", () =>
+    DeciderLaws.check({
+      decider: workerDecider,
+      command: workerCommand,
+      context: fc
+        .tuple(DeciderLaws.defaultContext, fc.boolean())
+        .map(([base, postReserved]): WorkerContext => ({ ...base, postReserved })),
+      numRuns: 200
+    }))
+
+  it("every command and event survives encoding to JSON and back", () => {
+    for (const schema of [Commands.Command, Commands.QuotaCommand, Commands.WorkerCommand, Events.Event]) {
+      fc.assert(
+        fc.property(Arbitrary.make(schema), (value) => {
+          const json = JSON.parse(JSON.stringify(Schema.encodeSync(schema as Schema.Codec<unknown, unknown>)(value)))
+          assert.deepStrictEqual(Schema.decodeUnknownSync(schema as Schema.Codec<unknown, unknown>)(json), value)
+        }),
+        { numRuns: 100 }
+      )
+    }
+  })
+
+  it("every event survives the codec: stored and decoded again", () =>
+    fc.assert(
+      fc.property(Arbitrary.make(Events.Event), (event) => {
+        const encoded = Events.codec.encode(event)
+        const { event: _, ...envelope } = recorded(event)
+        const decoded = Events.codec.decode({ ...envelope, data: JSON.parse(JSON.stringify(encoded.data)) })
+        assert.deepStrictEqual(Result.getOrThrow(decoded).event, event)
+      }),
+      { numRuns: 100 }
+    ))
 })
 
 describe("workforce: step ids", () => {

@@ -243,7 +243,7 @@ export const logTests = (it: It, options: Options) => {
         yield* append(req)
         const before = yield* head(tenant)
         assert.isTrue((yield* append(req)).duplicate)
-        const stale = yield* Effect.result(append({ ...req, context: { ...req.context, commandId: freshId("c") } }))
+        const stale = yield* Effect.result(append(request(tenant, req.stream, ExpectedVersion.noStream, events(1))))
         assert.isTrue(Result.isFailure(stale), "NoStream on an existing stream is refused")
         assert.deepStrictEqual(yield* head(tenant), before)
       })

@@ -22,10 +22,13 @@ interface Subscriber {
   /** What it has received so far, for the report when it stalls. */
   readonly seen: Array<Envelope.StoredEvent>
   /** Completes once it has received this many events. */
-  readonly reached: (count: number) => Effect.Effect<void>
+  readonly reached: (count: number) => Effect.Effect<void, unknown>
 }
 
-/** Starts a subscriber that takes `count` events after `after`, recording each as it arrives. */
+/**
+ * Starts a subscriber that takes `count` events after `after`, recording each as it arrives. Positions
+ * are gapless, so it must see after + 1, after + 2, …: anything else fails it at once, naming the slip.
+ */
 const subscribe = (tenant: string, after: number, count: number) =>
   Effect.gen(function* () {
     const s = yield* store
@@ -34,19 +37,29 @@ const subscribe = (tenant: string, after: number, count: number) =>
     const fiber = yield* s.subscribe(tenant, { after }).pipe(
       Stream.take(count),
       Stream.runForEach((e) =>
-        Effect.sync(() => {
+        Effect.suspend(() => {
+          const expected = after + seen.length + 1
+          if (e.position !== expected) {
+            const slip = e.position < expected ? "repeated" : "skipped"
+            return Effect.fail(new Error(`subscriber ${slip}: got position ${e.position} where ${expected} was due`))
+          }
           seen.push(e)
           for (const [n, done] of waiting) if (seen.length >= n) Deferred.doneUnsafe(done, Effect.void)
+          return Effect.void
         })
       ),
-      Effect.forkChild
+      // Started at once, so it is subscribed (and caught up) before the test goes on to write.
+      Effect.forkChild({ startImmediately: true })
+    )
+    const ended = Effect.flatMap(Fiber.join(fiber), () =>
+      Effect.fail(new Error(`subscription ended after ${seen.length} events`))
     )
     const reached = (n: number) =>
       Effect.suspend(() => {
         if (seen.length >= n) return Effect.void
         const done = Deferred.makeUnsafe<void>()
         waiting.push([n, done])
-        return Deferred.await(done)
+        return Effect.raceFirst(Deferred.await(done), ended)
       })
     return { fiber, seen, reached } satisfies Subscriber
   })
@@ -66,6 +79,13 @@ const finish = (subscriber: Subscriber, label: string) =>
     Effect.as(subscriber.seen)
   )
 
+/**
+ * One more event after all the others. A subscriber takes one event more than the test wrote, so the
+ * last one it takes must be this one: a subscriber that repeats an event at the end of its catch-up
+ * shows it here instead of having stopped just before the repeat.
+ */
+const appendSentinel = (tenant: string) => append(request(tenant, stream(), ExpectedVersion.any, events(1, "sentinel")))
+
 export const subscriptionTests = (it: It, options: Options) => {
   const effect = test(it, options)
 
@@ -81,22 +101,27 @@ export const subscriptionTests = (it: It, options: Options) => {
           (n, w) => n + range(1, appendsEach).reduce((m, i) => m + size(w, i), 0),
           0
         )
-        const early = yield* Effect.forEach(range(1, 3), () => subscribe(tenant, 0, total))
+        const early = yield* Effect.forEach(range(1, 3), () => subscribe(tenant, 0, total + 1))
         const write = (w: number) =>
           Effect.forEach(
             range(1, appendsEach),
-            (i) => append(request(tenant, streams[(w + i) % streams.length]!, ExpectedVersion.any, events(size(w, i)))),
+            (i) =>
+              append(request(tenant, streams[(w + i) % streams.length]!, ExpectedVersion.any, events(size(w, i)))).pipe(
+                // An in-process store never blocks: yielding lets subscribers read between appends.
+                Effect.tap(() => Effect.yieldNow)
+              ),
             { concurrency: 1 }
           )
         yield* Effect.all(range(0, writers / 2 - 1).map(write), { concurrency: "unbounded" })
         // One more joins halfway: it catches up on what is there while the rest is still being written.
-        const late = yield* subscribe(tenant, 0, total)
+        const late = yield* subscribe(tenant, 0, total + 1)
         yield* Effect.all(range(writers / 2, writers - 1).map(write), { concurrency: "unbounded" })
+        yield* appendSentinel(tenant)
         const all = yield* readAll(tenant)
-        assert.deepStrictEqual(positions(all), range(1, total), "the log has every event, gapless")
+        assert.deepStrictEqual(positions(all), range(1, total + 1), "the log has every event, gapless")
         for (const [i, subscriber] of [...early, late].entries()) {
           const seen = yield* finish(subscriber, `subscriber ${i}`)
-          assert.deepStrictEqual(positions(seen), range(1, total), `subscriber ${i} positions`)
+          assert.deepStrictEqual(positions(seen), range(1, total + 1), `subscriber ${i} positions`)
           assert.deepStrictEqual(ids(seen), ids(all), `subscriber ${i} saw exactly the log`)
         }
       })
@@ -106,9 +131,11 @@ export const subscriptionTests = (it: It, options: Options) => {
       Effect.gen(function* () {
         const tenant = freshTenant("middle")
         for (let i = 0; i < 3; i++) yield* append(request(tenant, stream(), ExpectedVersion.any, events(2)))
-        const seen = yield* finish(yield* subscribe(tenant, 3, 3), "subscriber after 3")
+        const subscriber = yield* subscribe(tenant, 3, 4)
+        yield* appendSentinel(tenant)
+        const seen = yield* finish(subscriber, "subscriber after 3")
         assert.deepStrictEqual(seen, yield* readAll(tenant, 3))
-        assert.deepStrictEqual(positions(seen), [4, 5, 6])
+        assert.deepStrictEqual(positions(seen), [4, 5, 6, 7])
       })
     )
 
@@ -117,7 +144,7 @@ export const subscriptionTests = (it: It, options: Options) => {
         const tenant = freshTenant("live")
         const on = stream()
         yield* append(request(tenant, on, ExpectedVersion.any, events(3)))
-        const subscriber = yield* subscribe(tenant, 0, 6)
+        const subscriber = yield* subscribe(tenant, 0, 7)
         yield* subscriber.reached(3).pipe(
           Effect.timeoutOrElse({
             duration: "10 seconds",
@@ -125,6 +152,7 @@ export const subscriptionTests = (it: It, options: Options) => {
           })
         )
         for (let i = 0; i < 3; i++) yield* append(request(tenant, on, ExpectedVersion.any, events(1)))
+        yield* appendSentinel(tenant)
         const seen = yield* finish(subscriber, "live subscriber")
         assert.deepStrictEqual(seen, yield* readAll(tenant))
       })
@@ -133,11 +161,13 @@ export const subscriptionTests = (it: It, options: Options) => {
     effect("a subscription to a tenant with no events waits for its first ones", () =>
       Effect.gen(function* () {
         const tenant = freshTenant("empty-sub")
-        const subscriber = yield* subscribe(tenant, 0, 2)
+        const subscriber = yield* subscribe(tenant, 0, 3)
         yield* append(request(tenant, stream(), ExpectedVersion.any, events(1)))
         yield* append(request(tenant, stream(), ExpectedVersion.any, events(1)))
+        yield* appendSentinel(tenant)
         const seen = yield* finish(subscriber, "subscriber")
-        assert.deepStrictEqual(positions(seen), [1, 2])
+        assert.deepStrictEqual(seen, yield* readAll(tenant))
+        assert.deepStrictEqual(positions(seen), [1, 2, 3])
       })
     )
   })

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Decider, EventStore, IdGenerator, type RuleViolation } from "@shuangbai/eventsourcing"
+import { Decider, EventStore, IdGenerator } from "@shuangbai/eventsourcing"
+import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
 import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
@@ -94,65 +95,48 @@ const relocate = new Commands.AssistRelocation({
 const close = (on = "2025-01-31") => new Commands.CloseCampaign({ campaign, closedOn: on })
 const closed = new Events.CampaignClosed({ campaign, closedOn: "2025-01-31" })
 
-// Given/when/then over the pure decider.
-const given = (events: ReadonlyArray<Events.Event>) => ({
-  when: (command: Commands.Command, overrides: Partial<Context> = {}) =>
-    decider.decide(command, Decider.fold(decider, events), { ...context, ...overrides })
-})
-const thenEvents = (
-  result: Result.Result<ReadonlyArray<Events.Event>, RuleViolation>,
-  expected: Array<Events.Event>
-) => {
-  assert.isTrue(Result.isSuccess(result), Result.isFailure(result) ? result.failure.message : "")
-  if (Result.isSuccess(result)) assert.deepStrictEqual(result.success, expected)
-}
-const thenFails = (
-  result: Result.Result<ReadonlyArray<Events.Event>, RuleViolation>,
-  rule: { readonly code: string }
-) => {
-  assert.isTrue(Result.isFailure(result), "expected a rule violation")
-  if (Result.isFailure(result)) assert.strictEqual(result.failure.code, rule.code)
-}
+const spec = DeciderSpec.make(decider, { now, recipientRegistered: true })
 
 describe("relief: launching and closing", () => {
-  it("launches a campaign", () => thenEvents(given([]).when(launch), [launched]))
+  it("launches a campaign", () => spec.given([]).when(launch).then([launched]))
 
-  it("launching again with the same details records nothing", () => thenEvents(given([launched]).when(launch), []))
+  it("launching again with the same details records nothing", () => spec.given([launched]).when(launch).thenNothing())
 
   it("CampaignAlreadyLaunched: launching again with other details", () =>
-    thenFails(
-      given([launched]).when(new Commands.LaunchCampaign({ ...launch, title: "送暖入户" })),
-      CampaignAlreadyLaunched
-    ))
+    spec
+      .given([launched])
+      .when(new Commands.LaunchCampaign({ ...launch, title: "送暖入户" }))
+      .thenFails(CampaignAlreadyLaunched))
 
   it("CampaignAlreadyLaunched: the same title with other stations", () =>
-    thenFails(
-      given([launched]).when(
-        new Commands.LaunchCampaign({ ...launch, scope: { _tag: "Stations", stations: [station] } })
-      ),
-      CampaignAlreadyLaunched
-    ))
+    spec
+      .given([launched])
+      .when(new Commands.LaunchCampaign({ ...launch, scope: { _tag: "Stations", stations: [station] } }))
+      .thenFails(CampaignAlreadyLaunched))
 
   it("CampaignNotLaunched: supplies for a campaign that was never launched", () =>
-    thenFails(given([]).when(receive("Quilt", 1)), CampaignNotLaunched))
+    spec.given([]).when(receive("Quilt", 1)).thenFails(CampaignNotLaunched))
 
   it("CampaignNotLaunched: closing a campaign that was never launched", () =>
-    thenFails(given([]).when(close()), CampaignNotLaunched))
+    spec.given([]).when(close()).thenFails(CampaignNotLaunched))
 
   it("closes a campaign, and closing again records nothing", () => {
-    thenEvents(given([launched]).when(close()), [closed])
-    thenEvents(given([launched, closed]).when(close("2025-02-01")), [])
+    spec.given([launched]).when(close()).then([closed])
+    spec.given([launched, closed]).when(close("2025-02-01")).thenNothing()
   })
 
   it("CampaignAlreadyClosed: nothing is recorded after the close", () => {
     const history = [launched, received("Quilt", 5), closed]
     for (const command of [receive("Quilt", 1), distribute("Quilt", 1), visit(), relocate]) {
-      thenFails(given(history).when(command), CampaignAlreadyClosed)
+      spec.given(history).when(command).thenFails(CampaignAlreadyClosed)
     }
   })
 
   it("DateIsInFuture: a launch dated tomorrow", () =>
-    thenFails(given([]).when(new Commands.LaunchCampaign({ ...launch, launchedOn: tomorrow })), DateIsInFuture))
+    spec
+      .given([])
+      .when(new Commands.LaunchCampaign({ ...launch, launchedOn: tomorrow }))
+      .thenFails(DateIsInFuture))
 
   it("DateIsInFuture: every dated command refuses tomorrow and accepts today", () => {
     const history = [launched, received("Quilt", 5)]
@@ -163,55 +147,72 @@ describe("relief: launching and closing", () => {
       new Commands.AssistRelocation({ ...relocate, assistedOn: on }),
       close(on)
     ]
-    for (const command of dated(tomorrow)) thenFails(given(history).when(command), DateIsInFuture)
-    for (const command of dated(today)) assert.isTrue(Result.isSuccess(given(history).when(command)))
+    for (const command of dated(tomorrow)) spec.given(history).when(command).thenFails(DateIsInFuture)
+    for (const command of dated(today)) {
+      assert.isTrue(Result.isSuccess(decider.decide(command, Decider.fold(decider, history), context)))
+    }
   })
 
   it("DateBeforeLaunch: supplies dated before the launch", () =>
-    thenFails(
-      given([launched]).when(new Commands.ReceiveSupplies({ ...receive("Quilt", 1), receivedOn: "2025-01-19" })),
-      DateBeforeLaunch
-    ))
+    spec
+      .given([launched])
+      .when(new Commands.ReceiveSupplies({ ...receive("Quilt", 1), receivedOn: "2025-01-19" }))
+      .thenFails(DateBeforeLaunch))
 
   it("DateBeforeLaunch: a close dated before the launch", () =>
-    thenFails(given([launched]).when(close("2025-01-01")), DateBeforeLaunch))
+    spec.given([launched]).when(close("2025-01-01")).thenFails(DateBeforeLaunch))
 })
 
 describe("relief: supplies", () => {
-  it("receives supplies", () => thenEvents(given([launched]).when(receive("Quilt", 3)), [received("Quilt", 3)]))
+  it("receives supplies", () =>
+    spec
+      .given([launched])
+      .when(receive("Quilt", 3))
+      .then([received("Quilt", 3)]))
 
   it("hands out what was received", () =>
-    thenEvents(given([launched, received("WinterClothing", 36)]).when(distribute("WinterClothing", 36)), [
-      distributed("WinterClothing", 36)
-    ]))
+    spec
+      .given([launched, received("WinterClothing", 36)])
+      .when(distribute("WinterClothing", 36))
+      .then([distributed("WinterClothing", 36)]))
 
   it("StockInsufficient: more than was received", () =>
-    thenFails(given([launched, received("Quilt", 1)]).when(distribute("Quilt", 2)), StockInsufficient))
+    spec
+      .given([launched, received("Quilt", 1)])
+      .when(distribute("Quilt", 2))
+      .thenFails(StockInsufficient))
 
   it("StockInsufficient: what was received earlier was already handed out", () =>
-    thenFails(
-      given([launched, received("Quilt", 2), distributed("Quilt", 2)]).when(distribute("Quilt", 1)),
-      StockInsufficient
-    ))
+    spec
+      .given([launched, received("Quilt", 2), distributed("Quilt", 2)])
+      .when(distribute("Quilt", 1))
+      .thenFails(StockInsufficient))
 
   it("StockInsufficient: stock is per item, so water received does not make quilts", () => {
-    const result = given([launched, received("DrinkingWater", 100)]).when(distribute("Quilt", 1))
-    thenFails(result, StockInsufficient)
-    if (Result.isFailure(result))
-      assert.deepStrictEqual(result.failure.fields, { item: "Quilt", requested: 1, onHand: 0 })
+    const refused = spec
+      .given([launched, received("DrinkingWater", 100)])
+      .when(distribute("Quilt", 1))
+      .thenFails(StockInsufficient)
+    assert.deepStrictEqual(refused.fields, { item: "Quilt", requested: 1, onHand: 0 })
   })
 
   it("RecipientNotRegistered: supplies for someone not on file", () =>
-    thenFails(
-      given([launched, received("Quilt", 1)]).when(distribute("Quilt", 1), { recipientRegistered: false }),
-      RecipientNotRegistered
-    ))
+    spec
+      .given([launched, received("Quilt", 1)])
+      .when(distribute("Quilt", 1), { recipientRegistered: false })
+      .thenFails(RecipientNotRegistered))
 
   it("StationOutsideCampaign: a station the campaign does not cover hands out supplies", () => {
     const onlyHuangpen = new Events.CampaignLaunched({ ...launched, scope: { _tag: "Stations", stations: [station] } })
     const command = new Commands.DistributeSupplies({ ...distribute("Quilt", 1), station: otherStation })
-    thenFails(given([onlyHuangpen, received("Quilt", 1)]).when(command), StationOutsideCampaign)
-    thenEvents(given([onlyHuangpen, received("Quilt", 1)]).when(distribute("Quilt", 1)), [distributed("Quilt", 1)])
+    spec
+      .given([onlyHuangpen, received("Quilt", 1)])
+      .when(command)
+      .thenFails(StationOutsideCampaign)
+    spec
+      .given([onlyHuangpen, received("Quilt", 1)])
+      .when(distribute("Quilt", 1))
+      .then([distributed("Quilt", 1)])
   })
 
   it("quantities are positive integers: the command schema refuses 0, -1 and 1.5 and names the field", () => {
@@ -227,38 +228,44 @@ describe("relief: supplies", () => {
 })
 
 describe("relief: visits and relocations", () => {
-  it("records a campaign visit", () => thenEvents(given([launched]).when(visit()), [visited()]))
+  it("records a campaign visit", () => spec.given([launched]).when(visit()).then([visited()]))
 
   it("the same person visited on the same day is recorded once", () =>
-    thenEvents(given([launched, visited()]).when(visit()), []))
+    spec.given([launched, visited()]).when(visit()).thenNothing())
 
   it("the same person visited on another day is another visit", () =>
-    thenEvents(given([launched, visited()]).when(visit("2025-01-25")), [visited("2025-01-25")]))
+    spec
+      .given([launched, visited()])
+      .when(visit("2025-01-25"))
+      .then([visited("2025-01-25")]))
 
   it("RecipientNotRegistered: a campaign visit to someone not on file", () =>
-    thenFails(given([launched]).when(visit(), { recipientRegistered: false }), RecipientNotRegistered))
+    spec.given([launched]).when(visit(), { recipientRegistered: false }).thenFails(RecipientNotRegistered))
 
   it("StationOutsideCampaign: a campaign visit by a station outside the campaign", () => {
     const onlyHuangpen = new Events.CampaignLaunched({ ...launched, scope: { _tag: "Stations", stations: [station] } })
-    thenFails(
-      given([onlyHuangpen]).when(new Commands.VisitRecipient({ ...visit(), station: otherStation })),
-      StationOutsideCampaign
-    )
+    spec
+      .given([onlyHuangpen])
+      .when(new Commands.VisitRecipient({ ...visit(), station: otherStation }))
+      .thenFails(StationOutsideCampaign)
   })
 
   it("a relocation needs no registration: people moved to safety are often not on file", () =>
-    thenEvents(given([launched]).when(relocate, { recipientRegistered: false }), [
-      new Events.RelocationAssisted({
-        campaign,
-        person,
-        household,
-        fromVillage: village,
-        toPlace: "镇中心小学安置点",
-        assistedOn: "2025-01-23",
-        worker,
-        station
-      })
-    ]))
+    spec
+      .given([launched])
+      .when(relocate, { recipientRegistered: false })
+      .then([
+        new Events.RelocationAssisted({
+          campaign,
+          person,
+          household,
+          fromVillage: village,
+          toPlace: "镇中心小学安置点",
+          assistedOn: "2025-01-23",
+          worker,
+          station
+        })
+      ]))
 })
 
 // Model-based: random receive/distribute/close sequences per item against a model that only adds numbers.
@@ -314,14 +321,14 @@ describe("relief: model-based", () => {
           const result = decider.decide(commandOf(s), state, context)
           if (model.closed) {
             // After the close: closing again is a no-op, anything else is refused.
-            if (s._tag === "close") thenEvents(result, [])
-            else thenFails(result, CampaignAlreadyClosed)
+            if (s._tag === "close") assert.deepStrictEqual(result, Result.succeed([]))
+            else assert.strictEqual(Result.isFailure(result) && result.failure.code, CampaignAlreadyClosed.code)
           } else if (s._tag === "distribute") {
             const onHand = (model.received.get(s.item) ?? 0) - (model.distributed.get(s.item) ?? 0)
             if (s.quantity <= onHand) {
               assert.isTrue(Result.isSuccess(result))
               model.distributed.set(s.item, (model.distributed.get(s.item) ?? 0) + s.quantity)
-            } else thenFails(result, StockInsufficient)
+            } else assert.strictEqual(Result.isFailure(result) && result.failure.code, StockInsufficient.code)
           } else {
             assert.isTrue(Result.isSuccess(result))
             if (s._tag === "receive") model.received.set(s.item, (model.received.get(s.item) ?? 0) + s.quantity)
@@ -381,4 +388,35 @@ describe("relief: handler", () => {
       assert.strictEqual(again._tag === "RuleViolation" && again.code, RecipientNotRegistered.code)
     }).pipe(Effect.provide(TestLayer))
   )
+})
+
+describe("relief: laws", () => {
+  // Commands over small pools, so that sequences launch, stock, hand out and close the same campaign.
+  const dateArb = fc.constantFrom("2024-01-20", "2024-01-22", "2024-04-25", "2025-01-22")
+  const itemArb = fc.constantFrom("Quilt", "WinterClothing", "Food" as const)
+  const focused: fc.Arbitrary<Commands.Command> = fc.oneof(
+    fc
+      .record({ launchedOn: dateArb, kind: fc.constantFrom("ColdSnap", "Flood" as const) })
+      .map((f) => new Commands.LaunchCampaign({ ...launch, ...f })),
+    fc
+      .record({ item: itemArb, quantity: fc.integer({ min: 1, max: 5 }), receivedOn: dateArb })
+      .map((f) => new Commands.ReceiveSupplies({ ...receive("Quilt", 1), ...f })),
+    fc
+      .record({ item: itemArb, quantity: fc.integer({ min: 1, max: 5 }), on: dateArb })
+      .map((f) => distribute(f.item, f.quantity, f.on)),
+    dateArb.map((on) => visit(on)),
+    dateArb.map((on) => new Commands.AssistRelocation({ ...relocate, assistedOn: on })),
+    dateArb.map((on) => close(on))
+  )
+  const contextArb = fc
+    .tuple(DeciderLaws.defaultContext, fc.boolean())
+    .map(([base, recipientRegistered]): Context => ({ ...base, recipientRegistered }))
+
+  it("the campaign decider obeys the decider laws", () =>
+    DeciderLaws.check({
+      decider,
+      command: fc.oneof({ weight: 4, arbitrary: focused }, { weight: 1, arbitrary: Arbitrary.make(Commands.Command) }),
+      context: contextArb,
+      numRuns: 300
+    }))
 })

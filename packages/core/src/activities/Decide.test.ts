@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Decider, Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
+import { type Decider, Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
+import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
 import { DateIsInFuture } from "../shared/Dates.ts"
@@ -15,26 +16,8 @@ import { streamOf } from "./Stream.ts"
 const now = Date.parse("2024-07-01T04:00:00Z")
 const context: Decider.DecisionContext = { tenant: "yangshan", actor: { id: "w-01", role: "worker" }, now }
 
-/** given/when/then over the decider (to be replaced by @shuangbai/testing's DeciderSpec once it lands). */
-const given = (events: ReadonlyArray<Event>) => ({
-  when: (command: Commands.Command) => {
-    const decided = decider.decide(command, Decider.fold(decider, events), context)
-    return {
-      thenEmits: (expected: ReadonlyArray<Event>) => {
-        if (Result.isFailure(decided)) assert.fail(`expected events, got ${decided.failure.code}`)
-        assert.deepStrictEqual(decided.success, expected)
-      },
-      thenNothing: () => {
-        if (Result.isFailure(decided)) assert.fail(`expected no events, got ${decided.failure.code}`)
-        assert.deepStrictEqual(decided.success, [])
-      },
-      thenFails: (code: string) => {
-        if (Result.isSuccess(decided)) assert.fail(`expected ${code}, got ${decided.success.map((e) => e._tag)}`)
-        assert.strictEqual(decided.failure.code, code)
-      }
-    }
-  }
-})
+const spec = DeciderSpec.make(decider, context)
+const given = spec.given
 
 const activity = ActivityId.make("a-001")
 const station = StationId.make("s-qigong")
@@ -63,7 +46,7 @@ const cancelled = new ActivityCancelled({ activity, reason: "暴雨" })
 
 describe("activities: decide", () => {
   it("plans an activity; it may be scheduled for a day still ahead", () => {
-    given([]).when(plan).thenEmits([planned])
+    given([]).when(plan).then([planned])
   })
 
   it("ActivityAlreadyPlanned: the same id for another plan", () => {
@@ -74,10 +57,10 @@ describe("activities: decide", () => {
   })
 
   it("records an activity held, with a headcount and/or named persons", () => {
-    given([planned]).when(record()).thenEmits([held])
+    given([planned]).when(record()).then([held])
     given([planned])
       .when(new Commands.RecordActivity({ activity, heldOn: "2024-06-28", participants: children }))
-      .thenEmits([new ActivityHeld({ activity, heldOn: "2024-06-28", participants: children })])
+      .then([new ActivityHeld({ activity, heldOn: "2024-06-28", participants: children })])
   })
 
   it("an attendance of no one is not an activity held", () => {
@@ -108,7 +91,7 @@ describe("activities: decide", () => {
   it("ActivityAlreadyCancelled: nothing after cancel", () => {
     given([planned])
       .when(new Commands.CancelActivity({ activity, reason: "暴雨" }))
-      .thenEmits([cancelled])
+      .then([cancelled])
     given([planned, cancelled]).when(record()).thenFails(Rules.ActivityAlreadyCancelled.code)
     given([planned, cancelled])
       .when(new Commands.CancelActivity({ activity, reason: "暴雨" }))
@@ -307,5 +290,18 @@ describe("activities: projection", () => {
       }),
       { numRuns: 200 }
     )
+  })
+})
+
+describe("activities: decider laws", () => {
+  it("hold for random command sequences, in context and at random", () => {
+    DeciderLaws.check({
+      decider,
+      command: fc.oneof({ weight: 4, arbitrary: command }, { weight: 1, arbitrary: Arbitrary.make(Commands.Command) }),
+      context: fc
+        .integer({ min: Date.parse("2024-06-01T00:00:00Z"), max: Date.parse("2024-07-15T00:00:00Z") })
+        .map((now) => ({ ...context, now })),
+      numRuns: 200
+    })
   })
 })

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Decider, Text } from "@shuangbai/eventsourcing"
+import { DeciderSpec } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
 import { DateIsInFuture } from "../shared/Dates.ts"
@@ -38,28 +39,8 @@ const context: CaseworkContext = {
   consentToRefer: true
 }
 
-/** given/when/then over the decider (to be replaced by @shuangbai/testing's DeciderSpec once it lands). */
-const given = (events: ReadonlyArray<Event>) => ({
-  when: (command: Commands.Command, overrides: Partial<CaseworkContext> = {}) => {
-    const state = Decider.fold(decider, events)
-    const decided = decider.decide(command, state, { ...context, ...overrides })
-    return {
-      decided,
-      thenEmits: (expected: ReadonlyArray<Event>) => {
-        if (Result.isFailure(decided)) assert.fail(`expected events, got ${decided.failure.code}`)
-        assert.deepStrictEqual(decided.success, expected)
-      },
-      thenNothing: () => {
-        if (Result.isFailure(decided)) assert.fail(`expected no events, got ${decided.failure.code}`)
-        assert.deepStrictEqual(decided.success, [])
-      },
-      thenFails: (code: string) => {
-        if (Result.isSuccess(decided)) assert.fail(`expected ${code}, got ${decided.success.map((e) => e._tag)}`)
-        assert.strictEqual(decided.failure.code, code)
-      }
-    }
-  }
-})
+const spec = DeciderSpec.make(decider, context)
+const given = spec.given
 
 const person = PersonId.make("p-001")
 const household = HouseholdId.make("h-001")
@@ -113,7 +94,7 @@ const close = (reason: Commands.CloseCase["reason"], closedOn = "2024-06-25") =>
 
 describe("casework: opening", () => {
   it("opens a case for a recipient", () => {
-    given([]).when(openCase()).thenEmits([opened])
+    given([]).when(openCase()).then([opened])
   })
 
   it("CaseAlreadyOpen: a second open case of the same type for the same recipient", () => {
@@ -130,7 +111,7 @@ describe("casework: opening", () => {
     const next = openCase({ openedOn: "2024-06-28" })
     given([opened, assessed, planned, served, evaluated, closed])
       .when(next)
-      .thenEmits([new CaseOpened({ ...opened, openedOn: "2024-06-28" })])
+      .then([new CaseOpened({ ...opened, openedOn: "2024-06-28" })])
     const state = Decider.fold(decider, [
       opened,
       assessed,
@@ -152,7 +133,7 @@ describe("casework: opening", () => {
       .thenFails(DateIsInFuture.code)
     given([])
       .when(openCase({ openedOn: today }))
-      .thenEmits([new CaseOpened({ ...opened, openedOn: today })])
+      .then([new CaseOpened({ ...opened, openedOn: today })])
   })
 })
 
@@ -174,7 +155,7 @@ describe("casework: stages in order", () => {
     given([opened]).when(plan).thenFails(Rules.CaseNotAssessed.code)
     given([opened, assessed])
       .when(plan)
-      .thenEmits([new PlanRecorded({ case: id, goals: ["g"], services: ["PolicyGuidance"], plannedOn: "2024-06-03" })])
+      .then([new PlanRecorded({ case: id, goals: ["g"], services: ["PolicyGuidance"], plannedOn: "2024-06-03" })])
   })
 
   it("CaseNotPlanned: no service before a plan", () => {
@@ -185,7 +166,7 @@ describe("casework: stages in order", () => {
       notes: ""
     })
     given([opened, assessed]).when(deliver).thenFails(Rules.CaseNotPlanned.code)
-    given([opened, assessed, planned]).when(deliver).thenEmits([served])
+    given([opened, assessed, planned]).when(deliver).then([served])
   })
 
   it("NoServiceDelivered: no evaluation and no follow-up before a service", () => {
@@ -198,7 +179,7 @@ describe("casework: stages in order", () => {
     const followUp = new Commands.RecordFollowUp({ case: id, followedUpOn: "2024-06-12", notes: "" })
     given([opened, assessed, planned]).when(evaluate).thenFails(Rules.NoServiceDelivered.code)
     given([opened, assessed, planned]).when(followUp).thenFails(Rules.NoServiceDelivered.code)
-    given([opened, assessed, planned, served]).when(evaluate).thenEmits([evaluated])
+    given([opened, assessed, planned, served]).when(evaluate).then([evaluated])
   })
 
   it("assessing again later keeps the stage reached", () => {
@@ -240,7 +221,7 @@ describe("casework: stages in order", () => {
 describe("casework: closing", () => {
   it("CaseNotEvaluated: closing for a reason that needs an evaluation, without one", () => {
     given([opened, assessed, planned, served]).when(close("GoalsAchieved")).thenFails(Rules.CaseNotEvaluated.code)
-    given([opened, assessed, planned, served, evaluated]).when(close("GoalsAchieved")).thenEmits([closed])
+    given([opened, assessed, planned, served, evaluated]).when(close("GoalsAchieved")).then([closed])
   })
 
   it("every excusing reason closes without an evaluation; no other reason does", () => {
@@ -248,7 +229,7 @@ describe("casework: closing", () => {
       fc.property(fc.constantFrom(...ExcusingCloseReason.literals), (reason) => {
         given([opened])
           .when(close(reason))
-          .thenEmits([new CaseClosed({ case: id, reason, closedOn: "2024-06-25", notes: "" })])
+          .then([new CaseClosed({ case: id, reason, closedOn: "2024-06-25", notes: "" })])
       })
     )
     fc.assert(
@@ -270,7 +251,7 @@ describe("casework: closing", () => {
     const after = new FollowUpRecorded({ case: id, followedUpOn: "2024-06-12", notes: "情绪稳定" })
     given([...history, after])
       .when(close("GoalsAchieved"))
-      .thenEmits([closed])
+      .then([closed])
   })
 
   it("CaseAlreadyClosed: nothing after close but reopen", () => {
@@ -287,7 +268,7 @@ describe("casework: closing", () => {
     const history = [opened, assessed, planned, served, evaluated, closed]
     given(history)
       .when(reopen)
-      .thenEmits([new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })])
+      .then([new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })])
     const reopened = [...history, new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })]
     given(reopened).when(close("GoalsAchieved", "2024-06-30")).thenFails(Rules.CaseNotEvaluated.code)
     given(reopened).when(reopen).thenNothing()
@@ -318,7 +299,7 @@ describe("casework: referrals", () => {
   })
 
   it("refers with the recipient's consent", () => {
-    given([opened, assessed]).when(make).thenEmits([referred])
+    given([opened, assessed]).when(make).then([referred])
   })
 
   it("NoConsentToRefer: no referral without consent", () => {
@@ -342,7 +323,7 @@ describe("casework: referrals", () => {
     const accepted = new ReferralAccepted({ case: id, referral, acceptedOn: "2024-06-06" })
     given([opened, referred])
       .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-06" }))
-      .thenEmits([accepted])
+      .then([accepted])
     given([opened, referred, accepted])
       .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-06" }))
       .thenNothing()
@@ -351,7 +332,7 @@ describe("casework: referrals", () => {
       .thenFails(Rules.ReferralAlreadyAnswered.code)
     given([opened, referred])
       .when(new Commands.RejectReferral({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" }))
-      .thenEmits([new ReferralRejected({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" })])
+      .then([new ReferralRejected({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" })])
   })
 
   it("DateBeforeReferral: an answer dated before the referral", () => {
@@ -366,7 +347,7 @@ describe("casework: transfers", () => {
     const w2 = WorkerId.make("w-02")
     given([opened])
       .when(new Commands.TransferCase({ case: id, worker: w2, station, transferredOn: "2024-06-08" }))
-      .thenEmits([new CaseTransferred({ case: id, worker: w2, transferredOn: "2024-06-08" })])
+      .then([new CaseTransferred({ case: id, worker: w2, transferredOn: "2024-06-08" })])
     given([opened])
       .when(new Commands.TransferCase({ case: id, worker, station, transferredOn: "2024-06-08" }))
       .thenNothing()

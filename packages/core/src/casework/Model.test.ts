@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
+import { Arbitrary, DeciderLaws } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
 import { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
@@ -285,5 +286,23 @@ describe("casework projections: batch or incremental, from zero or resumed", () 
       }),
       { numRuns: 200 }
     )
+  })
+})
+
+describe("casework: decider laws", () => {
+  it("hold for random command sequences, in context and at random", () => {
+    const contexts = fc
+      .record({
+        now: fc.integer({ min: Date.parse("2024-06-01T00:00:00Z"), max: Date.parse("2024-07-15T00:00:00Z") }),
+        consentToRefer: fc.boolean()
+      })
+      .map((r): CaseworkContext => ({ ...context, ...r }))
+    DeciderLaws.check({
+      decider,
+      command: fc.oneof({ weight: 4, arbitrary: command }, { weight: 1, arbitrary: Arbitrary.make(Commands.Command) }),
+      context: contexts,
+      maxCommands: 40,
+      numRuns: 200
+    })
   })
 })

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Decider, EventStore, ExpectedVersion, IdGenerator, type RuleViolation } from "@shuangbai/eventsourcing"
+import { EventStore, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
+import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
 import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
@@ -87,139 +88,171 @@ const recordPrintRun = (quantity = 10_000, printedOn = "2024-07-15") =>
     scope: { _tag: "CountyWide" }
   })
 
-const given = (events: ReadonlyArray<Events.Event>) => ({
-  when: (command: Commands.Command, overrides: Partial<Context> = {}) =>
-    decider.decide(command, Decider.fold(decider, events), { ...context, ...overrides })
-})
-const thenEvents = (
-  result: Result.Result<ReadonlyArray<Events.Event>, RuleViolation>,
-  expected: Array<Events.Event>
-) => {
-  assert.isTrue(Result.isSuccess(result), Result.isFailure(result) ? result.failure.message : "")
-  if (Result.isSuccess(result)) assert.deepStrictEqual(result.success, expected)
-}
-const thenFails = (
-  result: Result.Result<ReadonlyArray<Events.Event>, RuleViolation>,
-  rule: { readonly code: string }
-) => {
-  assert.isTrue(Result.isFailure(result), "expected a rule violation")
-  if (Result.isFailure(result)) assert.strictEqual(result.failure.code, rule.code)
-}
-const eventsOf = (result: Result.Result<ReadonlyArray<Events.Event>, RuleViolation>) =>
-  Result.isSuccess(result) ? result.success : assert.fail(result.failure.message)
+const spec = DeciderSpec.make(decider, { now, onPost })
+
+/** The events a command records on a new stream; throws if it is refused. */
+const decided = (command: Commands.Command, overrides: Partial<Context> = {}) =>
+  Result.getOrThrow(decider.decide(command, decider.initialState, { ...context, ...overrides }))
 
 describe("training: courses", () => {
   it("records a course with each attendee's station that day", () =>
-    thenEvents(given([]).when(recordCourse([w(1), w(3)])), [
-      courseHeld([
-        { worker: w(1), station: huangpen },
-        { worker: w(3), station: yangcheng }
-      ])
-    ]))
+    spec
+      .given([])
+      .when(recordCourse([w(1), w(3)]))
+      .then([
+        courseHeld([
+          { worker: w(1), station: huangpen },
+          { worker: w(3), station: yangcheng }
+        ])
+      ]))
 
   it("recording the same course again records nothing", () => {
-    const held = eventsOf(given([]).when(recordCourse([w(1), w(3)])))
-    thenEvents(given(held).when(recordCourse([w(1), w(3)])), [])
+    const held = decided(recordCourse([w(1), w(3)]))
+    spec
+      .given(held)
+      .when(recordCourse([w(1), w(3)]))
+      .thenNothing()
   })
 
   it("CourseAlreadyRecorded: the same course id with other attendees", () => {
-    const held = eventsOf(given([]).when(recordCourse([w(1), w(3)])))
-    thenFails(given(held).when(recordCourse([w(1)])), CourseAlreadyRecorded)
+    const held = decided(recordCourse([w(1), w(3)]))
+    spec
+      .given(held)
+      .when(recordCourse([w(1)]))
+      .thenFails(CourseAlreadyRecorded)
   })
 
   it("CourseAlreadyRecorded: a course id already used by another kind of record", () => {
-    const printed = eventsOf(given([]).when(recordPrintRun()))
-    thenFails(given(printed).when(recordCourse([w(1)])), CourseAlreadyRecorded)
+    const printed = decided(recordPrintRun())
+    spec
+      .given(printed)
+      .when(recordCourse([w(1)]))
+      .thenFails(CourseAlreadyRecorded)
   })
 
   it("WorkerNotOnPost: names every attendee not on post that day", () => {
-    const result = given([]).when(recordCourse([w(1), w(9), w(8)]))
-    thenFails(result, WorkerNotOnPost)
-    if (Result.isFailure(result)) {
-      assert.deepStrictEqual(result.failure.fields, { workers: [w(9), w(8)], date: "2024-07-05" })
-    }
+    const refused = spec
+      .given([])
+      .when(recordCourse([w(1), w(9), w(8)]))
+      .thenFails(WorkerNotOnPost)
+    assert.deepStrictEqual(refused.fields, { workers: [w(9), w(8)], date: "2024-07-05" })
   })
 
   it("WorkerListedTwice: an attendee listed twice", () =>
-    thenFails(given([]).when(recordCourse([w(1), w(2), w(1)])), WorkerListedTwice))
+    spec
+      .given([])
+      .when(recordCourse([w(1), w(2), w(1)]))
+      .thenFails(WorkerListedTwice))
 
   it("DateIsInFuture: a course dated tomorrow", () =>
-    thenFails(given([]).when(recordCourse([w(1)], tomorrow)), DateIsInFuture))
+    spec
+      .given([])
+      .when(recordCourse([w(1)], tomorrow))
+      .thenFails(DateIsInFuture))
 })
 
 describe("training: exchange visits", () => {
   it("records a visit with each participant's station", () =>
-    thenEvents(given([]).when(recordVisit(huangpen, [yangcheng, lingbei], [w(1), w(3), w(4)])), [
-      new Events.ExchangeVisitHeld({
-        exchangeVisit,
-        host: huangpen,
-        visiting: [yangcheng, lingbei],
-        participants: [
-          { worker: w(1), station: huangpen },
-          { worker: w(3), station: yangcheng },
-          { worker: w(4), station: lingbei }
-        ],
-        heldOn: "2024-02-20"
-      })
-    ]))
+    spec
+      .given([])
+      .when(recordVisit(huangpen, [yangcheng, lingbei], [w(1), w(3), w(4)]))
+      .then([
+        new Events.ExchangeVisitHeld({
+          exchangeVisit,
+          host: huangpen,
+          visiting: [yangcheng, lingbei],
+          participants: [
+            { worker: w(1), station: huangpen },
+            { worker: w(3), station: yangcheng },
+            { worker: w(4), station: lingbei }
+          ],
+          heldOn: "2024-02-20"
+        })
+      ]))
 
   it("recording the same visit again records nothing", () => {
-    const held = eventsOf(given([]).when(recordVisit(huangpen, [yangcheng], [w(3)])))
-    thenEvents(given(held).when(recordVisit(huangpen, [yangcheng], [w(3)])), [])
+    const held = decided(recordVisit(huangpen, [yangcheng], [w(3)]))
+    spec
+      .given(held)
+      .when(recordVisit(huangpen, [yangcheng], [w(3)]))
+      .thenNothing()
   })
 
   it("ExchangeVisitAlreadyRecorded: the same id with another host", () => {
-    const held = eventsOf(given([]).when(recordVisit(huangpen, [yangcheng], [w(3)])))
-    thenFails(given(held).when(recordVisit(lingbei, [yangcheng], [w(3)])), ExchangeVisitAlreadyRecorded)
+    const held = decided(recordVisit(huangpen, [yangcheng], [w(3)]))
+    spec
+      .given(held)
+      .when(recordVisit(lingbei, [yangcheng], [w(3)]))
+      .thenFails(ExchangeVisitAlreadyRecorded)
   })
 
   it("HostAmongVisitingStations: the host listed as a visitor", () =>
-    thenFails(given([]).when(recordVisit(huangpen, [yangcheng, huangpen], [w(3)])), HostAmongVisitingStations))
+    spec
+      .given([])
+      .when(recordVisit(huangpen, [yangcheng, huangpen], [w(3)]))
+      .thenFails(HostAmongVisitingStations))
 
   it("StationListedTwice: a visiting station listed twice", () =>
-    thenFails(given([]).when(recordVisit(huangpen, [yangcheng, yangcheng], [w(3)])), StationListedTwice))
+    spec
+      .given([])
+      .when(recordVisit(huangpen, [yangcheng, yangcheng], [w(3)]))
+      .thenFails(StationListedTwice))
 
   it("WorkerListedTwice: a participant listed twice", () =>
-    thenFails(given([]).when(recordVisit(huangpen, [yangcheng], [w(3), w(3)])), WorkerListedTwice))
+    spec
+      .given([])
+      .when(recordVisit(huangpen, [yangcheng], [w(3), w(3)]))
+      .thenFails(WorkerListedTwice))
 
   it("WorkerNotOnPost: a participant not on post that day", () =>
-    thenFails(given([]).when(recordVisit(huangpen, [yangcheng], [w(3), w(9)])), WorkerNotOnPost))
+    spec
+      .given([])
+      .when(recordVisit(huangpen, [yangcheng], [w(3), w(9)]))
+      .thenFails(WorkerNotOnPost))
 
   it("ParticipantFromOtherStation: a worker of a station that took no part", () => {
-    const result = given([]).when(recordVisit(huangpen, [yangcheng], [w(3), w(5)]))
-    thenFails(result, ParticipantFromOtherStation)
-    if (Result.isFailure(result)) assert.deepStrictEqual(result.failure.fields, { worker: w(5), station: qilong })
+    const refused = spec
+      .given([])
+      .when(recordVisit(huangpen, [yangcheng], [w(3), w(5)]))
+      .thenFails(ParticipantFromOtherStation)
+    assert.deepStrictEqual(refused.fields, { worker: w(5), station: qilong })
   })
 
   it("DateIsInFuture: a visit dated tomorrow", () =>
-    thenFails(given([]).when(recordVisit(huangpen, [yangcheng], [w(3)], tomorrow)), DateIsInFuture))
+    spec
+      .given([])
+      .when(recordVisit(huangpen, [yangcheng], [w(3)], tomorrow))
+      .thenFails(DateIsInFuture))
 })
 
 describe("training: print runs", () => {
   it("records a print run", () =>
-    thenEvents(given([]).when(recordPrintRun()), [
-      new Events.MaterialsPrinted({
-        printRun,
-        kind: "Brochure",
-        title: "乡镇社工站宣传手册",
-        quantity: 10_000,
-        printedOn: "2024-07-15",
-        scope: { _tag: "CountyWide" }
-      })
-    ]))
+    spec
+      .given([])
+      .when(recordPrintRun())
+      .then([
+        new Events.MaterialsPrinted({
+          printRun,
+          kind: "Brochure",
+          title: "乡镇社工站宣传手册",
+          quantity: 10_000,
+          printedOn: "2024-07-15",
+          scope: { _tag: "CountyWide" }
+        })
+      ]))
 
   it("recording the same print run again records nothing", () => {
-    const printed = eventsOf(given([]).when(recordPrintRun()))
-    thenEvents(given(printed).when(recordPrintRun()), [])
+    const printed = decided(recordPrintRun())
+    spec.given(printed).when(recordPrintRun()).thenNothing()
   })
 
   it("PrintRunAlreadyRecorded: the same print run with another quantity", () => {
-    const printed = eventsOf(given([]).when(recordPrintRun()))
-    thenFails(given(printed).when(recordPrintRun(5_000)), PrintRunAlreadyRecorded)
+    const printed = decided(recordPrintRun())
+    spec.given(printed).when(recordPrintRun(5_000)).thenFails(PrintRunAlreadyRecorded)
   })
 
   it("DateIsInFuture: a print run dated tomorrow", () =>
-    thenFails(given([]).when(recordPrintRun(10_000, tomorrow)), DateIsInFuture))
+    spec.given([]).when(recordPrintRun(10_000, tomorrow)).thenFails(DateIsInFuture))
 
   it("quantities are positive integers: the command schema refuses 0, -5 and 2.5 and names the field", () => {
     const decode = Schema.decodeUnknownResult(Commands.Command)
@@ -243,13 +276,12 @@ describe("training: properties", () => {
   it("a course is recorded exactly when every attendee is on post, with their stations", () =>
     fc.assert(
       fc.property(fc.uniqueArray(workerArb, { minLength: 1, maxLength: 8 }), onPostArb, (attendees, onPost) => {
-        const result = given([]).when(recordCourse(attendees), { onPost })
+        const when = spec.given([]).when(recordCourse(attendees), { onPost })
         const absent = attendees.filter((a) => !onPost.has(a))
         if (absent.length > 0) {
-          thenFails(result, WorkerNotOnPost)
-          if (Result.isFailure(result)) assert.deepStrictEqual(result.failure.fields.workers, absent)
+          assert.deepStrictEqual(when.thenFails(WorkerNotOnPost).fields.workers, absent)
         } else {
-          const [held] = eventsOf(result) as [Events.CourseHeld]
+          const [held] = decided(recordCourse(attendees), { onPost }) as [Events.CourseHeld]
           assert.deepStrictEqual(
             [...held.attendees],
             attendees.map((worker) => ({ worker, station: onPost.get(worker)! }))
@@ -266,13 +298,16 @@ describe("training: properties", () => {
         fc.uniqueArray(workerArb, { minLength: 1, maxLength: 8 }),
         onPostArb,
         (host, visiting, participants, onPost) => {
-          const result = given([]).when(recordVisit(host, visiting, participants), { onPost })
+          const result = decider.decide(recordVisit(host, visiting, participants), decider.initialState, {
+            ...context,
+            onPost
+          })
           if (Result.isSuccess(result)) {
             const [held] = result.success as [Events.ExchangeVisitHeld]
             assert.notInclude(held.visiting, held.host)
             for (const p of held.participants) assert.isTrue(p.station === host || visiting.includes(p.station))
           } else if (visiting.includes(host)) {
-            thenFails(result, HostAmongVisitingStations)
+            assert.strictEqual(Result.isFailure(result) && result.failure.code, HostAmongVisitingStations.code)
           }
         }
       )
@@ -287,9 +322,9 @@ describe("training: properties", () => {
           fc.integer({ min: 1, max: 100_000 }).map((q) => recordPrintRun(q))
         ),
         (command) => {
-          const first = eventsOf(given([]).when(command))
+          const first = decided(command)
           assert.lengthOf(first, 1)
-          thenEvents(given(first).when(command), [])
+          spec.given(first).when(command).thenNothing()
         }
       )
     ))
@@ -368,4 +403,41 @@ describe("training: handler", () => {
       assert.deepStrictEqual(printed.events[0]!.stream, { category: "publicity", id: "brochures-2024-07" })
     }).pipe(Effect.provide(TestLayer))
   )
+})
+
+describe("training: laws", () => {
+  const dateArb = fc.constantFrom("2023-10-01", "2024-02-20", "2024-07-05", "2026-01-01")
+  const workersArb = fc.uniqueArray(fc.integer({ min: 1, max: 9 }).map(w), { minLength: 1, maxLength: 5 })
+  const stationArb = fc.constantFrom(huangpen, yangcheng, lingbei, qilong)
+  // Commands over small pools of ids, so that the same course, visit or print run comes up again.
+  const focused: fc.Arbitrary<Commands.Command> = fc.oneof(
+    fc
+      .record({ attendees: workersArb, heldOn: dateArb, course: fc.constantFrom("c1", "c2").map(CourseId.make) })
+      .map((f) => new Commands.RecordCourse({ ...recordCourse(f.attendees, f.heldOn), course: f.course })),
+    fc
+      .record({
+        host: stationArb,
+        visiting: fc.uniqueArray(stationArb, { minLength: 1, maxLength: 3 }),
+        participants: workersArb,
+        heldOn: dateArb
+      })
+      .map((f) => recordVisit(f.host, f.visiting, f.participants, f.heldOn)),
+    fc
+      .record({ quantity: fc.integer({ min: 1, max: 20_000 }), printedOn: dateArb })
+      .map((f) => recordPrintRun(f.quantity, f.printedOn))
+  )
+  const contextArb = fc
+    .tuple(
+      DeciderLaws.defaultContext,
+      fc.array(fc.tuple(fc.integer({ min: 1, max: 9 }).map(w), stationArb), { maxLength: 9 })
+    )
+    .map(([base, pairs]): Context => ({ ...base, onPost: new Map(pairs) }))
+
+  it("the training decider obeys the decider laws", () =>
+    DeciderLaws.check({
+      decider,
+      command: fc.oneof({ weight: 4, arbitrary: focused }, { weight: 1, arbitrary: Arbitrary.make(Commands.Command) }),
+      context: contextArb,
+      numRuns: 300
+    }))
 })

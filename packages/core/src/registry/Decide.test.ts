@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Decider, type RuleViolation } from "@shuangbai/eventsourcing"
+import { Decider } from "@shuangbai/eventsourcing"
+import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
 import { Result, Schema } from "effect"
 import * as fc from "fast-check"
 import { ageOn, DateIsInFuture } from "../shared/Dates.ts"
@@ -30,37 +31,9 @@ const today = "2025-07-01"
 const now = Date.parse(`${today}T10:00:00+08:00`)
 const context = { tenant: "yangshan", actor: { id: "w1", role: "worker" }, now }
 
-/** Given these events, when this command: the events it records, or the rule that refuses it. */
-const given = (history: ReadonlyArray<unknown>) => ({
-  when: (input: unknown, at = now) => {
-    const decided = decider.decide(
-      command(input),
-      Decider.fold(
-        decider,
-        history.map((e) => event(e))
-      ),
-      {
-        ...context,
-        now: at
-      }
-    )
-    return {
-      records: (expected: ReadonlyArray<unknown>) => {
-        assert.isTrue(Result.isSuccess(decided), Result.isFailure(decided) ? decided.failure.message : "")
-        assert.deepStrictEqual(
-          Result.getOrThrow(decided),
-          expected.map((e) => event(e))
-        )
-      },
-      recordsNothing: () => assert.deepStrictEqual(Result.getOrThrow(decided), []),
-      fails: (code: string): RuleViolation => {
-        if (Result.isSuccess(decided)) return assert.fail(`expected ${code}, got ${decided.success.length} events`)
-        assert.strictEqual(decided.failure.code, code)
-        return decided.failure
-      }
-    }
-  }
-})
+/** Given/when/then from the testing kit; commands and events are written as plain data and decoded. */
+const spec = DeciderSpec.make(decider, context)
+const events = (plain: ReadonlyArray<unknown>): ReadonlyArray<Events.Event> => plain.map((e) => event(e))
 
 const H = "h1"
 const register = {
@@ -114,7 +87,10 @@ const consented = (person: string, by: string, on = today) => ({ ...consent(pers
 
 describe("registry: registering a household", () => {
   it("registers it, its head the first member", () => {
-    given([]).when(register).records([registered])
+    spec
+      .given(events([]))
+      .when(command(register))
+      .then(events([registered]))
     const state = Decider.fold(decider, [event(registered)])
     assert.strictEqual(state._tag, "Registered")
     const members = state._tag === "Registered" ? state.household.members : []
@@ -124,67 +100,88 @@ describe("registry: registering a household", () => {
     )
   })
   it("records nothing when the same registration comes again", () => {
-    given([registered]).when(register).recordsNothing()
+    spec
+      .given(events([registered]))
+      .when(command(register))
+      .thenNothing()
   })
   it("refuses a second registration with other details", () => {
-    given([registered])
-      .when({ ...register, address: "别处" })
-      .fails(HouseholdAlreadyRegistered.code)
+    spec
+      .given(events([registered]))
+      .when(command({ ...register, address: "别处" }))
+      .thenFails(HouseholdAlreadyRegistered.code)
   })
   it("refuses a registration dated tomorrow", () => {
-    const violation = given([])
-      .when({ ...register, registeredOn: "2025-07-02" })
-      .fails(DateIsInFuture.code)
+    const violation = spec
+      .given(events([]))
+      .when(command({ ...register, registeredOn: "2025-07-02" }))
+      .thenFails(DateIsInFuture.code)
     assert.deepStrictEqual(violation.fields, { field: "registeredOn", date: "2025-07-02", today })
   })
   it("refuses every other command before registration", () => {
-    given([]).when(addChild).fails(HouseholdNotRegistered.code)
+    spec.given(events([])).when(command(addChild)).thenFails(HouseholdNotRegistered.code)
   })
 })
 
 describe("registry: members", () => {
   it("adds a member with their guardian", () => {
-    given([registered]).when(addChild).records([childAdded])
+    spec
+      .given(events([registered]))
+      .when(command(addChild))
+      .then(events([childAdded]))
   })
   it("records nothing when the same member is added again, and refuses the same person with other details", () => {
-    given([registered, childAdded]).when(addChild).recordsNothing()
-    given([registered, childAdded])
-      .when({ ...addChild, name: "小刚" })
-      .fails(PersonAlreadyMember.code)
+    spec
+      .given(events([registered, childAdded]))
+      .when(command(addChild))
+      .thenNothing()
+    spec
+      .given(events([registered, childAdded]))
+      .when(command({ ...addChild, name: "小刚" }))
+      .thenFails(PersonAlreadyMember.code)
   })
   it("adds no second head: the head comes with the registration", () => {
     assert.throws(() => command({ ...addChild, relation: "Head" }), /relation/)
   })
   it("refuses a guardian who is not another member", () => {
-    given([registered])
-      .when({ ...addChild, guardian: "stranger" })
-      .fails(GuardianNotMember.code)
-    given([registered])
-      .when({ ...addChild, guardian: "child" })
-      .fails(GuardianNotMember.code)
+    spec
+      .given(events([registered]))
+      .when(command({ ...addChild, guardian: "stranger" }))
+      .thenFails(GuardianNotMember.code)
+    spec
+      .given(events([registered]))
+      .when(command({ ...addChild, guardian: "child" }))
+      .thenFails(GuardianNotMember.code)
   })
   it("refuses a birth date in the future", () => {
-    given([registered])
-      .when({ ...addChild, birthDate: "2025-07-02" })
-      .fails(DateIsInFuture.code)
+    spec
+      .given(events([registered]))
+      .when(command({ ...addChild, birthDate: "2025-07-02" }))
+      .thenFails(DateIsInFuture.code)
   })
   it("removes a member, but never the head, and only a member", () => {
     const remove = { _tag: "RemoveMember", household: H, reason: "外出务工" }
-    given([registered, childAdded])
-      .when({ ...remove, person: "child" })
-      .records([{ ...remove, _tag: "MemberRemoved", person: "child" }])
-    given([registered])
-      .when({ ...remove, person: "grandma" })
-      .fails(HeadCannotBeRemoved.code)
-    given([registered])
-      .when({ ...remove, person: "nobody" })
-      .fails(PersonNotMember.code)
+    spec
+      .given(events([registered, childAdded]))
+      .when(command({ ...remove, person: "child" }))
+      .then(events([{ ...remove, _tag: "MemberRemoved", person: "child" }]))
+    spec
+      .given(events([registered]))
+      .when(command({ ...remove, person: "grandma" }))
+      .thenFails(HeadCannotBeRemoved.code)
+    spec
+      .given(events([registered]))
+      .when(command({ ...remove, person: "nobody" }))
+      .thenFails(PersonNotMember.code)
   })
 })
 
 describe("registry: categories carry who verified them and when", () => {
   it("assigns a category to a member, with the verification", () => {
-    given([registered, childAdded]).when(assign).records([assigned])
+    spec
+      .given(events([registered, childAdded]))
+      .when(command(assign))
+      .then(events([assigned]))
     const state = Decider.fold(
       decider,
       [registered, childAdded, assigned].map((e) => event(e))
@@ -195,72 +192,100 @@ describe("registry: categories carry who verified them and when", () => {
     )
   })
   it("records nothing for the same verification, but a new verification of the same category", () => {
-    given([registered, childAdded, assigned]).when(assign).recordsNothing()
-    given([registered, childAdded, assigned])
-      .when({ ...assign, verifiedOn: "2025-06-01" })
-      .records([{ ...assigned, verifiedOn: "2025-06-01" }])
+    spec
+      .given(events([registered, childAdded, assigned]))
+      .when(command(assign))
+      .thenNothing()
+    spec
+      .given(events([registered, childAdded, assigned]))
+      .when(command({ ...assign, verifiedOn: "2025-06-01" }))
+      .then(events([{ ...assigned, verifiedOn: "2025-06-01" }]))
   })
   it("assigns only to a member", () => {
-    given([registered])
-      .when({ ...assign, person: "nobody" })
-      .fails(PersonNotMember.code)
+    spec
+      .given(events([registered]))
+      .when(command({ ...assign, person: "nobody" }))
+      .thenFails(PersonNotMember.code)
   })
   it("refuses a verification dated in the future", () => {
-    given([registered, childAdded])
-      .when({ ...assign, verifiedOn: "2025-07-02" })
-      .fails(DateIsInFuture.code)
+    spec
+      .given(events([registered, childAdded]))
+      .when(command({ ...assign, verifiedOn: "2025-07-02" }))
+      .thenFails(DateIsInFuture.code)
   })
   it("revokes only a category the person carries", () => {
     const revoke = { ...assign, _tag: "RevokeCategory", verifiedOn: "2025-06-30", reason: "父母返乡" }
-    given([registered, childAdded, assigned])
-      .when(revoke)
-      .records([{ ...revoke, _tag: "CategoryRevoked" }])
-    given([registered, childAdded]).when(revoke).fails(CategoryNotAssigned.code)
-    given([registered, childAdded, assigned, { ...revoke, _tag: "CategoryRevoked" }])
-      .when(revoke)
-      .fails(CategoryNotAssigned.code)
+    spec
+      .given(events([registered, childAdded, assigned]))
+      .when(command(revoke))
+      .then(events([{ ...revoke, _tag: "CategoryRevoked" }]))
+    spec
+      .given(events([registered, childAdded]))
+      .when(command(revoke))
+      .thenFails(CategoryNotAssigned.code)
+    spec
+      .given(events([registered, childAdded, assigned, { ...revoke, _tag: "CategoryRevoked" }]))
+      .when(command(revoke))
+      .thenFails(CategoryNotAssigned.code)
   })
 })
 
 describe("registry: consent (PIPL art. 31)", () => {
   it("a child under 14 cannot consent for themselves", () => {
-    const violation = given([registered, childAdded]).when(consent("child", "child")).fails(ConsentNotFromGuardian.code)
+    const violation = spec
+      .given(events([registered, childAdded]))
+      .when(command(consent("child", "child")))
+      .thenFails(ConsentNotFromGuardian.code)
     assert.include(violation.messageZh, "未满14周岁")
   })
   it("the child's guardian, an adult member, consents for them", () => {
-    given([registered, childAdded])
-      .when(consent("child", "grandma"))
-      .records([consented("child", "grandma")])
+    spec
+      .given(events([registered, childAdded]))
+      .when(command(consent("child", "grandma")))
+      .then(events([consented("child", "grandma")]))
   })
   it("only the guardian on file consents for a child, not another adult", () => {
     const uncle = { ...teenAdded, person: "uncle", name: "李叔", birthDate: "1980-01-01", relation: "OtherRelative" }
-    given([registered, childAdded, uncle]).when(consent("child", "uncle")).fails(ConsentNotFromGuardian.code)
+    spec
+      .given(events([registered, childAdded, uncle]))
+      .when(command(consent("child", "uncle")))
+      .thenFails(ConsentNotFromGuardian.code)
   })
   it("a guardian who is not an adult member cannot consent", () => {
     const youngGuardian = { ...teenAdded, person: "sister", birthDate: "2010-01-01" }
     const child = { ...childAdded, guardian: "sister" }
-    given([registered, youngGuardian, child]).when(consent("child", "sister")).fails(GuardianNotAdultMember.code)
+    spec
+      .given(events([registered, youngGuardian, child]))
+      .when(command(consent("child", "sister")))
+      .thenFails(GuardianNotAdultMember.code)
     const gone = { _tag: "MemberRemoved", household: H, person: "grandma", reason: "x" }
     const grandpa = { ...teenAdded, person: "grandpa", birthDate: "1948-01-01", relation: "Grandparent" }
     const childOfGrandpa = { ...childAdded, guardian: "grandpa" }
     const grandpaGone = { ...gone, person: "grandpa" }
-    given([registered, grandpa, childOfGrandpa, grandpaGone])
-      .when(consent("child", "grandpa"))
-      .fails(GuardianNotAdultMember.code)
+    spec
+      .given(events([registered, grandpa, childOfGrandpa, grandpaGone]))
+      .when(command(consent("child", "grandpa")))
+      .thenFails(GuardianNotAdultMember.code)
   })
   it("from the 14th birthday a person consents for themselves, and no one else does without being their guardian", () => {
-    given([registered, teenAdded])
-      .when(consent("teen", "teen", "2025-06-30"))
-      .fails(ConsentNotFromGuardian.code)
-    given([registered, teenAdded])
-      .when(consent("teen", "teen", "2025-07-01"))
-      .records([consented("teen", "teen", "2025-07-01")])
-    given([registered, teenAdded]).when(consent("teen", "grandma")).fails(ConsentNotFromPerson.code)
+    spec
+      .given(events([registered, teenAdded]))
+      .when(command(consent("teen", "teen", "2025-06-30")))
+      .thenFails(ConsentNotFromGuardian.code)
+    spec
+      .given(events([registered, teenAdded]))
+      .when(command(consent("teen", "teen", "2025-07-01")))
+      .then(events([consented("teen", "teen", "2025-07-01")]))
+    spec
+      .given(events([registered, teenAdded]))
+      .when(command(consent("teen", "grandma")))
+      .thenFails(ConsentNotFromPerson.code)
   })
   it("records nothing when the consent is already in force", () => {
-    given([registered, childAdded, consented("child", "grandma")])
-      .when(consent("child", "grandma"))
-      .recordsNothing()
+    spec
+      .given(events([registered, childAdded, consented("child", "grandma")]))
+      .when(command(consent("child", "grandma")))
+      .thenNothing()
   })
   it("withdraws only a consent in force, by the same authority", () => {
     const withdraw = {
@@ -271,39 +296,60 @@ describe("registry: consent (PIPL art. 31)", () => {
       withdrawnBy: "grandma",
       withdrawnOn: today
     }
-    given([registered, childAdded, consented("child", "grandma")])
-      .when(withdraw)
-      .records([{ ...withdraw, _tag: "ConsentWithdrawn" }])
-    given([registered, childAdded]).when(withdraw).fails(ConsentNotGiven.code)
-    given([registered, childAdded, consented("child", "grandma")])
-      .when({ ...withdraw, withdrawnBy: "child" })
-      .fails(ConsentNotFromGuardian.code)
+    spec
+      .given(events([registered, childAdded, consented("child", "grandma")]))
+      .when(command(withdraw))
+      .then(events([{ ...withdraw, _tag: "ConsentWithdrawn" }]))
+    spec
+      .given(events([registered, childAdded]))
+      .when(command(withdraw))
+      .thenFails(ConsentNotGiven.code)
+    spec
+      .given(events([registered, childAdded, consented("child", "grandma")]))
+      .when(command({ ...withdraw, withdrawnBy: "child" }))
+      .thenFails(ConsentNotFromGuardian.code)
   })
 })
 
 describe("registry: risk and archive", () => {
   const assess = { _tag: "AssessRisk", household: H, level: "High", assessedOn: today, assessedBy: "w1" }
   it("assesses the household or one member", () => {
-    given([registered])
-      .when(assess)
-      .records([{ ...assess, _tag: "RiskAssessed" }])
-    given([registered, childAdded])
-      .when({ ...assess, person: "child" })
-      .records([{ ...assess, person: "child", _tag: "RiskAssessed" }])
-    given([registered])
-      .when({ ...assess, person: "nobody" })
-      .fails(PersonNotMember.code)
-    given([registered, { ...assess, _tag: "RiskAssessed" }])
-      .when(assess)
-      .recordsNothing()
+    spec
+      .given(events([registered]))
+      .when(command(assess))
+      .then(events([{ ...assess, _tag: "RiskAssessed" }]))
+    spec
+      .given(events([registered, childAdded]))
+      .when(command({ ...assess, person: "child" }))
+      .then(events([{ ...assess, person: "child", _tag: "RiskAssessed" }]))
+    spec
+      .given(events([registered]))
+      .when(command({ ...assess, person: "nobody" }))
+      .thenFails(PersonNotMember.code)
+    spec
+      .given(events([registered, { ...assess, _tag: "RiskAssessed" }]))
+      .when(command(assess))
+      .thenNothing()
   })
   it("archives once; then nothing more is recorded", () => {
     const archive = { ...archived, _tag: "ArchiveHousehold" }
-    given([registered]).when(archive).records([archived])
-    given([registered, archived]).when(archive).recordsNothing()
-    const violation = given([registered, archived]).when(addChild).fails(HouseholdIsArchived.code)
+    spec
+      .given(events([registered]))
+      .when(command(archive))
+      .then(events([archived]))
+    spec
+      .given(events([registered, archived]))
+      .when(command(archive))
+      .thenNothing()
+    const violation = spec
+      .given(events([registered, archived]))
+      .when(command(addChild))
+      .thenFails(HouseholdIsArchived.code)
     assert.deepStrictEqual(violation.fields, { household: H, archivedOn: "2025-06-01" })
-    given([registered, archived]).when(register).recordsNothing()
+    spec
+      .given(events([registered, archived]))
+      .when(command(register))
+      .thenNothing()
   })
 })
 
@@ -434,5 +480,17 @@ describe("registry: properties", () => {
         assert.deepStrictEqual(Decider.fold(decider, recorded), state)
       })
     )
+  })
+
+  const anyTime = fc
+    .integer({ min: Date.parse("2024-01-01T00:00:00+08:00"), max: Date.parse("2026-01-01T00:00:00+08:00") })
+    .map((at) => ({ ...context, now: at }))
+
+  it("obeys the decider laws on any sequence of commands", () => {
+    DeciderLaws.check({ decider, command: anyCommand.map((input) => command(input)), context: anyTime })
+  })
+
+  it("obeys the decider laws on commands of any shape the Schemas allow", () => {
+    DeciderLaws.check({ decider, command: Arbitrary.make(Commands.Command), context: anyTime, numRuns: 50 })
   })
 })

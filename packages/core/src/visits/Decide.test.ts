@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Decider, type RuleViolation } from "@shuangbai/eventsourcing"
+import { Decider } from "@shuangbai/eventsourcing"
+import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
 import { Result, Schema } from "effect"
 import * as fc from "fast-check"
 import { HouseholdIsArchived, HouseholdNotRegistered } from "../registry/Decide.ts"
@@ -47,36 +48,9 @@ const archived = Schema.decodeUnknownSync(Registry.Events.Event)({
 const onFile = Decider.fold(Registry.decider, [registered])
 const context: VisitContext = { tenant: "yangshan", actor: { id: "w1", role: "worker" }, now, household: onFile }
 
-const given = (history: ReadonlyArray<unknown>, ctx: Partial<VisitContext> = {}) => ({
-  when: (input: unknown) => {
-    const decided = decider.decide(
-      command(input),
-      Decider.fold(
-        decider,
-        history.map((e) => event(e))
-      ),
-      {
-        ...context,
-        ...ctx
-      }
-    )
-    return {
-      records: (expected: ReadonlyArray<unknown>) => {
-        assert.isTrue(Result.isSuccess(decided), Result.isFailure(decided) ? decided.failure.message : "")
-        assert.deepStrictEqual(
-          Result.getOrThrow(decided),
-          expected.map((e) => event(e))
-        )
-      },
-      recordsNothing: () => assert.deepStrictEqual(Result.getOrThrow(decided), []),
-      fails: (code: string): RuleViolation => {
-        if (Result.isSuccess(decided)) return assert.fail(`expected ${code}, got ${decided.success.length} events`)
-        assert.strictEqual(decided.failure.code, code)
-        return decided.failure
-      }
-    }
-  }
-})
+/** Given/when/then from the testing kit; commands and events are written as plain data and decoded. */
+const spec = DeciderSpec.make(decider, context)
+const events = (plain: ReadonlyArray<unknown>): ReadonlyArray<Events.Event> => plain.map((e) => event(e))
 
 const schedule = {
   _tag: "ScheduleVisit",
@@ -109,95 +83,154 @@ const amend = { _tag: "AmendVisit", visit: "v-1", reason: "日期登记错误" }
 
 describe("visits: scheduling", () => {
   it("schedules a visit to a household on file", () => {
-    given([]).when(schedule).records([scheduled])
+    spec
+      .given(events([]))
+      .when(command(schedule))
+      .then(events([scheduled]))
   })
   it("records nothing for the same schedule, and refuses another one for the same visit", () => {
-    given([scheduled]).when(schedule).recordsNothing()
-    given([scheduled])
-      .when({ ...schedule, dueOn: "2025-02-03" })
-      .fails(VisitAlreadyScheduled.code)
+    spec
+      .given(events([scheduled]))
+      .when(command(schedule))
+      .thenNothing()
+    spec
+      .given(events([scheduled]))
+      .when(command({ ...schedule, dueOn: "2025-02-03" }))
+      .thenFails(VisitAlreadyScheduled.code)
   })
   it("refuses a household that is not on file, naming it", () => {
-    const violation = given([], { household: Registry.State.initial }).when(schedule).fails(HouseholdNotRegistered.code)
+    const violation = spec
+      .given(events([]))
+      .when(command(schedule), { household: Registry.State.initial })
+      .thenFails(HouseholdNotRegistered.code)
     assert.deepStrictEqual(violation.fields, { household: H })
     assert.include(violation.message, H)
-    given([])
-      .when({ ...schedule, household: "h2" })
-      .fails(HouseholdNotRegistered.code)
+    spec
+      .given(events([]))
+      .when(command({ ...schedule, household: "h2" }))
+      .thenFails(HouseholdNotRegistered.code)
     const { household: _, ...notLoaded } = context
     assert.isTrue(Result.isFailure(decider.decide(command(schedule), decider.initialState, notLoaded)))
   })
   it("refuses an archived household", () => {
-    given([], { household: Decider.fold(Registry.decider, [registered, archived]) })
-      .when(schedule)
-      .fails(HouseholdIsArchived.code)
+    spec
+      .given(events([]))
+      .when(command(schedule), { household: Decider.fold(Registry.decider, [registered, archived]) })
+      .thenFails(HouseholdIsArchived.code)
   })
   it("never takes a conducted visit back to scheduled", () => {
-    given([conducted]).when(schedule).fails(VisitAlreadyConducted.code)
-    given([scheduled, conducted]).when(schedule).fails(VisitAlreadyConducted.code)
+    spec
+      .given(events([conducted]))
+      .when(command(schedule))
+      .thenFails(VisitAlreadyConducted.code)
+    spec
+      .given(events([scheduled, conducted]))
+      .when(command(schedule))
+      .thenFails(VisitAlreadyConducted.code)
   })
 })
 
 describe("visits: recording", () => {
   it("records a visit that was never scheduled", () => {
-    given([]).when(record).records([conducted])
+    spec
+      .given(events([]))
+      .when(command(record))
+      .then(events([conducted]))
   })
   it("records a scheduled visit as conducted", () => {
-    given([scheduled]).when(record).records([conducted])
+    spec
+      .given(events([scheduled]))
+      .when(command(record))
+      .then(events([conducted]))
   })
   it("refuses a visit dated in the future", () => {
-    const violation = given([])
-      .when({ ...record, visitedOn: "2025-01-29" })
-      .fails(DateIsInFuture.code)
+    const violation = spec
+      .given(events([]))
+      .when(command({ ...record, visitedOn: "2025-01-29" }))
+      .thenFails(DateIsInFuture.code)
     assert.deepStrictEqual(violation.fields, { field: "visitedOn", date: "2025-01-29", today })
   })
   it("refuses a household other than the one scheduled", () => {
-    given([scheduled])
-      .when({ ...record, household: "h2" })
-      .fails(VisitIsForAnotherHousehold.code)
+    spec
+      .given(events([scheduled]))
+      .when(command({ ...record, household: "h2" }))
+      .thenFails(VisitIsForAnotherHousehold.code)
   })
   it("refuses a household that is not on file", () => {
-    given([], { household: Registry.State.initial }).when(record).fails(HouseholdNotRegistered.code)
+    spec
+      .given(events([]))
+      .when(command(record), { household: Registry.State.initial })
+      .thenFails(HouseholdNotRegistered.code)
   })
   it("records nothing for the same record; corrections go through amendments", () => {
-    given([conducted]).when(record).recordsNothing()
-    given([conducted])
-      .when({ ...record, findings: "另一说法" })
-      .fails(VisitAlreadyConducted.code)
+    spec
+      .given(events([conducted]))
+      .when(command(record))
+      .thenNothing()
+    spec
+      .given(events([conducted]))
+      .when(command({ ...record, findings: "另一说法" }))
+      .thenFails(VisitAlreadyConducted.code)
   })
   it("refuses a skipped or void visit", () => {
-    given([scheduled, skipped]).when(record).fails(VisitWasSkipped.code)
-    given([conducted, voided]).when(record).fails(VisitIsVoided.code)
+    spec
+      .given(events([scheduled, skipped]))
+      .when(command(record))
+      .thenFails(VisitWasSkipped.code)
+    spec
+      .given(events([conducted, voided]))
+      .when(command(record))
+      .thenFails(VisitIsVoided.code)
   })
 })
 
 describe("visits: skipping", () => {
   it("skips a scheduled visit, once", () => {
-    given([scheduled]).when({ _tag: "SkipVisit", visit: "v-1", reason: "户主外出" }).records([skipped])
-    given([scheduled, skipped]).when({ _tag: "SkipVisit", visit: "v-1", reason: "户主外出" }).recordsNothing()
+    spec
+      .given(events([scheduled]))
+      .when(command({ _tag: "SkipVisit", visit: "v-1", reason: "户主外出" }))
+      .then(events([skipped]))
+    spec
+      .given(events([scheduled, skipped]))
+      .when(command({ _tag: "SkipVisit", visit: "v-1", reason: "户主外出" }))
+      .thenNothing()
   })
   it("skips only a scheduled visit", () => {
-    given([]).when({ _tag: "SkipVisit", visit: "v-1", reason: "x" }).fails(VisitNotScheduled.code)
-    given([conducted]).when({ _tag: "SkipVisit", visit: "v-1", reason: "x" }).fails(VisitAlreadyConducted.code)
+    spec
+      .given(events([]))
+      .when(command({ _tag: "SkipVisit", visit: "v-1", reason: "x" }))
+      .thenFails(VisitNotScheduled.code)
+    spec
+      .given(events([conducted]))
+      .when(command({ _tag: "SkipVisit", visit: "v-1", reason: "x" }))
+      .thenFails(VisitAlreadyConducted.code)
   })
 })
 
 describe("visits: amending", () => {
   it("records only the fields that change, with the reason", () => {
-    given([conducted])
-      .when({ ...amend, visitedOn: "2025-01-26", modality: "HomeVisit", findings: conducted.findings })
-      .records([{ _tag: "VisitAmended", visit: "v-1", household: H, reason: amend.reason, visitedOn: "2025-01-26" }])
+    spec
+      .given(events([conducted]))
+      .when(command({ ...amend, visitedOn: "2025-01-26", modality: "HomeVisit", findings: conducted.findings }))
+      .then(
+        events([{ _tag: "VisitAmended", visit: "v-1", household: H, reason: amend.reason, visitedOn: "2025-01-26" }])
+      )
   })
   it("records nothing when nothing changes", () => {
-    given([conducted]).when(amend).recordsNothing()
-    given([conducted])
-      .when({ ...amend, personsSeen: ["grandpa"], itemsGiven: record.itemsGiven })
-      .recordsNothing()
+    spec
+      .given(events([conducted]))
+      .when(command(amend))
+      .thenNothing()
+    spec
+      .given(events([conducted]))
+      .when(command({ ...amend, personsSeen: ["grandpa"], itemsGiven: record.itemsGiven }))
+      .thenNothing()
   })
   it("takes a visit out of a campaign with campaign: null", () => {
-    given([conducted])
-      .when({ ...amend, campaign: null })
-      .records([{ _tag: "VisitAmended", visit: "v-1", household: H, reason: amend.reason, campaign: null }])
+    spec
+      .given(events([conducted]))
+      .when(command({ ...amend, campaign: null }))
+      .then(events([{ _tag: "VisitAmended", visit: "v-1", household: H, reason: amend.reason, campaign: null }]))
     const state = Decider.fold(decider, [
       event(conducted),
       event({ _tag: "VisitAmended", visit: "v-1", household: H, reason: "x", campaign: null })
@@ -205,30 +238,49 @@ describe("visits: amending", () => {
     assert.isTrue(state._tag === "Conducted" && state.campaign === undefined && state.amendments === 1)
   })
   it("amends only a conducted visit", () => {
-    given([])
-      .when({ ...amend, findings: "x" })
-      .fails(VisitNotConducted.code)
-    given([scheduled])
-      .when({ ...amend, findings: "x" })
-      .fails(VisitNotConducted.code)
-    given([conducted, voided])
-      .when({ ...amend, findings: "x" })
-      .fails(VisitIsVoided.code)
+    spec
+      .given(events([]))
+      .when(command({ ...amend, findings: "x" }))
+      .thenFails(VisitNotConducted.code)
+    spec
+      .given(events([scheduled]))
+      .when(command({ ...amend, findings: "x" }))
+      .thenFails(VisitNotConducted.code)
+    spec
+      .given(events([conducted, voided]))
+      .when(command({ ...amend, findings: "x" }))
+      .thenFails(VisitIsVoided.code)
   })
   it("refuses a corrected date in the future", () => {
-    given([conducted])
-      .when({ ...amend, visitedOn: "2025-02-01" })
-      .fails(DateIsInFuture.code)
+    spec
+      .given(events([conducted]))
+      .when(command({ ...amend, visitedOn: "2025-02-01" }))
+      .thenFails(DateIsInFuture.code)
   })
 })
 
 describe("visits: voiding", () => {
   it("voids a visit once; nothing follows", () => {
-    given([conducted]).when({ _tag: "VoidVisit", visit: "v-1", reason: "重复登记" }).records([voided])
-    given([scheduled]).when({ _tag: "VoidVisit", visit: "v-1", reason: "重复登记" }).records([voided])
-    given([conducted, voided]).when({ _tag: "VoidVisit", visit: "v-1", reason: "x" }).recordsNothing()
-    given([conducted, voided]).when(schedule).fails(VisitIsVoided.code)
-    given([]).when({ _tag: "VoidVisit", visit: "v-1", reason: "x" }).fails(VisitNotRecorded.code)
+    spec
+      .given(events([conducted]))
+      .when(command({ _tag: "VoidVisit", visit: "v-1", reason: "重复登记" }))
+      .then(events([voided]))
+    spec
+      .given(events([scheduled]))
+      .when(command({ _tag: "VoidVisit", visit: "v-1", reason: "重复登记" }))
+      .then(events([voided]))
+    spec
+      .given(events([conducted, voided]))
+      .when(command({ _tag: "VoidVisit", visit: "v-1", reason: "x" }))
+      .thenNothing()
+    spec
+      .given(events([conducted, voided]))
+      .when(command(schedule))
+      .thenFails(VisitIsVoided.code)
+    spec
+      .given(events([]))
+      .when(command({ _tag: "VoidVisit", visit: "v-1", reason: "x" }))
+      .thenFails(VisitNotRecorded.code)
   })
 })
 
@@ -330,5 +382,24 @@ describe("visits: properties", () => {
         return Result.isSuccess(second) && second.success.length === 0
       })
     )
+  })
+
+  /** Any time around today, and the household on file, archived, unknown or not loaded. */
+  const anyContext: fc.Arbitrary<VisitContext> = fc
+    .tuple(
+      fc.integer({ min: Date.parse("2024-06-01T00:00:00+08:00"), max: Date.parse("2025-06-01T00:00:00+08:00") }),
+      fc.constantFrom(onFile, Decider.fold(Registry.decider, [registered, archived]), Registry.State.initial, undefined)
+    )
+    .map(([at, household]) => {
+      const { household: _, ...rest } = context
+      return household === undefined ? { ...rest, now: at } : { ...rest, now: at, household }
+    })
+
+  it("obeys the decider laws on any sequence of commands", () => {
+    DeciderLaws.check({ decider, command: anyCommand, context: anyContext })
+  })
+
+  it("obeys the decider laws on commands of any shape the Schemas allow", () => {
+    DeciderLaws.check({ decider, command: Arbitrary.make(Commands.Command), context: anyContext, numRuns: 50 })
   })
 })

@@ -108,12 +108,15 @@ const integer = (c: Constraint): fc.Arbitrary<number> => {
 const number = (c: Constraint): fc.Arbitrary<number> => {
   if (c.number === "integer") return integer(c)
   const bounded = c.minimum !== undefined || c.maximum !== undefined
-  return fc.double({
-    ...(c.minimum === undefined ? {} : { min: c.minimum as number, minExcluded: c.exclusiveMinimum === true }),
-    ...(c.maximum === undefined ? {} : { max: c.maximum as number, maxExcluded: c.exclusiveMaximum === true }),
-    noNaN: c.number === "finite" || bounded,
-    noDefaultInfinity: c.number === "finite"
-  })
+  // -0 is 0 to every rule, but not to deep equality after JSON or NumberFromString: it would only add noise.
+  return fc
+    .double({
+      ...(c.minimum === undefined ? {} : { min: c.minimum as number, minExcluded: c.exclusiveMinimum === true }),
+      ...(c.maximum === undefined ? {} : { max: c.maximum as number, maxExcluded: c.exclusiveMaximum === true }),
+      noNaN: c.number === "finite" || bounded,
+      noDefaultInfinity: c.number === "finite"
+    })
+    .map((n) => (Object.is(n, -0) ? 0 : n))
 }
 
 const bigint = (c: Constraint): fc.Arbitrary<bigint> =>

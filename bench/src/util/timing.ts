@@ -14,20 +14,29 @@ export const rateOf = async (body: () => Promise<number>): Promise<number> => {
   return count / seconds
 }
 
+export interface Comparison {
+  /** Median rate of `a`. */
+  readonly a: number
+  /** Median rate of `b` (NaN without one). */
+  readonly b: number
+  /** Median of the per-round ratios a ÷ b: each compares two runs made one right after the other. */
+  readonly ratio: number
+}
+
 /**
  * Measures two contenders side by side: `runs` rounds, each running `a` then `b`, so that a change in
- * the machine's load hits both alike. Returns the median rate of each (NaN for an absent `b`).
+ * the machine's load hits both alike.
  */
 export const compare = async (
   runs: number,
   a: (run: number) => Promise<number>,
   b?: (run: number) => Promise<number>
-): Promise<{ readonly a: number; readonly b: number }> => {
+): Promise<Comparison> => {
   const ra: Array<number> = []
   const rb: Array<number> = []
   for (let run = 0; run < runs; run++) {
     ra.push(await rateOf(() => a(run)))
     if (b !== undefined) rb.push(await rateOf(() => b(run)))
   }
-  return { a: median(ra), b: median(rb) }
+  return { a: median(ra), b: median(rb), ratio: median(rb.map((x, i) => ra[i]! / x)) }
 }

@@ -15,9 +15,15 @@ describe("built packages", () => {
     it(`@shuangbai/${name} loads from dist as ESM and CJS with the same exports as its source`, async () => {
       assert.isTrue(existsSync(join(root, "packages", name, "dist", "index.js")), "run `npm run build` first")
       const esm = JSON.parse(
-        run(["--input-type=module", "-e", `const m = await import("@shuangbai/${name}"); console.log(JSON.stringify(Object.keys(m).sort()))`])
+        run([
+          "--input-type=module",
+          "-e",
+          `const m = await import("@shuangbai/${name}"); console.log(JSON.stringify(Object.keys(m).sort()))`
+        ])
       ) as Array<string>
-      const cjs = JSON.parse(run(["-e", `console.log(JSON.stringify(Object.keys(require("@shuangbai/${name}")).sort()))`])) as Array<string>
+      const cjs = JSON.parse(
+        run(["-e", `console.log(JSON.stringify(Object.keys(require("@shuangbai/${name}")).sort()))`])
+      ) as Array<string>
       const source = Object.keys(await import(`../packages/${name}/src/index.ts`)).sort()
       assert.deepStrictEqual(esm, source)
       assert.deepStrictEqual(cjs, source)

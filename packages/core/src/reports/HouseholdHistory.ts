@@ -1,0 +1,187 @@
+import {
+  type Envelope,
+  EventStore,
+  type EventStoreError,
+  type InvalidEvent,
+  Projection,
+  type Recorded,
+  StreamId,
+  type UnknownEventType
+} from "@shuangbai/eventsourcing"
+import { Effect, HashSet, Result } from "effect"
+import * as Domain from "../Domain.ts"
+import type { HouseholdId, PersonId } from "../shared/Ids.ts"
+import type { Label, Language } from "../shared/Labels.ts"
+
+// Everything about one household across streams — its file, visits, cases, relief, the activities its
+// members attended — in position order, with who did what and when from the envelope. An event belongs to
+// the household when its subjects name the household or one of its members (anyone ever registered in it).
+
+export interface Entry {
+  readonly position: number
+  readonly eventId: string
+  readonly stream: StreamId.StreamId
+  readonly version: number
+  readonly type: string
+  /** The context that owns the event type. */
+  readonly context: string
+  readonly label: Label
+  /** Business time: when it happened. */
+  readonly occurredAt: string
+  /** Store time: when it was recorded. */
+  readonly recordedAt: string
+  readonly actor: Envelope.Actor
+  readonly commandId: string
+  readonly correlationId: string
+  readonly causationId: string
+  readonly event: Domain.Event
+}
+
+/** Newest first, so that adding an entry is O(1) and a saved state is never changed. */
+interface Entries {
+  readonly head: Entry
+  readonly tail: Entries | undefined
+}
+
+export interface State {
+  readonly household: HouseholdId
+  readonly members: HashSet.HashSet<PersonId>
+  readonly entries: Entries | undefined
+  readonly count: number
+  /** The last position taken: a page read again is not listed twice. */
+  readonly lastPosition: number
+}
+
+const unknownLabel = (type: string): Label => ({ "zh-CN": type, en: type })
+
+const entryOf = (recorded: Recorded<Domain.Event>): Entry => {
+  const context = Domain.contextOfEvent.get(recorded.type)
+  return {
+    position: recorded.position,
+    eventId: recorded.eventId,
+    stream: recorded.stream,
+    version: recorded.version,
+    type: recorded.type,
+    context: context?.name ?? "unknown",
+    label: context?.eventLabels[recorded.type] ?? unknownLabel(recorded.type),
+    occurredAt: recorded.occurredAt,
+    recordedAt: recorded.recordedAt,
+    actor: recorded.actor,
+    commandId: recorded.commandId,
+    correlationId: recorded.correlationId,
+    causationId: recorded.causationId,
+    event: recorded.event
+  }
+}
+
+const membersAfter = (state: State, event: Domain.Event): HashSet.HashSet<PersonId> => {
+  switch (event._tag) {
+    case "HouseholdRegistered":
+      return event.household === state.household ? HashSet.add(state.members, event.head.person) : state.members
+    case "MemberAdded":
+      return event.household === state.household ? HashSet.add(state.members, event.person) : state.members
+    default:
+      return state.members
+  }
+}
+
+const concerns = (state: State, members: HashSet.HashSet<PersonId>, recorded: Recorded<Domain.Event>): boolean => {
+  for (const subject of recorded.subjects) {
+    if (subject === state.household || HashSet.has(members, subject as PersonId)) return true
+  }
+  const event = recorded.event as { readonly household?: unknown }
+  return event.household === state.household
+}
+
+/** One household's history; feed it the log, or what `readSubject` finds for the household and its members. */
+export const projection = (household: HouseholdId): Projection.Projection<Domain.Event, State> =>
+  Projection.make({
+    initial: { household, members: HashSet.empty(), entries: undefined, count: 0, lastPosition: 0 },
+    evolve: (state: State, recorded: Recorded<Domain.Event>): State => {
+      if (recorded.position <= state.lastPosition) return state
+      const members = membersAfter(state, recorded.event)
+      if (!concerns(state, members, recorded)) return members === state.members ? state : { ...state, members }
+      return {
+        household: state.household,
+        members,
+        entries: { head: entryOf(recorded), tail: state.entries },
+        count: state.count + 1,
+        lastPosition: recorded.position
+      }
+    }
+  })
+
+export interface History {
+  readonly household: HouseholdId
+  readonly members: ReadonlyArray<PersonId>
+  /** In position order. */
+  readonly entries: ReadonlyArray<Entry>
+}
+
+export const view = (state: State): History => {
+  const entries: Array<Entry> = new Array(state.count)
+  let i = state.count
+  for (let node = state.entries; node !== undefined; node = node.tail) entries[--i] = node.head
+  return { household: state.household, members: [...state.members].sort(), entries }
+}
+
+const actorText = (actor: Envelope.Actor): string =>
+  actor.station === undefined ? `${actor.id} (${actor.role})` : `${actor.id} (${actor.role}, ${actor.station})`
+
+/** One line per entry: position, when it happened, what, by whom, on which stream, when recorded. */
+export const print = (history: History, language: Language): string => {
+  const heading = language === "en" ? `History of household ${history.household}` : `户 ${history.household} 档案历史`
+  const recorded = language === "en" ? "recorded" : "录入"
+  const lines = history.entries.map(
+    (e) =>
+      `#${e.position}  ${e.occurredAt.slice(0, 10)}  ${e.label[language]}  ${actorText(e.actor)}  ${StreamId.format(e.stream)}@${e.version}  ${recorded} ${e.recordedAt}`
+  )
+  return `${heading}\n${lines.join("\n")}\n`
+}
+
+const pageSize = 1_000
+
+const readAllOf = (
+  tenant: Envelope.Tenant,
+  subject: string
+): Effect.Effect<ReadonlyArray<Envelope.StoredEvent>, EventStoreError, EventStore.EventStore> =>
+  Effect.gen(function* () {
+    const store = yield* EventStore.EventStore
+    const found: Array<Envelope.StoredEvent> = []
+    let after = 0
+    for (;;) {
+      const page = yield* store.readSubject(tenant, subject, { after, limit: pageSize })
+      found.push(...page)
+      if (page.length < pageSize) return found
+      after = page[page.length - 1]!.position
+    }
+  })
+
+/**
+ * A household's history read from the store by subject: the events naming the household, then those
+ * naming each of its members, merged in position order, decoded with the domain's codec.
+ */
+export const read = (
+  tenant: Envelope.Tenant,
+  household: HouseholdId
+): Effect.Effect<History, EventStoreError | UnknownEventType | InvalidEvent, EventStore.EventStore> =>
+  Effect.gen(function* () {
+    const decodeAll = (stored: Iterable<Envelope.StoredEvent>) => {
+      const recorded: Array<Recorded<Domain.Event>> = []
+      for (const event of stored) {
+        const decoded = Domain.codec.decode(event)
+        if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
+        recorded.push(decoded.success)
+      }
+      return Result.succeed(recorded)
+    }
+    const history = projection(household)
+    const own = yield* readAllOf(tenant, household)
+    const first = Projection.fold(history, yield* Effect.fromResult(decodeAll(own)))
+    const byPosition = new Map(own.map((e) => [e.position, e] as const))
+    for (const member of first.members) {
+      for (const event of yield* readAllOf(tenant, member)) byPosition.set(event.position, event)
+    }
+    const all = [...byPosition.values()].sort((a, b) => a.position - b.position)
+    return view(Projection.fold(history, yield* Effect.fromResult(decodeAll(all))))
+  })

@@ -1,0 +1,70 @@
+import type { Projection, Recorded } from "@shuangbai/eventsourcing"
+import { HashMap, HashSet } from "effect"
+import { personTimesOf } from "../../activities/Events.ts"
+import type { Event } from "../../Domain.ts"
+import type { ActivityId, PersonId, StationId } from "../../shared/Ids.ts"
+import { type Period, within } from "../Period.ts"
+import { lookup } from "./narrow.ts"
+
+export interface Tally {
+  /** Activities held (场次). */
+  readonly activities: number
+  /** Person-times (人次): `personTimesOf` each activity held, summed. */
+  readonly personTimes: number
+}
+
+export const noTally: Tally = { activities: 0, personTimes: 0 }
+
+export interface Activities {
+  /** Planned and neither held nor cancelled yet: where ActivityHeld finds its station. */
+  readonly planned: HashMap.HashMap<ActivityId, StationId>
+  readonly held: Tally
+  readonly byStation: HashMap.HashMap<StationId, Tally>
+  /** Named participants of activities held in `reachedIn` (F2). */
+  readonly reached: HashSet.HashSet<PersonId>
+}
+
+/**
+ * Activities held in `heldIn`, for the county and per station, and the persons they reached in `reachedIn`.
+ * Only held activities count: planned ones are waiting, cancelled ones never happened. A held activity
+ * leaves `planned`, so the state grows with what is pending, not with what was done.
+ */
+export const make = (options: { readonly heldIn: Period; readonly reachedIn?: Period }) =>
+  ({
+    initial: { planned: HashMap.empty(), held: noTally, byStation: HashMap.empty(), reached: HashSet.empty() },
+    evolve: (state: Activities, { event }: Recorded<Event>): Activities => {
+      switch (event._tag) {
+        case "ActivityPlanned":
+          return HashMap.has(state.planned, event.activity)
+            ? state
+            : { ...state, planned: HashMap.set(state.planned, event.activity, event.station) }
+        case "ActivityCancelled":
+          return HashMap.has(state.planned, event.activity)
+            ? { ...state, planned: HashMap.remove(state.planned, event.activity) }
+            : state
+        case "ActivityHeld": {
+          const station = lookup(state.planned, event.activity)
+          if (station === undefined) return state
+          const planned = HashMap.remove(state.planned, event.activity)
+          let reached = state.reached
+          if (options.reachedIn !== undefined && within(event.heldOn, options.reachedIn)) {
+            for (const person of event.participants) reached = HashSet.add(reached, person)
+          }
+          if (!within(event.heldOn, options.heldIn)) return { ...state, planned, reached }
+          const times = personTimesOf(event)
+          const before = lookup(state.byStation, station) ?? noTally
+          return {
+            planned,
+            held: { activities: state.held.activities + 1, personTimes: state.held.personTimes + times },
+            byStation: HashMap.set(state.byStation, station, {
+              activities: before.activities + 1,
+              personTimes: before.personTimes + times
+            }),
+            reached
+          }
+        }
+        default:
+          return state
+      }
+    }
+  }) satisfies Projection.Projection<Event, Activities>

@@ -1,0 +1,33 @@
+import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
+import { HashMap } from "effect"
+import type { Event } from "../../Domain.ts"
+import type { StationId, WorkerId } from "../../shared/Ids.ts"
+import type { ExchangeVisitId } from "../../training/Stream.ts"
+
+/** One exchange visit (互访交流): the host, every station taking part and its workers who took part. */
+export interface ExchangeVisit {
+  readonly host: StationId
+  readonly heldOn: Text.LocalDate
+  /** The host and the visiting stations, each once. */
+  readonly stations: ReadonlyArray<StationId>
+  /** Distinct workers taking part, by the station they were on post for that day. */
+  readonly workers: ReadonlyArray<{ readonly worker: WorkerId; readonly station: StationId }>
+}
+
+/**
+ * Every exchange visit held, by id, each once (the training context's `exchangeVisitsIn` counts the same;
+ * this keeps who took part per station, for the station dashboard). Few and small: one row per visit.
+ */
+export const exchangeVisits: Projection.Projection<Event, HashMap.HashMap<ExchangeVisitId, ExchangeVisit>> = {
+  initial: HashMap.empty(),
+  evolve: (state, { event }: Recorded<Event>) => {
+    if (event._tag !== "ExchangeVisitHeld" || HashMap.has(state, event.exchangeVisit)) return state
+    const workers = new Map(event.participants.map((p) => [p.worker, p] as const))
+    return HashMap.set(state, event.exchangeVisit, {
+      host: event.host,
+      heldOn: event.heldOn,
+      stations: [...new Set([event.host, ...event.visiting])],
+      workers: [...workers.values()].map(({ worker, station }) => ({ worker, station }))
+    })
+  }
+}

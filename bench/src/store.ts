@@ -296,26 +296,24 @@ const open = async <R>(
   connect: (runtime: ManagedRuntime.ManagedRuntime<Services<R>, unknown>) => Promise<{
     readonly raw: ReadonlyArray<Raw>
     readonly close: () => Promise<void>
-  }>
+  }>,
+  /** Drops both schemas once the store is closed (an in-memory database needs nothing). */
+  drop: () => Promise<void>
 ): Promise<Backend> => {
   const runtime = ManagedRuntime.make(layer)
   const sql = (statement: string) =>
     runtime.runPromise(
       Effect.flatMap(SqlClient.SqlClient, (client) => client.unsafe<Record<string, unknown>>(statement))
     )
-  const drop = async () => {
-    for (const schema of [schemas.rawSchema, schemas.storeSchema]) {
-      await sql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined)
-    }
-    await runtime.dispose()
-  }
+  // The store first (its fibers and pool), then the schemas: nothing of the store's can hold a lock on them.
+  const shutdown = () => runtime.dispose().finally(() => drop().catch(() => undefined))
   try {
     const store = await runtime.runPromise(EventStore.EventStore)
     await runtime.runPromise(PgEventStore.migrate(schemas.rawSchema))
     const raw = await connect(runtime)
-    return { name, store, raw: raw.raw, ...schemas, sql, close: () => raw.close().finally(drop) }
+    return { name, store, raw: raw.raw, ...schemas, sql, close: () => raw.close().finally(shutdown) }
   } catch (error) {
-    await drop()
+    await shutdown()
     throw error
   }
 }
@@ -330,18 +328,33 @@ const server = (): Promise<Backend> => {
       const clients = range(writers).map(() => new pg.Client({ connectionString: url }))
       await Promise.all(clients.map((c) => c.connect()))
       return { raw: clients, close: async () => void (await Promise.all(clients.map((c) => c.end()))) }
+    },
+    async () => {
+      const client = new pg.Client({ connectionString: url })
+      await client.connect()
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${schemas.rawSchema}, ${schemas.storeSchema} CASCADE`)
+      } finally {
+        await client.end()
+      }
     }
   )
 }
 
 const pglite = (): Promise<Backend> => {
   const schemas = names()
-  return open("PGlite", PgEventStore.layerPglite({ schema: schemas.storeSchema }), schemas, async (runtime) => {
-    // PGlite's own query API on the store's instance, used only while the store is idle.
-    const client = await runtime.runPromise(PgliteClient.PgliteClient)
-    const conn: Raw = { query: (text, params) => client.pglite.query(text, params) }
-    return { raw: range(writers).map(() => conn), close: async () => undefined }
-  })
+  return open(
+    "PGlite",
+    PgEventStore.layerPglite({ schema: schemas.storeSchema }),
+    schemas,
+    async (runtime) => {
+      // PGlite's own query API on the store's instance, used only while the store is idle.
+      const client = await runtime.runPromise(PgliteClient.PgliteClient)
+      const conn: Raw = { query: (text, params) => client.pglite.query(text, params) }
+      return { raw: range(writers).map(() => conn), close: async () => undefined }
+    },
+    async () => undefined
+  )
 }
 
 // Report ----------------------------------------------------------------------------------------
@@ -440,10 +453,22 @@ const suite = async (open: () => Promise<Backend>, size: Sizes): Promise<Array<R
     console.log(`(skipped: ${error instanceof Error ? error.message : String(error)})\n`)
     return undefined
   }
+  // Interrupted (Ctrl-C), the run still closes the store and drops its schemas before it exits.
+  let aborting: Promise<void> | undefined
+  const interrupted = () => {
+    aborting ??= backend.close().finally(() => process.exit(130))
+  }
+  process.once("SIGINT", interrupted)
+  process.once("SIGTERM", interrupted)
   try {
     return await measure(backend, size)
+  } catch (error) {
+    await aborting
+    throw error
   } finally {
-    await backend.close()
+    process.off("SIGINT", interrupted)
+    process.off("SIGTERM", interrupted)
+    if (aborting === undefined) await backend.close()
   }
 }
 

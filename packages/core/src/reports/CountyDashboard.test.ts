@@ -523,7 +523,10 @@ const caseTimelines = (accepted: ReadonlyArray<Command>) => {
   for (const c of accepted as Array<any>) {
     if (c._tag === "OpenCase") {
       const id = caseOf(c.person, c.caseType)
-      const file = files.get(id) ?? { person: c.person, steps: [] }
+      const file = files.get(id) ?? {
+        person: c.person as string,
+        steps: [] as Array<{ on: string; open: boolean; station?: string }>
+      }
       file.steps.push({ on: c.openedOn, open: true, station: c.station })
       files.set(id, file)
     } else if (c._tag === "CloseCase") files.get(c.case)!.steps.push({ on: c.closedOn, open: false })
@@ -868,7 +871,7 @@ describe("CountyDashboard", () => {
       // Open now: p-h1-1 (w1), p-h2-1 reopened (w1), p-h3-2 (w3), p-h4-1 new (w3), p-h5-1 transferred (w4).
       assert.strictEqual(loads.openCases, 5)
       assert.deepStrictEqual(
-        loads.workers.map((w) => [w.worker, w.station, w.onPost, w.openCases]),
+        loads.workers.map((w): ReadonlyArray<unknown> => [w.worker, w.station, w.onPost, w.openCases]),
         [
           ["w1", "s1", true, 2],
           ["w2", "s2", true, 0],
@@ -878,7 +881,7 @@ describe("CountyDashboard", () => {
         ]
       )
       assert.deepStrictEqual(
-        loads.stations.map((s) => [s.station, s.openCases, s.workersOnPost, s.casesPerWorker]),
+        loads.stations.map((s): ReadonlyArray<unknown> => [s.station, s.openCases, s.workersOnPost, s.casesPerWorker]),
         [
           ["s1", 2, 2, 1],
           ["s2", 2, 2, 1],
@@ -901,7 +904,16 @@ describe("CountyDashboard", () => {
       )
       assert.strictEqual(recruitment.applicantsPerPost, 8 / 3)
       assert.deepStrictEqual(
-        recruitment.drives.map((d) => [d.drive, d.vacancies, d.applicants, d.applicantsPerPost, d.shortlisted, d.open]),
+        recruitment.drives.map(
+          (d): ReadonlyArray<unknown> => [
+            d.drive,
+            d.vacancies,
+            d.applicants,
+            d.applicantsPerPost,
+            d.shortlisted,
+            d.open
+          ]
+        ),
         [
           ["d-2024", 2, 2, 1, 0, true],
           ["d-2025", 3, 6, 2, 1, true]
@@ -914,7 +926,7 @@ describe("CountyDashboard", () => {
       assert.deepStrictEqual([training.courses, training.personTimes, training.workers], [3, 12, 5])
       assert.deepStrictEqual(training.byKind.ProfessionalCapacity, { courses: 2, personTimes: 7 })
       assert.deepStrictEqual(
-        training.stations.map((s) => [s.station, s.personTimes, s.workers]),
+        training.stations.map((s): ReadonlyArray<unknown> => [s.station, s.personTimes, s.workers]),
         [
           ["s1", 5, 2],
           ["s2", 3, 1],

@@ -3,8 +3,8 @@
 // store's guarantees (raw `pg` on the server, PGlite's own `query` embedded). See docs/benchmarks.md.
 import { randomBytes } from "node:crypto"
 import { ConcurrencyConflict, EventStore, ExpectedVersion } from "@shuangbai/eventsourcing"
-import { PgEventStore, PgliteClient } from "@shuangbai/postgres"
-import { Effect, Exit, type Layer, ManagedRuntime, Stream } from "effect"
+import { PgEventStore, type PgListen, PgliteClient } from "@shuangbai/postgres"
+import { Effect, Exit, type Layer, ManagedRuntime, Scope, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import pg from "pg"
 import { makeRawWriter, type Raw, rawReadPage, rawReadStream, request } from "./internal/storeWorkload.ts"
@@ -57,6 +57,8 @@ const pageSize = 1_000
 interface Backend {
   readonly name: string
   readonly store: EventStore.EventStoreShape
+  /** The same store with `groupCommit: false`: every append its own transaction. */
+  readonly ungrouped: EventStore.EventStoreShape
   /** `writers` raw connections (PGlite has one session: the same one `writers` times). */
   readonly raw: ReadonlyArray<Raw>
   readonly storeSchema: string
@@ -133,26 +135,30 @@ const batchAppends = (b: Backend, size: Sizes): Promise<Figures> => {
   )
 }
 
-/** 3. Eight writers, each on its own stream of one tenant, one event per append (group commit). */
+/** Eight writers, each on its own stream of `tenant`, one event per append. */
+const ownStreams = (store: EventStore.EventStoreShape, tenant: string, size: Sizes, run: number) =>
+  run$(
+    Effect.forEach(
+      range(writers),
+      (w) =>
+        Effect.gen(function* () {
+          const stream = { category: "visit", id: `w${w}-${run}` }
+          for (let v = 0; v < size.perWriter; v++) {
+            yield* store.append(request(tenant, stream, ExpectedVersion.exact(v), 1))
+          }
+        }),
+      { concurrency: "unbounded", discard: true }
+    ).pipe(Effect.as(writers * size.perWriter))
+  )
+
+/** 3. Eight writers, each on its own stream of one tenant (group commit). */
 const concurrentWriters = (b: Backend, size: Sizes): Promise<Figures> => {
   const tenant = "t-writers"
   const writer = makeRawWriter(b.rawSchema)
   const streamOf = (run: number, w: number) => ({ category: "visit", id: `w${w}-${run}` })
   return pair(
     size,
-    (run) =>
-      run$(
-        Effect.forEach(
-          range(writers),
-          (w) =>
-            Effect.gen(function* () {
-              for (let v = 0; v < size.perWriter; v++) {
-                yield* b.store.append(request(tenant, streamOf(run, w), ExpectedVersion.exact(v), 1))
-              }
-            }),
-          { concurrency: "unbounded", discard: true }
-        ).pipe(Effect.as(writers * size.perWriter))
-      ),
+    (run) => ownStreams(b.store, tenant, size, run),
     async (run) => {
       await Promise.all(
         b.raw.map(async (conn, w) => {
@@ -287,7 +293,7 @@ const names = () => {
   return { storeSchema: `bench_store_${id}`, rawSchema: `bench_raw_${id}` }
 }
 
-type Services<R> = R | SqlClient.SqlClient | EventStore.EventStore
+type Services<R> = R | SqlClient.SqlClient | PgListen.PgListen | EventStore.EventStore
 
 const open = async <R>(
   name: string,
@@ -305,13 +311,21 @@ const open = async <R>(
     runtime.runPromise(
       Effect.flatMap(SqlClient.SqlClient, (client) => client.unsafe<Record<string, unknown>>(statement))
     )
-  // The store first (its fibers and pool), then the schemas: nothing of the store's can hold a lock on them.
-  const shutdown = () => runtime.dispose().finally(() => drop().catch(() => undefined))
+  const scope = Scope.makeUnsafe()
+  // The stores first (their fibers and pool), then the schemas: nothing of theirs can hold a lock on them.
+  const shutdown = () =>
+    runtime
+      .runPromise(Scope.close(scope, Exit.void))
+      .finally(() => runtime.dispose())
+      .finally(() => drop().catch(() => undefined))
   try {
     const store = await runtime.runPromise(EventStore.EventStore)
+    const ungrouped = await runtime.runPromise(
+      Scope.provide(scope)(PgEventStore.make({ schema: schemas.storeSchema, groupCommit: false }))
+    )
     await runtime.runPromise(PgEventStore.migrate(schemas.rawSchema))
     const raw = await connect(runtime)
-    return { name, store, raw: raw.raw, ...schemas, sql, close: () => raw.close().finally(shutdown) }
+    return { name, store, ungrouped, raw: raw.raw, ...schemas, sql, close: () => raw.close().finally(shutdown) }
   } catch (error) {
     await shutdown()
     throw error
@@ -382,6 +396,10 @@ const measure = async (b: Backend, size: Sizes): Promise<Array<Row>> => {
   const batches = await step("2 batches of 100", () => batchAppends(b, size))
   const concurrent = await step("3 eight writers, eight streams", () => concurrentWriters(b, size))
   const grouped = await perTransaction(b, "t-writers")
+  const ungrouped = await step("3b the same, group commit off", async () => {
+    const { a } = await compare(size.runs, (run) => ownStreams(b.ungrouped, "t-ungrouped", size, run))
+    return { store: a, raw: concurrent.raw, ratio: a / concurrent.raw }
+  })
   const raced = await step("4 eight writers, one stream", () => racingWriters(b, size, concurrent))
   await step(`populating ${n(size.logEvents)} events`, () => populate(b, size))
   const stream = await step("5 read one stream", () => readOneStream(b, size))
@@ -395,6 +413,11 @@ const measure = async (b: Backend, size: Sizes): Promise<Array<Row>> => {
       figures: concurrent,
       minRatio: 1.0,
       note: `${grouped.toFixed(1)} appends per transaction`
+    },
+    {
+      label: "3b the same, no group commit",
+      figures: ungrouped,
+      note: `groupCommit: false; baseline of row 3`
     },
     {
       label: "4 8 writers, 1 stream",

@@ -65,3 +65,47 @@ describe("EventCodec.combine", () => {
     assert.throws(() => EventCodec.combine(doors, EventCodec.make({ Opened })), /Opened/)
   })
 })
+
+describe("EventCodec.make", () => {
+  it("upcasts a stored sample of every old version to the current shape", () => {
+    const v1 = names.decode(stored("Renamed", 1, { id: "d1", title: "东门" }))
+    const v2 = names.decode(stored("Renamed", 2, { id: "d1", name: "东门" }))
+    assert.isTrue(Result.isSuccess(v1) && Result.isSuccess(v2))
+    if (Result.isSuccess(v1) && Result.isSuccess(v2)) {
+      assert.deepStrictEqual(v1.success.event, v2.success.event)
+      assert.strictEqual(v1.success.event.name, "东门")
+    }
+  })
+
+  it("writes the current version and reads back what it wrote", () => {
+    const encoded = names.encode(new Renamed({ id: "d1", name: "西门" }))
+    assert.strictEqual(encoded.schemaVersion, 2)
+    const decoded = names.decode(stored(encoded.type, encoded.schemaVersion, encoded.data))
+    assert.isTrue(Result.isSuccess(decoded) && decoded.success.event.name === "西门")
+  })
+
+  it("refuses a version newer than the code knows as UnknownEventType", () => {
+    const decoded = names.decode(stored("Renamed", 3, { id: "d1", name: "x" }))
+    assert.isTrue(Result.isFailure(decoded) && decoded.failure._tag === "UnknownEventType")
+  })
+
+  it("names the event, its position and the bad field of a malformed payload", () => {
+    const decoded = doors.decode(stored("Opened", 1, { id: 42 }))
+    assert.isTrue(Result.isFailure(decoded))
+    if (Result.isFailure(decoded) && decoded.failure._tag === "InvalidEvent") {
+      assert.strictEqual(decoded.failure.type, "Opened")
+      assert.strictEqual(decoded.failure.position, 3)
+      assert.deepStrictEqual(
+        decoded.failure.issues.map((i) => i.path),
+        ["id"]
+      )
+    } else assert.fail("expected InvalidEvent")
+  })
+
+  it("refuses a payload that is not a JSON object", () => {
+    for (const data of [null, 7, "text", [1, 2]]) {
+      const decoded = doors.decode(stored("Closed", 1, data))
+      assert.isTrue(Result.isFailure(decoded) && decoded.failure._tag === "InvalidEvent", JSON.stringify(data))
+    }
+  })
+})

@@ -192,7 +192,7 @@ describe("HouseholdHistory", () => {
         positions,
         [...positions].sort((a, b) => a - b)
       )
-      assert.deepStrictEqual(history.members, ["p1", "p2"])
+      assert.deepStrictEqual<ReadonlyArray<string>>(history.members, ["p1", "p2"])
 
       // Nothing of the neighbour's: their visit, the quilt handed to them, the campaign's own events.
       const all = new Map(log.map((r) => [r.position, r]))

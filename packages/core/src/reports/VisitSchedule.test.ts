@@ -214,7 +214,7 @@ describe("VisitSchedule", () => {
 
   it("takes the cadence, the horizon and the modalities as configuration", () => {
     const monthlyForAll = schedule({ cadence: { byRisk: {}, byCategory: {}, otherwise: 30 }, horizonDays: 0 })
-    const status = new Map(monthlyForAll.recipients.map((r) => [r.person, r.status]))
+    const status = new Map<string, string>(monthlyForAll.recipients.map((r) => [r.person, r.status]))
     assert.strictEqual(status.get("other"), "Overdue") // seen 1 January, monthly now
     assert.strictEqual(status.get("high"), undefined) // seen 20 March, due 19 April
     assert.strictEqual(status.get("child2"), undefined) // due 4 April, beyond a horizon of 0

@@ -1,4 +1,4 @@
-import { Projection, type Text } from "@shuangbai/eventsourcing"
+import type { Projection, Text } from "@shuangbai/eventsourcing"
 import { HashMap, HashSet } from "effect"
 import type { Event } from "../Domain.ts"
 import * as Recruitment from "../recruitment/index.ts"
@@ -13,9 +13,9 @@ import { type Covers, type Figure, figure, ratio, type Scope } from "./Figures.t
 import * as Activities from "./internal/activities.ts"
 import * as Campaigns from "./internal/campaigns.ts"
 import * as Cases from "./internal/cases.ts"
-import { type ExchangeVisit, exchangeVisits } from "./internal/exchangeVisits.ts"
+import * as ExchangeVisits from "./internal/exchangeVisits.ts"
 import * as Households from "./internal/households.ts"
-import { byKey, constant, lookup, only, until, where } from "./internal/narrow.ts"
+import { byKey, contextPart, fixed, lookup, part, routed, until, where } from "./internal/narrow.ts"
 import * as Visits from "./internal/visits.ts"
 import * as Period from "./Period.ts"
 
@@ -106,22 +106,28 @@ const make = (periods: Periods, options: Options) => {
     courseKinds: [...courseKinds],
     materialKinds: options.materialKinds ?? ["Brochure"]
   }
-  return Projection.combine({
-    config: constant(config),
-    coverage: until(periods.asOf, only(Stations.codec, Stations.Projections.coverage)),
-    staffing: until(periods.asOf, only(Workforce.codec, Workforce.Projections.staffing)),
-    drives: until(periods.asOf, only(Recruitment.codec, Recruitment.Projections.drives)),
-    households: Households.make(periods.coverage.to),
-    visits: Visits.conducted,
-    cases: Cases.make({ at: periods.firstHalf.to, openedIn: periods.firstHalf, reachedIn: periods.coverage }),
-    activities: Activities.make({ heldIn: periods.yearToDate, reachedIn: periods.coverage }),
-    campaigns: Campaigns.make({ reachedIn: periods.coverage }),
-    exchangeVisits: until(periods.asOf, exchangeVisits),
-    courses: where(
-      (event) => event._tag === "CourseHeld" && courseKinds.has(event.kind),
-      only(Training.codec, Training.Projections.participationIn(periods.training))
+  return routed({
+    config: fixed(config),
+    coverage: contextPart(Stations.codec, until(periods.asOf, Stations.Projections.coverage)),
+    staffing: contextPart(Workforce.codec, until(periods.asOf, Workforce.Projections.staffing)),
+    drives: contextPart(Recruitment.codec, until(periods.asOf, Recruitment.Projections.drives)),
+    households: part(Households.types, Households.make(periods.coverage.to)),
+    visits: part(Visits.conductedTypes, Visits.conducted),
+    cases: part(
+      Cases.types,
+      Cases.make({ at: periods.firstHalf.to, openedIn: periods.firstHalf, reachedIn: periods.coverage })
     ),
-    printed: only(Training.codec, Training.Projections.printedMaterialsIn(periods.publicity))
+    activities: part(Activities.types, Activities.make({ heldIn: periods.yearToDate, reachedIn: periods.coverage })),
+    campaigns: part(Campaigns.types, Campaigns.make({ reachedIn: periods.coverage })),
+    exchangeVisits: part(ExchangeVisits.types, until(periods.asOf, ExchangeVisits.exchangeVisits)),
+    courses: part(
+      ["CourseHeld"],
+      where(
+        (event: Training.Events.Event) => event._tag === "CourseHeld" && courseKinds.has(event.kind),
+        Training.Projections.participationIn(periods.training)
+      ) as Projection.Projection<Event, Training.Projections.Participation>
+    ),
+    printed: contextPart(Training.codec, Training.Projections.printedMaterialsIn(periods.publicity))
   })
 }
 
@@ -278,7 +284,7 @@ export const campaignFigures = (
 
 export interface SelectedExchangeVisit {
   readonly id: ExchangeVisitId
-  readonly visit: ExchangeVisit
+  readonly visit: ExchangeVisits.ExchangeVisit
 }
 
 /** The exchange visits F20 reports, in date order. */

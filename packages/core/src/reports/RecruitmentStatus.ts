@@ -1,18 +1,18 @@
-import { Projection, type Text } from "@shuangbai/eventsourcing"
+import type { Projection, Text } from "@shuangbai/eventsourcing"
 import type { Event } from "../Domain.ts"
 import * as Recruitment from "../recruitment/index.ts"
 import type { StationId } from "../shared/Ids.ts"
 import * as Workforce from "../workforce/index.ts"
-import { byKey, constant, only, until } from "./internal/narrow.ts"
+import { byKey, contextPart, fixed, routed, until } from "./internal/narrow.ts"
 
 // Posts, workers on post and vacancies (the workforce's staffing), next to the recruitment drives and
 // their applicants: both context projections, fed the whole log, read on `asOf`.
 
 const make = (asOf: Text.LocalDate) =>
-  Projection.combine({
-    asOf: constant(asOf),
-    staffing: until(asOf, only(Workforce.codec, Workforce.Projections.staffing)),
-    drives: until(asOf, only(Recruitment.codec, Recruitment.Projections.drives))
+  routed({
+    asOf: fixed(asOf),
+    staffing: contextPart(Workforce.codec, until(asOf, Workforce.Projections.staffing)),
+    drives: contextPart(Recruitment.codec, until(asOf, Recruitment.Projections.drives))
   })
 
 export type State = ReturnType<typeof make>["initial"]

@@ -1,4 +1,4 @@
-import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
+import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { Event } from "../Domain.ts"
 import type { HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
@@ -6,7 +6,7 @@ import type { Label, Labels } from "../shared/Labels.ts"
 import { type RecipientCategory, type RiskLevel, riskLevelLabels } from "../shared/RecipientCategory.ts"
 import type { Modality } from "../visits/Events.ts"
 import * as Households from "./internal/households.ts"
-import { byKey, constant, lookup } from "./internal/narrow.ts"
+import { byKey, fixed, lookup, part, routed } from "./internal/narrow.ts"
 import * as Visits from "./internal/visits.ts"
 import * as Period from "./Period.ts"
 
@@ -76,12 +76,12 @@ const campaignVisits = (
 })
 
 const make = (asOf: Text.LocalDate) =>
-  Projection.combine({
-    asOf: constant(asOf),
-    households: Households.make(asOf),
-    visits: Visits.conducted,
-    campaignVisits: campaignVisits(asOf),
-    scheduled: Visits.scheduled
+  routed({
+    asOf: fixed(asOf),
+    households: part(Households.types, Households.make(asOf)),
+    visits: part(Visits.conductedTypes, Visits.conducted),
+    campaignVisits: part(["RecipientVisited"], campaignVisits(asOf)),
+    scheduled: part(Visits.scheduledTypes, Visits.scheduled)
   })
 
 export type State = ReturnType<typeof make>["initial"]

@@ -1,11 +1,11 @@
-import { Projection, type Text } from "@shuangbai/eventsourcing"
+import type { Projection, Text } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { CaseType } from "../casework/Events.ts"
 import type { Event } from "../Domain.ts"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
 import * as Cases from "./internal/cases.ts"
-import { byKey, constant, until } from "./internal/narrow.ts"
-import { workers } from "./internal/workers.ts"
+import { byKey, fixed, part, routed, until } from "./internal/narrow.ts"
+import * as Workers from "./internal/workers.ts"
 
 // Open cases per worker and per station: whose charge each open case file is in (after transfers), next to
 // the workers on post, so that a worker on post with no case shows as 0. "Open" is read at the end of the
@@ -13,7 +13,11 @@ import { workers } from "./internal/workers.ts"
 
 const make = (asOf: Text.LocalDate | undefined) => {
   const end = asOf ?? "9999-12-31"
-  return Projection.combine({ asOf: constant(asOf), cases: until(end, Cases.make()), workers: until(end, workers) })
+  return routed({
+    asOf: fixed(asOf),
+    cases: part(Cases.types, until(end, Cases.make())),
+    workers: part(Workers.types, until(end, Workers.workers))
+  })
 }
 
 export type State = ReturnType<typeof make>["initial"]

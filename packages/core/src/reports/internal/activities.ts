@@ -24,6 +24,9 @@ export interface Activities {
   readonly reached: HashSet.HashSet<PersonId>
 }
 
+/** The events `make` reads. */
+export const types = ["ActivityPlanned", "ActivityCancelled", "ActivityHeld"] as const
+
 /**
  * Activities held in `heldIn`, for the county and per station, and the persons they reached in `reachedIn`.
  * Only held activities count: planned ones are waiting, cancelled ones never happened. A held activity

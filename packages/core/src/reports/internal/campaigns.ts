@@ -60,6 +60,15 @@ const fieldWork = <S extends FieldWork>(state: S, event: Event): S => {
   }
 }
 
+/** The events `make` reads. */
+export const types = [
+  "CampaignLaunched",
+  "CampaignClosed",
+  "RecipientVisited",
+  "SuppliesDistributed",
+  "RelocationAssisted"
+] as const
+
 export const make = (options: { readonly reachedIn?: Period } = {}) =>
   ({
     initial: { campaigns: HashMap.empty(), reached: HashSet.empty() },

@@ -34,6 +34,22 @@ export interface Cases {
   readonly openedByStation: HashMap.HashMap<StationId, number>
 }
 
+/** The events `make` reads: every casework event. */
+export const types = [
+  "CaseOpened",
+  "CaseClosed",
+  "CaseReopened",
+  "CaseTransferred",
+  "AssessmentRecorded",
+  "PlanRecorded",
+  "ServiceDelivered",
+  "ReferralMade",
+  "ReferralAccepted",
+  "ReferralRejected",
+  "FollowUpRecorded",
+  "EvaluationRecorded"
+] as const
+
 export interface Options {
   /** The day "open" is read at (F15: the last day of the first half). Default: no day, every event counts. */
   readonly at?: Text.LocalDate

@@ -14,6 +14,9 @@ export interface ExchangeVisit {
   readonly workers: ReadonlyArray<{ readonly worker: WorkerId; readonly station: StationId }>
 }
 
+/** The events `exchangeVisits` reads. */
+export const types = ["ExchangeVisitHeld"] as const
+
 /**
  * Every exchange visit held, by id, each once (the training context's `exchangeVisitsIn` counts the same;
  * this keeps who took part per station, for the station dashboard). Few and small: one row per visit.

@@ -71,6 +71,16 @@ export const riskOf = (state: Households, person: PersonId, household: Household
   return home.on > own.on ? home.level : own.level
 }
 
+/** The events `make` reads. */
+export const types = [
+  "HouseholdRegistered",
+  "HouseholdArchived",
+  "CategoryAssigned",
+  "CategoryRevoked",
+  "MemberRemoved",
+  "RiskAssessed"
+] as const
+
 export const empty: Households = {
   files: HashMap.empty(),
   recipients: HashMap.empty(),

@@ -3,36 +3,27 @@ import { HashMap, Option } from "effect"
 import type { Event } from "../../Domain.ts"
 import { businessDate } from "./dates.ts"
 
-/**
- * A context's projection fed the whole log: it sees the events its codec owns, the others pass it by (a
- * context projection's `evolve` is total over its own events only).
- */
-export const only = <E, S>(codec: EventCodec.EventCodec<any>, projection: Projection.Projection<E, S>) => {
-  const types = new Set(codec.types)
-  return {
-    initial: projection.initial,
-    evolve: (state: S, recorded: Recorded<Event>): S =>
-      types.has(recorded.event._tag) ? projection.evolve(state, recorded as unknown as Recorded<E>) : state
-  } satisfies Projection.Projection<Event, S>
-}
-
 /** Leaves out events dated after `asOf` (by their business date; undated ones always count). */
-export const until = <S>(asOf: Text.LocalDate, projection: Projection.Projection<Event, S>) =>
-  ({
-    initial: projection.initial,
-    evolve: (state: S, recorded: Recorded<Event>): S => {
-      const date = businessDate(recorded.event)
-      return date !== undefined && date > asOf ? state : projection.evolve(state, recorded)
-    }
-  }) satisfies Projection.Projection<Event, S>
+export const until = <E extends Event, S>(
+  asOf: Text.LocalDate,
+  projection: Projection.Projection<E, S>
+): Projection.Projection<E, S> => ({
+  initial: projection.initial,
+  evolve: (state: S, recorded: Recorded<E>): S => {
+    const date = businessDate(recorded.event)
+    return date !== undefined && date > asOf ? state : projection.evolve(state, recorded)
+  }
+})
 
 /** Only the events that satisfy `predicate`. */
-export const where = <S>(predicate: (event: Event) => boolean, projection: Projection.Projection<Event, S>) =>
-  ({
-    initial: projection.initial,
-    evolve: (state: S, recorded: Recorded<Event>): S =>
-      predicate(recorded.event) ? projection.evolve(state, recorded) : state
-  }) satisfies Projection.Projection<Event, S>
+export const where = <E extends Event, S>(
+  predicate: (event: E) => boolean,
+  projection: Projection.Projection<E, S>
+): Projection.Projection<E, S> => ({
+  initial: projection.initial,
+  evolve: (state: S, recorded: Recorded<E>): S =>
+    predicate(recorded.event) ? projection.evolve(state, recorded) : state
+})
 
 /** A value carried in the state unchanged (the options a report was folded with, for its view). */
 export const constant = <S>(value: S): Projection.Projection<Event, S> => ({ initial: value, evolve: (state) => state })
@@ -53,3 +44,64 @@ export const byKey =
     const kb = key(b)
     return ka < kb ? -1 : ka > kb ? 1 : 0
   }
+
+/** A part of a report's state: its projection, and the event types it reads (the others pass it by). */
+export interface Part<S> {
+  readonly projection: Projection.Projection<Event, S>
+  readonly types: ReadonlyArray<Event["_tag"]>
+}
+
+export const part = <S>(types: ReadonlyArray<Event["_tag"]>, projection: Projection.Projection<Event, S>): Part<S> => ({
+  projection,
+  types
+})
+
+/** A context's projection as a part: it reads the event types its codec owns. */
+export const contextPart = <E, S>(
+  codec: EventCodec.EventCodec<any>,
+  projection: Projection.Projection<E, S>
+): Part<S> => ({
+  projection: projection as unknown as Projection.Projection<Event, S>,
+  types: codec.types as ReadonlyArray<Event["_tag"]>
+})
+
+/** A value carried in the state unchanged: read by no event. */
+export const fixed = <S>(value: S): Part<S> => ({ projection: constant(value), types: [] })
+
+type PartStates<P extends Record<string, Part<any>>> = {
+  readonly [K in keyof P]: P[K] extends Part<infer S> ? S : never
+}
+
+/**
+ * Like `Projection.combine`, but each event is handed only to the parts that read its type: a report of a
+ * dozen parts does the work of the one or two an event concerns, and builds one new state object when one
+ * of them changed (the parts it leaves alone are shared with the state before).
+ */
+export const routed = <P extends Record<string, Part<any>>>(parts: P): Projection.Projection<Event, PartStates<P>> => {
+  const byType = new Map<string, Array<string>>()
+  for (const [key, p] of Object.entries(parts)) {
+    for (const type of p.types) {
+      const keys = byType.get(type) ?? []
+      keys.push(key)
+      byType.set(type, keys)
+    }
+  }
+  const initial = Object.fromEntries(Object.entries(parts).map(([k, p]) => [k, p.projection.initial])) as PartStates<P>
+  return {
+    initial,
+    evolve: (state, recorded) => {
+      const keys = byType.get(recorded.event._tag)
+      if (keys === undefined) return state
+      let next: Record<string, unknown> | undefined
+      for (const key of keys) {
+        const before = (state as Record<string, unknown>)[key]
+        const after = parts[key]!.projection.evolve(before, recorded)
+        if (after !== before) {
+          next ??= { ...state }
+          next[key] = after
+        }
+      }
+      return next === undefined ? state : (next as PartStates<P>)
+    }
+  }
+}

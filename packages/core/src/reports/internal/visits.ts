@@ -15,6 +15,9 @@ export interface Visit {
   readonly persons: ReadonlyArray<PersonId>
 }
 
+/** The events `conducted` reads. */
+export const conductedTypes = ["VisitConducted", "VisitAmended", "VisitVoided"] as const
+
 /**
  * Every visit that counts, by id. Kept per visit because a correction may come at any time: an amendment
  * moves a visit to another day, another modality or other persons seen, a void takes it out of every count.
@@ -63,6 +66,9 @@ export interface Scheduled {
   readonly persons: ReadonlyArray<PersonId>
   readonly dueOn: Text.LocalDate
 }
+
+/** The events `scheduled` reads. */
+export const scheduledTypes = ["VisitScheduled", "VisitConducted", "VisitSkipped", "VisitVoided"] as const
 
 export const scheduled: Projection.Projection<Event, HashMap.HashMap<VisitId, Scheduled>> = {
   initial: HashMap.empty(),

@@ -11,6 +11,9 @@ export interface Worker {
   readonly onPost: boolean
 }
 
+/** The events `workers` reads. */
+export const types = ["WorkerHired", "WorkerTransferred", "WorkerLeft"] as const
+
 /** Workers from their own streams: hired, transferred, left. */
 export const workers: Projection.Projection<Event, HashMap.HashMap<WorkerId, Worker>> = {
   initial: HashMap.empty(),

@@ -2,6 +2,7 @@
 // by side with a raw baseline that writes and reads the same rows in the same table shape without the
 // store's guarantees (raw `pg` on the server, PGlite's own `query` embedded). See docs/benchmarks.md.
 import { randomBytes } from "node:crypto"
+import { loadavg } from "node:os"
 import { ConcurrencyConflict, EventStore, ExpectedVersion } from "@shuangbai/eventsourcing"
 import { PgEventStore, type PgListen, PgliteClient } from "@shuangbai/postgres"
 import { Effect, Exit, type Layer, ManagedRuntime, Scope, Stream } from "effect"
@@ -495,21 +496,26 @@ const suite = async (open: () => Promise<Backend>, size: Sizes): Promise<Array<R
   }
 }
 
+/** The machine's 1-minute load average: on a shared machine, what the figures were measured under. */
+const load = () => loadavg()[0]!.toFixed(1)
+
 export const run = async ({ full: isFull }: { full: boolean }): Promise<void> => {
   const size = isFull ? full : quick
   console.log(
     `PgEventStore against raw SQL on the same table shape: ${size.runs} rounds per row, store and baseline ` +
       `alternating; events/s are medians, store ÷ raw the median of the per-round ratios.\n`
   )
+  const before = load()
   const serverRows = await suite(server, size)
   if (serverRows !== undefined) {
-    console.log(`### PostgreSQL server (${url.replace(/\/\/[^@]*@/, "//")})\n`)
+    console.log(`### PostgreSQL server (${url.replace(/\/\/[^@]*@/, "//")}), load ${before} → ${load()}\n`)
     printServer(serverRows)
     console.log()
   }
+  const between = load()
   const pgliteRows = await suite(pglite, size)
   if (pgliteRows !== undefined) {
-    console.log("### PGlite (in memory)\n")
+    console.log(`### PGlite (in memory), load ${between} → ${load()}\n`)
     printPglite(pgliteRows, serverRows)
     console.log()
   }

@@ -750,6 +750,23 @@ describe("CountyDashboard", () => {
       assert.deepStrictEqual(covers.get("F13.households"), { to: asOf })
       assert.deepStrictEqual(covers.get("F3.villages@cold-2025"), { from: "2025-01-20", to: "2025-02-10" })
       assert.deepStrictEqual(covers.get("F22.courses"), lastYear)
+
+      // A host may ask for other campaigns, drives and exchange visits than the periods select.
+      const chosen = CountyDashboard.view(Projection.fold(CountyDashboard.projection(periods), recorded), {
+        campaigns: ["cold-2024"],
+        drives: ["d-2025"],
+        exchangeVisits: ["ev-2025"]
+      })
+      const scoped = chosen.figures.filter((f) => f.scope !== undefined).map((f) => [keyOf(f), f.value])
+      assert.deepStrictEqual(scoped, [
+        ["F3.villages@cold-2024", 1],
+        ["F4.recipients@cold-2024", 1],
+        ["F5.winterClothing@cold-2024", 0],
+        ["F6.quilts@cold-2024", 0],
+        ["F19.applicants@d-2025", 6],
+        ["F20.stations@ev-2025", 2],
+        ["F20.workers@ev-2025", 2]
+      ])
     }).pipe(Effect.provide(TestLayer))
   )
 

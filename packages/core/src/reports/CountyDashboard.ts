@@ -3,7 +3,7 @@ import { HashMap, HashSet } from "effect"
 import type { Event } from "../Domain.ts"
 import * as Recruitment from "../recruitment/index.ts"
 import type { CampaignKind } from "../relief/Events.ts"
-import type { CampaignId, DriveId, HouseholdId, PersonId, StationId } from "../shared/Ids.ts"
+import type { CampaignId, HouseholdId, PersonId, StationId } from "../shared/Ids.ts"
 import * as Stations from "../stations/index.ts"
 import type { CourseKind, MaterialKind } from "../training/Events.ts"
 import * as Training from "../training/index.ts"
@@ -143,11 +143,11 @@ export const projection = (periods: Periods, options: Options = {}): Projection.
 
 export interface ViewOptions {
   /** Report F3–F8 for these campaigns rather than those launched in `periods.campaigns`. */
-  readonly campaigns?: ReadonlyArray<CampaignId>
+  readonly campaigns?: ReadonlyArray<string>
   /** Report F19 for these drives rather than every drive opened. */
-  readonly drives?: ReadonlyArray<DriveId>
+  readonly drives?: ReadonlyArray<string>
   /** Report F20 for these exchange visits rather than those held in `periods.exchangeVisits`. */
-  readonly exchangeVisits?: ReadonlyArray<ExchangeVisitId>
+  readonly exchangeVisits?: ReadonlyArray<string>
 }
 
 export interface Dashboard {
@@ -245,9 +245,9 @@ export interface SelectedCampaign {
 }
 
 /** The campaigns F3–F8 report, in launch order. */
-export const selectedCampaigns = (state: State, ids?: ReadonlyArray<CampaignId>): ReadonlyArray<SelectedCampaign> => {
+export const selectedCampaigns = (state: State, ids?: ReadonlyArray<string>): ReadonlyArray<SelectedCampaign> => {
   const { campaigns: period, asOf } = state.config.periods
-  const wanted = ids === undefined ? undefined : new Set(ids)
+  const wanted = ids === undefined ? undefined : new Set<string>(ids)
   const selected: Array<SelectedCampaign> = []
   for (const [id, campaign] of state.campaigns.campaigns) {
     if (wanted !== undefined ? !wanted.has(id) : !Period.within(campaign.launchedOn, period)) continue
@@ -290,9 +290,9 @@ export interface SelectedExchangeVisit {
 /** The exchange visits F20 reports, in date order. */
 export const selectedExchangeVisits = (
   state: State,
-  ids?: ReadonlyArray<ExchangeVisitId>
+  ids?: ReadonlyArray<string>
 ): ReadonlyArray<SelectedExchangeVisit> => {
-  const wanted = ids === undefined ? undefined : new Set(ids)
+  const wanted = ids === undefined ? undefined : new Set<string>(ids)
   const selected: Array<SelectedExchangeVisit> = []
   for (const [id, visit] of state.exchangeVisits) {
     if (wanted !== undefined ? wanted.has(id) : Period.within(visit.heldOn, state.config.periods.exchangeVisits)) {

@@ -3,8 +3,13 @@ import { Decider, Text } from "@shuangbai/eventsourcing"
 import { DeciderSpec } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
+import * as RegistryRules from "../registry/Decide.ts"
+import { decider as registryDecider } from "../registry/Decide.ts"
+import * as RegistryEvents from "../registry/Events.ts"
+import type * as RegistryState from "../registry/State.ts"
 import { DateIsInFuture } from "../shared/Dates.ts"
-import { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
+import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
+import { WorkerNotOnPostAtStation } from "../workforce/Decide.ts"
 import * as Commands from "./Commands.ts"
 import * as Rules from "./Decide.ts"
 import { type CaseworkContext, decider } from "./Decide.ts"
@@ -32,20 +37,46 @@ import { caseIdOf } from "./Stream.ts"
 // 2024-07-01, noon in China: "today" for every decision below.
 const now = Date.parse("2024-07-01T04:00:00Z")
 const today = Text.chinaDateOf(now)
-const context: CaseworkContext = {
-  tenant: "yangshan",
-  actor: { id: "w-01", role: "worker" },
-  now,
-  consentToRefer: true
-}
-
-const spec = DeciderSpec.make(decider, context)
-const given = spec.given
 
 const person = PersonId.make("p-001")
 const household = HouseholdId.make("h-001")
 const station = StationId.make("s-qigong")
 const worker = WorkerId.make("w-01")
+
+// What the handler reads from other streams: the household's registry file (p-001 its head, p-002 a
+// member) and where workers were on post on the command's day (w-01 and w-02 at s-qigong).
+const registered = new RegistryEvents.HouseholdRegistered({
+  household,
+  station,
+  township: TownshipId.make("t-qigong"),
+  village: VillageId.make("v-1"),
+  address: "七拱镇某村 3 号",
+  head: { person, name: "陈伯", birthDate: "1948-02-03" },
+  registeredOn: "2024-01-10"
+})
+const grandson = new RegistryEvents.MemberAdded({
+  household,
+  person: PersonId.make("p-002"),
+  name: "小陈",
+  birthDate: "2012-03-04",
+  relation: "Grandchild",
+  guardian: person
+})
+const fileOf = (...events: ReadonlyArray<RegistryEvents.Event>): RegistryState.State =>
+  Decider.fold(registryDecider, [registered, grandson, ...events])
+const onPost = (...entries: ReadonlyArray<readonly [string, string]>): ReadonlyMap<WorkerId, StationId> =>
+  new Map(entries.map(([w, s]) => [WorkerId.make(w), StationId.make(s)]))
+const context: CaseworkContext = {
+  tenant: "yangshan",
+  actor: { id: "w-01", role: "worker" },
+  now,
+  consentToRefer: true,
+  household: fileOf(),
+  onPost: onPost(["w-01", "s-qigong"], ["w-02", "s-qigong"], ["w-9", "s-qigong"])
+}
+
+const spec = DeciderSpec.make(decider, context)
+const given = spec.given
 const id = caseIdOf(person, "ElderlyCare")
 const referral = ReferralId.make("r-1")
 
@@ -355,6 +386,131 @@ describe("casework: transfers", () => {
 
   it("a transfer names a worker or a station", () => {
     assert.throws(() => new Commands.TransferCase({ case: id, transferredOn: "2024-06-08" }))
+  })
+})
+
+describe("casework: across streams — the household, the recipient, the worker on post", () => {
+  it("HouseholdNotRegistered: a case for a household not on file, not read, or another household's file", () => {
+    const violation = given([])
+      .when(openCase(), { household: registryDecider.initialState })
+      .thenFails(RegistryRules.HouseholdNotRegistered)
+    assert.deepStrictEqual(violation.fields, { household: "h-001" })
+    given([])
+      .when(openCase({ household: HouseholdId.make("h-002") }))
+      .thenFails(RegistryRules.HouseholdNotRegistered)
+    const { household: _, ...notRead } = context
+    const decided = decider.decide(openCase(), decider.initialState, notRead)
+    assert.isTrue(Result.isFailure(decided) && RegistryRules.HouseholdNotRegistered.is(decided.failure))
+  })
+
+  it("HouseholdIsArchived: no case for an archived household", () =>
+    given([])
+      .when(openCase(), {
+        household: fileOf(new RegistryEvents.HouseholdArchived({ household, archivedOn: "2024-05-01", reason: "迁出" }))
+      })
+      .thenFails(RegistryRules.HouseholdIsArchived))
+
+  it("PersonNotMember: the recipient is a current member of the household", () => {
+    given([])
+      .when(openCase({ person: PersonId.make("p-002") }))
+      .then([
+        new CaseOpened({
+          ...opened,
+          case: caseIdOf(PersonId.make("p-002"), "ElderlyCare"),
+          person: PersonId.make("p-002")
+        })
+      ])
+    const stranger = given([])
+      .when(openCase({ person: PersonId.make("p-999") }))
+      .thenFails(RegistryRules.PersonNotMember)
+    assert.deepStrictEqual(stranger.fields, { household: "h-001", person: "p-999" })
+    given([])
+      .when(openCase({ person: PersonId.make("p-002") }), {
+        household: fileOf(
+          new RegistryEvents.MemberRemoved({ household, person: PersonId.make("p-002"), reason: "随父母外出" })
+        )
+      })
+      .thenFails(RegistryRules.PersonNotMember)
+  })
+
+  it("WorkerNotOnPostAtStation: the case is opened by a worker on post at its station on the opening day", () => {
+    const violation = given([]).when(openCase(), { onPost: onPost() }).thenFails(WorkerNotOnPostAtStation)
+    assert.deepStrictEqual(violation.fields, { worker: "w-01", station: "s-qigong", date: "2024-06-01" })
+    given([])
+      .when(openCase(), { onPost: onPost(["w-01", "s-yangcheng"]) })
+      .thenFails(WorkerNotOnPostAtStation)
+    const { onPost: _, ...notRead } = context
+    const decided = decider.decide(openCase(), decider.initialState, notRead)
+    assert.isTrue(Result.isFailure(decided) && WorkerNotOnPostAtStation.is(decided.failure))
+  })
+
+  it("WorkerNotOnPostAtStation: a transfer needs whoever holds the case after it on post at its station after it", () => {
+    const w2 = WorkerId.make("w-02")
+    const yangcheng = StationId.make("s-yangcheng")
+    // To another worker at the same station: that worker on post there.
+    given([opened])
+      .when(new Commands.TransferCase({ case: id, worker: w2, transferredOn: "2024-06-08" }), {
+        onPost: onPost(["w-02", "s-yangcheng"])
+      })
+      .thenFails(WorkerNotOnPostAtStation)
+    // To another worker at another station: that worker on post at the target station.
+    given([opened])
+      .when(new Commands.TransferCase({ case: id, worker: w2, station: yangcheng, transferredOn: "2024-06-08" }), {
+        onPost: onPost(["w-02", "s-yangcheng"])
+      })
+      .then([new CaseTransferred({ case: id, worker: w2, station: yangcheng, transferredOn: "2024-06-08" })])
+    const refused = given([opened])
+      .when(new Commands.TransferCase({ case: id, worker: w2, station: yangcheng, transferredOn: "2024-06-08" }))
+      .thenFails(WorkerNotOnPostAtStation)
+    assert.deepStrictEqual(refused.fields, { worker: "w-02", station: "s-yangcheng", date: "2024-06-08" })
+    // To another station only: the case's own worker on post there.
+    given([opened])
+      .when(new Commands.TransferCase({ case: id, station: yangcheng, transferredOn: "2024-06-08" }))
+      .thenFails(WorkerNotOnPostAtStation)
+    given([opened])
+      .when(new Commands.TransferCase({ case: id, station: yangcheng, transferredOn: "2024-06-08" }), {
+        onPost: onPost(["w-01", "s-yangcheng"])
+      })
+      .then([new CaseTransferred({ case: id, station: yangcheng, transferredOn: "2024-06-08" })])
+    // A transfer that changes nothing records nothing, whoever is on post.
+    given([opened])
+      .when(new Commands.TransferCase({ case: id, worker, transferredOn: "2024-06-08" }), { onPost: onPost() })
+      .thenNothing()
+  })
+
+  it("for any file, recipient and post, a case opens exactly when household, membership and post all hold", () => {
+    const files = {
+      onFile: fileOf(),
+      archived: fileOf(new RegistryEvents.HouseholdArchived({ household, archivedOn: "2024-05-01", reason: "迁出" })),
+      unknown: registryDecider.initialState
+    }
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(files) as ReadonlyArray<keyof typeof files>)),
+        fc.constantFrom("p-001", "p-002", "p-999"),
+        fc.constantFrom("w-01", "w-02"),
+        fc.option(fc.constantFrom("s-qigong", "s-yangcheng"), { nil: undefined }),
+        fc.constantFrom("s-qigong", "s-yangcheng"),
+        (file, who, by, at, where) => {
+          const decided = decider.decide(
+            openCase({ person: PersonId.make(who), worker: WorkerId.make(by), station: StationId.make(where) }),
+            decider.initialState,
+            { ...context, household: files[file], onPost: at === undefined ? onPost() : onPost([by, at]) }
+          )
+          const expected =
+            file === "unknown"
+              ? RegistryRules.HouseholdNotRegistered.code
+              : file === "archived"
+                ? RegistryRules.HouseholdIsArchived.code
+                : who === "p-999"
+                  ? RegistryRules.PersonNotMember.code
+                  : at !== where
+                    ? WorkerNotOnPostAtStation.code
+                    : "ok"
+          assert.strictEqual(Result.isSuccess(decided) ? "ok" : decided.failure.code, expected)
+        }
+      )
+    )
   })
 })
 

@@ -1,7 +1,10 @@
 import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
+import { householdOnFile, memberOnFile } from "../registry/Decide.ts"
+import type * as Registry from "../registry/State.ts"
 import { notInFuture } from "../shared/Dates.ts"
-import type { CaseId } from "../shared/Ids.ts"
+import type { CaseId, StationId, WorkerId } from "../shared/Ids.ts"
+import { onPostAt } from "../workforce/Decide.ts"
 import type * as Commands from "./Commands.ts"
 import {
   AssessmentRecorded,
@@ -25,14 +28,25 @@ import { type Case, evolve, initial, type Referral, rankOf, type Stage, type Sta
 import { caseIdOf } from "./Stream.ts"
 
 /**
- * What a casework decision knows besides the case itself. `consentToRefer`: the recipient has consent to
- * referral in force in their household's file (registry context); the handler reads it.
+ * What a casework decision knows besides the case itself, read by the handler from other streams.
  */
 export interface CaseworkContext extends Decider.DecisionContext {
+  /** The recipient has consent to referral in force in their household's file (registry context). */
   readonly consentToRefer: boolean
+  /** The registry file of the household a new case names (OpenCase). Absent means not read: not on file. */
+  readonly household?: Registry.State
+  /**
+   * Where the case's worker was on post on the command's day, from the workforce context: the worker opening
+   * the case on the opening day, the worker holding it after a transfer on the transfer day. A worker absent,
+   * or the map absent (not read), was not on post.
+   */
+  readonly onPost?: ReadonlyMap<WorkerId, StationId>
 }
 
-// Rules, named as the facts that refuse a command.
+// Rules, named as the facts that refuse a command. Across streams, a case is refused with the rules of the
+// context that holds the fact: an unknown or archived household, or a recipient not a member of it, with the
+// registry's (HouseholdNotRegistered, HouseholdIsArchived, PersonNotMember); a worker not on post at the
+// case's station that day with the workforce's (WorkerNotOnPostAtStation).
 
 export const CaseAlreadyOpen = Rule.define<{ case: CaseId; openedOn: Text.LocalDate }>("CaseAlreadyOpen", {
   en: (f) => `case ${f.case} has been open since ${f.openedOn}: a recipient has one open case of a type`,
@@ -142,7 +156,11 @@ const referralOf = (id: CaseId, c: Case, referral: ReferralId): Result.Result<Re
   return found === undefined ? Result.fail(ReferralNotFound({ case: id, referral })) : Result.succeed(found)
 }
 
-export const openCase = (cmd: Commands.OpenCase, state: State, context: Decider.DecisionContext): Decision =>
+/**
+ * Opens a case (接案) for a member of a household on file, by a worker on post at the case's station on the
+ * opening day; the same case again records nothing.
+ */
+export const openCase = (cmd: Commands.OpenCase, state: State, context: CaseworkContext): Decision =>
   Result.gen(function* () {
     const id = caseIdOf(cmd.person, cmd.caseType)
     if (state._tag === "Open") {
@@ -161,6 +179,9 @@ export const openCase = (cmd: Commands.OpenCase, state: State, context: Decider.
         DateBeforeCaseClosed({ case: id, field: "openedOn", date: cmd.openedOn, closedOn: state.closedOn })
       )
     }
+    const household = yield* householdOnFile(cmd.household, context.household)
+    yield* memberOnFile(household, cmd.person)
+    yield* onPostAt(cmd.worker, cmd.station, cmd.openedOn, context.onPost?.get(cmd.worker))
     return [
       new CaseOpened({
         case: id,
@@ -349,13 +370,20 @@ export const reopenCase = (cmd: Commands.ReopenCase, state: State, context: Deci
     }
   })
 
-export const transferCase = (cmd: Commands.TransferCase, state: State, context: Decider.DecisionContext): Decision =>
+/**
+ * Moves an open case to another worker, another station or both. Whoever holds the case after it must be on
+ * post at the case's station after it on the transfer day: a new worker at the target station, or the case's
+ * worker at a new station. A transfer that changes nothing records nothing.
+ */
+export const transferCase = (cmd: Commands.TransferCase, state: State, context: CaseworkContext): Decision =>
   Result.gen(function* () {
     const c = yield* caseOpenNow(cmd.case, state)
     const worker = cmd.worker !== undefined && cmd.worker !== c.worker ? { worker: cmd.worker } : {}
     const station = cmd.station !== undefined && cmd.station !== c.station ? { station: cmd.station } : {}
     if (worker.worker === undefined && station.station === undefined) return []
     yield* inCase(cmd.case, c, "transferredOn", cmd.transferredOn, context.now)
+    const holder = worker.worker ?? c.worker
+    yield* onPostAt(holder, station.station ?? c.station, cmd.transferredOn, context.onPost?.get(holder))
     return [new CaseTransferred({ case: cmd.case, ...worker, ...station, transferredOn: cmd.transferredOn })]
   })
 

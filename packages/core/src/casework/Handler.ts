@@ -12,7 +12,8 @@ import * as RegistryEvents from "../registry/Events.ts"
 import * as RegistryState from "../registry/State.ts"
 import * as RegistryStream from "../registry/Stream.ts"
 import { startOfChinaDay } from "../shared/Dates.ts"
-import type { HouseholdId, PersonId } from "../shared/Ids.ts"
+import type { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
+import { workerOnPost } from "../workforce/Handler.ts"
 import { Command } from "./Commands.ts"
 import { type CaseworkContext, decider } from "./Decide.ts"
 import { codec, dateOf, type Event } from "./Events.ts"
@@ -31,6 +32,21 @@ export const subjects = (event: Event, before: State): ReadonlyArray<string> => 
 /** Business time: the start of the day (UTC+8) the form gives. */
 export const occurredAt = (event: Event): number => startOfChinaDay(dateOf(event))
 
+/** The household's registry file as it stands. */
+export const loadHousehold = (
+  tenant: Text.Id,
+  household: HouseholdId
+): Effect.Effect<RegistryState.State, LoadError, EventStore.EventStore> =>
+  Effect.map(
+    CommandHandler.load(
+      tenant,
+      RegistryStream.streamOf(household),
+      { initialState: RegistryState.initial, evolve: RegistryState.evolve },
+      RegistryEvents.codec
+    ),
+    ({ state }) => state
+  )
+
 /**
  * Whether the person has consent to referral in force in their household's file (registry context,
  * ConsentRecorded/ConsentWithdrawn with scope "Referral"). An archived or unknown household gives none.
@@ -41,30 +57,55 @@ export const consentToRefer = (
   person: PersonId
 ): Effect.Effect<boolean, LoadError, EventStore.EventStore> =>
   Effect.map(
-    CommandHandler.load(
-      tenant,
-      RegistryStream.streamOf(household),
-      { initialState: RegistryState.initial, evolve: RegistryState.evolve },
-      RegistryEvents.codec
-    ),
-    ({ state }) =>
+    loadHousehold(tenant, household),
+    (state) =>
       state._tag === "Registered" &&
       (RegistryState.memberOf(state.household, person)?.consents.some((c) => c.scope === "Referral") ?? false)
   )
 
+/** Where the worker was on post on the day, as the context's `onPost` map (empty when not on post). */
+const onPostOn = (
+  tenant: Text.Id,
+  worker: WorkerId,
+  date: Text.LocalDate
+): Effect.Effect<ReadonlyMap<WorkerId, StationId>, LoadError, EventStore.EventStore> =>
+  Effect.map(workerOnPost(tenant, worker, date), (station) => new Map(station === undefined ? [] : [[worker, station]]))
+
 /**
- * What decisions need from other streams: for a referral, the recipient's consent, read from the household
- * of the case as it stands in this attempt (a retry reads both again). Other commands need nothing more.
+ * What decisions need from other streams, read as they stand in this attempt (a retry reads them again):
+ * - opening a case: the household's registry file, and where the worker was on post on the opening day;
+ * - a transfer: where the worker holding the case after it (the new one, or the case's own) was on post on
+ *   the transfer day, read from the case as it stands;
+ * - a referral: the recipient's consent, from the household of the case.
+ * Other commands need nothing more.
  */
 export const loadContext = (
   command: Command,
   base: Decider.DecisionContext
 ): Effect.Effect<CaseworkContext, LoadError, EventStore.EventStore> =>
   Effect.gen(function* () {
-    if (command._tag !== "MakeReferral") return { ...base, consentToRefer: false }
-    const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
-    if (state._tag === "NoCase") return { ...base, consentToRefer: false }
-    return { ...base, consentToRefer: yield* consentToRefer(base.tenant, state.case.household, state.case.person) }
+    const none: CaseworkContext = { ...base, consentToRefer: false }
+    switch (command._tag) {
+      case "OpenCase":
+        return {
+          ...none,
+          household: yield* loadHousehold(base.tenant, command.household),
+          onPost: yield* onPostOn(base.tenant, command.worker, command.openedOn)
+        }
+      case "TransferCase": {
+        const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
+        if (state._tag !== "Open") return none
+        const holder = command.worker ?? state.case.worker
+        return { ...none, onPost: yield* onPostOn(base.tenant, holder, command.transferredOn) }
+      }
+      case "MakeReferral": {
+        const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
+        if (state._tag === "NoCase") return none
+        return { ...none, consentToRefer: yield* consentToRefer(base.tenant, state.case.household, state.case.person) }
+      }
+      default:
+        return none
+    }
   })
 
 /**

@@ -1,9 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
+import { Decider, Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
 import { Arbitrary, DeciderLaws } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
-import { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
+import { decider as registryDecider } from "../registry/Decide.ts"
+import { HouseholdRegistered } from "../registry/Events.ts"
+import type * as RegistryState from "../registry/State.ts"
+import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
 import * as Commands from "./Commands.ts"
 import { type CaseworkContext, decider } from "./Decide.ts"
 import { CloseReason, dateOf, type Event, ReferralId, ServiceType } from "./Events.ts"
@@ -89,6 +92,44 @@ const command: fc.Arbitrary<Commands.Command> = fc.oneof(
 
 const idOf = (c: Commands.Command) => (c._tag === "OpenCase" ? caseIdOf(c.person, c.caseType) : c.case)
 
+/** The registry file of household h-<person>, the person its head. */
+const fileOf = (household: HouseholdId, person: PersonId): RegistryState.State =>
+  Decider.fold(registryDecider, [
+    new HouseholdRegistered({
+      household,
+      station: stations[0]!,
+      township: TownshipId.make("t"),
+      village: VillageId.make("v"),
+      address: "某村",
+      head: { person, name: "户主", birthDate: "1950-01-01" },
+      registeredOn: "2024-01-01"
+    })
+  ])
+
+/**
+ * The context in a county where the facts across streams hold: every household is on file with its recipient,
+ * and the worker a case is opened by or transferred to is on post at its station that day. The rules on
+ * them are tested in Decide.test.ts; here the case's own lifecycle is under test.
+ */
+const inCounty = (command: Commands.Command, before: CaseState, consent: boolean): CaseworkContext => {
+  const base: CaseworkContext = { ...context, consentToRefer: consent }
+  switch (command._tag) {
+    case "OpenCase":
+      return {
+        ...base,
+        household: fileOf(command.household, command.person),
+        onPost: new Map([[command.worker, command.station]])
+      }
+    case "TransferCase": {
+      if (before._tag !== "Open") return base
+      const holder = command.worker ?? before.case.worker
+      return { ...base, onPost: new Map([[holder, command.station ?? before.case.station]]) }
+    }
+    default:
+      return base
+  }
+}
+
 interface Real {
   readonly states: Map<string, CaseState>
   readonly recorded: Array<Recorded<Event>>
@@ -140,7 +181,7 @@ class Send implements fc.Command<Model, Real> {
   run(model: Model, real: Real): void {
     const id = idOf(this.command)
     const before = real.states.get(id) ?? initial
-    const decided = decider.decide(this.command, before, { ...context, consentToRefer: this.consent })
+    const decided = decider.decide(this.command, before, inCounty(this.command, before, this.consent))
     if (this.command._tag === "OpenCase" && model.status.get(id) === "open") {
       // One open case per recipient and type: opening again writes nothing, or is refused.
       assert.isTrue(Result.isFailure(decided) || decided.success.length === 0)
@@ -203,7 +244,7 @@ const histories = fc.array(fc.tuple(command, fc.boolean()), { maxLength: 80 }).m
   for (const [c, consent] of commands) {
     const id = idOf(c)
     const before = states.get(id) ?? initial
-    const decided = decider.decide(c, before, { ...context, consentToRefer: consent })
+    const decided = decider.decide(c, before, inCounty(c, before, consent))
     if (Result.isFailure(decided)) continue
     for (const event of decided.success) {
       const version = (versions.get(id) ?? 0) + 1
@@ -294,9 +335,24 @@ describe("casework: decider laws", () => {
     const contexts = fc
       .record({
         now: fc.integer({ min: Date.parse("2024-06-01T00:00:00Z"), max: Date.parse("2024-07-15T00:00:00Z") }),
-        consentToRefer: fc.boolean()
+        consentToRefer: fc.boolean(),
+        household: fc.option(
+          fc.constantFrom(...persons).map((p) => fileOf(HouseholdId.make(`h-${p}`), p)),
+          { nil: undefined }
+        ),
+        onPost: fc.option(
+          fc.constantFrom(...stations).map((s) => new Map(workers.map((w) => [w, s]))),
+          { nil: undefined }
+        )
       })
-      .map((r): CaseworkContext => ({ ...context, ...r }))
+      .map(
+        ({ household, onPost, ...r }): CaseworkContext => ({
+          ...context,
+          ...r,
+          ...(household === undefined ? {} : { household }),
+          ...(onPost === undefined ? {} : { onPost })
+        })
+      )
     DeciderLaws.check({
       decider,
       command: fc.oneof({ weight: 4, arbitrary: command }, { weight: 1, arbitrary: Arbitrary.make(Commands.Command) }),

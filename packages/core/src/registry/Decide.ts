@@ -103,7 +103,20 @@ const openFile = (household: HouseholdId, state: State): Result.Result<Household
   }
 }
 
-const member = (household: Household, person: PersonId): Result.Result<Member, RuleViolation> => {
+/**
+ * A household on file, for the deciders of other contexts (visits, casework): `file` is what their handler
+ * read from the household's stream; absent (not read) or another household's file counts as not registered.
+ */
+export const householdOnFile = (
+  household: HouseholdId,
+  file: State | undefined
+): Result.Result<Household, RuleViolation> =>
+  file === undefined || (file._tag !== "NotRegistered" && file.household.id !== household)
+    ? Result.fail(HouseholdNotRegistered({ household }))
+    : openFile(household, file)
+
+/** A current member of the household; other contexts' deciders use it too (casework: the recipient of a case). */
+export const memberOnFile = (household: Household, person: PersonId): Result.Result<Member, RuleViolation> => {
   const found = memberOf(household, person)
   return found === undefined ? Result.fail(PersonNotMember({ household: household.id, person })) : Result.succeed(found)
 }
@@ -202,7 +215,7 @@ export const addMember = (cmd: Commands.AddMember, state: State, context: Decide
 export const removeMember = (cmd: Commands.RemoveMember, state: State): Decision =>
   Result.gen(function* () {
     const household = yield* openFile(cmd.household, state)
-    yield* member(household, cmd.person)
+    yield* memberOnFile(household, cmd.person)
     if (household.head === cmd.person) {
       return yield* Result.fail(HeadCannotBeRemoved({ household: household.id, person: cmd.person }))
     }
@@ -216,7 +229,7 @@ export const assignCategory = (
 ): Decision =>
   Result.gen(function* () {
     const household = yield* openFile(cmd.household, state)
-    const person = yield* member(household, cmd.person)
+    const person = yield* memberOnFile(household, cmd.person)
     yield* notInFuture("verifiedOn", cmd.verifiedOn, context.now)
     const same = person.categories.some(
       (c) => c.category === cmd.category && c.verifiedBy === cmd.verifiedBy && c.verifiedOn === cmd.verifiedOn
@@ -242,7 +255,7 @@ export const revokeCategory = (
 ): Decision =>
   Result.gen(function* () {
     const household = yield* openFile(cmd.household, state)
-    const person = yield* member(household, cmd.person)
+    const person = yield* memberOnFile(household, cmd.person)
     if (!person.categories.some((c) => c.category === cmd.category)) {
       return yield* Result.fail(CategoryNotAssigned({ person: cmd.person, category: cmd.category }))
     }
@@ -262,7 +275,7 @@ export const revokeCategory = (
 export const recordConsent = (cmd: Commands.RecordConsent, state: State, context: Decider.DecisionContext): Decision =>
   Result.gen(function* () {
     const household = yield* openFile(cmd.household, state)
-    const person = yield* member(household, cmd.person)
+    const person = yield* memberOnFile(household, cmd.person)
     yield* notInFuture("givenOn", cmd.givenOn, context.now)
     yield* mayConsentFor(household, person, cmd.givenBy, cmd.givenOn)
     if (person.consents.some((c) => c.scope === cmd.scope)) return []
@@ -284,7 +297,7 @@ export const withdrawConsent = (
 ): Decision =>
   Result.gen(function* () {
     const household = yield* openFile(cmd.household, state)
-    const person = yield* member(household, cmd.person)
+    const person = yield* memberOnFile(household, cmd.person)
     if (!person.consents.some((c) => c.scope === cmd.scope)) {
       return yield* Result.fail(ConsentNotGiven({ person: cmd.person, scope: cmd.scope }))
     }
@@ -304,7 +317,7 @@ export const withdrawConsent = (
 export const assessRisk = (cmd: Commands.AssessRisk, state: State, context: Decider.DecisionContext): Decision =>
   Result.gen(function* () {
     const household = yield* openFile(cmd.household, state)
-    const latest = cmd.person === undefined ? household.risk : (yield* member(household, cmd.person)).risk
+    const latest = cmd.person === undefined ? household.risk : (yield* memberOnFile(household, cmd.person)).risk
     yield* notInFuture("assessedOn", cmd.assessedOn, context.now)
     const same =
       latest !== undefined &&

@@ -9,7 +9,7 @@ import {
 } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { startOfChinaDay } from "../shared/Dates.ts"
-import type { TownshipId } from "../shared/Ids.ts"
+import type { StationId, TownshipId } from "../shared/Ids.ts"
 import * as Commands from "./Commands.ts"
 import { countyDecider, decider, type StationContext } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
@@ -27,6 +27,54 @@ export const countyTownships = (
   Effect.map(loadCounty(tenant), (county) =>
     county._tag === "Configured" ? new Set<TownshipId>(county.townships.map((t) => t.township)) : undefined
   )
+
+/**
+ * Every township of the county with its station's stream as it stands (NotEstablished for a township that
+ * has none yet); empty while the county is not configured.
+ */
+export const stationsByTownship = (
+  tenant: Envelope.Tenant
+): Effect.Effect<ReadonlyMap<TownshipId, State>, LoadError, EventStore.EventStore> =>
+  Effect.flatMap(countyTownships(tenant), (townships) =>
+    Effect.map(
+      Effect.forEach(
+        [...(townships ?? [])],
+        (township) =>
+          Effect.map(
+            CommandHandler.load(tenant, streamOf(township), decider, codec),
+            ({ state }) => [township, state] as const
+          ),
+        { concurrency: 8 }
+      ),
+      (entries) => new Map(entries)
+    )
+  )
+
+/**
+ * The station with this id, active or closed, from its township's stream; undefined when no township of the
+ * county has it. An active one wins over a closed one that had the same id elsewhere.
+ *
+ * Why a lookup over the county's townships. A station's stream is keyed by its township, so that "one active
+ * station per township" is decided on one stream; other contexts (workforce's posts) name a station by its
+ * id. Carrying the township on their commands would repeat what the stations context already knows, and a
+ * caller could pair a station with the wrong township. The county's settings list every township, so reading
+ * those streams finds the station: one read per township (a county has a few dozen at most), and only for
+ * the rare commands that need it (allotting posts, hiring, transferring in). The price: a station is found
+ * only once the county is configured and lists its township.
+ */
+export const findStation = (
+  tenant: Envelope.Tenant,
+  station: StationId
+): Effect.Effect<Exclude<State, { readonly _tag: "NotEstablished" }> | undefined, LoadError, EventStore.EventStore> =>
+  Effect.map(stationsByTownship(tenant), (byTownship) => {
+    let found: Exclude<State, { readonly _tag: "NotEstablished" }> | undefined
+    for (const state of byTownship.values()) {
+      if (state._tag === "NotEstablished" || state.station.station !== station) continue
+      if (state._tag === "Active") return state
+      found = state
+    }
+    return found
+  })
 
 /** What reading another stream may fail with. */
 export type LoadError = EventStoreError | UnknownEventType | InvalidEvent

@@ -3,7 +3,16 @@ export * as Rules from "./Decide.ts"
 export { countyDecider, decide, decideCounty, decider, type StationContext } from "./Decide.ts"
 export * as Events from "./Events.ts"
 export { codec } from "./Events.ts"
-export { countyTownships, handle, handleCounty, type LoadError, loadCounty, stationContext } from "./Handler.ts"
+export {
+  countyTownships,
+  findStation,
+  handle,
+  handleCounty,
+  type LoadError,
+  loadCounty,
+  stationContext,
+  stationsByTownship
+} from "./Handler.ts"
 export * as Labels from "./Labels.ts"
 export * as Projections from "./Projections.ts"
 export * as State from "./State.ts"

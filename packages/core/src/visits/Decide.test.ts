@@ -6,6 +6,8 @@ import * as fc from "fast-check"
 import { HouseholdIsArchived, HouseholdNotRegistered } from "../registry/Decide.ts"
 import * as Registry from "../registry/index.ts"
 import { DateIsInFuture } from "../shared/Dates.ts"
+import type { StationId, WorkerId } from "../shared/Ids.ts"
+import { WorkerNotOnPostAtStation } from "../workforce/Decide.ts"
 import * as Commands from "./Commands.ts"
 import {
   decider,
@@ -46,7 +48,16 @@ const archived = Schema.decodeUnknownSync(Registry.Events.Event)({
   reason: "迁出"
 })
 const onFile = Decider.fold(Registry.decider, [registered])
-const context: VisitContext = { tenant: "yangshan", actor: { id: "w1", role: "worker" }, now, household: onFile }
+// Where the workforce has the visit's worker on post on the visit's day, as the handler's loader finds it.
+const onPost = (station: string): ReadonlyMap<WorkerId, StationId> =>
+  new Map([["w1" as WorkerId, station as StationId]])
+const context: VisitContext = {
+  tenant: "yangshan",
+  actor: { id: "w1", role: "worker" },
+  now,
+  household: onFile,
+  onPost: onPost("huangpen")
+}
 
 /** Given/when/then from the testing kit; commands and events are written as plain data and decoded. */
 const spec = DeciderSpec.make(decider, context)
@@ -181,6 +192,67 @@ describe("visits: recording", () => {
       .given(events([conducted, voided]))
       .when(command(record))
       .thenFails(VisitIsVoided.code)
+  })
+})
+
+describe("visits: the worker on post at the visit's station that day", () => {
+  it("WorkerNotOnPostAtStation: a visit scheduled or recorded by a worker not on post that day, naming worker, station and day", () => {
+    const notOnPost = spec
+      .given(events([]))
+      .when(command(record), { onPost: new Map() })
+      .thenFails(WorkerNotOnPostAtStation)
+    assert.deepStrictEqual(notOnPost.fields, { worker: "w1", station: "huangpen", date: "2025-01-27" })
+    assert.include(notOnPost.message, "w1")
+    const due = spec
+      .given(events([]))
+      .when(command(schedule), { onPost: new Map() })
+      .thenFails(WorkerNotOnPostAtStation)
+    assert.deepStrictEqual(due.fields, { worker: "w1", station: "huangpen", date: "2025-01-30" })
+    // Not loaded is not on post.
+    const { onPost: _, ...notLoaded } = context
+    const decided = decider.decide(command(record), decider.initialState, notLoaded)
+    assert.isTrue(Result.isFailure(decided) && WorkerNotOnPostAtStation.is(decided.failure))
+  })
+  it("WorkerNotOnPostAtStation: on post that day, but for another station", () => {
+    spec
+      .given(events([]))
+      .when(command(record), { onPost: onPost("yangcheng") })
+      .thenFails(WorkerNotOnPostAtStation)
+    spec
+      .given(events([scheduled]))
+      .when(command(record), { onPost: onPost("yangcheng") })
+      .thenFails(WorkerNotOnPostAtStation)
+    // Another worker on post at the station does not stand in for the visit's worker.
+    spec
+      .given(events([]))
+      .when(command(record), { onPost: new Map([["w2" as WorkerId, "huangpen" as StationId]]) })
+      .thenFails(WorkerNotOnPostAtStation)
+  })
+  it("a visit already recorded records nothing again, whatever became of the worker since", () => {
+    spec
+      .given(events([conducted]))
+      .when(command(record), { onPost: new Map() })
+      .thenNothing()
+  })
+  it("for any worker, station and where the worker was on post, a visit is accepted exactly when it is that station", () => {
+    const stations = ["huangpen", "yangcheng", "qingyuan"]
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...stations),
+        fc.option(fc.constantFrom(...stations), { nil: undefined }),
+        fc.constantFrom("w1", "w2"),
+        fc.boolean(),
+        (station, at, worker, schedules) => {
+          const input = schedules ? { ...schedule, station, worker } : { ...record, station, worker }
+          const decided = decider.decide(command(input), decider.initialState, {
+            ...context,
+            onPost: new Map(at === undefined ? [] : [[worker as WorkerId, at as StationId]])
+          })
+          assert.strictEqual(Result.isSuccess(decided), at === station)
+          if (Result.isFailure(decided)) assert.isTrue(WorkerNotOnPostAtStation.is(decided.failure))
+        }
+      )
+    )
   })
 })
 
@@ -384,15 +456,29 @@ describe("visits: properties", () => {
     )
   })
 
-  /** Any time around today, and the household on file, archived, unknown or not loaded. */
+  /**
+   * Any time around today, the household on file, archived, unknown or not loaded, and the worker on post at
+   * the visit's station, at another, at none, or not loaded.
+   */
   const anyContext: fc.Arbitrary<VisitContext> = fc
     .tuple(
       fc.integer({ min: Date.parse("2024-06-01T00:00:00+08:00"), max: Date.parse("2025-06-01T00:00:00+08:00") }),
-      fc.constantFrom(onFile, Decider.fold(Registry.decider, [registered, archived]), Registry.State.initial, undefined)
+      fc.constantFrom(
+        onFile,
+        Decider.fold(Registry.decider, [registered, archived]),
+        Registry.State.initial,
+        undefined
+      ),
+      fc.constantFrom(onPost("huangpen"), onPost("yangcheng"), new Map<WorkerId, StationId>(), undefined)
     )
-    .map(([at, household]) => {
-      const { household: _, ...rest } = context
-      return household === undefined ? { ...rest, now: at } : { ...rest, now: at, household }
+    .map(([at, household, where]) => {
+      const { household: _, onPost: __, ...rest } = context
+      return {
+        ...rest,
+        now: at,
+        ...(household === undefined ? {} : { household }),
+        ...(where === undefined ? {} : { onPost: where })
+      }
     })
 
   it("obeys the decider laws on any sequence of commands", () => {

@@ -1,25 +1,31 @@
-import { Decider, HashChain, Rule, type RuleViolation } from "@shuangbai/eventsourcing"
+import { Decider, HashChain, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
-import { HouseholdIsArchived, HouseholdNotRegistered } from "../registry/Decide.ts"
+import { householdOnFile } from "../registry/Decide.ts"
 import type * as Registry from "../registry/State.ts"
 import { notInFuture } from "../shared/Dates.ts"
-import type { HouseholdId, VisitId } from "../shared/Ids.ts"
+import type { HouseholdId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
+import { onPostAt } from "../workforce/Decide.ts"
 import type * as Commands from "./Commands.ts"
 import { type Event, VisitAmended, VisitConducted, VisitScheduled, VisitSkipped, VisitVoided } from "./Events.ts"
 import { type Conducted, evolve, initial, type Scheduled, type State } from "./State.ts"
 
 /**
  * What a visit decision knows besides the visit's own stream. The handler's context loader fills it in
- * from other streams; it grows with the rules that span them (next: the worker's post on the visit day,
- * from the workforce context).
+ * from other streams, for the rules that span them.
  */
 export interface VisitContext extends Decider.DecisionContext {
   /** The registry file of the household a new visit names. Absent means not loaded: not on file. */
   readonly household?: Registry.State
+  /**
+   * The station the visit's worker was on post at on the visit's day (due day for a schedule), from the
+   * workforce context. A worker absent, or the map absent (not loaded), was not on post.
+   */
+  readonly onPost?: ReadonlyMap<WorkerId, StationId>
 }
 
 // Rules, named as the facts that refuse a command. An unknown or archived household is refused with the
-// registry's own rules (HouseholdNotRegistered, HouseholdIsArchived); a future date with DateIsInFuture.
+// registry's own rules (HouseholdNotRegistered, HouseholdIsArchived); a worker not on post at the visit's
+// station that day with the workforce's (WorkerNotOnPostAtStation); a future date with DateIsInFuture.
 
 export const VisitAlreadyScheduled = Rule.define<{ visit: VisitId }>("VisitAlreadyScheduled", {
   en: (f) => `visit ${f.visit} is already scheduled, with other details`,
@@ -62,15 +68,19 @@ type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
 
 const same = (a: unknown, b: unknown): boolean => HashChain.canonicalJson(a) === HashChain.canonicalJson(b)
 
-/** A new visit is for a household on file: registered and not archived. */
-const householdOnFile = (household: HouseholdId, context: VisitContext): Result.Result<void, RuleViolation> => {
-  const file = context.household
-  if (file === undefined || file._tag === "NotRegistered" || file.household.id !== household) {
-    return Result.fail(HouseholdNotRegistered({ household }))
-  }
-  if (file._tag === "Archived") return Result.fail(HouseholdIsArchived({ household, archivedOn: file.archivedOn }))
-  return Result.succeed(undefined)
-}
+/**
+ * The rules a new visit meets across streams: for a household on file (registered, not archived), by a
+ * worker on post at the visit's station on its day ("a visit needs a worker on post at that station that day").
+ */
+const spanningRules = (
+  visit: { readonly household: HouseholdId; readonly worker: WorkerId; readonly station: StationId },
+  date: Text.LocalDate,
+  context: VisitContext
+): Result.Result<void, RuleViolation> =>
+  Result.gen(function* () {
+    yield* householdOnFile(visit.household, context.household)
+    yield* onPostAt(visit.worker, visit.station, date, context.onPost?.get(visit.worker))
+  })
 
 const scheduleOf = (visit: Scheduled | Commands.ScheduleVisit) => ({
   household: visit.household,
@@ -106,7 +116,7 @@ export const scheduleVisit = (cmd: Commands.ScheduleVisit, state: State, context
       case "Voided":
         return yield* Result.fail(VisitIsVoided({ visit: cmd.visit }))
       case "NotRecorded":
-        yield* householdOnFile(cmd.household, context)
+        yield* spanningRules(cmd, cmd.dueOn, context)
         return [
           new VisitScheduled({
             visit: cmd.visit,
@@ -141,7 +151,7 @@ export const recordVisit = (cmd: Commands.RecordVisit, state: State, context: Vi
         break
     }
     yield* notInFuture("visitedOn", cmd.visitedOn, context.now)
-    yield* householdOnFile(cmd.household, context)
+    yield* spanningRules(cmd, cmd.visitedOn, context)
     return [
       new VisitConducted({
         visit: cmd.visit,

@@ -2,8 +2,12 @@ import { assert, describe, it } from "@effect/vitest"
 import { EventStore, ExpectedVersion, IdGenerator, StreamId } from "@shuangbai/eventsourcing"
 import { Effect, Layer, Result } from "effect"
 import { TestClock } from "effect/testing"
+import * as fc from "fast-check"
 import * as Registry from "../registry/index.ts"
 import { DateIsInFuture } from "../shared/Dates.ts"
+import * as Stations from "../stations/Handler.ts"
+import { WorkerNotOnPostAtStation } from "../workforce/Decide.ts"
+import * as Workforce from "../workforce/Handler.ts"
 import { VisitAlreadyConducted } from "./Decide.ts"
 import { codec } from "./Events.ts"
 import { handle } from "./Handler.ts"
@@ -41,12 +45,71 @@ const record = {
   itemsGiven: [{ item: "棉被", quantity: 1 }]
 }
 
-/** A household on file, then the position of the log's head. */
-const setup = Effect.gen(function* () {
+const bureau = { id: "bureau-1", role: "bureau" }
+
+/**
+ * The county's stations huangpen and yangcheng, two posts each, and worker w1 hired at huangpen on `hiredOn`
+ * (and leaving on `leftOn`, if given): "a visit needs a worker on post at that station that day".
+ */
+const staff = (hiredOn = "2024-06-01", leftOn?: string) =>
+  Effect.gen(function* () {
+    yield* Stations.handleCounty(
+      tenant,
+      {
+        _tag: "ConfigureCounty",
+        name: "阳山县",
+        townships: [
+          { township: "huangpen-town", name: "黄盆镇" },
+          { township: "yangcheng-town", name: "阳城镇" }
+        ]
+      },
+      { actor: bureau, commandId: "c-county" }
+    )
+    for (const station of ["huangpen", "yangcheng"]) {
+      yield* Stations.handle(
+        tenant,
+        {
+          _tag: "EstablishStation",
+          township: `${station}-town`,
+          station,
+          name: `${station}社工站`,
+          establishedOn: "2024-01-01"
+        },
+        { actor: bureau, commandId: `c-station-${station}` }
+      )
+      yield* Workforce.handle(
+        tenant,
+        { _tag: "AllotPosts", station, posts: 2, allottedOn: "2024-01-01" },
+        { actor: bureau, commandId: `c-posts-${station}` }
+      )
+    }
+    yield* Workforce.handle(
+      tenant,
+      { _tag: "HireWorker", worker: "w1", name: "李社工", station: "huangpen", hiredOn },
+      { actor: bureau, commandId: "c-hire" }
+    )
+    if (leftOn !== undefined) {
+      yield* Workforce.handle(
+        tenant,
+        { _tag: "EndEmployment", worker: "w1", leftOn, reason: "Resigned" },
+        { actor: bureau, commandId: "c-leave" }
+      )
+    }
+  })
+
+/** A household on file (and nothing else), then the position of the log's head. */
+const householdOnly = Effect.gen(function* () {
   yield* TestClock.setTime(now)
   yield* Registry.handle(tenant, register, { actor, commandId: "c-register" })
   const store = yield* EventStore.EventStore
   return { store, head: (yield* store.head(tenant)).position }
+})
+
+/** The worker on post and a household on file, then the position of the log's head. */
+const setup = Effect.gen(function* () {
+  yield* TestClock.setTime(now)
+  yield* staff()
+  return yield* householdOnly
 })
 
 const refused = (input: unknown) =>
@@ -132,6 +195,110 @@ describe("visits handler", () => {
     }).pipe(Effect.provide(TestLayer))
   )
 
+  it.effect("refuses a visit by a worker not on post at its station that day, naming worker, station and day", () =>
+    Effect.gen(function* () {
+      // On post, but for another station.
+      const elsewhere = yield* refused({ ...record, station: "yangcheng" })
+      assert.isTrue(WorkerNotOnPostAtStation.is(elsewhere))
+      assert.deepStrictEqual(WorkerNotOnPostAtStation.is(elsewhere) && elsewhere.fields, {
+        worker: "w1",
+        station: "yangcheng",
+        date: "2025-01-27"
+      })
+      // Before they were hired.
+      const early = yield* Effect.flip(
+        handle(tenant, { ...record, visitedOn: "2024-05-31" }, { actor, commandId: "c-early" })
+      )
+      assert.isTrue(WorkerNotOnPostAtStation.is(early))
+      // A worker the workforce has never heard of.
+      const unknown = yield* Effect.flip(handle(tenant, { ...record, worker: "w-9" }, { actor, commandId: "c-w9" }))
+      assert.isTrue(WorkerNotOnPostAtStation.is(unknown))
+      // Scheduled for a day they are on post: accepted; at the other station: refused.
+      const schedule = {
+        _tag: "ScheduleVisit",
+        visit: "v-2",
+        household: "h1",
+        persons: ["grandpa"],
+        worker: "w1",
+        station: "huangpen",
+        dueOn: "2025-02-10"
+      }
+      yield* handle(tenant, schedule, { actor, commandId: "c-schedule" })
+      const otherStation = yield* Effect.flip(
+        handle(tenant, { ...schedule, visit: "v-3", station: "yangcheng" }, { actor, commandId: "c-schedule-3" })
+      )
+      assert.isTrue(WorkerNotOnPostAtStation.is(otherStation))
+      const store = yield* EventStore.EventStore
+      assert.strictEqual(
+        (yield* store.readStream(tenant, StreamId.make("visit", "v-3")).pipe(Effect.orElseSucceed(() => []))).length,
+        0
+      )
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("refuses a visit after the worker's last day, and one scheduled for a day after it", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* staff("2024-06-01", "2025-01-10")
+      yield* Registry.handle(tenant, register, { actor, commandId: "c-register" })
+      // The last day is still on post.
+      yield* handle(tenant, { ...record, visitedOn: "2025-01-10" }, { actor, commandId: "c-last-day" })
+      const after = yield* Effect.flip(
+        handle(tenant, { ...record, visit: "v-2", visitedOn: "2025-01-11" }, { actor, commandId: "c-after" })
+      )
+      assert.isTrue(WorkerNotOnPostAtStation.is(after))
+      const scheduled = yield* Effect.flip(
+        handle(
+          tenant,
+          {
+            _tag: "ScheduleVisit",
+            visit: "v-3",
+            household: "h1",
+            persons: ["grandpa"],
+            worker: "w1",
+            station: "huangpen",
+            dueOn: "2025-02-10"
+          },
+          { actor, commandId: "c-schedule" }
+        )
+      )
+      assert.isTrue(WorkerNotOnPostAtStation.is(scheduled))
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it("for any hire, leaving and visit day, a visit is recorded exactly when the worker was on post that day", () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 200 }),
+        fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
+        fc.integer({ min: 0, max: 260 }),
+        fc.constantFrom("huangpen", "yangcheng"),
+        (hired, stayed, visited, station) => {
+          const day = (n: number) => new Date(Date.UTC(2024, 3, 1 + n)).toISOString().slice(0, 10)
+          const hiredOn = day(hired)
+          const leftOn = stayed === undefined ? undefined : day(hired + stayed)
+          const visitedOn = day(visited)
+          const onPost = station === "huangpen" && hiredOn <= visitedOn && (leftOn === undefined || visitedOn <= leftOn)
+          return Effect.runPromise(
+            Effect.gen(function* () {
+              yield* staff(hiredOn, leftOn)
+              yield* Registry.handle(tenant, register, { actor, commandId: "c-register" })
+              const outcome = yield* Effect.result(
+                handle(tenant, { ...record, station, visitedOn }, { actor, commandId: "c-visit" })
+              )
+              assert.strictEqual(
+                Result.isSuccess(outcome),
+                onPost,
+                `${hiredOn}–${leftOn ?? ""} ${visitedOn} ${station}`
+              )
+              if (Result.isFailure(outcome)) assert.isTrue(WorkerNotOnPostAtStation.is(outcome.failure))
+            }).pipe(Effect.provide(TestLayer))
+          )
+        }
+      ),
+      { numRuns: 40 }
+    ))
+
   it.effect("a writer whose version moved on is refused, and writes nothing", () =>
     Effect.gen(function* () {
       const { store } = yield* setup
@@ -205,7 +372,7 @@ describe("reading stored events through the codec", () => {
 
   it.effect("an event of an unknown type is an UnknownEventType naming it, for a handler and a report", () =>
     Effect.gen(function* () {
-      yield* setup
+      yield* householdOnly
       const stored = yield* appendRaw("VisitTeleported", { visit: "v-9" })
       const decoded = Projections.decodeAll(stored)
       assert.isTrue(Result.isFailure(decoded))
@@ -222,7 +389,7 @@ describe("reading stored events through the codec", () => {
 
   it.effect("a malformed payload is an InvalidEvent naming the event and the field", () =>
     Effect.gen(function* () {
-      yield* setup
+      yield* householdOnly
       const { _tag, ...data } = { ...record, visit: "v-9", visitedOn: "27 January" }
       const stored = yield* appendRaw("VisitConducted", data)
       const decoded = codec.decode(stored[stored.length - 1]!)
@@ -237,7 +404,7 @@ describe("reading stored events through the codec", () => {
 
   it.effect("events of other streams are not the report's business; a non-object payload is invalid", () =>
     Effect.gen(function* () {
-      yield* setup
+      yield* householdOnly
       const stored = yield* appendRaw("VisitVoided", "not an object")
       const other = { ...stored[0]!, stream: StreamId.make("case", "c-1"), type: "CaseOpened" }
       assert.strictEqual(Projections.decode(other), undefined)

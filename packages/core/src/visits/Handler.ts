@@ -9,6 +9,7 @@ import {
 import { Effect } from "effect"
 import * as Registry from "../registry/index.ts"
 import { startOfChinaDay } from "../shared/Dates.ts"
+import { workerOnPost } from "../workforce/Handler.ts"
 import { Command } from "./Commands.ts"
 import { decider, type VisitContext } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
@@ -16,8 +17,8 @@ import { streamOf } from "./Stream.ts"
 
 /**
  * Loads what a visit decision needs from other streams, in the same attempt as the decision: the rules that
- * span streams are checked against it in Decide.ts. One function, to grow with those rules: next, the
- * worker's post at the station on the visit day, from the workforce context.
+ * span streams are checked against it in Decide.ts. A new visit reads the household's registry file and
+ * where the visit's worker was on post on the visit's day (the due day for a schedule), from the workforce.
  */
 export const context = (
   command: Command,
@@ -33,7 +34,13 @@ export const context = (
           Registry.decider,
           Registry.codec
         )
-        return { ...base, household: file.state }
+        const day = command._tag === "ScheduleVisit" ? command.dueOn : command.visitedOn
+        const station = yield* workerOnPost(base.tenant, command.worker, day)
+        return {
+          ...base,
+          household: file.state,
+          onPost: new Map(station === undefined ? [] : [[command.worker, station]])
+        }
       }
       case "SkipVisit":
       case "AmendVisit":

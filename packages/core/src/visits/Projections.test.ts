@@ -132,9 +132,14 @@ const simulate = (inputs: ReadonlyArray<Readonly<Record<string, unknown>>>) => {
     } else {
       const c = visitCommand(input)
       const before = visitStates.get(c.visit) ?? decider.initialState
+      // Workers here are on post at the station they visit for: the worker rule is tested in Decide.test.ts.
       const context: VisitContext =
         c._tag === "RecordVisit" || c._tag === "ScheduleVisit"
-          ? { ...base, household: files.get(c.household) ?? Registry.State.initial }
+          ? {
+              ...base,
+              household: files.get(c.household) ?? Registry.State.initial,
+              onPost: new Map([[c.worker, c.station]])
+            }
           : base
       const decided = decider.decide(c, before, context)
       if (Result.isFailure(decided)) continue

@@ -13,8 +13,9 @@ import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
+import * as Stations from "../stations/Handler.ts"
 import * as Commands from "./Commands.ts"
-import { quotaDecider, type WorkerContext, workerDecider } from "./Decide.ts"
+import { type QuotaContext, quotaDecider, StationNotActive, type WorkerContext, workerDecider } from "./Decide.ts"
 import * as Events from "./Events.ts"
 import { handle, handleQuota, loadQuota, loadWorker, stepId, workerOnPost } from "./Handler.ts"
 import * as Projections from "./Projections.ts"
@@ -32,7 +33,9 @@ const _context: WorkerContext = {
 const S = (s: string) => s as StationId
 const W = (s: string) => s as WorkerId
 
-const givenQuota = DeciderSpec.make(quotaDecider, { tenant, now }).given
+const givenQuota = DeciderSpec.make(quotaDecider, { tenant, now, stationActiveSince: "2020-01-01" }).given
+/** The station unknown or closed: the handler finds no active station and leaves `stationActiveSince` out. */
+const givenNoStation = DeciderSpec.make(quotaDecider, { tenant, now }).given
 const givenWorker = DeciderSpec.make(workerDecider, { tenant, now, postReserved: true }).given
 
 const allotted = new Events.PostsAllotted({ station: S("huangpen"), posts: 2, allottedOn: "2024-01-01" })
@@ -84,6 +87,45 @@ describe("workforce: posts", () => {
       .then([new Events.PostVacated({ station: S("huangpen"), worker: W("w1"), vacatedOn: "2024-05-01" })])
     givenQuota([allotted]).when(vacate).thenNothing()
   })
+
+  it("StationNotActive: posts are allotted and filled only at a station active, and established by that day", () => {
+    const allot = new Commands.AllotPosts({ station: S("huangpen"), posts: 2, allottedOn: "2024-01-01" })
+    const fill = new Commands.FillPost({ station: S("huangpen"), worker: W("w1"), filledOn: "2024-02-01" })
+    const violation = givenNoStation([]).when(allot).thenFails(StationNotActive)
+    assert.deepStrictEqual(violation.fields, { station: "huangpen", date: "2024-01-01" })
+    givenNoStation([allotted]).when(fill).thenFails(StationNotActive)
+    // Established after the day.
+    givenQuota([]).when(allot, { stationActiveSince: "2024-01-02" }).thenFails(StationNotActive)
+    givenQuota([allotted]).when(fill, { stationActiveSince: "2024-02-02" }).thenFails(StationNotActive)
+    // Established that very day.
+    givenQuota([]).when(allot, { stationActiveSince: "2024-01-01" }).then([allotted])
+    // A post held already is held, whatever became of the station; a post is always vacated.
+    givenNoStation([allotted, filled("w1")])
+      .when(fill)
+      .thenNothing()
+    givenNoStation([allotted, filled("w1")])
+      .when(new Commands.VacatePost({ station: S("huangpen"), worker: W("w1"), vacatedOn: "2024-05-01" }))
+      .then([new Events.PostVacated({ station: S("huangpen"), worker: W("w1"), vacatedOn: "2024-05-01" })])
+  })
+
+  it("StationNotActive: for any day and any establishment, a post is allotted exactly when the station was active", () =>
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...days),
+        fc.option(fc.constantFrom(...days), { nil: undefined }),
+        fc.integer({ min: 1, max: 5 }),
+        (day, since, posts) => {
+          const outcome = quotaDecider.decide(
+            new Commands.AllotPosts({ station: S("s1"), posts, allottedOn: day }),
+            quotaDecider.initialState,
+            { tenant, actor, now, ...(since === undefined ? {} : { stationActiveSince: since }) }
+          )
+          const active = since !== undefined && since <= day
+          assert.strictEqual(Result.isSuccess(outcome), active)
+          if (Result.isFailure(outcome)) assert.isTrue(StationNotActive.is(outcome.failure))
+        }
+      )
+    ))
 
   it("DateIsInFuture: posts are allotted and filled on days that have come", () => {
     givenQuota([])
@@ -184,6 +226,8 @@ describe("workforce: workers", () => {
 
 const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i * 5)).toISOString().slice(0, 10))
 const stations = ["s1", "s2", "s3"].map(S)
+/** Stations the model run names but the stations context does not have active: never established, closed. */
+const inactiveStations = ["s-none", "s-closed"].map(S)
 const workers = ["w1", "w2", "w3", "w4", "w5", "w6"].map(W)
 
 type Step =
@@ -192,21 +236,25 @@ type Step =
   | { readonly _tag: "Transfer"; readonly worker: WorkerId; readonly to: StationId }
   | { readonly _tag: "End"; readonly worker: WorkerId }
 
+const anyStation = fc.oneof(
+  { arbitrary: fc.constantFrom(...stations), weight: 6 },
+  { arbitrary: fc.constantFrom(...inactiveStations), weight: 1 }
+)
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({
     _tag: fc.constant("Allot" as const),
-    station: fc.constantFrom(...stations),
+    station: anyStation,
     posts: fc.integer({ min: 0, max: 3 })
   }),
   fc.record({
     _tag: fc.constant("Hire" as const),
     worker: fc.constantFrom(...workers),
-    station: fc.constantFrom(...stations)
+    station: anyStation
   }),
   fc.record({
     _tag: fc.constant("Transfer" as const),
     worker: fc.constantFrom(...workers),
-    to: fc.constantFrom(...stations)
+    to: anyStation
   }),
   fc.record({ _tag: fc.constant("End" as const), worker: fc.constantFrom(...workers) })
 )
@@ -233,9 +281,11 @@ interface Model {
   readonly everHired: Set<WorkerId>
 }
 const holdersOf = (model: Model, station: StationId) => [...model.at.values()].filter((s) => s === station).length
+const inactive = (station: StationId) => inactiveStations.includes(station)
 const predict = (model: Model, s: Step): string => {
   switch (s._tag) {
     case "Allot":
+      if (inactive(s.station)) return "StationNotActive"
       if (s.posts < holdersOf(model, s.station)) return "QuotaBelowFilledPosts"
       model.posts.set(s.station, s.posts)
       return "ok"
@@ -243,6 +293,7 @@ const predict = (model: Model, s: Step): string => {
       const at = model.at.get(s.worker)
       if (at === s.station) return "ok"
       if (at !== undefined) return "WorkerAlreadyOnPost"
+      if (inactive(s.station)) return "StationNotActive"
       if (holdersOf(model, s.station) >= (model.posts.get(s.station) ?? 0)) return "NoOpenPost"
       model.at.set(s.worker, s.station)
       model.everHired.add(s.worker)
@@ -252,6 +303,7 @@ const predict = (model: Model, s: Step): string => {
       const at = model.at.get(s.worker)
       if (at === undefined) return "WorkerNotOnPost"
       if (at === s.to) return "ok"
+      if (inactive(s.to)) return "StationNotActive"
       if (holdersOf(model, s.to) >= (model.posts.get(s.to) ?? 0)) return "NoOpenPost"
       model.at.set(s.worker, s.to)
       return "ok"
@@ -289,10 +341,49 @@ const recorded = (event: Events.Event): Recorded<Events.Event> => {
 const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
 const actor = { id: "bureau-1", role: "bureau" }
 
+/**
+ * The county, with a township `t-<id>` per station and each station established on 2020-01-01, active; the
+ * `closed` ones closed again on 2020-06-30. Posts are allotted and filled only at an active station.
+ */
+const establish = (active: ReadonlyArray<string>, closed: ReadonlyArray<string> = []) =>
+  Effect.gen(function* () {
+    const all = [...active, ...closed]
+    yield* Stations.handleCounty(
+      tenant,
+      {
+        _tag: "ConfigureCounty",
+        name: "阳山县",
+        townships: all.map((id) => ({ township: `t-${id}`, name: `${id}镇` }))
+      },
+      { actor, commandId: "county" }
+    )
+    for (const id of all) {
+      yield* Stations.handle(
+        tenant,
+        {
+          _tag: "EstablishStation",
+          township: `t-${id}`,
+          station: id,
+          name: `${id}社工站`,
+          establishedOn: "2020-01-01"
+        },
+        { actor, commandId: `establish-${id}` }
+      )
+    }
+    for (const id of closed) {
+      yield* Stations.handle(
+        tenant,
+        { _tag: "CloseStation", township: `t-${id}`, closedOn: "2020-06-30", reason: "TownshipMerged" },
+        { actor, commandId: `close-${id}` }
+      )
+    }
+  })
+
 /** Runs steps through `handle`, checking each outcome and the streams against the model after every step. */
 const runAgainstModel = (steps: ReadonlyArray<Step>) =>
   Effect.gen(function* () {
     const model: Model = { posts: new Map(), at: new Map(), everHired: new Set() }
+    yield* establish(stations, ["s-closed"])
     for (const [i, s] of steps.entries()) {
       const expected = predict(model, s)
       const outcome = yield* Effect.result(handle(tenant, commandOf(s, i), { actor, commandId: `c${i}` }))
@@ -305,7 +396,7 @@ const runAgainstModel = (steps: ReadonlyArray<Step>) =>
       outcomes.add(`${s._tag}:${actual}`)
       // The day after the step: a leaving day is still on post.
       const day = nextDay(days[i % days.length]!)
-      for (const station of stations) {
+      for (const station of [...stations, ...inactiveStations]) {
         const quota = yield* loadQuota(tenant, station)
         assert.isAtMost(quota.holders.size, quota.posts, `posts exceeded at ${station}`)
         assert.strictEqual(quota.posts, model.posts.get(station) ?? 0)
@@ -338,13 +429,31 @@ const runAgainstModel = (steps: ReadonlyArray<Step>) =>
 
 const outcomes = new Set<string>()
 
+/** One run through every outcome, first: the random runs then need not find the rarer ones by chance. */
+const everyOutcome: ReadonlyArray<Step> = [
+  { _tag: "Allot", station: S("s1"), posts: 1 },
+  { _tag: "Allot", station: S("s-none"), posts: 1 },
+  { _tag: "Hire", worker: W("w1"), station: S("s1") },
+  { _tag: "Hire", worker: W("w2"), station: S("s1") },
+  { _tag: "Hire", worker: W("w1"), station: S("s2") },
+  { _tag: "Hire", worker: W("w2"), station: S("s-closed") },
+  { _tag: "Allot", station: S("s1"), posts: 0 },
+  { _tag: "Transfer", worker: W("w2"), to: S("s1") },
+  { _tag: "Transfer", worker: W("w1"), to: S("s2") },
+  { _tag: "Transfer", worker: W("w1"), to: S("s-none") },
+  { _tag: "Allot", station: S("s2"), posts: 1 },
+  { _tag: "Transfer", worker: W("w1"), to: S("s2") },
+  { _tag: "End", worker: W("w1") },
+  { _tag: "End", worker: W("w3") }
+]
+
 describe("workforce: model-based, through the handler on the in-memory store", () => {
   it("random allotments, hires, transfers and leavings keep to the model; posts are never exceeded", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30, size: "max" }), (steps) =>
         Effect.runPromise(runAgainstModel(steps))
       ),
-      { numRuns: 60 }
+      { numRuns: 100, examples: [[everyOutcome]] }
     )
     // The runs reached every outcome, not only the easy refusals.
     assert.includeMembers(
@@ -352,6 +461,9 @@ describe("workforce: model-based, through the handler on the in-memory store", (
       [
         "Allot:ok",
         "Allot:QuotaBelowFilledPosts",
+        "Allot:StationNotActive",
+        "Hire:StationNotActive",
+        "Transfer:StationNotActive",
         "Hire:ok",
         "Hire:NoOpenPost",
         "Hire:WorkerAlreadyOnPost",
@@ -379,6 +491,7 @@ describe("workforce: concurrent hires", () => {
   it.effect("eight hires racing for three posts: three are hired, five refused, never more", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(now)
+      yield* establish(["huangpen"])
       yield* allot("huangpen", 3, "allot")
       const results = yield* Effect.forEach(
         Array.from({ length: 8 }, (_, i) => i),
@@ -410,6 +523,7 @@ describe("workforce: concurrent hires", () => {
         (posts, hires, transfers) =>
           Effect.runPromise(
             Effect.gen(function* () {
+              yield* establish(["s1", "s2"])
               yield* allot("s1", posts, "allot-s1")
               yield* allot("s2", transfers, "allot-s2")
               for (let i = 0; i < transfers; i++) {
@@ -451,10 +565,95 @@ describe("workforce: concurrent hires", () => {
     ))
 })
 
+describe("workforce: posts only at an active station, through the handler", () => {
+  /** The command is refused by StationNotActive naming the station and the day, and nothing is written. */
+  const refusedInactive = (input: Record<string, unknown>, station: string, date: string) =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      const head = (yield* store.head(tenant)).position
+      const error = yield* Effect.flip(handle(tenant, input, { actor, commandId: `refused-${head}` }))
+      assert.isTrue(StationNotActive.is(error), `${String(input._tag)}: ${error._tag}`)
+      assert.deepStrictEqual(StationNotActive.is(error) && error.fields, { station, date })
+      assert.strictEqual((yield* store.head(tenant)).position, head, "nothing may be written")
+    })
+
+  it.effect("AllotPosts and HireWorker: refused at an unknown or a closed station, or before it was established", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* establish(["huangpen"], ["shaping"])
+      yield* refusedInactive(
+        { _tag: "AllotPosts", station: "nowhere", posts: 2, allottedOn: "2024-01-01" },
+        "nowhere",
+        "2024-01-01"
+      )
+      yield* refusedInactive(
+        { _tag: "AllotPosts", station: "shaping", posts: 2, allottedOn: "2024-01-01" },
+        "shaping",
+        "2024-01-01"
+      )
+      yield* refusedInactive(
+        { _tag: "AllotPosts", station: "huangpen", posts: 2, allottedOn: "2019-12-31" },
+        "huangpen",
+        "2019-12-31"
+      )
+      yield* allot("huangpen", 2, "allot")
+      yield* refusedInactive({ ...hireInput("w1", "huangpen"), hiredOn: "2019-12-31" }, "huangpen", "2019-12-31")
+      yield* refusedInactive(hireInput("w1", "shaping"), "shaping", "2024-02-01")
+      yield* refusedInactive(hireInput("w1", "nowhere"), "nowhere", "2024-02-01")
+      // The same hire at the active station, on a day it was active, goes through.
+      yield* handle(tenant, hireInput("w1", "huangpen"), { actor, commandId: "hire" })
+      assert.strictEqual(yield* workerOnPost(tenant, W("w1"), "2024-02-01"), "huangpen")
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("TransferWorker: refused into a closed station; the worker stays where they were", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* establish(["huangpen"], ["shaping"])
+      yield* allot("huangpen", 1, "allot")
+      yield* handle(tenant, hireInput("w1", "huangpen"), { actor, commandId: "hire" })
+      yield* refusedInactive(
+        { _tag: "TransferWorker", worker: "w1", to: "shaping", transferredOn: "2024-03-01" },
+        "shaping",
+        "2024-03-01"
+      )
+      assert.strictEqual(yield* workerOnPost(tenant, W("w1"), "2024-03-01"), "huangpen")
+      assert.isTrue((yield* loadQuota(tenant, S("huangpen"))).holders.has(W("w1")))
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("the stations context finds a station by its id over the county's townships", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      // Before the county lists its townships, no station can be found.
+      yield* Stations.handle(
+        tenant,
+        {
+          _tag: "EstablishStation",
+          township: "t-huangpen",
+          station: "huangpen",
+          name: "huangpen社工站",
+          establishedOn: "2020-01-01"
+        },
+        { actor, commandId: "early" }
+      )
+      assert.isUndefined(yield* Stations.findStation(tenant, S("huangpen")))
+      yield* establish(["huangpen", "yangcheng"], ["shaping"])
+      assert.strictEqual((yield* Stations.findStation(tenant, S("yangcheng")))?._tag, "Active")
+      assert.strictEqual((yield* Stations.findStation(tenant, S("yangcheng")))?.station.township, "t-yangcheng")
+      assert.strictEqual((yield* Stations.findStation(tenant, S("shaping")))?._tag, "Closed")
+      assert.isUndefined(yield* Stations.findStation(tenant, S("nowhere")))
+      const byTownship = yield* Stations.stationsByTownship(tenant)
+      assert.deepStrictEqual([...byTownship.keys()].sort(), ["t-huangpen", "t-shaping", "t-yangcheng"])
+    }).pipe(Effect.provide(TestLayer))
+  )
+})
+
 describe("workforce: the steps of a command", () => {
   it.effect("a hire sent again after a crash between its steps finishes without filling twice", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(now)
+      yield* establish(["huangpen"])
       yield* allot("huangpen", 2, "allot")
       // The first step ran, then the process died.
       yield* handleQuota(
@@ -479,8 +678,8 @@ describe("workforce: the steps of a command", () => {
   it.effect("a hire the worker refuses after its post was filled gives the post back", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(now)
-      yield* allot("huangpen", 1, "allot")
       const inner = yield* EventStore.makeMemory()
+      yield* establish(["huangpen"]).pipe(Effect.provideService(EventStore.EventStore, inner))
       const ids = IdGenerator.uuidV7
       // A store in which, just as the hire fills its post, another writer hires the same worker elsewhere.
       const racing: EventStore.EventStoreShape = {
@@ -544,6 +743,7 @@ describe("workforce: the steps of a command", () => {
   it.effect("leaving and transferring free the post held at the station left", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(now)
+      yield* establish(["huangpen", "yangcheng"])
       yield* allot("huangpen", 1, "allot-1")
       yield* allot("yangcheng", 1, "allot-2")
       yield* handle(tenant, hireInput("w1", "huangpen"), { actor, commandId: "hire" })
@@ -603,7 +803,14 @@ describe("workforce: laws and schemas", () => {
   )
 
   it("the quota decider obeys the decider laws", () =>
-    DeciderLaws.check({ decider: quotaDecider, command: quotaCommand, numRuns: 200 }))
+    DeciderLaws.check({
+      decider: quotaDecider,
+      command: quotaCommand,
+      context: fc
+        .tuple(DeciderLaws.defaultContext, fc.option(fc.constantFrom(...days), { nil: undefined }))
+        .map(([base, since]): QuotaContext => (since === undefined ? base : { ...base, stationActiveSince: since })),
+      numRuns: 200
+    }))
 
   it("the worker decider obeys the decider laws", () =>
     DeciderLaws.check({

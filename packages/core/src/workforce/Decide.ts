@@ -39,6 +39,17 @@ export const PostNotReserved = Rule.define<{ worker: WorkerId; station: StationI
   en: (f) => `no post of station ${f.station} is held for worker ${f.worker}: fill a post first`,
   zh: (f) => `社工站 ${f.station} 没有为社工 ${f.worker} 占用岗位，须先占岗`
 })
+export const WorkerNotOnPostAtStation = Rule.define<{ worker: WorkerId; station: StationId; date: Text.LocalDate }>(
+  "WorkerNotOnPostAtStation",
+  {
+    en: (f) => `worker ${f.worker} was not on post at station ${f.station} on ${f.date}`,
+    zh: (f) => `社工 ${f.worker} 于 ${f.date} 不在社工站 ${f.station} 在岗`
+  }
+)
+export const StationNotActive = Rule.define<{ station: StationId; date: Text.LocalDate }>("StationNotActive", {
+  en: (f) => `station ${f.station} is not active on ${f.date}: it is not established by then, or it is closed`,
+  zh: (f) => `社工站 ${f.station} 于 ${f.date} 不在运行：当时尚未设立，或已撤销`
+})
 export const WorkerDateOutOfOrder = Rule.define<{ field: string; date: Text.LocalDate; earliest: Text.LocalDate }>(
   "WorkerDateOutOfOrder",
   {
@@ -57,7 +68,39 @@ export interface WorkerContext extends DecisionContext {
   readonly postReserved: boolean
 }
 
+/**
+ * What a quota decision knows besides the station's posts: the day the station was established, while the
+ * stations context has it active now (the handler finds it by its id; see `findStation` there). Absent when
+ * the station is unknown or closed: posts are allotted and filled only at an active station.
+ */
+export interface QuotaContext extends DecisionContext {
+  readonly stationActiveSince?: Text.LocalDate
+}
+
 type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
+
+/**
+ * "A worker acts only while on post, for a station": the check the deciders of other contexts (visits,
+ * casework) make, given the station the worker was on post at that day as their handler read it with
+ * `workerOnPost` (undefined when not on post at all).
+ */
+export const onPostAt = (
+  worker: WorkerId,
+  station: StationId,
+  date: Text.LocalDate,
+  onPost: StationId | undefined
+): Result.Result<void, RuleViolation> =>
+  onPost === station ? Result.void : Result.fail(WorkerNotOnPostAtStation({ worker, station, date }))
+
+/** The station is active, and was established by `date`. */
+const stationActiveOn = (
+  station: StationId,
+  date: Text.LocalDate,
+  context: QuotaContext
+): Result.Result<void, RuleViolation> =>
+  context.stationActiveSince !== undefined && context.stationActiveSince <= date
+    ? Result.void
+    : Result.fail(StationNotActive({ station, date }))
 
 const notBefore = (field: string, date: Text.LocalDate, earliest: Text.LocalDate) =>
   date < earliest ? Result.fail(WorkerDateOutOfOrder({ field, date, earliest })) : Result.succeed(date)
@@ -65,9 +108,10 @@ const notBefore = (field: string, date: Text.LocalDate, earliest: Text.LocalDate
 // ---- a station's posts --------------------------------------------------------------------------
 
 /** Raising or lowering the posts; never below the posts filled now. The same number again records nothing. */
-export const allotPosts = (cmd: Commands.AllotPosts, state: Quota, context: DecisionContext): Decision =>
+export const allotPosts = (cmd: Commands.AllotPosts, state: Quota, context: QuotaContext): Decision =>
   Result.gen(function* () {
     yield* notInFuture("allottedOn", cmd.allottedOn, context.now)
+    yield* stationActiveOn(cmd.station, cmd.allottedOn, context)
     if (cmd.posts < state.holders.size) {
       return yield* Result.fail(
         QuotaBelowFilledPosts({ station: cmd.station, posts: cmd.posts, filled: state.holders.size })
@@ -77,11 +121,15 @@ export const allotPosts = (cmd: Commands.AllotPosts, state: Quota, context: Deci
     return [new PostsAllotted({ station: cmd.station, posts: cmd.posts, allottedOn: cmd.allottedOn })]
   })
 
-/** Takes an open post for the worker; if they hold one here already, nothing. */
-export const fillPost = (cmd: Commands.FillPost, state: Quota, context: DecisionContext): Decision =>
+/**
+ * Takes an open post for the worker; if they hold one here already, nothing. Hires and transfers in pass
+ * through here first, so "hired only at an active station" is decided here, for both.
+ */
+export const fillPost = (cmd: Commands.FillPost, state: Quota, context: QuotaContext): Decision =>
   Result.gen(function* () {
     if (state.holders.has(cmd.worker)) return []
     yield* notInFuture("filledOn", cmd.filledOn, context.now)
+    yield* stationActiveOn(cmd.station, cmd.filledOn, context)
     if (state.holders.size >= state.posts) {
       return yield* Result.fail(NoOpenPost({ station: cmd.station, posts: state.posts, filled: state.holders.size }))
     }
@@ -96,7 +144,7 @@ export const vacatePost = (cmd: Commands.VacatePost, state: Quota, context: Deci
     return [new PostVacated({ station: cmd.station, worker: cmd.worker, vacatedOn: cmd.vacatedOn })]
   })
 
-export const decideQuota = (command: Commands.QuotaCommand, state: Quota, context: DecisionContext): Decision => {
+export const decideQuota = (command: Commands.QuotaCommand, state: Quota, context: QuotaContext): Decision => {
   switch (command._tag) {
     case "AllotPosts":
       return allotPosts(command, state, context)
@@ -108,7 +156,7 @@ export const decideQuota = (command: Commands.QuotaCommand, state: Quota, contex
 }
 
 /** A station's posts ("post-quota" stream): where "hires ≤ posts" is decided. */
-export const quotaDecider = Decider.make<Commands.QuotaCommand, Event, Quota>({
+export const quotaDecider = Decider.make<Commands.QuotaCommand, Event, Quota, QuotaContext>({
   initialState: quotaInitial,
   evolve: evolveQuota,
   decide: decideQuota

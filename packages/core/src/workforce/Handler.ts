@@ -14,8 +14,9 @@ import {
 import { Clock, Effect, Result, Schema } from "effect"
 import { startOfChinaDay } from "../shared/Dates.ts"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
+import { findStation } from "../stations/Handler.ts"
 import * as Commands from "./Commands.ts"
-import { quotaDecider, type WorkerContext, workerDecider } from "./Decide.ts"
+import { type QuotaContext, quotaDecider, type WorkerContext, workerDecider } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
 import { type Quota, type State, stationOn } from "./State.ts"
 import { quotaStreamOf, streamOf } from "./Stream.ts"
@@ -38,6 +39,9 @@ import { quotaStreamOf, streamOf } from "./Stream.ts"
  * `:release-post`, `:undo-fill`): sending a command again after a crash between steps finishes it
  * without doing any step twice. A hire whose worker step is refused after its post was filled (a
  * concurrent command changed the worker) gives the post back before failing.
+ *
+ * Posts are allotted and filled only at a station the stations context has active (StationNotActive):
+ * the quota's context reads it (`findStation`, by the station's id, over the county's townships).
  */
 
 /** What reading another stream may fail with. */
@@ -97,6 +101,28 @@ export const postHeld = (
 ): Effect.Effect<boolean, LoadError, EventStore.EventStore> =>
   Effect.map(loadQuota(tenant, station), (quota) => quota.holders.has(worker))
 
+/**
+ * What a quota decision needs from the stations context: the day the station was established, while it
+ * is active. Allotting and filling read it; vacating a post needs nothing (a closed station's workers
+ * still leave or move on).
+ */
+export const quotaContext = (
+  command: Commands.QuotaCommand,
+  base: Decider.DecisionContext
+): Effect.Effect<QuotaContext, LoadError, EventStore.EventStore> => {
+  switch (command._tag) {
+    case "AllotPosts":
+    case "FillPost":
+      return Effect.map(
+        findStation(base.tenant, command.station),
+        (found): QuotaContext =>
+          found?._tag === "Active" ? { ...base, stationActiveSince: found.station.establishedOn } : base
+      )
+    case "VacatePost":
+      return Effect.succeed(base)
+  }
+}
+
 export const workerContext = (
   command: Commands.WorkerCommand,
   base: Decider.DecisionContext
@@ -123,13 +149,14 @@ export const workerContext = (
  * A station's post-quota stream. Retried more than the default: every hire and transfer of the station
  * passes through it, and a conflict there is expected under load, not a fault.
  */
-export const handleQuota: CommandHandler.Handle<Quota> = CommandHandler.make({
+export const handleQuota: CommandHandler.Handle<Quota, LoadError, EventStore.EventStore> = CommandHandler.make({
   command: Commands.QuotaCommand,
   decider: quotaDecider,
   codec,
   stream: (command) => quotaStreamOf(command.station),
   subjects,
   occurredAt,
+  context: quotaContext,
   maxAttempts: 20
 })
 

@@ -1,6 +1,14 @@
 export * as Commands from "./Commands.ts"
 export * as Rules from "./Decide.ts"
-export { decideQuota, decideWorker, quotaDecider, type WorkerContext, workerDecider } from "./Decide.ts"
+export {
+  decideQuota,
+  decideWorker,
+  onPostAt,
+  type QuotaContext,
+  quotaDecider,
+  type WorkerContext,
+  workerDecider
+} from "./Decide.ts"
 export * as Events from "./Events.ts"
 export { codec } from "./Events.ts"
 export {
@@ -11,6 +19,7 @@ export {
   loadQuota,
   loadWorker,
   postHeld,
+  quotaContext,
   workerContext,
   workerOnPost
 } from "./Handler.ts"

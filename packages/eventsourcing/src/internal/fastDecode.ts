@@ -1,0 +1,210 @@
+import { Schema, type SchemaAST } from "effect"
+
+// A faster way to decode the payload of a stored event, for replays that decode millions of them.
+//
+// Effect's decoder is general: Effects, suspension, issue trees, transformations. A stored payload is
+// plain JSON and an event Schema is a tagged class of structs, arrays, literals, unions and strings or
+// numbers with checks. For such a Schema this module compiles a plain validator that does what the
+// decoder does on success: the same type tests (`typeof`, `===`, `Array.isArray`, `key in`), the same
+// check objects run in the same order, the same output (a new object per struct with its declared
+// keys only, a new array per array, the class built by Effect's own trusted constructor). It only ever
+// says "valid, here is the value" or "not sure": on anything else, and on every invalid payload, the
+// caller runs Effect's decoder, so errors and edge cases stay Effect's. A Schema it does not know
+// (a transformation, an index signature, a suspended or declared type) gets no fast path at all.
+
+/** What a compiled validator returns when the value is not valid (or when it cannot tell). */
+export const unsure: unique symbol = Symbol("unsure")
+
+type Validate = (input: unknown) => unknown
+
+// Filters read the parse options only to describe a failure, and a failure goes to Effect's decoder.
+const parseOptions = {}
+
+const passes = (checks: ReadonlyArray<SchemaAST.Check<any>>, value: unknown, ast: SchemaAST.AST): boolean => {
+  for (let i = 0; i < checks.length; i++) {
+    const check = checks[i]!
+    if (check._tag === "FilterGroup") {
+      if (!passes(check.checks, value, ast)) return false
+    } else if (check.run(value, ast, parseOptions as never) !== undefined) {
+      return false
+    }
+  }
+  return true
+}
+
+const isString: Validate = (input) => (typeof input === "string" ? input : unsure)
+const isNumber: Validate = (input) => (typeof input === "number" ? input : unsure)
+const isBoolean: Validate = (input) => (typeof input === "boolean" ? input : unsure)
+const isNull: Validate = (input) => (input === null ? input : unsure)
+
+interface Property {
+  readonly name: string
+  readonly optional: boolean
+  readonly validate: Validate
+}
+
+const compileProperties = (ast: SchemaAST.Objects): ReadonlyArray<Property> | undefined => {
+  if (ast.indexSignatures.length > 0) return undefined
+  const properties: Array<Property> = []
+  for (const p of ast.propertySignatures) {
+    if (typeof p.name !== "string" || p.name === "__proto__") return undefined
+    const validate = compile(p.type)
+    if (validate === undefined) return undefined
+    properties.push({ name: p.name, optional: p.type.context?.isOptional === true, validate })
+  }
+  return properties
+}
+
+const isRecord = (input: unknown): input is Record<string, unknown> =>
+  typeof input === "object" && input !== null && !Array.isArray(input)
+
+/** A struct: the declared keys, in order, each validated; others are dropped, as Effect drops them. */
+const objects = (properties: ReadonlyArray<Property>): Validate => {
+  const n = properties.length
+  return (input) => {
+    if (!isRecord(input)) return unsure
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < n; i++) {
+      const p = properties[i]!
+      if (p.name in input) {
+        const value = p.validate(input[p.name])
+        if (value === unsure) return unsure
+        out[p.name] = value
+      } else if (!p.optional) {
+        return unsure
+      }
+    }
+    return out
+  }
+}
+
+const arrays = (ast: SchemaAST.Arrays): Validate | undefined => {
+  // `Array(X)` (no leading element) and `NonEmptyArray(X)` (one): the shapes events use.
+  if (ast.rest.length !== 1 || ast.elements.length > 1) return undefined
+  if (ast.elements.some((e) => e.context?.isOptional === true)) return undefined
+  const rest = compile(ast.rest[0]!)
+  const first = ast.elements.length === 1 ? compile(ast.elements[0]!) : rest
+  if (rest === undefined || first === undefined) return undefined
+  const min = ast.elements.length
+  return (input) => {
+    if (!Array.isArray(input) || input.length < min) return unsure
+    const out = new Array(input.length)
+    for (let i = 0; i < input.length; i++) {
+      const value = (i === 0 ? first : rest)(input[i])
+      if (value === unsure) return unsure
+      out[i] = value
+    }
+    return out
+  }
+}
+
+const union = (ast: SchemaAST.Union): Validate | undefined => {
+  const members: Array<Validate> = []
+  for (const t of ast.types) {
+    const validate = compile(t)
+    if (validate === undefined) return undefined
+    members.push(validate)
+  }
+  // The first member that takes the value, as Effect's union does.
+  return (input) => {
+    for (let i = 0; i < members.length; i++) {
+      const value = members[i]!(input)
+      if (value !== unsure) return value
+    }
+    return unsure
+  }
+}
+
+const base = (ast: SchemaAST.AST): Validate | undefined => {
+  switch (ast._tag) {
+    case "String":
+      return isString
+    case "Number":
+      return isNumber
+    case "Boolean":
+      return isBoolean
+    case "Null":
+      return isNull
+    case "Literal": {
+      const literal = ast.literal
+      return (input) => (input === literal ? input : unsure)
+    }
+    case "Arrays":
+      return arrays(ast)
+    case "Objects": {
+      const properties = compileProperties(ast)
+      return properties === undefined ? undefined : objects(properties)
+    }
+    case "Union":
+      return union(ast)
+    default:
+      return undefined
+  }
+}
+
+const compile = (ast: SchemaAST.AST): Validate | undefined => {
+  if (ast.encoding !== undefined || (ast as { encodingChecks?: unknown }).encodingChecks !== undefined) {
+    return undefined
+  }
+  const validate = base(ast)
+  const checks = ast.checks
+  if (validate === undefined || checks === undefined) return validate
+  return (input) => {
+    const value = validate(input)
+    return value === unsure || !passes(checks, value, ast) ? unsure : value
+  }
+}
+
+// Effect builds a decoded class with this (exported, not declared): the instance a decode returns.
+const makeClassTrusted = (Schema as unknown as { makeClassTrusted?: (self: unknown, fields: object) => unknown })
+  .makeClassTrusted
+
+/**
+ * The payload validator of an event Schema, or undefined when it has none: `(data, tag)` decodes
+ * `{ ...data, _tag: tag }` as Effect would, or returns `unsure`. `data` must be a plain object (JSON).
+ */
+export const compileEvent = (
+  schema: Schema.Top
+): ((data: Record<string, unknown>, tag: string) => unknown) | undefined => {
+  const ast = schema.ast
+  let struct: SchemaAST.AST
+  let build: (fields: Record<string, unknown>) => unknown
+  if (ast._tag === "Objects") {
+    struct = ast
+    build = (fields) => fields
+  } else if (
+    ast._tag === "Declaration" &&
+    ast.checks === undefined &&
+    ast.encoding?.length === 1 &&
+    typeof schema === "function" &&
+    makeClassTrusted !== undefined
+  ) {
+    // A class: its struct decoded, then the instance built as Effect's class transformation builds it.
+    struct = ast.encoding[0]!.to
+    build = (fields) => makeClassTrusted(schema, fields)
+  } else {
+    return undefined
+  }
+  if (struct._tag !== "Objects" || struct.encoding !== undefined) return undefined
+  const properties = compileProperties(struct)
+  if (properties === undefined) return undefined
+  const checks = struct.checks
+  const n = properties.length
+  return (data, tag) => {
+    // `{ ...data, _tag: tag }` has data's own keys and `_tag`; for plain JSON data, `key in data` is the same.
+    if (Object.getPrototypeOf(data) !== Object.prototype) return unsure
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < n; i++) {
+      const p = properties[i]!
+      let value: unknown
+      if (p.name === "_tag") value = p.validate(tag)
+      else if (p.name in data) value = p.validate(data[p.name])
+      else if (p.optional) continue
+      else return unsure
+      if (value === unsure) return unsure
+      out[p.name] = value
+    }
+    if (checks !== undefined && !passes(checks, out, struct)) return unsure
+    return build(out)
+  }
+}

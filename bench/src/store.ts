@@ -33,12 +33,12 @@ interface Sizes {
 
 const quick: Sizes = {
   runs: 3,
-  single: 60,
-  batches: 4,
-  perWriter: 15,
-  raced: 40,
-  streamEvents: 5_000,
-  logEvents: 10_000
+  single: 40,
+  batches: 3,
+  perWriter: 10,
+  raced: 24,
+  streamEvents: 2_000,
+  logEvents: 5_000
 }
 
 const full: Sizes = {

@@ -1,15 +1,45 @@
-// The shortest program that embeds Shuangbai: a store, two commands, one report.
-import { Registry, Shared, Visits } from "@shuangbai/core"
+// The shortest program that embeds Shuangbai: a store, a few commands, one report.
+import { Registry, Shared, Stations, Visits, Workforce } from "@shuangbai/core"
 import { type CommandHandler, EventStore, IdGenerator, Projection } from "@shuangbai/eventsourcing"
 import { Console, Effect, Layer } from "effect"
 
 const tenant = "yangshan" // the county bureau that owns the data
+const bureau = { id: "bureau-01", role: "bureau" }
 const actor = { id: "worker-017", role: "worker", station: "huangpen" }
 const period = { from: "2025-01-01", to: "2025-06-30" }
 
 /** Sends the commands, then folds the tenant's log into the households-and-visits report. */
 const program = Effect.gen(function* () {
   // A command is plain data, checked by its Schema; `commandId` makes a retry safe (the same id writes once).
+  // First the bureau: a visit needs a worker on post at its station that day, so the county, the station,
+  // its posts and the worker come before any visit.
+  yield* Stations.handleCounty(
+    tenant,
+    { _tag: "ConfigureCounty", name: "阳山县", townships: [{ township: "huangpen", name: "黄盆镇" }] },
+    { actor: bureau, commandId: "cmd-0001" }
+  )
+  yield* Stations.handle(
+    tenant,
+    {
+      _tag: "EstablishStation",
+      township: "huangpen",
+      station: "huangpen",
+      name: "黄盆镇社工站",
+      establishedOn: "2024-12-01"
+    },
+    { actor: bureau, commandId: "cmd-0002" }
+  )
+  yield* Workforce.handle(
+    tenant,
+    { _tag: "AllotPosts", station: "huangpen", posts: 2, allottedOn: "2024-12-01" },
+    { actor: bureau, commandId: "cmd-0003" }
+  )
+  yield* Workforce.handle(
+    tenant,
+    { _tag: "HireWorker", worker: "worker-017", name: "李社工", station: "huangpen", hiredOn: "2025-01-02" },
+    { actor: bureau, commandId: "cmd-0004" }
+  )
+  // Then the worker: a household on file (建档), and a home visit to it.
   yield* Registry.handle(
     tenant,
     {
@@ -22,7 +52,7 @@ const program = Effect.gen(function* () {
       head: { person: "p-0001", name: "陈伯", birthDate: "1942-05-05" },
       registeredOn: "2025-01-10"
     },
-    { actor, commandId: "cmd-0001" }
+    { actor, commandId: "cmd-0005" }
   )
   yield* Visits.handle(
     tenant,
@@ -39,7 +69,7 @@ const program = Effect.gen(function* () {
       needs: ["御寒衣物"],
       itemsGiven: [{ item: "棉衣", quantity: 1 }]
     },
-    { actor, commandId: "cmd-0002" }
+    { actor, commandId: "cmd-0006" }
   )
 
   // A projection is a pure fold over recorded events: read the log, decode, fold, read the answer.

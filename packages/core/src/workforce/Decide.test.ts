@@ -99,7 +99,9 @@ describe("workforce: posts", () => {
     givenQuota([allotted]).when(fill, { stationActiveSince: "2024-02-02" }).thenFails(StationNotActive)
     // Established that very day.
     givenQuota([]).when(allot, { stationActiveSince: "2024-01-01" }).then([allotted])
-    // A post held already is held, whatever became of the station; a post is always vacated.
+    // The posts the station has again, a post held already: nothing to record, whatever became of the station;
+    // and a post is always vacated.
+    givenNoStation([allotted]).when(allot).thenNothing()
     givenNoStation([allotted, filled("w1")])
       .when(fill)
       .thenNothing()
@@ -285,8 +287,10 @@ const inactive = (station: StationId) => inactiveStations.includes(station)
 const predict = (model: Model, s: Step): string => {
   switch (s._tag) {
     case "Allot":
-      if (inactive(s.station)) return "StationNotActive"
       if (s.posts < holdersOf(model, s.station)) return "QuotaBelowFilledPosts"
+      // The same number again records nothing, whatever became of the station.
+      if (s.posts === (model.posts.get(s.station) ?? 0)) return "ok"
+      if (inactive(s.station)) return "StationNotActive"
       model.posts.set(s.station, s.posts)
       return "ok"
     case "Hire": {

@@ -107,17 +107,20 @@ const notBefore = (field: string, date: Text.LocalDate, earliest: Text.LocalDate
 
 // ---- a station's posts --------------------------------------------------------------------------
 
-/** Raising or lowering the posts; never below the posts filled now. The same number again records nothing. */
+/**
+ * Raising or lowering the posts of an active station; never below the posts filled now. The same number
+ * again records nothing.
+ */
 export const allotPosts = (cmd: Commands.AllotPosts, state: Quota, context: QuotaContext): Decision =>
   Result.gen(function* () {
     yield* notInFuture("allottedOn", cmd.allottedOn, context.now)
-    yield* stationActiveOn(cmd.station, cmd.allottedOn, context)
     if (cmd.posts < state.holders.size) {
       return yield* Result.fail(
         QuotaBelowFilledPosts({ station: cmd.station, posts: cmd.posts, filled: state.holders.size })
       )
     }
     if (cmd.posts === state.posts) return []
+    yield* stationActiveOn(cmd.station, cmd.allottedOn, context)
     return [new PostsAllotted({ station: cmd.station, posts: cmd.posts, allottedOn: cmd.allottedOn })]
   })
 

@@ -1,4 +1,4 @@
-// `npm run bench -- store [--full]`: PgEventStore on the PostgreSQL server and on PGlite, each row side
+// `npm run bench -- store` (quick) or `npm run bench -- store -- --full`: PgEventStore on the PostgreSQL server and on PGlite, each row side
 // by side with a raw baseline that writes and reads the same rows in the same table shape without the
 // store's guarantees (raw `pg` on the server, PGlite's own `query` embedded). See docs/benchmarks.md.
 import { randomBytes } from "node:crypto"

@@ -1,0 +1,158 @@
+// The article's county, reproduced from commands on the embedded store (PGlite), then read back and printed
+// beside the article. A second run on the same data directory only reads back and prints.
+//
+//   npm run demo                          # from the repository root
+//   node --conditions=source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory]
+import { rmSync } from "node:fs"
+import { dirname, join, resolve } from "node:path"
+import { fileURLToPath } from "node:url"
+import { EventStore, IdGenerator } from "@shuangbai/eventsourcing"
+import { PgEventStore } from "@shuangbai/postgres"
+import { Clock, Effect, Layer } from "effect"
+import { articleTime, asOf, makeScenario, tenant } from "./county.ts"
+import { clockFrom, periods, replay, report, send, table, verify } from "./run.ts"
+
+export interface Args {
+  readonly fresh: boolean
+  readonly dataDir: string
+  readonly concurrency: number
+  readonly scale: number
+  readonly memory: boolean
+}
+
+const here = dirname(fileURLToPath(import.meta.url))
+
+/** Flags, then environment (YANGSHAN_DATA_DIR), then defaults (examples/yangshan/.data/pglite). */
+export const parseArgs = (argv: ReadonlyArray<string>, env: Record<string, string | undefined> = {}): Args => {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag)
+    if (i === -1) return undefined
+    const v = argv[i + 1]
+    if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`)
+    return v
+  }
+  const known = new Set(["--fresh", "--memory", "--data-dir", "--concurrency", "--scale"])
+  argv.forEach((a, i) => {
+    if (a.startsWith("--") && !known.has(a)) throw new Error(`unknown option ${a}`)
+    if (!a.startsWith("--") && !["--data-dir", "--concurrency", "--scale"].includes(argv[i - 1] ?? "")) {
+      throw new Error(`unexpected argument ${a}`)
+    }
+  })
+  const scale = Number(value("--scale") ?? 1)
+  if (!(scale > 0 && scale <= 1)) throw new Error("--scale takes a number in (0, 1]")
+  const concurrency = Number(value("--concurrency") ?? 64)
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error("--concurrency takes a whole number ≥ 1")
+  const fallback = join(here, "..", ".data", scale === 1 ? "pglite" : `pglite-scale-${scale}`)
+  return {
+    fresh: argv.includes("--fresh"),
+    memory: argv.includes("--memory"),
+    dataDir: resolve(value("--data-dir") ?? env.YANGSHAN_DATA_DIR ?? fallback),
+    concurrency,
+    scale
+  }
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+
+/** A progress line: redrawn in place on a terminal, every tenth otherwise. */
+const progress = (label: string, total: number) => {
+  const started = performance.now()
+  const tty = process.stdout.isTTY === true
+  let shown = -1
+  return {
+    update: (done: number) => {
+      const step = tty ? Math.max(1, Math.floor(total / 400)) : Math.max(1, Math.floor(total / 10))
+      if (done !== total && Math.floor(done / step) === shown) return
+      shown = Math.floor(done / step)
+      const ms = performance.now() - started
+      const line = `${label} ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} (${Math.round((done / Math.max(ms, 1)) * 1000)}/s, ${seconds(ms)})`
+      if (tty) process.stdout.write(`\r${line}${done === total ? "\n" : ""}`)
+      else console.log(line)
+    }
+  }
+}
+
+/** The whole demo: send what is not recorded yet, read back, print, verify. True when every figure matched. */
+export const program = (args: Args) =>
+  Effect.gen(function* () {
+    const started = performance.now()
+    const store = yield* EventStore.EventStore
+    console.log(
+      args.memory
+        ? "阳山县 · Yangshan County — in-memory store"
+        : `阳山县 · Yangshan County — embedded PostgreSQL (PGlite) at ${args.dataDir}`
+    )
+    const scenario = makeScenario({ scale: args.scale })
+    const lastStep = scenario.steps[scenario.steps.length - 1]!
+    const head = yield* store.head(tenant)
+    const complete = head.position > 0 && (yield* store.readCommand(tenant, lastStep.commandId)) !== undefined
+    let sendMs = 0
+    if (complete) {
+      console.log(
+        `The log already holds the county (${head.position.toLocaleString("en-US")} events): nothing to send, reading it back.`
+      )
+    } else {
+      if (head.position > 0) {
+        console.log(
+          `The log holds ${head.position.toLocaleString("en-US")} events of an unfinished run: sending again, commands already recorded are recognised by their ids.`
+        )
+      }
+      console.log(
+        `Sending ${scenario.steps.length.toLocaleString("en-US")} commands (2021-03-30 to ${asOf}) through Domain.handle, ${args.concurrency} at a time…`
+      )
+      const bar = progress("  commands", scenario.steps.length)
+      const t = performance.now()
+      const sent = yield* send(scenario.steps, { concurrency: args.concurrency, onProgress: bar.update })
+      sendMs = performance.now() - t
+      console.log(
+        `  ${sent.events.toLocaleString("en-US")} events recorded in ${seconds(sendMs)}${sent.unchanged > 0 ? ` (${sent.unchanged.toLocaleString("en-US")} commands changed nothing)` : ""}`
+      )
+    }
+    const total = (yield* store.head(tenant)).position
+    const t = performance.now()
+    const bar = progress("Reading back events", total)
+    const { dashboard, events } = yield* replay({ onProgress: bar.update })
+    const replayMs = performance.now() - t
+    const { rows, matched, checked } = report(dashboard)
+    console.log(
+      `\n${dashboard.county ?? ""} 县级指标（截至 ${periods.asOf}；今年 ${periods.yearToDate.from.slice(0, 4)} 年，去年 ${periods.training.from.slice(0, 4)} 年）\n`
+    )
+    console.log(table(rows, "zh-CN"))
+    console.log(`\nCounty figures of Yangshan (as of ${periods.asOf}; this year 2024, last year 2023)\n`)
+    console.log(table(rows, "en"))
+    console.log(
+      `\n${matched} / ${checked} figures match the article${args.scale === 1 ? "" : ` (scale ${args.scale}: the article's figures are not expected)`}.`
+    )
+    const tv = performance.now()
+    const chain = yield* Effect.result(verify())
+    const verifyMs = performance.now() - tv
+    if (chain._tag === "Success") {
+      console.log(
+        `Hash chain verified: ${chain.success.events.toLocaleString("en-US")} events, head ${chain.success.head.hash.slice(0, 16)}… (${seconds(verifyMs)})`
+      )
+    } else {
+      console.log(`Hash chain BROKEN: ${chain.failure.message}`)
+    }
+    console.log(
+      `Time: ${sendMs > 0 ? `send ${seconds(sendMs)}, ` : ""}read back ${events.toLocaleString("en-US")} events ${seconds(replayMs)}, verify ${seconds(verifyMs)}, total ${seconds(performance.now() - started)}.`
+    )
+    return chain._tag === "Success" && (args.scale !== 1 || matched === checked)
+  })
+
+/** The store: PGlite on disk (migrated when opened), or in memory. Event ids are UUIDv7 on the article's clock. */
+export const layer = (args: Args) =>
+  Layer.merge(
+    args.memory ? EventStore.layerMemory : PgEventStore.layerPglite({ dataDir: args.dataDir }),
+    IdGenerator.layer
+  )
+
+/** The program on its store, with the clock set to the article's day (evening, China time). */
+export const main = (args: Args, clock: Clock.Clock) =>
+  program(args).pipe(Effect.provide(layer(args)), Effect.provideService(Clock.Clock, clock))
+
+if (import.meta.main) {
+  const args = parseArgs(process.argv.slice(2), process.env)
+  if (args.fresh && !args.memory) rmSync(args.dataDir, { recursive: true, force: true })
+  const ok = await Effect.runPromise(main(args, clockFrom(articleTime)))
+  process.exitCode = ok ? 0 : 1
+}

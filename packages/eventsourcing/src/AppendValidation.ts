@@ -3,7 +3,8 @@ import { Schema } from "effect"
 import { AppendContext, NewEvent } from "./Envelope.ts"
 import { EventStoreError, issuesOf } from "./Errors.ts"
 import type { AppendRequest } from "./EventStore.ts"
-import { canonicalJson } from "./HashChain.ts"
+import { canonicalPayload } from "./HashChain.ts"
+import { Verbatim, write } from "./internal/canonical.ts"
 import { StreamId } from "./StreamId.ts"
 
 export const defaultMaxEventBytes = 1024 * 1024
@@ -38,7 +39,14 @@ export const validate = (
   request: AppendRequest,
   maxEventBytes: number
 ):
-  | { readonly _tag: "Ok"; readonly payloads: ReadonlyArray<string> }
+  | {
+      readonly _tag: "Ok"
+      readonly payloads: ReadonlyArray<string>
+      /** Each event's `canonicalJson(data)`, for `fingerprint`. */
+      readonly canonical: ReadonlyArray<string>
+      /** The same text where it is also the canonical form of the stored payload, for `HashChain.seal`. */
+      readonly sealData: ReadonlyArray<string | undefined>
+    }
   | { readonly _tag: "Err"; readonly error: EventStoreError } => {
   const shape = validRequest(request)
   if (shape._tag === "Failure") {
@@ -59,6 +67,8 @@ export const validate = (
   }
   const ids = new Set<string>()
   const payloads: Array<string> = []
+  const canonical: Array<string> = []
+  const sealData: Array<string | undefined> = []
   for (const event of request.events) {
     if (ids.has(event.eventId)) {
       return {
@@ -91,23 +101,28 @@ export const validate = (
       }
     }
     payloads.push(payload)
+    const { text, roundTrips } = canonicalPayload(event.data)
+    canonical.push(text)
+    sealData.push(roundTrips ? text : undefined)
   }
-  return { _tag: "Ok", payloads }
+  return { _tag: "Ok", payloads, canonical, sealData }
 }
 
 /**
  * What makes two appends "the same request" for idempotency: the stream and each event's type, version,
  * payload and subjects. Event ids and times are left out, since a retry may mint them anew.
+ * sha256 of `canonicalJson({ stream, events: [{ type, schemaVersion, data, subjects }] })`; `canonical`,
+ * when given, is each event's `canonicalJson(data)` as `validate` returned it, so it is not computed again.
  */
-export const fingerprint = (request: AppendRequest): string =>
+export const fingerprint = (request: AppendRequest, canonical?: ReadonlyArray<string>): string =>
   createHash("sha256")
     .update(
-      canonicalJson({
+      write({
         stream: request.stream,
-        events: request.events.map((e) => ({
+        events: request.events.map((e, i) => ({
           type: e.type,
           schemaVersion: e.schemaVersion,
-          data: e.data,
+          data: canonical === undefined || e.data === undefined ? e.data : new Verbatim(canonical[i]!),
           subjects: e.subjects
         }))
       })

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import type { StoredEvent } from "./Envelope.ts"
+import { plainAfter, quoteKey, sortedKeys, write } from "./internal/canonical.ts"
 
 /** The hash before a tenant's first event. */
 export const genesis = "0".repeat(64)
@@ -7,27 +8,57 @@ export const genesis = "0".repeat(64)
 /**
  * JSON with object keys sorted at every depth, so the same envelope always hashes the same,
  * whichever store wrote it and whatever key order a JSON parser returned.
+ *
+ * Exactly the text of the original definition, kept as the oracle in HashChain.test.ts:
+ * scalars as `JSON.stringify` (undefined, functions and symbols as `null`), arrays element by element,
+ * objects by `Object.keys` in default sort order, leaving out undefined members, never calling `toJSON`.
  */
-export const canonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null"
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`
-  const entries = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-  return `{${entries.join(",")}}`
+export const canonicalJson = (value: unknown): string => write(value)
+
+/**
+ * The canonical JSON of a payload, and whether it is also the canonical JSON of the payload after a JSON
+ * round trip (`JSON.parse(JSON.stringify(data ?? null))`, which is what a store seals). That holds for
+ * plain JSON data: plain objects and arrays, strings, numbers, booleans and null.
+ */
+export const canonicalPayload = (data: unknown): { readonly text: string; readonly roundTrips: boolean } => {
+  plainAfter()
+  const text = write(data)
+  const roundTrips = plainAfter()
+  return { text, roundTrips: roundTrips && data !== undefined }
 }
 
 export type Unhashed = Omit<StoredEvent, "hash">
 
-/** hash = sha256(prevHash ‖ canonical envelope). `prevHash` is inside the envelope, so order is sealed too. */
-export const hashOf = (event: Unhashed): string => {
-  const { hash: _ignored, ...rest } = event as StoredEvent
-  return createHash("sha256").update(canonicalJson(rest)).digest("hex")
+const envelopeText = (event: Unhashed, data: string | undefined): string => {
+  const keys = sortedKeys(event)
+  let out = "{"
+  let first = true
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!
+    if (key === "hash") continue
+    const item = (event as unknown as Record<string, unknown>)[key]
+    if (item === undefined) continue
+    if (first) first = false
+    else out += ","
+    out += quoteKey(key)
+    out += ":"
+    out += data !== undefined && key === "data" ? data : write(item)
+  }
+  return `${out}}`
 }
 
-export const seal = (event: Unhashed): StoredEvent => ({ ...event, hash: hashOf(event) })
+/** hash = sha256(prevHash ‖ canonical envelope). `prevHash` is inside the envelope, so order is sealed too. */
+export const hashOf = (event: Unhashed): string =>
+  createHash("sha256").update(envelopeText(event, undefined)).digest("hex")
 
+/**
+ * Seals an event. `data`, when given, must be `canonicalJson(event.data)` (see `canonicalPayload`): the
+ * payload is then not serialised a second time.
+ */
+export const seal = (event: Unhashed, data?: string): StoredEvent => ({
+  ...event,
+  hash: createHash("sha256").update(envelopeText(event, data)).digest("hex")
+})
 /** Where a verified chain ends: the next event must link to this hash at this position + 1. */
 export interface Head {
   readonly position: number

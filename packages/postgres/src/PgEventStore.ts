@@ -166,7 +166,8 @@ export const make = (
         const item: Queued = {
           request,
           payloads: checked.payloads,
-          fingerprint: AppendValidation.fingerprint(request),
+          sealData: checked.sealData,
+          fingerprint: AppendValidation.fingerprint(request, checked.canonical),
           bytes: checked.payloads.reduce((n, p) => n + p.length, 0),
           deferred: Deferred.makeUnsafe()
         }

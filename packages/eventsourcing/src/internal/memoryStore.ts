@@ -65,7 +65,7 @@ export const make = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
       const checked = AppendValidation.validate(request, maxEventBytes)
       if (checked._tag === "Err") return checked.error
       const log = logOf(request.tenant)
-      const fingerprint = AppendValidation.fingerprint(request)
+      const fingerprint = AppendValidation.fingerprint(request, checked.canonical)
       const previous = log.commands.get(request.context.commandId)
       if (previous !== undefined) {
         return previous.fingerprint === fingerprint
@@ -93,25 +93,28 @@ export const make = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
       const recordedAt = instantFromMillis(now)
       let prevHash = log.events.length === 0 ? HashChain.genesis : log.events[log.events.length - 1]!.hash
       const stored = request.events.map((event, i) => {
-        const sealed = HashChain.seal({
-          eventId: event.eventId,
-          tenant: request.tenant,
-          stream: request.stream,
-          version: stream.length + i + 1,
-          position: log.events.length + i + 1,
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          // Stored as JSON, as a real store would: callers never share structure with the log.
-          data: JSON.parse(checked.payloads[i]!),
-          occurredAt: event.occurredAt,
-          recordedAt,
-          actor: request.context.actor,
-          commandId: request.context.commandId,
-          correlationId: request.context.correlationId,
-          causationId: request.context.causationId,
-          subjects: [...event.subjects],
-          prevHash
-        })
+        const sealed = HashChain.seal(
+          {
+            eventId: event.eventId,
+            tenant: request.tenant,
+            stream: request.stream,
+            version: stream.length + i + 1,
+            position: log.events.length + i + 1,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            // Stored as JSON, as a real store would: callers never share structure with the log.
+            data: JSON.parse(checked.payloads[i]!),
+            occurredAt: event.occurredAt,
+            recordedAt,
+            actor: request.context.actor,
+            commandId: request.context.commandId,
+            correlationId: request.context.correlationId,
+            causationId: request.context.causationId,
+            subjects: [...event.subjects],
+            prevHash
+          },
+          checked.sealData[i]
+        )
         prevHash = sealed.hash
         return sealed
       })

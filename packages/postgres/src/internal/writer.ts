@@ -20,6 +20,8 @@ export interface Pending {
   readonly request: EventStore.AppendRequest
   /** The encoded payloads, as AppendValidation returned them. */
   readonly payloads: ReadonlyArray<string>
+  /** Each payload's canonical JSON where AppendValidation could reuse it for the seal. */
+  readonly sealData: ReadonlyArray<string | undefined>
   readonly fingerprint: string
   readonly bytes: number
 }
@@ -213,24 +215,27 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
         const first = position + 1
         const stored: Array<Envelope.StoredEvent> = request.events.map((event, i) => {
           position += 1
-          const sealed = HashChain.seal({
-            eventId: event.eventId,
-            tenant,
-            stream: request.stream,
-            version: current + i + 1,
-            position,
-            type: event.type,
-            schemaVersion: event.schemaVersion,
-            data: JSON.parse(item.payloads[i]!),
-            occurredAt: event.occurredAt,
-            recordedAt,
-            actor: request.context.actor,
-            commandId: request.context.commandId,
-            correlationId: request.context.correlationId,
-            causationId: request.context.causationId,
-            subjects: [...event.subjects],
-            prevHash
-          })
+          const sealed = HashChain.seal(
+            {
+              eventId: event.eventId,
+              tenant,
+              stream: request.stream,
+              version: current + i + 1,
+              position,
+              type: event.type,
+              schemaVersion: event.schemaVersion,
+              data: JSON.parse(item.payloads[i]!),
+              occurredAt: event.occurredAt,
+              recordedAt,
+              actor: request.context.actor,
+              commandId: request.context.commandId,
+              correlationId: request.context.correlationId,
+              causationId: request.context.causationId,
+              subjects: [...event.subjects],
+              prevHash
+            },
+            item.sealData[i]
+          )
           prevHash = sealed.hash
           const meta = JSON.stringify({
             position,

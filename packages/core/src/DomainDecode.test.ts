@@ -1,6 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { HashChain } from "@shuangbai/eventsourcing"
-import { Arbitrary } from "@shuangbai/testing"
+import { Arbitrary, SchemaLaws } from "@shuangbai/testing"
 import { Result, Schema } from "effect"
 import * as fc from "fast-check"
 import * as Activities from "./activities/index.ts"
@@ -21,29 +20,6 @@ const classes = [Registry, Visits, Stations, Workforce, Recruitment, Casework, A
   (context) => context.Events.Event.members as ReadonlyArray<Schema.Codec<Domain.Event, unknown, never, never>>
 )
 
-const stored = (event: Domain.Event) => {
-  const encoded = Domain.codec.encode(event)
-  return {
-    eventId: "01900000-0000-7000-8000-000000000001",
-    tenant: "yangshan",
-    stream: { category: "any", id: "one" },
-    version: 1,
-    position: 1,
-    type: encoded.type,
-    schemaVersion: encoded.schemaVersion,
-    data: JSON.parse(JSON.stringify(encoded.data)) as Record<string, unknown>,
-    occurredAt: "2025-01-01T00:00:00.000Z",
-    recordedAt: "2025-01-01T00:00:00.000Z",
-    actor: { id: "w1", role: "worker" },
-    commandId: "c1",
-    correlationId: "c1",
-    causationId: "c1",
-    subjects: [],
-    prevHash: HashChain.genesis,
-    hash: HashChain.genesis
-  }
-}
-
 describe("Domain.codec.decode", () => {
   it("covers every event type of the codec", () => {
     assert.deepStrictEqual(
@@ -58,7 +34,7 @@ describe("Domain.codec.decode", () => {
       const decode = Schema.decodeUnknownResult(schema)
       fc.assert(
         fc.property(Arbitrary.make(schema), (event) => {
-          const row = stored(event)
+          const row = SchemaLaws.stored(Domain.codec, event)
           const fast = Domain.codec.decode(row)
           const slow = decode({ ...row.data, _tag: row.type })
           assert.isTrue(Result.isSuccess(fast) && Result.isSuccess(slow))

@@ -131,6 +131,47 @@ describePg("PgEventStore on PostgreSQL", () => {
       }).pipe(Effect.scoped)
     )
 
+    it.effect("two processes, one command: the append that waited for the head sees what the other committed", () =>
+      Effect.gen(function* () {
+        // Two store instances (two processes): each its own writer, head cache and connections.
+        const first = yield* PgEventStore.make({ schema })
+        const second = yield* PgEventStore.make({ schema })
+        const tenant = "t-two"
+        // Both have written to the tenant before, so both know a head (the fast path's guess).
+        yield* first.append(yield* request(tenant, { category: "visit", id: "warm-1" }))
+        yield* second.append(yield* request(tenant, { category: "visit", id: "warm-2" }))
+        yield* first.append(yield* request(tenant, { category: "visit", id: "warm-3" }))
+        const release = yield* Deferred.make<void>()
+        const held = yield* holdHead(schema, tenant, release)
+        const same = yield* request(tenant, stream, { commandId: "cmd-two", n: 2 })
+        const a = yield* Effect.forkChild(first.append(same))
+        const [aPid] = yield* waitersOf(held.pid, 1)
+        const b = yield* Effect.forkChild(second.append(same))
+        // The second waits behind the first (on the row's tuple lock) or behind the holder.
+        const sql = yield* SqlClient.SqlClient
+        for (;;) {
+          const rows = yield* sql`SELECT pid FROM pg_stat_activity
+            WHERE pg_blocking_pids(pid) && ARRAY[${held.pid}, ${aPid!}]::int[]`
+          if (rows.length >= 2) break
+          yield* Effect.sleep("20 millis")
+        }
+        yield* Deferred.succeed(release, undefined)
+        yield* Fiber.join(held.fiber)
+        const results = [yield* Fiber.join(a), yield* Fiber.join(b)]
+        assert.deepStrictEqual(results.map((r) => r.duplicate).sort(), [false, true])
+        assert.deepStrictEqual(results[0]!.events, results[1]!.events)
+        // And a request on the stream at the version before is a conflict for either.
+        const late = yield* request(tenant, stream, { expected: ExpectedVersion.noStream })
+        for (const store of [first, second]) {
+          const error = errorOf(yield* Effect.exit(store.append(late)))
+          assert.strictEqual(error._tag, "ConcurrencyConflict")
+        }
+        const all = yield* first.readAll(tenant, { after: 0, limit: 100 })
+        assert.strictEqual(all.length, 5)
+        assert.strictEqual(HashChain.verify(all), undefined)
+      }).pipe(Effect.scoped)
+    )
+
     it.effect("a notification wakes a subscriber without polling", () =>
       Effect.gen(function* () {
         const store = yield* PgEventStore.make({ schema, pollInterval: "1 hour" })

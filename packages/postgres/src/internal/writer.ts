@@ -67,15 +67,13 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
           )
     )
 
-  const lookup = (tenant: string, items: ReadonlyArray<Pending>) => {
+  // Each key is looked up on its own through its unique index (LATERAL … LIMIT 1 cannot be flattened into a
+  // join), whatever the planner's statistics say: the cost is the same at ten rows or ten million.
+  const lookups = (tenant: string, items: ReadonlyArray<Pending>) => {
     const commandIds = [...new Set(items.map((i) => i.request.context.commandId))]
     const streams = items.map((i) => ({ category: i.request.stream.category, id: i.request.stream.id }))
     const eventIds = items.flatMap((i) => i.request.events.map((e) => e.eventId))
-    return Effect.map(
-      // Each key is looked up on its own through its unique index (LATERAL … LIMIT 1 cannot be flattened
-      // into a join), whatever the planner's statistics say: the cost is the same at ten rows or ten million.
-      sql<{ commands: string; streams: string; event_ids: string }>`SELECT
-        (SELECT coalesce(json_agg(json_build_object('id', c.command_id, 'fingerprint', c.fingerprint,
+    return sql`(SELECT coalesce(json_agg(json_build_object('id', c.command_id, 'fingerprint', c.fingerprint,
             'version', c.version, 'first', c.first_position, 'last', c.last_position)), '[]'::json)
           FROM jsonb_array_elements_text(${JSON.stringify(commandIds)}::jsonb) AS k(id)
           CROSS JOIN LATERAL (SELECT * FROM ${t("commands")} c
@@ -91,23 +89,66 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
           FROM jsonb_array_elements_text(${JSON.stringify(eventIds)}::jsonb) AS k(id)
           CROSS JOIN LATERAL (SELECT e.event_id FROM ${t("events")} e
             WHERE e.tenant = ${tenant} AND e.event_id = k.id LIMIT 1) e
-        )::text AS event_ids`,
+        )::text AS event_ids`
+  }
+
+  interface Found {
+    readonly commands: Array<{ id: string; fingerprint: string; version: number; first: number; last: number }>
+    readonly streams: Array<{ category: string; id: string; version: number }>
+    readonly eventIds: Array<string>
+  }
+
+  const parseFound = (row: { commands: string; streams: string; event_ids: string }): Found => ({
+    commands: JSON.parse(row.commands),
+    streams: JSON.parse(row.streams),
+    eventIds: JSON.parse(row.event_ids)
+  })
+
+  /** The lookups alone, in a statement of their own: run while holding the head lock, it sees every append before. */
+  const lookup = (tenant: string, items: ReadonlyArray<Pending>) =>
+    Effect.map(
+      sql<{ commands: string; streams: string; event_ids: string }>`SELECT ${lookups(tenant, items)}`,
+      (rows) => parseFound(rows[0]!)
+    )
+
+  /**
+   * Locks the head row and runs the lookups in one round trip. The lookups read the statement's snapshot,
+   * taken before the lock was granted; `seen` is the head position in that snapshot. Every append moves the
+   * head, so when `seen` equals the locked position no append committed between the snapshot and the lock
+   * and the lookups are complete; otherwise they are run again under the lock.
+   */
+  const lockAndLookup = (tenant: string, items: ReadonlyArray<Pending>) =>
+    Effect.flatMap(
+      sql<{
+        position: string | null
+        hash: string | null
+        recorded_ms: string | null
+        seen: string | null
+        commands: string
+        streams: string
+        event_ids: string
+      }>`WITH h AS MATERIALIZED (
+          SELECT position::text AS position, hash,
+            (extract(epoch FROM recorded_at) * 1000)::bigint::text AS recorded_ms
+          FROM ${t("heads")} WHERE tenant = ${tenant} FOR UPDATE
+        )
+        SELECT h.position, h.hash, h.recorded_ms,
+          (SELECT s.position::text FROM ${t("heads")} s WHERE s.tenant = ${tenant}) AS seen,
+          ${lookups(tenant, items)}
+        FROM (SELECT 1) AS one LEFT JOIN h ON true`,
       (rows) => {
         const row = rows[0]!
-        return {
-          commands: JSON.parse(row.commands) as Array<{
-            id: string
-            fingerprint: string
-            version: number
-            first: number
-            last: number
-          }>,
-          streams: JSON.parse(row.streams) as Array<{ category: string; id: string; version: number }>,
-          eventIds: JSON.parse(row.event_ids) as Array<string>
+        if (row.position === null || row.hash === null) {
+          return Effect.flatMap(headFor(tenant), (head) =>
+            Effect.map(lookup(tenant, items), (found) => ({ head, found }))
+          )
         }
+        const head = { position: row.position, hash: row.hash, recorded_ms: row.recorded_ms }
+        return row.seen === row.position
+          ? Effect.succeed({ head, found: parseFound(row) })
+          : Effect.map(lookup(tenant, items), (found) => ({ head, found }))
       }
     )
-  }
 
   const readRange = (tenant: string, first: number, last: number) =>
     Effect.flatMap(
@@ -158,8 +199,7 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
   /** Decides and writes the batch; fails as a whole only when the transaction does. */
   const commit = (tenant: string, items: ReadonlyArray<Pending>): Effect.Effect<Array<Outcome>, EventStoreError> =>
     Effect.gen(function* () {
-      const head = yield* headFor(tenant)
-      const found = yield* lookup(tenant, items)
+      const { head, found } = yield* lockAndLookup(tenant, items)
       const now = yield* Clock.currentTimeMillis
       // Store time never runs backwards within a tenant, so "as of a time" is always a prefix of the log.
       const recordedAt = Text.instantFromMillis(Math.max(now, Number(head.recorded_ms ?? 0)))

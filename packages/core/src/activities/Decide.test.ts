@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { type Decider, Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
-import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
+import { Arbitrary, DeciderLaws, DeciderSpec, ProjectionLaws } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
 import { DateIsInFuture } from "../shared/Dates.ts"
@@ -276,20 +276,7 @@ describe("activities: projection", () => {
   })
 
   it("gives the same answer in one batch or one by one, from zero or resumed", () => {
-    const projection = Projections.heldIn(june)
-    fc.assert(
-      fc.property(histories, fc.nat(), (log, at) => {
-        const k = at % (log.length + 1)
-        const batch = Projection.fold(projection, log)
-        const saved = Projection.fold(projection, log.slice(0, k))
-        assert.deepStrictEqual(Projection.fold(projection, log.slice(k), saved), batch)
-        let oneByOne = projection.initial
-        for (const r of log) oneByOne = projection.evolve(oneByOne, r)
-        assert.deepStrictEqual(oneByOne, batch)
-        assert.deepStrictEqual(saved, Projection.fold(projection, log.slice(0, k)))
-      }),
-      { numRuns: 200 }
-    )
+    ProjectionLaws.check(Projections.heldIn(june), histories)
   })
 })
 

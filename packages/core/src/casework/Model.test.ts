@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Decider, Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
-import { Arbitrary, DeciderLaws } from "@shuangbai/testing"
+import { Arbitrary, DeciderLaws, ProjectionLaws } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
 import { decider as registryDecider } from "../registry/Decide.ts"
@@ -291,23 +291,7 @@ describe("casework projections: batch or incremental, from zero or resumed", () 
   }
 
   it("gives the same answer however the events are split", () => {
-    fc.assert(
-      fc.property(histories, fc.nat(), (recorded, at) => {
-        const k = recorded.length === 0 ? 0 : at % (recorded.length + 1)
-        for (const projection of Object.values(projections) as Array<Projection.Projection<Event, unknown>>) {
-          const batch = Projection.fold(projection, recorded)
-          const saved = Projection.fold(projection, recorded.slice(0, k))
-          const resumed = Projection.fold(projection, recorded.slice(k), saved)
-          let oneByOne = projection.initial
-          for (const r of recorded) oneByOne = Projection.fold(projection, [r], oneByOne)
-          assert.deepStrictEqual(resumed, batch)
-          assert.deepStrictEqual(oneByOne, batch)
-          // Resuming did not disturb the saved state.
-          assert.deepStrictEqual(saved, Projection.fold(projection, recorded.slice(0, k)))
-        }
-      }),
-      { numRuns: 200 }
-    )
+    ProjectionLaws.check(Object.values(projections) as Array<Projection.Projection<Event, unknown>>, histories)
   })
 
   it("ongoing at a day: the last opening, closing or reopening dated on or before it decides", () => {

@@ -524,29 +524,6 @@ describe("recruitment: laws and schemas", () => {
       numRuns: 200,
       maxCommands: 40
     }))
-
-  it("every command and event survives encoding to JSON and back", () => {
-    for (const schema of [Commands.Command, Events.Event]) {
-      fc.assert(
-        fc.property(Arbitrary.make(schema), (value) => {
-          const json = JSON.parse(JSON.stringify(Schema.encodeSync(schema as Schema.Codec<unknown, unknown>)(value)))
-          assert.deepStrictEqual(Schema.decodeUnknownSync(schema as Schema.Codec<unknown, unknown>)(json), value)
-        }),
-        { numRuns: 100 }
-      )
-    }
-  })
-
-  it("every event survives the codec: stored and decoded again", () =>
-    fc.assert(
-      fc.property(Arbitrary.make(Events.Event), (event) => {
-        const encoded = Events.codec.encode(event)
-        const { event: _, ...envelope } = recorded(event)
-        const decoded = Events.codec.decode({ ...envelope, data: JSON.parse(JSON.stringify(encoded.data)) })
-        assert.deepStrictEqual(Result.getOrThrow(decoded).event, event)
-      }),
-      { numRuns: 100 }
-    ))
 })
 
 describe("recruitment: handler", () => {

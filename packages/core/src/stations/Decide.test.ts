@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Decider, EventStore, IdGenerator, Projection, type Recorded, StreamId } from "@shuangbai/eventsourcing"
-import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
+import { Arbitrary, DeciderLaws, DeciderSpec, ProjectionLaws } from "@shuangbai/testing"
 import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
@@ -333,14 +333,7 @@ describe("stations: properties", () => {
           ]
         })
         const events = [county, ...[...run(commands).values()].flat()].map(recorded)
-        const batch = Projection.fold(Projections.coverage, events)
-        let oneByOne = Projections.coverage.initial
-        for (const e of events) oneByOne = Projections.coverage.evolve(oneByOne, e)
-        const at = cut % (events.length + 1)
-        const saved = Projection.fold(Projections.coverage, events.slice(0, at))
-        const resumed = Projection.fold(Projections.coverage, events.slice(at), saved)
-        assert.deepStrictEqual(oneByOne, batch)
-        assert.deepStrictEqual(resumed, batch)
+        const batch = ProjectionLaws.holds(Projections.coverage, events, cut)
         const summary = Projections.summary(batch)
         assert.isAtMost(summary.coveredTownships, 2)
         assert.strictEqual(summary.coverage, summary.coveredTownships / 3)
@@ -363,29 +356,6 @@ describe("stations: laws and schemas", () => {
 
   it("the county decider obeys the decider laws", () =>
     DeciderLaws.check({ decider: countyDecider, command: Arbitrary.make(Commands.CountyCommand), numRuns: 100 }))
-
-  it("every command and event survives encoding to JSON and back", () => {
-    for (const schema of [Commands.Command, Commands.CountyCommand, Events.Event]) {
-      fc.assert(
-        fc.property(Arbitrary.make(schema), (value) => {
-          const json = JSON.parse(JSON.stringify(Schema.encodeSync(schema as Schema.Codec<unknown, unknown>)(value)))
-          assert.deepStrictEqual(Schema.decodeUnknownSync(schema as Schema.Codec<unknown, unknown>)(json), value)
-        }),
-        { numRuns: 100 }
-      )
-    }
-  })
-
-  it("every event survives the codec: stored and decoded again", () =>
-    fc.assert(
-      fc.property(Arbitrary.make(Events.Event), (event) => {
-        const encoded = Events.codec.encode(event)
-        const { event: _, ...envelope } = recorded(event)
-        const decoded = Events.codec.decode({ ...envelope, data: JSON.parse(JSON.stringify(encoded.data)) })
-        assert.deepStrictEqual(Result.getOrThrow(decoded).event, event)
-      }),
-      { numRuns: 100 }
-    ))
 })
 
 describe("stations: coverage (F1)", () => {

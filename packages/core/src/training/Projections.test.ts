@@ -1,4 +1,5 @@
 import { Projection, type Recorded } from "@shuangbai/eventsourcing"
+import { ProjectionLaws } from "@shuangbai/testing"
 import * as fc from "fast-check"
 import { assert, describe, it } from "vitest"
 import { CourseId, StationId, WorkerId } from "../shared/Ids.ts"
@@ -227,21 +228,7 @@ describe("training projections: properties", () => {
   ] as ReadonlyArray<Projection.Projection<Events.Event, unknown>>
 
   it("gives the same answer in one batch, one by one, and resumed from a saved state", () =>
-    fc.assert(
-      fc.property(fc.array(eventArb, { maxLength: 60 }), fc.nat(), (events, cut) => {
-        const recorded = record(events)
-        const at = cut % (recorded.length + 1)
-        for (const p of projections) {
-          const batch = Projection.fold(p, recorded)
-          let oneByOne = p.initial
-          for (const r of recorded) oneByOne = p.evolve(oneByOne, r)
-          const saved = structuredClone(Projection.fold(p, recorded.slice(0, at)))
-          assert.deepStrictEqual(oneByOne, batch)
-          assert.deepStrictEqual(Projection.fold(p, recorded.slice(at), saved), batch)
-        }
-      }),
-      { numRuns: 200 }
-    ))
+    ProjectionLaws.check(projections, fc.array(eventArb, { maxLength: 60 }).map(record)))
 
   it("counts agree with an independent count", () =>
     fc.assert(

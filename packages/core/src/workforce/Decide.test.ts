@@ -8,8 +8,8 @@ import {
   type Recorded,
   StreamId
 } from "@shuangbai/eventsourcing"
-import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
-import { Effect, Layer, Result, Schema } from "effect"
+import { Arbitrary, DeciderLaws, DeciderSpec, ProjectionLaws } from "@shuangbai/testing"
+import { Effect, Layer, Result } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
@@ -825,29 +825,6 @@ describe("workforce: laws and schemas", () => {
         .map(([base, postReserved]): WorkerContext => ({ ...base, postReserved })),
       numRuns: 200
     }))
-
-  it("every command and event survives encoding to JSON and back", () => {
-    for (const schema of [Commands.Command, Commands.QuotaCommand, Commands.WorkerCommand, Events.Event]) {
-      fc.assert(
-        fc.property(Arbitrary.make(schema), (value) => {
-          const json = JSON.parse(JSON.stringify(Schema.encodeSync(schema as Schema.Codec<unknown, unknown>)(value)))
-          assert.deepStrictEqual(Schema.decodeUnknownSync(schema as Schema.Codec<unknown, unknown>)(json), value)
-        }),
-        { numRuns: 100 }
-      )
-    }
-  })
-
-  it("every event survives the codec: stored and decoded again", () =>
-    fc.assert(
-      fc.property(Arbitrary.make(Events.Event), (event) => {
-        const encoded = Events.codec.encode(event)
-        const { event: _, ...envelope } = recorded(event)
-        const decoded = Events.codec.decode({ ...envelope, data: JSON.parse(JSON.stringify(encoded.data)) })
-        assert.deepStrictEqual(Result.getOrThrow(decoded).event, event)
-      }),
-      { numRuns: 100 }
-    ))
 })
 
 describe("workforce: step ids", () => {
@@ -888,18 +865,7 @@ describe("workforce: staffing read model", () => {
   it("is the same in one batch, one by one, and resumed from a saved state", () =>
     fc.assert(
       fc.property(fc.array(quotaEvent, { maxLength: 40 }), fc.nat(), (events, cut) => {
-        const all = events.map(recorded)
-        const batch = Projection.fold(Projections.staffing, all)
-        let oneByOne = Projections.staffing.initial
-        for (const e of all) oneByOne = Projections.staffing.evolve(oneByOne, e)
-        const at = cut % (all.length + 1)
-        const resumed = Projection.fold(
-          Projections.staffing,
-          all.slice(at),
-          Projection.fold(Projections.staffing, all.slice(0, at))
-        )
-        assert.deepStrictEqual(oneByOne, batch)
-        assert.deepStrictEqual(resumed, batch)
+        ProjectionLaws.holds(Projections.staffing, events.map(recorded), cut)
       })
     ))
 

@@ -1,0 +1,27 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Projection, type Recorded } from "@shuangbai/eventsourcing"
+import * as fc from "fast-check"
+import * as ProjectionLaws from "./ProjectionLaws.ts"
+
+const log = fc
+  .array(fc.integer({ min: 1, max: 9 }), { maxLength: 20 })
+  .map((ns) => ns.map((n) => ({ event: n }) as unknown as Recorded<number>))
+
+describe("ProjectionLaws", () => {
+  it("passes a pure fold", () =>
+    ProjectionLaws.check(
+      Projection.make({ initial: 0, evolve: (sum: number, r: Recorded<number>) => sum + r.event }),
+      log
+    ))
+
+  it("catches a fold that mutates its saved state", () => {
+    const mutating = Projection.make({
+      initial: [] as Array<number>,
+      evolve: (seen: Array<number>, r: Recorded<number>) => {
+        seen.push(r.event)
+        return seen
+      }
+    })
+    assert.throws(() => ProjectionLaws.check(mutating, log, { numRuns: 50 }))
+  })
+})

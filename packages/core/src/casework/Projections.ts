@@ -1,4 +1,5 @@
 import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
+import { addDays } from "../shared/Dates.ts"
 import type { CaseId, StationId, WorkerId } from "../shared/Ids.ts"
 import { type CaseType, dateOf, type Event } from "./Events.ts"
 import { category } from "./Stream.ts"
@@ -11,9 +12,7 @@ export interface Period {
 
 export const within = (date: Text.LocalDate, period: Period): boolean => date >= period.from && date <= period.to
 
-/** The day `days` after `date` (calendar arithmetic, no time zone involved). */
-export const addDays = (date: Text.LocalDate, days: number): Text.LocalDate =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+export { addDays }
 
 const caseOf = (recorded: Recorded<Event>): CaseId | undefined =>
   recorded.stream.category === category ? recorded.event.case : undefined

@@ -5,6 +5,7 @@ import {
   type EventStore,
   type EventStoreError,
   type InvalidEvent,
+  type Text,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
@@ -46,7 +47,7 @@ export const loadContext = (
     : Effect.succeed<Context>({ ...base, recipientRegistered: false })
 
 /** The business day an event happened on. */
-export const dateOf = (event: Event): string => {
+export const dateOf = (event: Event): Text.LocalDate => {
   switch (event._tag) {
     case "CampaignLaunched":
       return event.launchedOn

@@ -26,5 +26,9 @@ export const ageOn = (birthDate: Text.LocalDate, on: Text.LocalDate): number => 
   return on.slice(5) < birthDate.slice(5) ? years - 1 : years
 }
 
+/** The day `days` after `date` (calendar arithmetic, no time zone involved). */
+export const addDays = (date: Text.LocalDate, days: number): Text.LocalDate =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+
 /** The instant a day begins in China (UTC+8): the business time (`occurredAt`) of an event dated that day. */
 export const startOfChinaDay = (date: Text.LocalDate): number => Date.parse(`${date}T00:00:00+08:00`)

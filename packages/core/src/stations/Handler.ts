@@ -5,6 +5,7 @@ import {
   type EventStore,
   type EventStoreError,
   type InvalidEvent,
+  type Text,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
@@ -79,7 +80,8 @@ export const findStation = (
 /** What reading another stream may fail with. */
 export type LoadError = EventStoreError | UnknownEventType | InvalidEvent
 
-const businessDate = (event: Event): string | undefined => {
+/** The business day an event happened on; none for the county's settings. */
+export const businessDate = (event: Event): Text.LocalDate | undefined => {
   switch (event._tag) {
     case "StationEstablished":
       return event.establishedOn

@@ -47,7 +47,8 @@ import { quotaStreamOf, streamOf } from "./Stream.ts"
 /** What reading another stream may fail with. */
 export type LoadError = EventStoreError | UnknownEventType | InvalidEvent
 
-const businessDate = (event: Event): Text.LocalDate => {
+/** The business day an event happened on. */
+export const businessDate = (event: Event): Text.LocalDate => {
   switch (event._tag) {
     case "PostsAllotted":
       return event.allottedOn

@@ -1,4 +1,5 @@
 import type { Text } from "@shuangbai/eventsourcing"
+import { addDays } from "../shared/Dates.ts"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
 import type { Event } from "./Events.ts"
 
@@ -64,8 +65,7 @@ export type State =
 export const initial: State = { _tag: "NotHired" }
 
 /** The calendar day after `date`. */
-export const nextDay = (date: Text.LocalDate): Text.LocalDate =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+export const nextDay = (date: Text.LocalDate): Text.LocalDate => addDays(date, 1)
 
 const closeLast = (periods: ReadonlyArray<Period>, until: Text.LocalDate): ReadonlyArray<Period> =>
   periods.map((p, i) => (i === periods.length - 1 ? { station: p.station, from: p.from, until } : p))

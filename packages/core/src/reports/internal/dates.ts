@@ -1,11 +1,15 @@
 import type { Text } from "@shuangbai/eventsourcing"
 import { dateOf as caseDateOf } from "../../casework/Events.ts"
 import type { Event } from "../../Domain.ts"
+import { dateOf as reliefDateOf } from "../../relief/Handler.ts"
+import { businessDate as stationDateOf } from "../../stations/Handler.ts"
+import { dateOf as trainingDateOf } from "../../training/Handler.ts"
+import { businessDate as workforceDateOf } from "../../workforce/Handler.ts"
 
 /**
  * The business day an event is dated by its payload, or undefined for events that carry none (settings,
  * corrections, members added or removed): those apply whenever they were recorded. Reports "as of" a day
- * leave out events dated after it.
+ * leave out events dated after it. Contexts that date their events themselves (for `occurredAt`) are asked.
  */
 export const businessDate = (event: Event): Text.LocalDate | undefined => {
   switch (event._tag) {
@@ -36,27 +40,19 @@ export const businessDate = (event: Event): Text.LocalDate | undefined => {
       return undefined
     // stations
     case "StationEstablished":
-      return event.establishedOn
     case "ServicePointOpened":
-      return event.openedOn
     case "ServicePointClosed":
     case "StationClosed":
-      return event.closedOn
     case "CountyConfigured":
-      return undefined
+      return stationDateOf(event)
     // workforce
     case "PostsAllotted":
-      return event.allottedOn
     case "PostFilled":
-      return event.filledOn
     case "PostVacated":
-      return event.vacatedOn
     case "WorkerHired":
-      return event.hiredOn
     case "WorkerTransferred":
-      return event.transferredOn
     case "WorkerLeft":
-      return event.leftOn
+      return workforceDateOf(event)
     // recruitment
     case "DriveOpened":
       return event.opensOn
@@ -99,22 +95,16 @@ export const businessDate = (event: Event): Text.LocalDate | undefined => {
       return undefined
     // relief
     case "CampaignLaunched":
-      return event.launchedOn
     case "SuppliesReceived":
-      return event.receivedOn
     case "SuppliesDistributed":
-      return event.distributedOn
     case "RecipientVisited":
-      return event.visitedOn
     case "RelocationAssisted":
-      return event.assistedOn
     case "CampaignClosed":
-      return event.closedOn
+      return reliefDateOf(event)
     // training
     case "CourseHeld":
     case "ExchangeVisitHeld":
-      return event.heldOn
     case "MaterialsPrinted":
-      return event.printedOn
+      return trainingDateOf(event)
   }
 }

@@ -10,7 +10,7 @@ import {
   Text
 } from "@shuangbai/eventsourcing"
 import { Clock, Effect } from "effect"
-import { SqlClient } from "effect/sql"
+import { SqlClient, type Statement } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
 import { connectionDefects, fromSqlError } from "./errors.ts"
 import { columns, decodeAll, type EventRow } from "./rows.ts"
@@ -38,6 +38,13 @@ interface Recorded {
 }
 
 const readCommitted = "BEGIN ISOLATION LEVEL READ COMMITTED"
+
+/** A tenant's head: last position, last hash and last store time (milliseconds). */
+interface Head {
+  readonly position: number
+  readonly hash: string
+  readonly recordedMs: number
+}
 
 /**
  * Writes a batch of appends to one tenant in one transaction: lock the tenant's head row, look up the
@@ -196,153 +203,334 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
       WHERE tenant = ${tenant}
       RETURNING length(pg_notify(${channel}, ${tenant})::text) AS notified`
 
-  /** Decides and writes the batch; fails as a whole only when the transaction does. */
-  const commit = (tenant: string, items: ReadonlyArray<Pending>): Effect.Effect<Array<Outcome>, EventStoreError> =>
-    Effect.gen(function* () {
-      const { head, found } = yield* lockAndLookup(tenant, items)
-      const now = yield* Clock.currentTimeMillis
-      // Store time never runs backwards within a tenant, so "as of a time" is always a prefix of the log.
-      const recordedAt = Text.instantFromMillis(Math.max(now, Number(head.recorded_ms ?? 0)))
+  /**
+   * Decides each request of the batch in order, exactly as the in-memory store would, against `state` (the
+   * commands, stream versions and event ids found, and the head); returns the outcomes and the rows to write.
+   * `state.versions` is updated to the versions after the batch.
+   */
+  const decide = (
+    tenant: string,
+    items: ReadonlyArray<Pending>,
+    state: {
+      readonly head: Head
+      readonly commands: Map<string, Recorded>
+      readonly versions: Map<string, number>
+      readonly eventIds: Set<string>
+    },
+    now: number
+  ) => {
+    const { commands, versions, eventIds } = state
+    // Store time never runs backwards within a tenant, so "as of a time" is always a prefix of the log.
+    const recordedMs = Math.max(now, state.head.recordedMs)
+    const recordedAt = Text.instantFromMillis(recordedMs)
+    let position = state.head.position
+    let prevHash = state.head.hash
 
-      const commands = new Map<string, Recorded>(found.commands.map((c) => [c.id, c]))
+    const outcomes: Array<Outcome> = []
+    const fetchDuplicates: Array<{ index: number; recorded: Recorded }> = []
+    const rows: Array<string> = []
+    const subjects: Array<{ subject: string; position: number }> = []
+    const newCommands: Array<Record<string, unknown>> = []
+    const written = new Map<string, { category: string; id: string; version: number }>()
+
+    for (const item of items) {
+      const { request } = item
+      const previous = commands.get(request.context.commandId)
+      if (previous !== undefined) {
+        if (previous.fingerprint !== item.fingerprint) {
+          outcomes.push(new IdempotencyMismatch({ tenant, commandId: request.context.commandId }))
+        } else if (previous.result !== undefined) {
+          outcomes.push({ ...previous.result, duplicate: true })
+        } else {
+          fetchDuplicates.push({ index: outcomes.length, recorded: previous })
+          outcomes.push(new EventStoreError({ reason: "Unknown", message: "pending duplicate" }))
+        }
+        continue
+      }
+      const key = StreamId.format(request.stream)
+      const current = versions.get(key) ?? 0
+      if (!ExpectedVersion.accepts(request.expected, current)) {
+        outcomes.push(
+          new ConcurrencyConflict({ tenant, stream: request.stream, expected: request.expected, actual: current })
+        )
+        continue
+      }
+      const reused = request.events.find((e) => eventIds.has(e.eventId))
+      if (reused !== undefined) {
+        outcomes.push(
+          new EventStoreError({ reason: "InvalidRequest", message: `event id ${reused.eventId} is already stored` })
+        )
+        continue
+      }
+      if (request.events.length === 0) {
+        outcomes.push({ events: [], version: current, duplicate: false })
+        continue
+      }
+      const first = position + 1
+      const stored: Array<Envelope.StoredEvent> = request.events.map((event, i) => {
+        position += 1
+        const sealed = HashChain.seal(
+          {
+            eventId: event.eventId,
+            tenant,
+            stream: request.stream,
+            version: current + i + 1,
+            position,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: JSON.parse(item.payloads[i]!),
+            occurredAt: event.occurredAt,
+            recordedAt,
+            actor: request.context.actor,
+            commandId: request.context.commandId,
+            correlationId: request.context.correlationId,
+            causationId: request.context.causationId,
+            subjects: [...event.subjects],
+            prevHash
+          },
+          item.sealData[i]
+        )
+        prevHash = sealed.hash
+        const meta = JSON.stringify({
+          position,
+          category: request.stream.category,
+          stream_id: request.stream.id,
+          version: sealed.version,
+          event_id: sealed.eventId,
+          type: sealed.type,
+          schema_version: sealed.schemaVersion,
+          occurred_at: sealed.occurredAt,
+          actor: sealed.actor,
+          command_id: sealed.commandId,
+          correlation_id: sealed.correlationId,
+          causation_id: sealed.causationId,
+          subjects: sealed.subjects,
+          prev_hash: sealed.prevHash,
+          hash: sealed.hash
+        })
+        // The payload goes in as the text validation produced, without a second stringify.
+        rows.push(`${meta.slice(0, -1)},"data":${item.payloads[i]!}}`)
+        for (const subject of new Set(event.subjects)) subjects.push({ subject, position })
+        eventIds.add(event.eventId)
+        return sealed
+      })
+      const version = current + stored.length
+      versions.set(key, version)
+      written.set(key, { category: request.stream.category, id: request.stream.id, version })
+      const result: EventStore.AppendResult = { events: stored, version, duplicate: false }
+      commands.set(request.context.commandId, {
+        fingerprint: item.fingerprint,
+        version,
+        first,
+        last: position,
+        result
+      })
+      newCommands.push({
+        command_id: request.context.commandId,
+        fingerprint: item.fingerprint,
+        category: request.stream.category,
+        stream_id: request.stream.id,
+        version,
+        first_position: first,
+        last_position: position
+      })
+      outcomes.push(result)
+    }
+
+    return {
+      outcomes,
+      fetchDuplicates,
+      rows,
+      subjects,
+      newCommands,
+      written: [...written.values()],
+      recordedAt,
+      head: { position, hash: prevHash, recordedMs } satisfies Head
+    }
+  }
+
+  /**
+   * Runs one statement on a connection of its own, taken as a transaction takes it: a pooled connection
+   * already known to be dead is replaced rather than lent (a plain borrowed statement can be handed one).
+   */
+  const onReserved = <A extends object>(statement: Statement.Statement<A>) =>
+    Effect.scoped(
+      Effect.flatMap(sql.reserve, (connection) => {
+        const [text, params] = statement.compile()
+        return connection.execute(text, params, undefined) as Effect.Effect<ReadonlyArray<A>, SqlError>
+      })
+    )
+
+  /** What the writer last knew of each tenant, as of its head: the fast path's guess. */
+  const known = new Map<string, { head: Head; versions: Map<string, number> }>()
+  const remember = (tenant: string, head: Head, versions: Map<string, number>) => {
+    // A hint only (the fast path checks every guess), so it is simply dropped when it grows large.
+    known.set(tenant, { head, versions: versions.size > 10_000 ? new Map() : versions })
+    if (known.size > 10_000) known.clear()
+  }
+
+  /** The full path: one transaction that locks the head, looks up, decides and writes. */
+  const transaction = (tenant: string, items: ReadonlyArray<Pending>) =>
+    Effect.gen(function* () {
+      const { head: locked, found } = yield* lockAndLookup(tenant, items)
+      const head: Head = {
+        position: Number(locked.position),
+        hash: locked.hash,
+        recordedMs: Number(locked.recorded_ms ?? 0)
+      }
       const versions = new Map<string, number>(
         found.streams.map((s) => [StreamId.format({ category: s.category, id: s.id }), s.version])
       )
-      const eventIds = new Set(found.eventIds)
-      let position = Number(head.position)
-      let prevHash = head.hash
-
-      const outcomes: Array<Outcome> = []
-      const fetchDuplicates: Array<{ index: number; recorded: Recorded }> = []
-      const rows: Array<string> = []
-      const subjects: Array<{ subject: string; position: number }> = []
-      const newCommands: Array<Record<string, unknown>> = []
-      const written = new Map<string, { category: string; id: string; version: number }>()
-
+      // Streams looked up and not found are at version 0: worth remembering too.
       for (const item of items) {
-        const { request } = item
-        const previous = commands.get(request.context.commandId)
-        if (previous !== undefined) {
-          if (previous.fingerprint !== item.fingerprint) {
-            outcomes.push(new IdempotencyMismatch({ tenant, commandId: request.context.commandId }))
-          } else if (previous.result !== undefined) {
-            outcomes.push({ ...previous.result, duplicate: true })
-          } else {
-            fetchDuplicates.push({ index: outcomes.length, recorded: previous })
-            outcomes.push(new EventStoreError({ reason: "Unknown", message: "pending duplicate" }))
-          }
-          continue
-        }
-        const key = StreamId.format(request.stream)
-        const current = versions.get(key) ?? 0
-        if (!ExpectedVersion.accepts(request.expected, current)) {
-          outcomes.push(
-            new ConcurrencyConflict({ tenant, stream: request.stream, expected: request.expected, actual: current })
-          )
-          continue
-        }
-        const reused = request.events.find((e) => eventIds.has(e.eventId))
-        if (reused !== undefined) {
-          outcomes.push(
-            new EventStoreError({ reason: "InvalidRequest", message: `event id ${reused.eventId} is already stored` })
-          )
-          continue
-        }
-        if (request.events.length === 0) {
-          outcomes.push({ events: [], version: current, duplicate: false })
-          continue
-        }
-        const first = position + 1
-        const stored: Array<Envelope.StoredEvent> = request.events.map((event, i) => {
-          position += 1
-          const sealed = HashChain.seal(
-            {
-              eventId: event.eventId,
-              tenant,
-              stream: request.stream,
-              version: current + i + 1,
-              position,
-              type: event.type,
-              schemaVersion: event.schemaVersion,
-              data: JSON.parse(item.payloads[i]!),
-              occurredAt: event.occurredAt,
-              recordedAt,
-              actor: request.context.actor,
-              commandId: request.context.commandId,
-              correlationId: request.context.correlationId,
-              causationId: request.context.causationId,
-              subjects: [...event.subjects],
-              prevHash
-            },
-            item.sealData[i]
-          )
-          prevHash = sealed.hash
-          const meta = JSON.stringify({
-            position,
-            category: request.stream.category,
-            stream_id: request.stream.id,
-            version: sealed.version,
-            event_id: sealed.eventId,
-            type: sealed.type,
-            schema_version: sealed.schemaVersion,
-            occurred_at: sealed.occurredAt,
-            actor: sealed.actor,
-            command_id: sealed.commandId,
-            correlation_id: sealed.correlationId,
-            causation_id: sealed.causationId,
-            subjects: sealed.subjects,
-            prev_hash: sealed.prevHash,
-            hash: sealed.hash
-          })
-          // The payload goes in as the text validation produced, without a second stringify.
-          rows.push(`${meta.slice(0, -1)},"data":${item.payloads[i]!}}`)
-          for (const subject of new Set(event.subjects)) subjects.push({ subject, position })
-          eventIds.add(event.eventId)
-          return sealed
-        })
-        const version = current + stored.length
-        versions.set(key, version)
-        written.set(key, { category: request.stream.category, id: request.stream.id, version })
-        const result: EventStore.AppendResult = { events: stored, version, duplicate: false }
-        commands.set(request.context.commandId, {
-          fingerprint: item.fingerprint,
-          version,
-          first,
-          last: position,
-          result
-        })
-        newCommands.push({
-          command_id: request.context.commandId,
-          fingerprint: item.fingerprint,
-          category: request.stream.category,
-          stream_id: request.stream.id,
-          version,
-          first_position: first,
-          last_position: position
-        })
-        outcomes.push(result)
+        const key = StreamId.format(item.request.stream)
+        if (!versions.has(key)) versions.set(key, 0)
       }
-
-      for (const { index, recorded } of fetchDuplicates) {
+      const decision = decide(
+        tenant,
+        items,
+        {
+          head,
+          commands: new Map<string, Recorded>(found.commands.map((c) => [c.id, c])),
+          versions,
+          eventIds: new Set(found.eventIds)
+        },
+        yield* Clock.currentTimeMillis
+      )
+      const { outcomes } = decision
+      for (const { index, recorded } of decision.fetchDuplicates) {
         const events = yield* readRange(tenant, recorded.first, recorded.last)
         outcomes[index] = { events, version: recorded.version, duplicate: true }
       }
-
-      if (rows.length > 0) {
+      if (decision.rows.length > 0) {
         yield* write(
           tenant,
-          recordedAt,
-          { position, hash: prevHash },
-          rows,
-          subjects,
-          [...written.values()],
-          newCommands
+          decision.recordedAt,
+          decision.head,
+          decision.rows,
+          decision.subjects,
+          decision.written,
+          decision.newCommands
         )
       }
-      return outcomes
+      return { outcomes, head: decision.rows.length > 0 ? decision.head : head, versions }
+    }).pipe(sql.withTransaction, Effect.provideService(SqlClient.BeginTransaction, readCommitted))
+
+  /**
+   * The fast path: when this writer knows the tenant's head from its own last commit, it guesses that
+   * nothing has moved since — no other process appended, the streams are at the versions the requests
+   * expect (or the writer last saw), the commands and event ids are new — decides the batch on that
+   * guess and sends one self-committing statement that checks every part of the guess and writes only if
+   * it holds. The statement's head `UPDATE … WHERE position = <known>` takes the head row lock and, if
+   * another transaction moved the head meanwhile, re-reads the row and matches nothing; since every append
+   * moves the head, a match means no append committed since the known head, so the checks (made on the
+   * statement's snapshot) saw everything. Returns undefined when the guess fails or cannot be made: the
+   * caller then runs the full transaction.
+   */
+  const fast = (tenant: string, items: ReadonlyArray<Pending>) =>
+    Effect.suspend(() => {
+      const hint = known.get(tenant)
+      if (hint === undefined) return Effect.succeed(undefined)
+      const versions = new Map<string, number>()
+      const assumed: Array<{ category: string; id: string; version: number }> = []
+      for (const { request } of items) {
+        const key = StreamId.format(request.stream)
+        if (versions.has(key)) continue
+        const expected = request.expected
+        const version =
+          hint.versions.get(key) ??
+          (expected._tag === "Exact" ? expected.version : expected._tag === "NoStream" ? 0 : undefined)
+        if (version === undefined) return Effect.succeed(undefined)
+        versions.set(key, version)
+        assumed.push({ category: request.stream.category, id: request.stream.id, version })
+      }
+      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const decision = decide(
+          tenant,
+          items,
+          { head: hint.head, commands: new Map(), versions, eventIds: new Set() },
+          now
+        )
+        // Nothing to write, nothing that would check the guess: the full path decides.
+        if (decision.rows.length === 0) return Effect.succeed(undefined)
+        const commandIds = [...new Set(items.map((i) => i.request.context.commandId))]
+        const eventIds = items.flatMap((i) => i.request.events.map((e) => e.eventId))
+        return Effect.map(
+          onReserved(sql<{ applied: number | string }>`WITH ok AS (
+              SELECT 1 AS ok WHERE NOT EXISTS (
+                SELECT 1 FROM jsonb_array_elements_text(${JSON.stringify(commandIds)}::jsonb) AS k(id)
+                CROSS JOIN LATERAL (SELECT 1 FROM ${t("commands")} c
+                  WHERE c.tenant = ${tenant} AND c.command_id = k.id LIMIT 1) c
+              ) AND NOT EXISTS (
+                SELECT 1 FROM jsonb_array_elements_text(${JSON.stringify(eventIds)}::jsonb) AS k(id)
+                CROSS JOIN LATERAL (SELECT 1 FROM ${t("events")} e
+                  WHERE e.tenant = ${tenant} AND e.event_id = k.id LIMIT 1) e
+              ) AND NOT EXISTS (
+                SELECT 1 FROM jsonb_to_recordset(${JSON.stringify(assumed)}::jsonb) AS k(category text, id text, version integer)
+                LEFT JOIN LATERAL (SELECT s.version FROM ${t("streams")} s
+                  WHERE s.tenant = ${tenant} AND s.category = k.category AND s.stream_id = k.id LIMIT 1) s ON true
+                WHERE coalesce(s.version, 0) <> k.version
+              )
+            ), hd AS (
+              UPDATE ${t("heads")} SET position = ${decision.head.position}, hash = ${decision.head.hash},
+                recorded_at = ${decision.recordedAt}::timestamptz
+              WHERE tenant = ${tenant} AND position = ${hint.head.position} AND hash = ${hint.head.hash}
+                AND EXISTS (SELECT 1 FROM ok)
+              RETURNING tenant
+            ), ev AS (
+              INSERT INTO ${t("events")} (tenant, position, category, stream_id, version, event_id, type, schema_version,
+                data, occurred_at, recorded_at, actor, command_id, correlation_id, causation_id, subjects, prev_hash, hash)
+              SELECT hd.tenant, (r->>'position')::bigint, r->>'category', r->>'stream_id', (r->>'version')::integer,
+                r->>'event_id', r->>'type', (r->>'schema_version')::integer, r->'data', r->>'occurred_at',
+                ${decision.recordedAt}::timestamptz, r->'actor', r->>'command_id', r->>'correlation_id', r->>'causation_id',
+                r->'subjects', r->>'prev_hash', r->>'hash'
+              FROM hd, jsonb_array_elements(${`[${decision.rows.join(",")}]`}::jsonb) AS r
+            ), sb AS (
+              INSERT INTO ${t("subjects")} (tenant, subject, position)
+              SELECT hd.tenant, x.subject, x.position
+              FROM hd, jsonb_to_recordset(${JSON.stringify(decision.subjects)}::jsonb) AS x(subject text, position bigint)
+            ), st AS (
+              INSERT INTO ${t("streams")} (tenant, category, stream_id, version)
+              SELECT hd.tenant, x.category, x.id, x.version
+              FROM hd, jsonb_to_recordset(${JSON.stringify(decision.written)}::jsonb) AS x(category text, id text, version integer)
+              ON CONFLICT (tenant, category, stream_id) DO UPDATE SET version = excluded.version
+            ), cm AS (
+              INSERT INTO ${t("commands")} (tenant, command_id, fingerprint, category, stream_id, version, first_position, last_position)
+              SELECT hd.tenant, x.command_id, x.fingerprint, x.category, x.stream_id, x.version, x.first_position, x.last_position
+              FROM hd, jsonb_to_recordset(${JSON.stringify(decision.newCommands)}::jsonb) AS x(command_id text, fingerprint text,
+                category text, stream_id text, version integer, first_position bigint, last_position bigint)
+            )
+            SELECT count(*)::int AS applied, max(length(pg_notify(${channel}, hd.tenant)::text)) AS notified FROM hd`),
+          (rows) => {
+            if (Number(rows[0]?.applied ?? 0) !== 1) return undefined
+            for (const [key, version] of versions) hint.versions.set(key, version)
+            return { outcomes: decision.outcomes, head: decision.head, versions: hint.versions }
+          }
+        )
+      })
+    })
+
+  /**
+   * Decides and writes the batch, by the fast path when the writer's guess holds, else by the full
+   * transaction; fails as a whole only when the statement or transaction does.
+   */
+  const commit = (tenant: string, items: ReadonlyArray<Pending>): Effect.Effect<Array<Outcome>, EventStoreError> =>
+    Effect.gen(function* () {
+      const quick = yield* fast(tenant, items).pipe(
+        Effect.catchTag("SqlError", (error: SqlError) => {
+          // Connection trouble leaves the outcome unknown: reported as it is. Anything else (a unique index
+          // that fired after all, data PostgreSQL refuses) is left to the full transaction to decide and name.
+          const mapped = fromSqlError(schema, error)
+          return mapped.reason === "Unavailable" || mapped.reason === "NotMigrated"
+            ? Effect.fail(error)
+            : Effect.succeed(undefined)
+        })
+      )
+      const done = quick ?? (yield* transaction(tenant, items))
+      remember(tenant, done.head, done.versions)
+      return done.outcomes
     }).pipe(
-      sql.withTransaction,
-      Effect.provideService(SqlClient.BeginTransaction, readCommitted),
+      Effect.onError(() => Effect.sync(() => known.delete(tenant))),
       Effect.catchTag("SqlError", (error: SqlError) => Effect.fail(fromSqlError(schema, error))),
       connectionDefects(schema)
     )

@@ -6,13 +6,19 @@ import { assert, describe, it } from "vitest"
 // Imports each package the way a host app would: by name, without the "source" condition, so the
 // `exports` map, the ESM and CJS builds and their runtime dependencies are what gets exercised.
 const root = join(import.meta.dirname, "..")
-const packages = ["eventsourcing", "core", "testing", "postgres"] as const
+// The testing kit is ESM only: vitest, which it builds on, cannot be required.
+const packages = [
+  { name: "eventsourcing", cjs: true },
+  { name: "core", cjs: true },
+  { name: "testing", cjs: false },
+  { name: "postgres", cjs: true }
+] as const
 
 const run = (args: ReadonlyArray<string>) => execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" })
 
 describe("built packages", () => {
-  for (const name of packages) {
-    it(`@shuangbai/${name} loads from dist as ESM and CJS with the same exports as its source`, async () => {
+  for (const { name, cjs: hasCjs } of packages) {
+    it(`@shuangbai/${name} loads from dist${hasCjs ? " as ESM and CJS" : ""} with the same exports as its source`, async () => {
       assert.isTrue(existsSync(join(root, "packages", name, "dist", "index.js")), "run `npm run build` first")
       const esm = JSON.parse(
         run([
@@ -21,12 +27,14 @@ describe("built packages", () => {
           `const m = await import("@shuangbai/${name}"); console.log(JSON.stringify(Object.keys(m).sort()))`
         ])
       ) as Array<string>
-      const cjs = JSON.parse(
-        run(["-e", `console.log(JSON.stringify(Object.keys(require("@shuangbai/${name}")).sort()))`])
-      ) as Array<string>
       const source = Object.keys(await import(`../packages/${name}/src/index.ts`)).sort()
       assert.deepStrictEqual(esm, source)
-      assert.deepStrictEqual(cjs, source)
+      if (hasCjs) {
+        const cjs = JSON.parse(
+          run(["-e", `console.log(JSON.stringify(Object.keys(require("@shuangbai/${name}")).sort()))`])
+        ) as Array<string>
+        assert.deepStrictEqual(cjs, source)
+      }
       assert.isAbove(source.length, 0)
     })
   }

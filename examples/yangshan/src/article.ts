@@ -80,7 +80,8 @@ export interface Row {
   readonly ok: boolean | undefined
 }
 
-const sameFigure = (f: Figure, e: Expectation) => f.measure === e.measure && (e.scope === undefined || f.scope?.id === e.scope)
+const sameFigure = (f: Figure, e: Expectation) =>
+  f.measure === e.measure && (e.scope === undefined || f.scope?.id === e.scope)
 
 /**
  * Every figure of the dashboard beside the article's value, in the dashboard's order; an expected figure the

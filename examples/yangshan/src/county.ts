@@ -198,15 +198,7 @@ interface Person {
   readonly categories: ReadonlyArray<Category>
 }
 
-type Kind =
-  | "dibao"
-  | "tekun"
-  | "alone"
-  | "leftBehind"
-  | "childInDifficulty"
-  | "disabled"
-  | "difficulty"
-  | "special"
+type Kind = "dibao" | "tekun" | "alone" | "leftBehind" | "childInDifficulty" | "disabled" | "difficulty" | "special"
 
 interface Household {
   readonly id: string
@@ -354,7 +346,12 @@ export const makeScenario = (options: Options = {}): Scenario => {
       w.leftOn = minDate(leftOn, latest)
       add(
         w.leftOn,
-        { _tag: "EndEmployment", worker: w.id, leftOn: w.leftOn, reason: random.chance(0.8) ? "Resigned" : "ContractEnded" },
+        {
+          _tag: "EndEmployment",
+          worker: w.id,
+          leftOn: w.leftOn,
+          reason: random.chance(0.8) ? "Resigned" : "ContractEnded"
+        },
         bureau,
         `leave:${w.id}`,
         [`worker:${w.id}`, `quota:${s.station}`]
@@ -393,8 +390,7 @@ export const makeScenario = (options: Options = {}): Scenario => {
     personSeq += 1
     return { id: `p-${String(personSeq).padStart(6, "0")}`, name, birthDate, categories }
   }
-  const birth = (from: number, to: number) =>
-    addDays(`${random.int(from, to)}-01-01`, random.int(0, 364))
+  const birth = (from: number, to: number) => addDays(`${random.int(from, to)}-01-01`, random.int(0, 364))
 
   stations.forEach((s, si) => {
     for (let n = 0; n < perStation[si]!; n++) {
@@ -517,7 +513,14 @@ export const makeScenario = (options: Options = {}): Scenario => {
       // A child's data is processed with the guardian's consent (PIPL art. 31): the head, an adult member.
       add(
         on,
-        { _tag: "RecordConsent", household: h.id, person: c.id, scope: "DataProcessing", givenBy: h.head.id, givenOn: on },
+        {
+          _tag: "RecordConsent",
+          household: h.id,
+          person: c.id,
+          scope: "DataProcessing",
+          givenBy: h.head.id,
+          givenOn: on
+        },
         actor,
         `consent:${c.id}:DataProcessing`,
         key
@@ -528,10 +531,7 @@ export const makeScenario = (options: Options = {}): Scenario => {
   // Files closed (moved away, no longer eligible, deceased): registered, then archived; nothing else happens to them.
   const archivable = households.filter((h) => h.registeredOn <= "2023-06-30")
   for (const h of random.sample(archivable, targets.archived)) {
-    h.archivedOn = minDate(
-      addDays(maxDate(h.registeredOn, "2023-01-01"), random.int(90, 500)),
-      "2024-06-30"
-    )
+    h.archivedOn = minDate(addDays(maxDate(h.registeredOn, "2023-01-01"), random.int(90, 500)), "2024-06-30")
     add(
       h.archivedOn,
       {
@@ -555,7 +555,11 @@ export const makeScenario = (options: Options = {}): Scenario => {
     dibao: ["生活基本稳定，低保金按时发放", "家中收入来源少，需关注就业帮扶", "住房陈旧，已向村委反映"],
     tekun: ["供养待遇落实，身体状况一般", "行动不便，需定期上门探访", "生活自理能力下降，建议评估照护需求"],
     alone: ["独居，身体尚可，叮嘱注意用电安全", "独居，子女在外务工，情绪偶有低落", "独居，慢性病需按时服药"],
-    leftBehind: ["祖孙二人居住，孩子学习情况良好", "留守老人身体尚可，孩子需加强安全教育", "孩子父母在外务工，已联系学校关注"],
+    leftBehind: [
+      "祖孙二人居住，孩子学习情况良好",
+      "留守老人身体尚可，孩子需加强安全教育",
+      "孩子父母在外务工，已联系学校关注"
+    ],
     childInDifficulty: ["孩子生活保障到位，需心理支持", "监护人照料能力有限，已链接助学资源", "孩子情况稳定，继续跟进"],
     disabled: ["残疾补贴已落实，需康复服务", "行动不便，已协助申请辅具", "生活基本稳定"],
     difficulty: ["家庭困难，已讲解救助政策", "因病致困，已链接医疗救助", "生活基本稳定，继续跟进"],
@@ -629,17 +633,20 @@ export const makeScenario = (options: Options = {}): Scenario => {
     on: string,
     scope: typeof Relief.Events.CampaignScope.Encoded
   ) =>
-    add(
-      on,
-      { _tag: "LaunchCampaign", campaign, kind, title, scope, launchedOn: on },
-      bureau,
-      `launch:${campaign}`,
-      [`campaign:${campaign}`]
-    )
+    add(on, { _tag: "LaunchCampaign", campaign, kind, title, scope, launchedOn: on }, bureau, `launch:${campaign}`, [
+      `campaign:${campaign}`
+    ])
   const receive = (campaign: string, item: typeof Relief.Events.ReliefItem.Type, quantity: number, on: string) =>
     add(
       on,
-      { _tag: "ReceiveSupplies", campaign, item, quantity, source: "阳山县民政局链接的爱心企业及慈善资源", receivedOn: on },
+      {
+        _tag: "ReceiveSupplies",
+        campaign,
+        item,
+        quantity,
+        source: "阳山县民政局链接的爱心企业及慈善资源",
+        receivedOn: on
+      },
       bureau,
       `supplies:${campaign}:${item}`,
       [`campaign:${campaign}`]
@@ -726,7 +733,8 @@ export const makeScenario = (options: Options = {}): Scenario => {
     const garmentPersons = random.sample(heads, targets.coldGarments - twice)
     const garments = new Map(garmentPersons.map((p, i) => [p.id, i < twice ? 2 : 1]))
     const quiltTo =
-      chosen.find((c) => c.h.kind === "alone" && !garments.has(c.persons[0]!.id))?.persons[0] ?? heads[heads.length - 1]!
+      chosen.find((c) => c.h.kind === "alone" && !garments.has(c.persons[0]!.id))?.persons[0] ??
+      heads[heads.length - 1]!
     for (const { h, persons: seen } of chosen) {
       const on = dateIn("2024-01-22", "2024-01-31")
       const head = seen[0]!
@@ -736,16 +744,13 @@ export const makeScenario = (options: Options = {}): Scenario => {
       ]
       const made = homeVisit(h, on, seen, { campaign, itemsGiven: items })
       for (const p of seen) campaignVisit(campaign, h, p, on, made.worker, made.id)
-      if (garments.has(head.id)) distribute(campaign, h, head, "WinterClothing", garments.get(head.id)!, on, made.worker)
+      if (garments.has(head.id))
+        distribute(campaign, h, head, "WinterClothing", garments.get(head.id)!, on, made.worker)
       if (quiltTo.id === head.id) distribute(campaign, h, head, "Quilt", 1, on, made.worker)
     }
-    add(
-      "2024-02-06",
-      { _tag: "CloseCampaign", campaign, closedOn: "2024-02-06" },
-      bureau,
-      `close:${campaign}`,
-      [`campaign:${campaign}`]
-    )
+    add("2024-02-06", { _tag: "CloseCampaign", campaign, closedOn: "2024-02-06" }, bureau, `close:${campaign}`, [
+      `campaign:${campaign}`
+    ])
   }
 
   // ---- high-risk households: assessed, then visited every month of the first half --------------------------
@@ -838,13 +843,9 @@ export const makeScenario = (options: Options = {}): Scenario => {
       }
     }
     if (persons !== targets.floodVisited) throw new Error("not enough households for the flood visits")
-    add(
-      "2024-05-20",
-      { _tag: "CloseCampaign", campaign, closedOn: "2024-05-20" },
-      bureau,
-      `close:${campaign}`,
-      [`campaign:${campaign}`]
-    )
+    add("2024-05-20", { _tag: "CloseCampaign", campaign, closedOn: "2024-05-20" }, bureau, `close:${campaign}`, [
+      `campaign:${campaign}`
+    ])
   }
 
   // ---- home visits of the first half, then of July and August ---------------------------------------------
@@ -908,10 +909,17 @@ export const makeScenario = (options: Options = {}): Scenario => {
   // Named participants: recipients on file that day, those social work has not reached yet this year first.
   const participantsFor = (s: StationModel, theme: Theme, heldOn: string, n: number): Array<string> => {
     const pools = (
-      forChildren.has(theme) ? [children.get(s.station) ?? [], adults.get(s.station) ?? []] : [adults.get(s.station) ?? []]
+      forChildren.has(theme)
+        ? [children.get(s.station) ?? [], adults.get(s.station) ?? []]
+        : [adults.get(s.station) ?? []]
     ).map((pool) => pool.filter((x) => x.h.registeredOn <= heldOn))
     // Children and, for children's activities, the grandparents and parents who bring them.
-    const fresh = pools.map((pool) => random.sample(pool.filter((x) => !reached.has(x.p.id)), n))
+    const fresh = pools.map((pool) =>
+      random.sample(
+        pool.filter((x) => !reached.has(x.p.id)),
+        n
+      )
+    )
     const any = pools.map((pool) => random.sample(pool, n))
     const out: Array<string> = []
     const taken = new Set<string>()
@@ -1005,7 +1013,9 @@ export const makeScenario = (options: Options = {}): Scenario => {
       targets.personTimes,
       held.map((a) => (a.theme === "FarmingHelp" ? random.int(3, 8) : random.int(10, 40)))
     )
-    held.forEach((a, i) => activity(a.s, a.theme, a.heldOn, Math.max(1, sizes[i]!), "held"))
+    held.forEach((a, i) => {
+      activity(a.s, a.theme, a.heldOn, Math.max(1, sizes[i]!), "held")
+    })
     for (const s of random.sample(stations, 6)) activity(s, "PolicyPublicity", "2024-04-21", 20, "cancelled")
     for (const s of random.sample(stations, 5)) activity(s, "DrowningPrevention", "2024-08-16", 30, "ahead")
   }
@@ -1094,7 +1104,13 @@ export const makeScenario = (options: Options = {}): Scenario => {
     caseStep(
       c,
       assessedOn,
-      { _tag: "RecordAssessment", case: c.id, needs: ["生活照料与政策落实", "情绪与社会支持"], riskLevel: "Medium", assessedOn },
+      {
+        _tag: "RecordAssessment",
+        case: c.id,
+        needs: ["生活照料与政策落实", "情绪与社会支持"],
+        riskLevel: "Medium",
+        assessedOn
+      },
       `assess${tag}`
     )
     const plannedOn = addDays(assessedOn, random.int(1, 4))
@@ -1216,12 +1232,7 @@ export const makeScenario = (options: Options = {}): Scenario => {
     runCase(c, openedOn, closeOn === undefined ? {} : { closeOn })
     if (i === 0 && closeOn !== undefined) {
       const reopenedOn = dateIn(maxDate(addDays(closeOn, 3), "2024-05-01"), "2024-06-25")
-      caseStep(
-        c,
-        reopenedOn,
-        { _tag: "ReopenCase", case: c.id, reason: "情况反复，重新跟进", reopenedOn },
-        "reopen"
-      )
+      caseStep(c, reopenedOn, { _tag: "ReopenCase", case: c.id, reason: "情况反复，重新跟进", reopenedOn }, "reopen")
     }
   }
   // New cases of the first half (新增服务个案): 68, 9 of them closed by 30 June; one for a recipient whose
@@ -1248,7 +1259,13 @@ export const makeScenario = (options: Options = {}): Scenario => {
     const openedOn = dateIn("2024-07-01", "2024-08-05")
     runCase(newCaseFile(openedOn), openedOn)
   }
-  const openInJuly = [...carried.slice(40, 42), ...newThisHalf.slice(34).filter((c) => c.openedOn <= "2024-05-31").slice(-2)]
+  const openInJuly = [
+    ...carried.slice(40, 42),
+    ...newThisHalf
+      .slice(34)
+      .filter((c) => c.openedOn <= "2024-05-31")
+      .slice(-2)
+  ]
   for (const c of openInJuly) {
     const evaluatedOn = dateIn("2024-07-15", "2024-07-25")
     caseStep(
@@ -1258,14 +1275,24 @@ export const makeScenario = (options: Options = {}): Scenario => {
       "evaluate-july"
     )
     const closedOn = addDays(evaluatedOn, 3)
-    caseStep(c, closedOn, { _tag: "CloseCase", case: c.id, reason: "GoalsAchieved", closedOn, notes: "结案" }, "close-july")
+    caseStep(
+      c,
+      closedOn,
+      { _tag: "CloseCase", case: c.id, reason: "GoalsAchieved", closedOn, notes: "结案" },
+      "close-july"
+    )
   }
 
   // ---- training, exchange visits, publicity ---------------------------------------------------------------
 
-  const workersOn = (date: string, from: ReadonlyArray<StationModel> = stations) =>
-    from.flatMap((s) => onPost(s, date))
-  const course = (id: string, kind: "ProfessionalCapacity" | "ChildWelfare", title: string, heldOn: string, n?: number) => {
+  const workersOn = (date: string, from: ReadonlyArray<StationModel> = stations) => from.flatMap((s) => onPost(s, date))
+  const course = (
+    id: string,
+    kind: "ProfessionalCapacity" | "ChildWelfare",
+    title: string,
+    heldOn: string,
+    n?: number
+  ) => {
     const all = workersOn(heldOn)
     const attendees = (n === undefined ? all : random.sample(all, n)).map((w) => w.id)
     add(
@@ -1276,7 +1303,13 @@ export const makeScenario = (options: Options = {}): Scenario => {
       [`course:${id}`, ...attendees.map((w) => `worker:${w}`)]
     )
   }
-  const exchange = (id: string, heldOn: string, host: TownshipKey, visiting: ReadonlyArray<TownshipKey>, perStation: ReadonlyArray<number>) => {
+  const exchange = (
+    id: string,
+    heldOn: string,
+    host: TownshipKey,
+    visiting: ReadonlyArray<TownshipKey>,
+    perStation: ReadonlyArray<number>
+  ) => {
     const taking = [host, ...visiting].map(st)
     const participants = taking.flatMap((s, i) => random.sample(onPost(s, heldOn), perStation[i]!)).map((w) => w.id)
     add(
@@ -1294,7 +1327,13 @@ export const makeScenario = (options: Options = {}): Scenario => {
       [`exchange:${id}`, ...participants.map((w) => `worker:${w}`)]
     )
   }
-  const print = (id: string, kind: "Brochure" | "Leaflet" | "TvShort", title: string, quantity: number, printedOn: string) =>
+  const print = (
+    id: string,
+    kind: "Brochure" | "Leaflet" | "TvShort",
+    title: string,
+    quantity: number,
+    printedOn: string
+  ) =>
     add(
       printedOn,
       { _tag: "RecordPrintRun", printRun: id, kind, title, quantity, printedOn, scope: { _tag: "CountyWide" } },
@@ -1306,15 +1345,31 @@ export const makeScenario = (options: Options = {}): Scenario => {
   exchange("ev-2022-06-yangcheng", "2022-06-16", "yangcheng", ["qigong", "taiping", "dubu"], [5, 4, 4, 3])
   exchange("ev-2022-11-libu", "2022-11-17", "libu", ["xiaojiang", "jiangying", "yangmei"], [5, 4, 4, 4])
   // 去年2月: 阳城镇, 岭背镇, 青莲镇, 秤架瑶族乡 and 大岗镇 to 黄盆镇 — 6 stations, 25 workers.
-  exchange(ids.exchangeVisitHuangpen, "2023-02-23", "huangpen", ["yangcheng", "lingbei", "qinglian", "chengjia", "dagang"], [
-    5, 4, 4, 4, 4, 4
-  ])
+  exchange(
+    ids.exchangeVisitHuangpen,
+    "2023-02-23",
+    "huangpen",
+    ["yangcheng", "lingbei", "qinglian", "chengjia", "dagang"],
+    [5, 4, 4, 4, 4, 4]
+  )
   exchange("ev-2024-05-qigong", "2024-05-16", "qigong", ["jiangying", "libu", "xiaojiang"], [5, 3, 4, 3])
 
   // 去年7月5日、11月9日: two professional-capacity courses, 74 attendances; 去年8月 the child-welfare course for all.
-  course("course-2023-07-05", "ProfessionalCapacity", "阳山县“双百工程”社工专业能力提升培训班（第一期）", "2023-07-05", 38)
+  course(
+    "course-2023-07-05",
+    "ProfessionalCapacity",
+    "阳山县“双百工程”社工专业能力提升培训班（第一期）",
+    "2023-07-05",
+    38
+  )
   course("course-2023-08-child", "ChildWelfare", "阳山县儿童福利保障和未成年人保护工作培训班", "2023-08-24")
-  course("course-2023-11-09", "ProfessionalCapacity", "阳山县“双百工程”社工专业能力提升培训班（第二期）", "2023-11-09", 36)
+  course(
+    "course-2023-11-09",
+    "ProfessionalCapacity",
+    "阳山县“双百工程”社工专业能力提升培训班（第二期）",
+    "2023-11-09",
+    36
+  )
   course("course-2024-03-14", "ProfessionalCapacity", "2024年阳山县“双百”社工专业能力提升培训班", "2024-03-14", 40)
 
   // 去年7月: 10,000 brochures for the stations; leaflets and a TV short besides.

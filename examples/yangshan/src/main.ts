@@ -3,14 +3,17 @@
 //
 //   npm run demo                          # from the repository root
 //   node --conditions=source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory]
+//                                        [--no-stream-cache]
 import { rmSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
-import { EventStore, IdGenerator } from "@shuangbai/eventsourcing"
+import type { Reports } from "@shuangbai/core"
+import { EventStore, type EventStoreError, IdGenerator } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Clock, Effect, Layer } from "effect"
 import { articleTime, asOf, makeScenario, tenant } from "./county.ts"
 import { clockFrom, periods, replay, report, send, table, verify } from "./run.ts"
+import * as StreamCache from "./streamCache.ts"
 
 export interface Args {
   readonly fresh: boolean
@@ -18,6 +21,8 @@ export interface Args {
   readonly concurrency: number
   readonly scale: number
   readonly memory: boolean
+  /** Keep long streams' events between commands (src/streamCache.ts); `--no-stream-cache` turns it off. */
+  readonly streamCache: boolean
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -31,7 +36,7 @@ export const parseArgs = (argv: ReadonlyArray<string>, env: Record<string, strin
     if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`)
     return v
   }
-  const known = new Set(["--fresh", "--memory", "--data-dir", "--concurrency", "--scale"])
+  const known = new Set(["--fresh", "--memory", "--no-stream-cache", "--data-dir", "--concurrency", "--scale"])
   argv.forEach((a, i) => {
     if (a.startsWith("--") && !known.has(a)) throw new Error(`unknown option ${a}`)
     if (!a.startsWith("--") && !["--data-dir", "--concurrency", "--scale"].includes(argv[i - 1] ?? "")) {
@@ -46,6 +51,7 @@ export const parseArgs = (argv: ReadonlyArray<string>, env: Record<string, strin
   return {
     fresh: argv.includes("--fresh"),
     memory: argv.includes("--memory"),
+    streamCache: !argv.includes("--no-stream-cache"),
     dataDir: resolve(value("--data-dir") ?? env.YANGSHAN_DATA_DIR ?? fallback),
     concurrency,
     scale
@@ -54,10 +60,21 @@ export const parseArgs = (argv: ReadonlyArray<string>, env: Record<string, strin
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
 
+/** Where the demo writes: lines, and whether a progress line may be redrawn in place (a terminal). */
+export interface Output {
+  readonly log: (line: string) => void
+  readonly redraw?: (line: string) => void
+}
+
+export const stdout: Output = {
+  log: (line) => console.log(line),
+  ...(process.stdout.isTTY === true ? { redraw: (line: string) => process.stdout.write(`\r${line}`) } : {})
+}
+
 /** A progress line: redrawn in place on a terminal, every tenth otherwise. */
-const progress = (label: string, total: number) => {
+const progress = (out: Output, label: string, total: number) => {
   const started = performance.now()
-  const tty = process.stdout.isTTY === true
+  const tty = out.redraw !== undefined
   let shown = -1
   return {
     update: (done: number) => {
@@ -66,18 +83,29 @@ const progress = (label: string, total: number) => {
       shown = Math.floor(done / step)
       const ms = performance.now() - started
       const line = `${label} ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} (${Math.round((done / Math.max(ms, 1)) * 1000)}/s, ${seconds(ms)})`
-      if (tty) process.stdout.write(`\r${line}${done === total ? "\n" : ""}`)
-      else console.log(line)
+      if (out.redraw !== undefined) out.redraw(`${line}${done === total ? "\n" : ""}`)
+      else out.log(line)
     }
   }
 }
 
-/** The whole demo: send what is not recorded yet, read back, print, verify. True when every figure matched. */
-export const program = (args: Args) =>
+export interface Outcome {
+  /** Whether the commands were sent in this run (false: the log already held them). */
+  readonly sent: boolean
+  readonly events: number
+  readonly dashboard: Reports.CountyDashboard.Dashboard
+  readonly matched: number
+  readonly checked: number
+  readonly chainVerified: boolean
+}
+
+/** The whole demo: send what is not recorded yet, read back, print, verify. */
+export const program = (args: Args, out: Output = stdout) =>
   Effect.gen(function* () {
+    const log = out.log
     const started = performance.now()
     const store = yield* EventStore.EventStore
-    console.log(
+    log(
       args.memory
         ? "阳山县 · Yangshan County — in-memory store"
         : `阳山县 · Yangshan County — embedded PostgreSQL (PGlite) at ${args.dataDir}`
@@ -88,71 +116,80 @@ export const program = (args: Args) =>
     const complete = head.position > 0 && (yield* store.readCommand(tenant, lastStep.commandId)) !== undefined
     let sendMs = 0
     if (complete) {
-      console.log(
+      log(
         `The log already holds the county (${head.position.toLocaleString("en-US")} events): nothing to send, reading it back.`
       )
     } else {
       if (head.position > 0) {
-        console.log(
+        log(
           `The log holds ${head.position.toLocaleString("en-US")} events of an unfinished run: sending again, commands already recorded are recognised by their ids.`
         )
       }
-      console.log(
+      log(
         `Sending ${scenario.steps.length.toLocaleString("en-US")} commands (2021-03-30 to ${asOf}) through Domain.handle, ${args.concurrency} at a time…`
       )
-      const bar = progress("  commands", scenario.steps.length)
+      const bar = progress(out, "  commands", scenario.steps.length)
       const t = performance.now()
       const sent = yield* send(scenario.steps, { concurrency: args.concurrency, onProgress: bar.update })
       sendMs = performance.now() - t
-      console.log(
-        `  ${sent.events.toLocaleString("en-US")} events recorded in ${seconds(sendMs)}${sent.unchanged > 0 ? ` (${sent.unchanged.toLocaleString("en-US")} commands changed nothing)` : ""}`
+      const recorded = (yield* store.head(tenant)).position - head.position
+      log(
+        `  ${recorded.toLocaleString("en-US")} events recorded in ${seconds(sendMs)}${sent.unchanged > 0 ? ` (${sent.unchanged.toLocaleString("en-US")} commands changed nothing)` : ""}`
       )
     }
     const total = (yield* store.head(tenant)).position
     const t = performance.now()
-    const bar = progress("Reading back events", total)
+    const bar = progress(out, "Reading back events", total)
     const { dashboard, events } = yield* replay({ onProgress: bar.update })
     const replayMs = performance.now() - t
     const { rows, matched, checked } = report(dashboard)
-    console.log(
+    log(
       `\n${dashboard.county ?? ""} 县级指标（截至 ${periods.asOf}；今年 ${periods.yearToDate.from.slice(0, 4)} 年，去年 ${periods.training.from.slice(0, 4)} 年）\n`
     )
-    console.log(table(rows, "zh-CN"))
-    console.log(`\nCounty figures of Yangshan (as of ${periods.asOf}; this year 2024, last year 2023)\n`)
-    console.log(table(rows, "en"))
-    console.log(
+    log(table(rows, "zh-CN"))
+    log(`\nCounty figures of Yangshan (as of ${periods.asOf}; this year 2024, last year 2023)\n`)
+    log(table(rows, "en"))
+    log(
       `\n${matched} / ${checked} figures match the article${args.scale === 1 ? "" : ` (scale ${args.scale}: the article's figures are not expected)`}.`
     )
     const tv = performance.now()
     const chain = yield* Effect.result(verify())
     const verifyMs = performance.now() - tv
     if (chain._tag === "Success") {
-      console.log(
+      log(
         `Hash chain verified: ${chain.success.events.toLocaleString("en-US")} events, head ${chain.success.head.hash.slice(0, 16)}… (${seconds(verifyMs)})`
       )
     } else {
-      console.log(`Hash chain BROKEN: ${chain.failure.message}`)
+      log(`Hash chain BROKEN: ${chain.failure.message}`)
     }
-    console.log(
+    log(
       `Time: ${sendMs > 0 ? `send ${seconds(sendMs)}, ` : ""}read back ${events.toLocaleString("en-US")} events ${seconds(replayMs)}, verify ${seconds(verifyMs)}, total ${seconds(performance.now() - started)}.`
     )
-    return chain._tag === "Success" && (args.scale !== 1 || matched === checked)
+    return {
+      sent: !complete,
+      events,
+      dashboard,
+      matched,
+      checked,
+      chainVerified: chain._tag === "Success"
+    } satisfies Outcome
   })
 
 /** The store: PGlite on disk (migrated when opened), or in memory. Event ids are UUIDv7 on the article's clock. */
-export const layer = (args: Args) =>
-  Layer.merge(
-    args.memory ? EventStore.layerMemory : PgEventStore.layerPglite({ dataDir: args.dataDir }),
-    IdGenerator.layer
-  )
+export const layer = (args: Args) => {
+  const store: Layer.Layer<EventStore.EventStore, EventStoreError> = args.memory
+    ? EventStore.layerMemory
+    : PgEventStore.layerPglite({ dataDir: args.dataDir })
+  return Layer.merge(args.streamCache ? Layer.provide(StreamCache.layer(), store) : store, IdGenerator.layer)
+}
 
 /** The program on its store, with the clock set to the article's day (evening, China time). */
-export const main = (args: Args, clock: Clock.Clock) =>
-  program(args).pipe(Effect.provide(layer(args)), Effect.provideService(Clock.Clock, clock))
+export const main = (args: Args, clock: Clock.Clock, out: Output = stdout) =>
+  program(args, out).pipe(Effect.provide(layer(args)), Effect.provideService(Clock.Clock, clock))
 
 if (import.meta.main) {
   const args = parseArgs(process.argv.slice(2), process.env)
   if (args.fresh && !args.memory) rmSync(args.dataDir, { recursive: true, force: true })
-  const ok = await Effect.runPromise(main(args, clockFrom(articleTime)))
-  process.exitCode = ok ? 0 : 1
+  const outcome = await Effect.runPromise(main(args, clockFrom(articleTime)))
+  process.exitCode = outcome.chainVerified && (args.scale !== 1 || outcome.matched === outcome.checked) ? 0 : 1
 }

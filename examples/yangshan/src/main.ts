@@ -4,13 +4,13 @@
 //   npm run demo                          # from the repository root
 //   node --conditions=source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory]
 //                                        [--no-stream-cache]
-import { rmSync } from "node:fs"
+import { mkdirSync, rmSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Reports } from "@shuangbai/core"
 import { EventStore, type EventStoreError, IdGenerator } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
-import { Clock, Effect, Layer } from "effect"
+import { Cause, Clock, Effect, Exit, Layer } from "effect"
 import { articleTime, asOf, makeScenario, tenant } from "./county.ts"
 import { clockFrom, periods, replay, report, send, table, verify } from "./run.ts"
 import * as StreamCache from "./streamCache.ts"
@@ -187,9 +187,32 @@ export const layer = (args: Args) => {
 export const main = (args: Args, clock: Clock.Clock, out: Output = stdout) =>
   program(args, out).pipe(Effect.provide(layer(args)), Effect.provideService(Clock.Clock, clock))
 
+const usage =
+  "usage: node --conditions=source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory] [--no-stream-cache]"
+
+const argsOrExit = (): Args => {
+  try {
+    return parseArgs(process.argv.slice(2), process.env)
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`)
+    process.exit(2)
+  }
+}
+
 if (import.meta.main) {
-  const args = parseArgs(process.argv.slice(2), process.env)
-  if (args.fresh && !args.memory) rmSync(args.dataDir, { recursive: true, force: true })
-  const outcome = await Effect.runPromise(main(args, clockFrom(articleTime)))
-  process.exitCode = outcome.chainVerified && (args.scale !== 1 || outcome.matched === outcome.checked) ? 0 : 1
+  const args = argsOrExit()
+  if (!args.memory) {
+    if (args.fresh) rmSync(args.dataDir, { recursive: true, force: true })
+    // PGlite creates its own directory, not the ones above it.
+    mkdirSync(dirname(args.dataDir), { recursive: true })
+  }
+  const exit = await Effect.runPromiseExit(main(args, clockFrom(articleTime)))
+  if (Exit.isSuccess(exit)) {
+    const { chainVerified, matched, checked } = exit.value
+    process.exitCode = chainVerified && (args.scale !== 1 || matched === checked) ? 0 : 1
+  } else {
+    const error = Cause.squash(exit.cause)
+    console.error(`\nThe demo stopped: ${error instanceof Error ? error.message : String(error)}`)
+    process.exitCode = 1
+  }
 }

@@ -238,7 +238,7 @@ export const makeScenario = (options: Options = {}): Scenario => {
 
   const add = (on: string, command: Command, actor: Envelope.Actor, commandId: string, keys: ReadonlyArray<string>) => {
     if (on > asOf) throw new Error(`${commandId} is dated ${on}, after the article's day`)
-    steps.push({ on, command, actor, commandId, keys })
+    steps.push({ on, command, actor, commandId, keys: [...new Set(keys)] })
   }
 
   // ---- stations, workers, posts (2021 onwards) ----------------------------------------------------------

@@ -86,6 +86,45 @@ describe("Yangshan County, reproduced from commands", () => {
     300_000
   )
 
+  it.live(
+    "steps that share a stream are recorded in their order, and the last step after all the others",
+    () =>
+      Effect.gen(function* () {
+        const order: Array<string> = []
+        const recording = Layer.effect(
+          EventStore.EventStore,
+          Effect.map(EventStore.makeMemory(), (store) => ({
+            ...store,
+            append: (request: EventStore.AppendRequest) =>
+              Effect.tap(store.append(request), () => Effect.sync(() => order.push(request.context.commandId)))
+          }))
+        )
+        const { steps } = makeScenario({ scale: 0.01 })
+        yield* send(steps, { concurrency: 32 }).pipe(
+          Effect.provide(Layer.merge(recording, IdGenerator.layer)),
+          Effect.provideService(Clock.Clock, clockFrom(articleTime))
+        )
+        const at = new Map(order.map((id, i) => [id, i]))
+        const lastByKey = new Map<string, number>()
+        let checked = 0
+        for (const step of steps) {
+          const i = at.get(step.commandId)
+          assert.isDefined(i, `${step.commandId} recorded nothing`)
+          for (const key of step.keys) {
+            const before = lastByKey.get(key)
+            if (before !== undefined) {
+              assert.isBelow(before, i!, `${step.commandId} was recorded before an earlier step on ${key}`)
+              checked += 1
+            }
+            lastByKey.set(key, i!)
+          }
+        }
+        assert.isAbove(checked, 1_000)
+        assert.strictEqual(order[order.length - 1], steps[steps.length - 1]!.commandId)
+      }),
+    300_000
+  )
+
   it("the scenario is the same every time, one commandId per command, nothing dated after the article's day", () => {
     const digest = (scale: number) => {
       const hash = createHash("sha256")
@@ -98,6 +137,7 @@ describe("Yangshan County, reproduced from commands", () => {
     assert.strictEqual(new Set(steps.map((s) => s.commandId)).size, steps.length)
     assert.isTrue(steps.every((s, i) => s.on <= asOf && (i === 0 || steps[i - 1]!.on <= s.on)))
     assert.isTrue(steps.every((s) => s.commandId.length <= 100 && s.keys.length > 0))
+    assert.isTrue(steps.every((s) => new Set(s.keys).size === s.keys.length))
   })
 
   it("a figure that differs from the article is marked, and a missing one is reported", () => {

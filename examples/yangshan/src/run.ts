@@ -65,6 +65,7 @@ export interface Sent {
  * Sends every step through `Domain.handle`, at most `concurrency` at once. Steps that share a key (a stream
  * they write or read) run in the order given; the others overlap. Each step waits only for the earlier
  * steps it shares a key with, and steps start in order, so no step waits for one that has not started.
+ * The last step goes alone, after all the others: once it is recorded, the whole run is.
  */
 export const send = (
   steps: ReadonlyArray<Step>,
@@ -85,6 +86,8 @@ export const send = (
     })
     let finished = 0
     let unchanged = 0
+    const final = steps.length - 1
+    if (final > 0) waitsFor[final] = Array.from({ length: final }, (_, j) => j)
     yield* Effect.forEach(
       steps,
       (step, i) =>

@@ -9,6 +9,7 @@
  * transaction run on the transaction's connection without taking it again. Anything that asks for a
  * connection of its own from inside a transaction (`sql.reserve`, `listen`) waits for it to end.
  */
+import { mkdir } from "node:fs/promises"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as PgTypes from "@effect/sql-pg/PgTypes"
 import { PGlite, type PGliteOptions, type QueryOptions, type Results } from "@electric-sql/pglite"
@@ -94,13 +95,18 @@ export const make = (
     const semaphore = Semaphore.makeUnsafe(1)
     const pg = yield* Effect.acquireRelease(
       Effect.tryPromise({
-        try: () =>
-          PGlite.create({
+        try: async () => {
+          // PGlite creates only the last level of a data directory; a host app expects the whole path made.
+          if (options.dataDir !== undefined && !options.dataDir.includes("://")) {
+            await mkdir(options.dataDir, { recursive: true })
+          }
+          return PGlite.create({
             ...options.pglite,
             ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
             ...(options.relaxedDurability === undefined ? {} : { relaxedDurability: options.relaxedDurability }),
             parsers: { ...parsers, ...options.pglite?.parsers }
-          }),
+          })
+        },
         catch: (cause) =>
           new SqlError({
             reason: new ConnectionError({

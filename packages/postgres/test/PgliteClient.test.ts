@@ -420,14 +420,14 @@ describe("PgliteClient", () => {
   })
 
   it.effect(
-    "an on-disk dataDir keeps its data across close and reopen",
+    "an on-disk dataDir, made with its missing parents, keeps its data across close and reopen",
     () =>
       Effect.gen(function* () {
         const root = yield* Effect.acquireRelease(
           Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "pglite-client-"))),
           (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
         )
-        const dataDir = path.join(root, "db")
+        const dataDir = path.join(root, "county", "data", "db")
         const session = <A, E>(
           f: (sql: PgliteClient.PgliteClient) => Effect.Effect<A, E>,
           options: Omit<PgliteClient.PgliteClientConfig, "dataDir"> = {}

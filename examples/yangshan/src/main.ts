@@ -4,7 +4,7 @@
 //   npm run demo                          # from the repository root
 //   node --conditions=source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory]
 //                                        [--no-stream-cache]
-import { mkdirSync, rmSync } from "node:fs"
+import { rmSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 import type { Reports } from "@shuangbai/core"
@@ -201,11 +201,7 @@ const argsOrExit = (): Args => {
 
 if (import.meta.main) {
   const args = argsOrExit()
-  if (!args.memory) {
-    if (args.fresh) rmSync(args.dataDir, { recursive: true, force: true })
-    // PGlite creates its own directory, not the ones above it.
-    mkdirSync(dirname(args.dataDir), { recursive: true })
-  }
+  if (!args.memory && args.fresh) rmSync(args.dataDir, { recursive: true, force: true })
   const exit = await Effect.runPromiseExit(main(args, clockFrom(articleTime)))
   if (Exit.isSuccess(exit)) {
     const { chainVerified, matched, checked } = exit.value

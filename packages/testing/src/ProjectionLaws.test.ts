@@ -25,3 +25,18 @@ describe("ProjectionLaws", () => {
     assert.throws(() => ProjectionLaws.check(mutating, log, { numRuns: 50 }))
   })
 })
+
+describe("ProjectionLaws.recorder", () => {
+  it("numbers positions and versions from 1 per recorder and keeps the envelope it is given", () => {
+    const recorded = ProjectionLaws.recorder<{ readonly _tag: "Ticked" }>({ stream: { category: "clock", id: "c" } })
+    const log = [{ _tag: "Ticked" as const }, { _tag: "Ticked" as const }].map(recorded)
+    assert.deepStrictEqual(
+      log.map((r) => [r.position, r.version, r.type, r.stream.category]),
+      [
+        [1, 1, "Ticked", "clock"],
+        [2, 2, "Ticked", "clock"]
+      ]
+    )
+    assert.strictEqual(ProjectionLaws.recorder()({ _tag: "Other" }).position, 1)
+  })
+})

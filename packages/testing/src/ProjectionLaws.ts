@@ -1,5 +1,5 @@
 import { assert } from "@effect/vitest"
-import { Projection, type Recorded } from "@shuangbai/eventsourcing"
+import { type Envelope, Projection, type Recorded } from "@shuangbai/eventsourcing"
 import * as fc from "fast-check"
 
 export interface Options {
@@ -57,4 +57,38 @@ export const check = <Event>(
     }),
     { numRuns: options.numRuns ?? 200 }
   )
+}
+
+/**
+ * Wraps bare events in envelopes, as a log would hand them to a projection: positions and versions count
+ * up from 1, ids follow them, and `envelope` fixes the rest (a stream, an actor, a time). Each recorder
+ * keeps its own count. Use it as `events.map(recorder())`: extra map arguments are ignored.
+ */
+export const recorder = <Event extends { readonly _tag: string }>(
+  envelope: Partial<Omit<Envelope.StoredEvent, "data" | "position" | "version" | "type">> = {}
+): ((event: Event) => Recorded<Event>) => {
+  let position = 0
+  return (event) => {
+    position += 1
+    return {
+      eventId: `0198f000-0000-7000-8000-${String(position).padStart(12, "0")}`,
+      tenant: "yangshan",
+      stream: { category: "any", id: "one" },
+      schemaVersion: 1,
+      occurredAt: "2025-01-01T00:00:00.000Z",
+      recordedAt: "2025-01-01T00:00:00.000Z",
+      actor: { id: "w1", role: "worker" },
+      commandId: `c${position}`,
+      correlationId: `c${position}`,
+      causationId: `c${position}`,
+      subjects: [],
+      prevHash: "",
+      hash: "",
+      ...envelope,
+      version: position,
+      position,
+      type: event._tag,
+      event
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Decider, EventStore, IdGenerator, Projection, type Recorded, StreamId } from "@shuangbai/eventsourcing"
+import { Decider, EventStore, IdGenerator, Projection, StreamId } from "@shuangbai/eventsourcing"
 import { Arbitrary, DeciderLaws, DeciderSpec, ProjectionLaws } from "@shuangbai/testing"
 import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
@@ -248,29 +248,10 @@ const run = (commands: ReadonlyArray<Commands.Command>) => {
   return streams
 }
 
-let position = 0
-const recorded = (event: Events.Event): Recorded<Events.Event> => {
-  position += 1
-  return {
-    eventId: `0198f000-0000-7000-8000-${String(position).padStart(12, "0")}`,
-    tenant: "yangshan",
-    stream: StreamId.make("station", "x"),
-    version: position,
-    position,
-    type: event._tag,
-    schemaVersion: 1,
-    occurredAt: "2025-01-01T00:00:00.000Z",
-    recordedAt: "2025-01-01T00:00:00.000Z",
-    actor: { id: "bureau-1", role: "bureau" },
-    commandId: `c${position}`,
-    correlationId: `c${position}`,
-    causationId: `c${position}`,
-    subjects: [],
-    prevHash: "",
-    hash: "",
-    event
-  }
-}
+const recorded = ProjectionLaws.recorder<Events.Event>({
+  stream: StreamId.make("station", "x"),
+  actor: { id: "bureau-1", role: "bureau" }
+})
 
 describe("stations: properties", () => {
   it("a stream never has two active stations, and records nothing but re-establishment after a close", () =>

@@ -1,13 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import {
-  Decider,
-  EventStore,
-  ExpectedVersion,
-  IdGenerator,
-  Projection,
-  type Recorded,
-  StreamId
-} from "@shuangbai/eventsourcing"
+import { Decider, EventStore, ExpectedVersion, IdGenerator, Projection, StreamId } from "@shuangbai/eventsourcing"
 import { Arbitrary, DeciderLaws, DeciderSpec, ProjectionLaws } from "@shuangbai/testing"
 import { Effect, Layer, Result } from "effect"
 import { TestClock } from "effect/testing"
@@ -318,29 +310,10 @@ const predict = (model: Model, s: Step): string => {
   }
 }
 
-let position = 0
-const recorded = (event: Events.Event): Recorded<Events.Event> => {
-  position += 1
-  return {
-    eventId: `0198f000-0000-7000-8000-${String(position).padStart(12, "0")}`,
-    tenant: "yangshan",
-    stream: StreamId.make("post-quota", "x"),
-    version: position,
-    position,
-    type: event._tag,
-    schemaVersion: 1,
-    occurredAt: "2025-01-01T00:00:00.000Z",
-    recordedAt: "2025-01-01T00:00:00.000Z",
-    actor: { id: "bureau-1", role: "bureau" },
-    commandId: `c${position}`,
-    correlationId: `c${position}`,
-    causationId: `c${position}`,
-    subjects: [],
-    prevHash: "",
-    hash: "",
-    event
-  }
-}
+const recorded = ProjectionLaws.recorder<Events.Event>({
+  stream: StreamId.make("post-quota", "x"),
+  actor: { id: "bureau-1", role: "bureau" }
+})
 
 const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
 const actor = { id: "bureau-1", role: "bureau" }

@@ -10,7 +10,7 @@ import {
   Text
 } from "@shuangbai/eventsourcing"
 import { Clock, Effect } from "effect"
-import { SqlClient, type Statement } from "effect/sql"
+import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
 import { connectionDefects, fromSqlError } from "./errors.ts"
 import { columns, decodeAll, type EventRow } from "./rows.ts"
@@ -353,12 +353,12 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
    * Runs one statement on a connection of its own, taken as a transaction takes it: a pooled connection
    * already known to be dead is replaced rather than lent (a plain borrowed statement can be handed one).
    */
-  const onReserved = <A extends object>(statement: Statement.Statement<A>) =>
+  const onReserved = <A extends object>(text: string, params: ReadonlyArray<unknown>) =>
     Effect.scoped(
-      Effect.flatMap(sql.reserve, (connection) => {
-        const [text, params] = statement.compile()
-        return connection.execute(text, params, undefined) as Effect.Effect<ReadonlyArray<A>, SqlError>
-      })
+      Effect.flatMap(
+        sql.reserve,
+        (connection) => connection.execute(text, params, undefined) as Effect.Effect<ReadonlyArray<A>, SqlError>
+      )
     )
 
   /** What the writer last knew of each tenant, as of its head: the fast path's guess. */
@@ -416,6 +416,54 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
       return { outcomes, head: decision.rows.length > 0 ? decision.head : head, versions }
     }).pipe(sql.withTransaction, Effect.provideService(SqlClient.BeginTransaction, readCommitted))
 
+  // The fast path's statement, its text built once: it runs for almost every append, and building it from a
+  // template each time cost more than the rest of the append's own work. The schema name is checked to be
+  // a plain identifier when the store is made; every value is a parameter.
+  const table = (name: string) => `"${schema}"."${name}"`
+  const fastText = `WITH ok AS (
+      SELECT 1 AS ok WHERE NOT EXISTS (
+        SELECT 1 FROM jsonb_array_elements_text($2::jsonb) AS k(id)
+        CROSS JOIN LATERAL (SELECT 1 FROM ${table("commands")} c
+          WHERE c.tenant = $1 AND c.command_id = k.id LIMIT 1) c
+      ) AND NOT EXISTS (
+        SELECT 1 FROM jsonb_array_elements_text($3::jsonb) AS k(id)
+        CROSS JOIN LATERAL (SELECT 1 FROM ${table("events")} e
+          WHERE e.tenant = $1 AND e.event_id = k.id LIMIT 1) e
+      ) AND NOT EXISTS (
+        SELECT 1 FROM jsonb_to_recordset($4::jsonb) AS k(category text, id text, version integer)
+        LEFT JOIN LATERAL (SELECT s.version FROM ${table("streams")} s
+          WHERE s.tenant = $1 AND s.category = k.category AND s.stream_id = k.id LIMIT 1) s ON true
+        WHERE coalesce(s.version, 0) <> k.version
+      )
+    ), hd AS (
+      UPDATE ${table("heads")} SET position = $5::bigint, hash = $6, recorded_at = $7::timestamptz
+      WHERE tenant = $1 AND position = $8::bigint AND hash = $9 AND EXISTS (SELECT 1 FROM ok)
+      RETURNING tenant
+    ), ev AS (
+      INSERT INTO ${table("events")} (tenant, position, category, stream_id, version, event_id, type, schema_version,
+        data, occurred_at, recorded_at, actor, command_id, correlation_id, causation_id, subjects, prev_hash, hash)
+      SELECT hd.tenant, (r->>'position')::bigint, r->>'category', r->>'stream_id', (r->>'version')::integer,
+        r->>'event_id', r->>'type', (r->>'schema_version')::integer, r->'data', r->>'occurred_at',
+        $7::timestamptz, r->'actor', r->>'command_id', r->>'correlation_id', r->>'causation_id',
+        r->'subjects', r->>'prev_hash', r->>'hash'
+      FROM hd, jsonb_array_elements($10::jsonb) AS r
+    ), sb AS (
+      INSERT INTO ${table("subjects")} (tenant, subject, position)
+      SELECT hd.tenant, x.subject, x.position
+      FROM hd, jsonb_to_recordset($11::jsonb) AS x(subject text, position bigint)
+    ), st AS (
+      INSERT INTO ${table("streams")} (tenant, category, stream_id, version)
+      SELECT hd.tenant, x.category, x.id, x.version
+      FROM hd, jsonb_to_recordset($12::jsonb) AS x(category text, id text, version integer)
+      ON CONFLICT (tenant, category, stream_id) DO UPDATE SET version = excluded.version
+    ), cm AS (
+      INSERT INTO ${table("commands")} (tenant, command_id, fingerprint, category, stream_id, version, first_position, last_position)
+      SELECT hd.tenant, x.command_id, x.fingerprint, x.category, x.stream_id, x.version, x.first_position, x.last_position
+      FROM hd, jsonb_to_recordset($13::jsonb) AS x(command_id text, fingerprint text,
+        category text, stream_id text, version integer, first_position bigint, last_position bigint)
+    )
+    SELECT count(*)::int AS applied, max(length(pg_notify($14, hd.tenant)::text)) AS notified FROM hd`
+
   /**
    * The fast path: when this writer knows the tenant's head from its own last commit, it guesses that
    * nothing has moved since — no other process appended, the streams are at the versions the requests
@@ -456,51 +504,22 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
         const commandIds = [...new Set(items.map((i) => i.request.context.commandId))]
         const eventIds = items.flatMap((i) => i.request.events.map((e) => e.eventId))
         return Effect.map(
-          onReserved(sql<{ applied: number | string }>`WITH ok AS (
-              SELECT 1 AS ok WHERE NOT EXISTS (
-                SELECT 1 FROM jsonb_array_elements_text(${JSON.stringify(commandIds)}::jsonb) AS k(id)
-                CROSS JOIN LATERAL (SELECT 1 FROM ${t("commands")} c
-                  WHERE c.tenant = ${tenant} AND c.command_id = k.id LIMIT 1) c
-              ) AND NOT EXISTS (
-                SELECT 1 FROM jsonb_array_elements_text(${JSON.stringify(eventIds)}::jsonb) AS k(id)
-                CROSS JOIN LATERAL (SELECT 1 FROM ${t("events")} e
-                  WHERE e.tenant = ${tenant} AND e.event_id = k.id LIMIT 1) e
-              ) AND NOT EXISTS (
-                SELECT 1 FROM jsonb_to_recordset(${JSON.stringify(assumed)}::jsonb) AS k(category text, id text, version integer)
-                LEFT JOIN LATERAL (SELECT s.version FROM ${t("streams")} s
-                  WHERE s.tenant = ${tenant} AND s.category = k.category AND s.stream_id = k.id LIMIT 1) s ON true
-                WHERE coalesce(s.version, 0) <> k.version
-              )
-            ), hd AS (
-              UPDATE ${t("heads")} SET position = ${decision.head.position}, hash = ${decision.head.hash},
-                recorded_at = ${decision.recordedAt}::timestamptz
-              WHERE tenant = ${tenant} AND position = ${hint.head.position} AND hash = ${hint.head.hash}
-                AND EXISTS (SELECT 1 FROM ok)
-              RETURNING tenant
-            ), ev AS (
-              INSERT INTO ${t("events")} (tenant, position, category, stream_id, version, event_id, type, schema_version,
-                data, occurred_at, recorded_at, actor, command_id, correlation_id, causation_id, subjects, prev_hash, hash)
-              SELECT hd.tenant, (r->>'position')::bigint, r->>'category', r->>'stream_id', (r->>'version')::integer,
-                r->>'event_id', r->>'type', (r->>'schema_version')::integer, r->'data', r->>'occurred_at',
-                ${decision.recordedAt}::timestamptz, r->'actor', r->>'command_id', r->>'correlation_id', r->>'causation_id',
-                r->'subjects', r->>'prev_hash', r->>'hash'
-              FROM hd, jsonb_array_elements(${`[${decision.rows.join(",")}]`}::jsonb) AS r
-            ), sb AS (
-              INSERT INTO ${t("subjects")} (tenant, subject, position)
-              SELECT hd.tenant, x.subject, x.position
-              FROM hd, jsonb_to_recordset(${JSON.stringify(decision.subjects)}::jsonb) AS x(subject text, position bigint)
-            ), st AS (
-              INSERT INTO ${t("streams")} (tenant, category, stream_id, version)
-              SELECT hd.tenant, x.category, x.id, x.version
-              FROM hd, jsonb_to_recordset(${JSON.stringify(decision.written)}::jsonb) AS x(category text, id text, version integer)
-              ON CONFLICT (tenant, category, stream_id) DO UPDATE SET version = excluded.version
-            ), cm AS (
-              INSERT INTO ${t("commands")} (tenant, command_id, fingerprint, category, stream_id, version, first_position, last_position)
-              SELECT hd.tenant, x.command_id, x.fingerprint, x.category, x.stream_id, x.version, x.first_position, x.last_position
-              FROM hd, jsonb_to_recordset(${JSON.stringify(decision.newCommands)}::jsonb) AS x(command_id text, fingerprint text,
-                category text, stream_id text, version integer, first_position bigint, last_position bigint)
-            )
-            SELECT count(*)::int AS applied, max(length(pg_notify(${channel}, hd.tenant)::text)) AS notified FROM hd`),
+          onReserved<{ applied: number | string }>(fastText, [
+            tenant,
+            JSON.stringify(commandIds),
+            JSON.stringify(eventIds),
+            JSON.stringify(assumed),
+            decision.head.position,
+            decision.head.hash,
+            decision.recordedAt,
+            hint.head.position,
+            hint.head.hash,
+            `[${decision.rows.join(",")}]`,
+            JSON.stringify(decision.subjects),
+            JSON.stringify(decision.written),
+            JSON.stringify(decision.newCommands),
+            channel
+          ]),
           (rows) => {
             if (Number(rows[0]?.applied ?? 0) !== 1) return undefined
             for (const [key, version] of versions) hint.versions.set(key, version)

@@ -9,6 +9,7 @@ import { Effect, Exit, type Layer, ManagedRuntime, Scope, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import pg from "pg"
 import { makeRawWriter, type Raw, rawReadPage, rawReadStream, request } from "./internal/storeWorkload.ts"
+import { type CpuPerEvent, cpuMeter } from "./util/cpu.ts"
 import { perSecond, printTable, ratio } from "./util/table.ts"
 import { compare } from "./util/timing.ts"
 
@@ -90,27 +91,40 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i)
 
 // Rows ------------------------------------------------------------------------------------------
 
-/** 1. One event per append, one after another: each append is a transaction and a commit. */
-const singleAppends = (b: Backend, size: Sizes): Promise<Figures> => {
+/**
+ * 1. One event per append, one after another: each append is a transaction and a commit. Also adds up
+ * the CPU each side used (this process, and the local server's processes), to show where the time goes.
+ */
+const singleAppends = async (
+  b: Backend,
+  size: Sizes
+): Promise<Figures & { cpu: { store: CpuPerEvent; raw: CpuPerEvent } }> => {
   const tenant = "t-single"
   const writer = makeRawWriter(b.rawSchema)
   const streamOf = (run: number) => ({ category: "visit", id: `single-${run}` })
-  return pair(
+  const storeCpu = cpuMeter()
+  const rawCpu = cpuMeter()
+  const counted = (run: number) => run >= 0
+  const figures = await pair(
     size,
-    (run) =>
-      run$(
-        Effect.gen(function* () {
-          for (let v = 0; v < size.single; v++) {
-            yield* b.store.append(request(tenant, streamOf(run), ExpectedVersion.exact(v), 1))
-          }
-          return size.single
-        })
-      ),
-    async (run) => {
+    storeCpu.measure(
+      (run) =>
+        run$(
+          Effect.gen(function* () {
+            for (let v = 0; v < size.single; v++) {
+              yield* b.store.append(request(tenant, streamOf(run), ExpectedVersion.exact(v), 1))
+            }
+            return size.single
+          })
+        ),
+      counted
+    ),
+    rawCpu.measure(async (run) => {
       for (let i = 0; i < size.single; i++) await writer.insert(b.raw[0]!, tenant, streamOf(run), 1)
       return size.single
-    }
+    }, counted)
   )
+  return { ...figures, cpu: { store: storeCpu.perEvent(), raw: rawCpu.perEvent() } }
 }
 
 /** 2. 100 events per append; the baseline is one multi-row INSERT of 100 rows. */
@@ -196,7 +210,7 @@ const racingWriters = async (b: Backend, size: Sizes, baseline: Figures): Promis
         if (error._tag === "None" || !(error.value instanceof ConcurrencyConflict)) {
           return yield* Effect.failCause(exit.cause)
         }
-        conflicts += 1
+        if (run >= 0) conflicts += 1
         const missed = yield* b.store.readStream(tenant, stream, { fromVersion: known + 1 })
         if (missed.length > 0) known = missed[missed.length - 1]!.version
       }
@@ -407,7 +421,7 @@ const measure = async (b: Backend, size: Sizes): Promise<Array<Row>> => {
   const all = await step("6 read all", () => readAllPages(b, size))
   const caught = await step("7 catch-up", () => catchUp(b, size))
   return [
-    { label: "1 single appends", figures: single, minRatio: 0.9 },
+    { label: "1 single appends", figures: single, minRatio: 0.9, note: cpuNote(b, single.cpu) },
     { label: "2 batches of 100", figures: batches, minRatio: 0.6 },
     {
       label: "3 8 writers, 8 streams",
@@ -429,6 +443,15 @@ const measure = async (b: Backend, size: Sizes): Promise<Array<Row>> => {
     { label: `6 read all (${n(size.logEvents)})`, figures: all, minRatio: 0.8 },
     { label: `7 catch-up (${n(size.logEvents)})`, figures: caught, minRate: 50_000, note: "baseline of row 6" }
   ]
+}
+
+/** Where a single append's time goes: CPU per append in this process and on the local server. */
+const cpuNote = (b: Backend, cpu: { store: CpuPerEvent; raw: CpuPerEvent }) => {
+  const us = (x: number) => `${Math.round(x)}`
+  const own = `${b.name === "server" ? "Node" : "Node+PGlite"} CPU ${us(cpu.store.process)} vs ${us(cpu.raw.process)} µs`
+  return b.name === "server" && Number.isFinite(cpu.store.server)
+    ? `per append: ${own}, server CPU ${us(cpu.store.server)} vs ${us(cpu.raw.server)} µs`
+    : `per append: ${own}`
 }
 
 const mark = (ok: boolean) => (ok ? "✓" : "✗")

@@ -25,7 +25,8 @@ export interface Comparison {
 
 /**
  * Measures two contenders side by side: `runs` rounds, each running `a` then `b`, so that a change in
- * the machine's load hits both alike.
+ * the machine's load hits both alike. A first round (run `-1`) is not counted: it warms both up (the JIT,
+ * prepared statements, caches), which would otherwise weigh on whichever has more code to compile.
  */
 export const compare = async (
   runs: number,
@@ -34,6 +35,8 @@ export const compare = async (
 ): Promise<Comparison> => {
   const ra: Array<number> = []
   const rb: Array<number> = []
+  await a(-1)
+  if (b !== undefined) await b(-1)
   for (let run = 0; run < runs; run++) {
     ra.push(await rateOf(() => a(run)))
     if (b !== undefined) rb.push(await rateOf(() => b(run)))

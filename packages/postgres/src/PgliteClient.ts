@@ -33,6 +33,7 @@ import {
   UnknownError
 } from "effect/sql/SqlError"
 import * as Statement from "effect/sql/Statement"
+import { makePrepared } from "./internal/pglitePrepared.ts"
 import { PgListen } from "./PgListen.ts"
 
 export const TypeId = "~@shuangbai/postgres/PgliteClient" as const
@@ -133,18 +134,21 @@ const makeWith = Effect.fnUntraced(function* (
   semaphore: Semaphore.Semaphore,
   config: PgliteClientConfig
 ): Effect.fn.Return<PgliteClient, never, Scope.Scope | Reactivity.Reactivity> {
-  const query = <T>(sql: string, params: ReadonlyArray<unknown>, rowMode?: "array") =>
+  // Statements are kept prepared, as a server driver keeps them; the `…Unprepared` calls skip the cache.
+  const prepared = makePrepared(pg)
+  const query = <T>(sql: string, params: ReadonlyArray<unknown>, rowMode?: "array", prepare = true) =>
     Effect.tryPromise({
       try: () => {
         const bound = bindParameters(params)
         const options: QueryOptions = {}
         if (rowMode !== undefined) options.rowMode = rowMode
         if (bound.types !== undefined) options.paramTypes = bound.types
-        return pg.query<T>(sql, bound.values, options)
+        return prepare ? prepared.query<T>(sql, bound.values, options) : pg.query<T>(sql, bound.values, options)
       },
       catch: (cause) => queryError(cause, pg, "query")
     })
-  const rows = (sql: string, params: ReadonlyArray<unknown>) => Effect.map(query<any>(sql, params), (_) => _.rows)
+  const rows = (sql: string, params: ReadonlyArray<unknown>, prepare = true) =>
+    Effect.map(query<any>(sql, params, undefined, prepare), (_) => _.rows)
 
   const transformRows = config.transformResultNames
     ? Statement.defaultTransforms(config.transformResultNames, config.transformJson).array
@@ -154,9 +158,10 @@ const makeWith = Effect.fnUntraced(function* (
     execute: (sql, params, transform) => (transform ? Effect.map(rows(sql, params), transform) : rows(sql, params)),
     executeRaw: (sql, params) => query(sql, params),
     executeValues: (sql, params) => Effect.map(query<Array<unknown>>(sql, params, "array"), (_) => _.rows),
-    executeValuesUnprepared: (sql, params) => Effect.map(query<Array<unknown>>(sql, params, "array"), (_) => _.rows),
+    executeValuesUnprepared: (sql, params) =>
+      Effect.map(query<Array<unknown>>(sql, params, "array", false), (_) => _.rows),
     executeUnprepared: (sql, params, transform) =>
-      transform ? Effect.map(rows(sql, params), transform) : rows(sql, params),
+      transform ? Effect.map(rows(sql, params, false), transform) : rows(sql, params, false),
     // PGlite returns a result whole; the stream hands it on in chunks.
     executeStream: (sql, params, transform) =>
       Stream.unwrap(Effect.map(rows(sql, params), (all) => Stream.fromIterable(transform ? transform(all) : all)))

@@ -1,6 +1,6 @@
-import { Clock, Effect, Result, Schema } from "effect"
+import { Cause, Clock, Effect, Exit, Result, Schema } from "effect"
 import type { Decider, DecisionContext } from "./Decider.ts"
-import type { Actor, StoredEvent, Tenant } from "./Envelope.ts"
+import type { Actor, NewEvent, StoredEvent, Tenant } from "./Envelope.ts"
 import {
   ConcurrencyConflict,
   type EventStoreError,
@@ -149,45 +149,76 @@ export const make = <
         causationId: metadata.causationId ?? metadata.commandId
       }
 
-      const attempt = Effect.gen(function* () {
-        const earlier = yield* store.readCommand(tenant, metadata.commandId)
-        const { state, version } = yield* load(tenant, stream, definition.decider, definition.codec)
-        if (earlier !== undefined) {
-          return { events: earlier, version, state, duplicate: true } satisfies Handled<S>
-        }
-        const now = yield* Clock.currentTimeMillis
-        const base: DecisionContext = { tenant, actor: metadata.actor, now }
-        const decisionContext = definition.context ? yield* definition.context(command, base) : (base as Ctx)
-        const decided = definition.decider.decide(command, state, decisionContext)
-        if (Result.isFailure(decided)) return yield* Effect.fail(decided.failure)
-        if (decided.success.length === 0) return { events: [], version, state, duplicate: false } satisfies Handled<S>
-        const before: Array<S> = []
-        decided.success.reduce((s, event) => {
-          before.push(s)
-          return definition.decider.evolve(s, event)
-        }, state)
-        const events = yield* Effect.forEach(decided.success, (event, i) =>
-          Effect.map(ids.next, (eventId) => {
-            const encoded = definition.codec.encode(event)
-            return {
-              eventId,
-              type: encoded.type,
-              schemaVersion: encoded.schemaVersion,
-              data: encoded.data,
-              occurredAt: instantFromMillis(definition.occurredAt?.(event) ?? now),
-              subjects: definition.subjects(event, before[i]!)
-            }
-          })
-        )
-        const appended = yield* store.append({
-          tenant,
-          stream,
-          expected: ExpectedVersion.exact(version),
-          events,
-          context
+      // The decision on the state loaded, as the events to append and the state they lead to.
+      const decide = (command: C, state: S) =>
+        Effect.gen(function* () {
+          const now = yield* Clock.currentTimeMillis
+          const base: DecisionContext = { tenant, actor: metadata.actor, now }
+          const decisionContext = definition.context ? yield* definition.context(command, base) : (base as Ctx)
+          const decided = definition.decider.decide(command, state, decisionContext)
+          if (Result.isFailure(decided)) return yield* Effect.fail(decided.failure)
+          const before: Array<S> = []
+          const next = decided.success.reduce((s, event) => {
+            before.push(s)
+            return definition.decider.evolve(s, event)
+          }, state)
+          const events = yield* Effect.forEach(decided.success, (event, i) =>
+            Effect.map(ids.next, (eventId): NewEvent => {
+              const encoded = definition.codec.encode(event)
+              return {
+                eventId,
+                type: encoded.type,
+                schemaVersion: encoded.schemaVersion,
+                data: encoded.data,
+                occurredAt: instantFromMillis(definition.occurredAt?.(event) ?? now),
+                subjects: definition.subjects(event, before[i]!)
+              }
+            })
+          )
+          return { events, next }
         })
-        const next = decided.success.reduce(definition.decider.evolve, state)
-        return { events: appended.events, version: appended.version, state: next, duplicate: appended.duplicate }
+
+      // Whether a failed append wrote nothing for certain: then the commandId may have been handled before.
+      const refusedUnwritten = (error: ConcurrencyConflict | IdempotencyMismatch | EventStoreError) =>
+        error._tag === "IdempotencyMismatch" ||
+        (error._tag === "EventStoreError" && (error.reason === "InvalidRequest" || error.reason === "TooLarge"))
+
+      const attempt = Effect.gen(function* () {
+        const { state, version } = yield* load(tenant, stream, definition.decider, definition.codec)
+        // A retried command after success is decided again, and is often refused ("already registered") or
+        // decided differently now. So whenever nothing new is written, the commandId is looked up: if it was
+        // recorded, the first result is returned as it stands, with the state and version just loaded;
+        // otherwise `otherwise` stands. A new command that is accepted never pays for the look-up.
+        const firstResultOr = <E2, R2>(
+          otherwise: Effect.Effect<Handled<S>, E2, R2>
+        ): Effect.Effect<Handled<S>, E2 | EventStoreError, R2> =>
+          Effect.flatMap(store.readCommand(tenant, metadata.commandId), (earlier) =>
+            earlier === undefined
+              ? otherwise
+              : Effect.succeed({ events: earlier, version, state, duplicate: true } satisfies Handled<S>)
+          )
+
+        const decided = yield* Effect.exit(decide(command, state))
+        if (Exit.isFailure(decided)) {
+          const failed = Effect.failCause(decided.cause)
+          return yield* Cause.hasInterrupts(decided.cause) ? failed : firstResultOr(failed)
+        }
+        const { events, next } = decided.value
+        if (events.length === 0) {
+          return yield* firstResultOr(
+            Effect.succeed({ events: [], version, state, duplicate: false } satisfies Handled<S>)
+          )
+        }
+        return yield* store.append({ tenant, stream, expected: ExpectedVersion.exact(version), events, context }).pipe(
+          Effect.map(
+            (appended): Handled<S> =>
+              appended.duplicate
+                ? // The store returned the first result: its events are in the state loaded already.
+                  { events: appended.events, version, state, duplicate: true }
+                : { events: appended.events, version: appended.version, state: next, duplicate: false }
+          ),
+          Effect.catchIf(refusedUnwritten, (error) => firstResultOr(Effect.fail(error)))
+        )
       })
 
       const retrying = (remaining: number): Effect.Effect<Handled<S>, HandleError | ER, EventStore | IdGenerator | R> =>

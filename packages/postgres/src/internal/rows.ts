@@ -22,12 +22,39 @@ export interface EventRow {
   readonly hash: unknown
 }
 
-/** The select list for events (alias `e`). Times come back exactly as they were hashed. */
-export const columns = `e.tenant, e.position::text AS position, e.category, e.stream_id, e.version, e.event_id, e.type,
-  e.schema_version, e.data::text AS data, e.occurred_at,
-  to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at,
-  e.actor::text AS actor, e.command_id, e.correlation_id, e.causation_id, e.subjects::text AS subjects,
-  e.prev_hash, e.hash`
+/**
+ * The fields of an event, in the order every read selects them: `sql` is the expression (alias `e`),
+ * `json` marks a jsonb column. Times come back exactly as they were hashed.
+ */
+const fields: ReadonlyArray<{ readonly name: keyof EventRow; readonly sql: string; readonly json?: true }> = [
+  { name: "tenant", sql: "e.tenant" },
+  { name: "position", sql: "e.position::text" },
+  { name: "category", sql: "e.category" },
+  { name: "stream_id", sql: "e.stream_id" },
+  { name: "version", sql: "e.version" },
+  { name: "event_id", sql: "e.event_id" },
+  { name: "type", sql: "e.type" },
+  { name: "schema_version", sql: "e.schema_version" },
+  { name: "data", sql: "e.data", json: true },
+  { name: "occurred_at", sql: "e.occurred_at" },
+  { name: "recorded_at", sql: `to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` },
+  { name: "actor", sql: "e.actor", json: true },
+  { name: "command_id", sql: "e.command_id" },
+  { name: "correlation_id", sql: "e.correlation_id" },
+  { name: "causation_id", sql: "e.causation_id" },
+  { name: "subjects", sql: "e.subjects", json: true },
+  { name: "prev_hash", sql: "e.prev_hash" },
+  { name: "hash", sql: "e.hash" }
+]
+
+/** The select list for events (alias `e`), one column per field, jsonb as its text: rows as `EventRow`s or as values. */
+export const columns = fields.map((f) => `${f.sql}${f.json ? "::text" : ""} AS ${f.name}`).join(", ")
+
+/**
+ * One event as a JSON array of its fields in `columns` order, jsonb embedded as it is (not as a JSON
+ * string of its text): `json_agg` of these is a whole read in one value, parsed by one `JSON.parse`.
+ */
+export const jsonRow = `json_build_array(${fields.map((f) => f.sql).join(", ")})`
 
 /** The millisecond form of a store time, for the head row. */
 export const instantSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
@@ -58,8 +85,11 @@ const json = (value: unknown, field: string): unknown => {
   }
 }
 
+/** A jsonb field that came back inside `jsonRow`, already parsed. */
+const parsed = (value: unknown): unknown => value
+
 const actorOf = (value: unknown): Envelope.Actor => {
-  const actor = json(value, "actor") as Record<string, unknown> | null
+  const actor = value as Record<string, unknown> | null
   if (actor === null || typeof actor !== "object" || Array.isArray(actor)) throw new Corrupt("actor")
   if (
     typeof actor.id !== "string" ||
@@ -72,56 +102,80 @@ const actorOf = (value: unknown): Envelope.Actor => {
 }
 
 const subjectsOf = (value: unknown): ReadonlyArray<string> => {
-  const subjects = json(value, "subjects")
-  if (!Array.isArray(subjects) || subjects.some((s) => typeof s !== "string")) throw new Corrupt("subjects")
-  return subjects as ReadonlyArray<string>
+  if (!Array.isArray(value) || value.some((s) => typeof s !== "string")) throw new Corrupt("subjects")
+  return value as ReadonlyArray<string>
 }
 
 /**
- * A row back into the envelope. The payload is returned as stored (the event codec decodes it and names
- * the event if it does not match); an envelope that cannot be read is `Corrupt`, naming tenant and position.
+ * How a read's rows come back: `"columns"`, one array of values per row in `columns` order (jsonb as
+ * text), or `"json"`, the elements of a `json_agg` of `jsonRow` (jsonb already parsed).
  */
-export const decode = (row: EventRow): Envelope.StoredEvent | EventStoreError => {
+export type Shape = "columns" | "json"
+
+/**
+ * A row's values back into the envelope. The payload is returned as stored (the event codec decodes it
+ * and names the event if it does not match); an envelope that cannot be read is `Corrupt`, naming
+ * tenant and position.
+ */
+export const decodeValues = (row: ReadonlyArray<unknown>, shape: Shape): Envelope.StoredEvent | EventStoreError => {
+  const jsonb = shape === "json" ? parsed : json
   try {
     return {
-      eventId: text(row.event_id, "event_id"),
-      tenant: text(row.tenant, "tenant"),
-      stream: { category: text(row.category, "category"), id: text(row.stream_id, "stream_id") },
-      version: int(row.version, "version"),
-      position: int(row.position, "position"),
-      type: text(row.type, "type"),
-      schemaVersion: int(row.schema_version, "schema_version"),
-      data: json(row.data, "data"),
-      occurredAt: text(row.occurred_at, "occurred_at"),
-      recordedAt: text(row.recorded_at, "recorded_at"),
-      actor: actorOf(row.actor),
-      commandId: text(row.command_id, "command_id"),
-      correlationId: text(row.correlation_id, "correlation_id"),
-      causationId: text(row.causation_id, "causation_id"),
-      subjects: subjectsOf(row.subjects),
-      prevHash: text(row.prev_hash, "prev_hash"),
-      hash: text(row.hash, "hash")
+      eventId: text(row[5], "event_id"),
+      tenant: text(row[0], "tenant"),
+      stream: { category: text(row[2], "category"), id: text(row[3], "stream_id") },
+      version: int(row[4], "version"),
+      position: int(row[1], "position"),
+      type: text(row[6], "type"),
+      schemaVersion: int(row[7], "schema_version"),
+      data: jsonb(row[8], "data"),
+      occurredAt: text(row[9], "occurred_at"),
+      recordedAt: text(row[10], "recorded_at"),
+      actor: actorOf(jsonb(row[11], "actor")),
+      commandId: text(row[12], "command_id"),
+      correlationId: text(row[13], "correlation_id"),
+      causationId: text(row[14], "causation_id"),
+      subjects: subjectsOf(jsonb(row[15], "subjects")),
+      prevHash: text(row[16], "prev_hash"),
+      hash: text(row[17], "hash")
     }
   } catch (e) {
     if (!(e instanceof Corrupt)) throw e
     return new EventStoreError({
       reason: "Corrupt",
-      message: `the stored event of tenant ${String(row.tenant)} at position ${String(row.position)} cannot be read: column ${e.field} is malformed; see its hash chain (shuangbai audit verify)`
+      message: `the stored event of tenant ${String(row[0])} at position ${String(row[1])} cannot be read: column ${e.field} is malformed; see its hash chain (shuangbai audit verify)`
     })
   }
 }
+
+/** An `EventRow` (selected by `columns` as an object) back into the envelope, as `decodeValues`. */
+export const decode = (row: EventRow): Envelope.StoredEvent | EventStoreError =>
+  decodeValues(
+    fields.map((f) => row[f.name]),
+    "columns"
+  )
 
 /** Decodes rows in order; the first unreadable one fails the whole read. */
 export const decodeAll = (
   rows: ReadonlyArray<EventRow>
 ):
   | { readonly _tag: "Ok"; readonly events: Array<Envelope.StoredEvent> }
-  | { readonly _tag: "Err"; readonly error: EventStoreError } => {
+  | { readonly _tag: "Err"; readonly error: EventStoreError } => decodeRows(rows, decode)
+
+/** Decodes rows of values of `shape` in order, as `decodeAll`. */
+export const decodeAllValues = (
+  rows: ReadonlyArray<ReadonlyArray<unknown>>,
+  shape: Shape
+):
+  | { readonly _tag: "Ok"; readonly events: Array<Envelope.StoredEvent> }
+  | { readonly _tag: "Err"; readonly error: EventStoreError } => decodeRows(rows, (row) => decodeValues(row, shape))
+
+const decodeRows = <R>(rows: ReadonlyArray<R>, decodeRow: (row: R) => Envelope.StoredEvent | EventStoreError) => {
   const events: Array<Envelope.StoredEvent> = new Array(rows.length)
   for (let i = 0; i < rows.length; i++) {
-    const decoded = decode(rows[i]!)
-    if (decoded instanceof EventStoreError) return { _tag: "Err", error: decoded }
+    const decoded = decodeRow(rows[i]!)
+    if (decoded instanceof EventStoreError) return { _tag: "Err", error: decoded } as const
     events[i] = decoded
   }
-  return { _tag: "Ok", events }
+  return { _tag: "Ok", events } as const
 }

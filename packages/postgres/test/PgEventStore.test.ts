@@ -4,7 +4,7 @@ import { Deferred, Effect, Exit, Fiber, Layer, Ref, Result, Schema, Stream } fro
 import { SqlClient } from "effect/sql"
 import * as PgEventStore from "../src/PgEventStore.ts"
 import * as PgListen from "../src/PgListen.ts"
-import { describePg, pgUrl, randomSchema, request, serverLayer } from "./helpers.ts"
+import { appendRetrying, describePg, pgUrl, randomSchema, request, serverLayer } from "./helpers.ts"
 import { batchMates, racingWriters, snapshot, tableLog, writersAndReaders } from "./scenarios.ts"
 
 const stream = { category: "visit", id: "v-1" }
@@ -420,7 +420,7 @@ describePg("PgEventStore on PostgreSQL", () => {
           Stream.runCollect(Stream.take(store.subscribe(tenant, { after: 0 }), total))
         )
         for (let i = 0; i < total; i++) {
-          yield* store.append(yield* request(tenant, { category: "visit", id: `d-${i % 4}` }))
+          yield* appendRetrying(yield* request(tenant, { category: "visit", id: `d-${i % 4}` }))
           if (i % 10 === 5) {
             // Every connection of this store but the one asking, the LISTEN connection included (it is
             // waited for, so this also shows the listener reconnecting after the previous round).

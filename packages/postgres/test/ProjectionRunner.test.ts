@@ -1,11 +1,11 @@
 import { assert, it } from "@effect/vitest"
 import { type Envelope, EventStore, EventStoreError } from "@shuangbai/eventsourcing"
-import { Effect, Fiber, Ref, Schedule } from "effect"
+import { Effect, Fiber, Ref } from "effect"
 import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
 import { Checkpoints } from "../src/Checkpoints.ts"
 import * as ProjectionRunner from "../src/ProjectionRunner.ts"
-import { describePg, randomSchema, request, serverLayer } from "./helpers.ts"
+import { appendRetrying, describePg, randomSchema, request, serverLayer } from "./helpers.ts"
 
 const tenant = "t-proj"
 
@@ -44,18 +44,8 @@ const expected = Effect.gen(function* () {
 
 const appendSome = (n: number, offset = 0) =>
   Effect.gen(function* () {
-    const store = yield* EventStore.EventStore
     for (let i = 0; i < n; i++) {
-      const appendRequest = yield* request(tenant, { category: "visit", id: `v-${(i + offset) % 4}` })
-      // Right after the test kills every backend a pooled connection may still be dead: the store says
-      // Unavailable (retryable), and the same request again is safe because the commandId is the same.
-      yield* store.append(appendRequest).pipe(
-        Effect.retry({
-          while: (error) => error._tag === "EventStoreError" && error.isRetryable,
-          schedule: Schedule.spaced("50 millis"),
-          times: 10
-        })
-      )
+      yield* appendRetrying(yield* request(tenant, { category: "visit", id: `v-${(i + offset) % 4}` }))
     }
   })
 

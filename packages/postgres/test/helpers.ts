@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto"
 import { createConnection } from "node:net"
 import { describe, it } from "@effect/vitest"
-import { type EventStore, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
-import { Effect, Layer } from "effect"
+import { EventStore, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
+import { Effect, Layer, Schedule } from "effect"
 import { SqlClient } from "effect/sql"
 import * as PgEventStore from "../src/PgEventStore.ts"
 
@@ -108,3 +108,19 @@ export const request = (
       context: context(options.commandId ?? (yield* gen.next))
     }
   }).pipe(Effect.provide(ids))
+
+/**
+ * Appends as a client should after killing connections: a pooled connection may still be dead right
+ * after the kill, so the store says Unavailable (outcome unknown, retryable), and sending the same
+ * request again is safe because its commandId is the same.
+ */
+export const appendRetrying = (appendRequest: EventStore.AppendRequest) =>
+  Effect.flatMap(EventStore.EventStore, (store) =>
+    store.append(appendRequest).pipe(
+      Effect.retry({
+        while: (error) => error._tag === "EventStoreError" && error.isRetryable,
+        schedule: Schedule.spaced("50 millis"),
+        times: 10
+      })
+    )
+  )

@@ -101,12 +101,18 @@ export const make = (
           if (options.dataDir !== undefined && !options.dataDir.includes("://")) {
             await mkdir(options.dataDir, { recursive: true })
           }
-          return PGlite.create({
+          const pg = await PGlite.create({
             ...options.pglite,
             ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
             ...(options.relaxedDurability === undefined ? {} : { relaxedDurability: options.relaxedDurability }),
             parsers: { ...parsers, ...options.pglite?.parsers }
           })
+          // Statements stay prepared (see internal/pglitePrepared.ts) but are planned for each call's
+          // values and the tables' current size. PGlite runs no autovacuum, so no ANALYZE ever invalidates a
+          // plan: a generic plan PostgreSQL settled on while a table was empty (a sequential scan) would be
+          // kept as the table grew, and each call would cost more than the last.
+          await pg.exec("SET plan_cache_mode = force_custom_plan")
+          return pg
         },
         catch: (cause) =>
           new SqlError({

@@ -170,11 +170,10 @@ describe("Yangshan County, reproduced from commands", () => {
     assert.match(parseArgs([]).dataDir, /examples\/yangshan\/\.data\/pglite$/)
     assert.deepStrictEqual(
       { ...parseArgs(["--fresh", "--concurrency", "8", "--scale", "0.5"]), dataDir: "" },
-      { fresh: true, memory: false, streamCache: true, concurrency: 8, scale: 0.5, dataDir: "" }
+      { fresh: true, memory: false, concurrency: 8, scale: 0.5, dataDir: "" }
     )
     assert.throws(() => parseArgs(["--scale", "2"]))
     assert.throws(() => parseArgs(["--frsh"]))
     assert.throws(() => parseArgs(["--data-dir"]))
-    assert.isFalse(parseArgs(["--no-stream-cache"]).streamCache)
   })
 })

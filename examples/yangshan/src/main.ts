@@ -3,7 +3,6 @@
 //
 //   npm run demo                          # from the repository root
 //   node --conditions=source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory]
-//                                        [--no-stream-cache]
 import { rmSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -13,7 +12,6 @@ import { PgEventStore } from "@shuangbai/postgres"
 import { Cause, Clock, Effect, Exit, Layer } from "effect"
 import { articleTime, asOf, makeScenario, tenant } from "./county.ts"
 import { clockFrom, periods, replay, report, send, table, verify } from "./run.ts"
-import * as StreamCache from "./streamCache.ts"
 
 export interface Args {
   readonly fresh: boolean
@@ -21,8 +19,6 @@ export interface Args {
   readonly concurrency: number
   readonly scale: number
   readonly memory: boolean
-  /** Keep long streams' events between commands (src/streamCache.ts); `--no-stream-cache` turns it off. */
-  readonly streamCache: boolean
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -36,7 +32,7 @@ export const parseArgs = (argv: ReadonlyArray<string>, env: Record<string, strin
     if (v === undefined || v.startsWith("--")) throw new Error(`${flag} needs a value`)
     return v
   }
-  const known = new Set(["--fresh", "--memory", "--no-stream-cache", "--data-dir", "--concurrency", "--scale"])
+  const known = new Set(["--fresh", "--memory", "--data-dir", "--concurrency", "--scale"])
   argv.forEach((a, i) => {
     if (a.startsWith("--") && !known.has(a)) throw new Error(`unknown option ${a}`)
     if (!a.startsWith("--") && !["--data-dir", "--concurrency", "--scale"].includes(argv[i - 1] ?? "")) {
@@ -51,7 +47,6 @@ export const parseArgs = (argv: ReadonlyArray<string>, env: Record<string, strin
   return {
     fresh: argv.includes("--fresh"),
     memory: argv.includes("--memory"),
-    streamCache: !argv.includes("--no-stream-cache"),
     dataDir: resolve(value("--data-dir") ?? env.YANGSHAN_DATA_DIR ?? fallback),
     concurrency,
     scale
@@ -180,7 +175,7 @@ export const layer = (args: Args) => {
   const store: Layer.Layer<EventStore.EventStore, EventStoreError> = args.memory
     ? EventStore.layerMemory
     : PgEventStore.layerPglite({ dataDir: args.dataDir })
-  return Layer.merge(args.streamCache ? Layer.provide(StreamCache.layer(), store) : store, IdGenerator.layer)
+  return Layer.merge(store, IdGenerator.layer)
 }
 
 /** The program on its store, with the clock set to the article's day (evening, China time). */
@@ -188,7 +183,7 @@ export const main = (args: Args, clock: Clock.Clock, out: Output = stdout) =>
   program(args, out).pipe(Effect.provide(layer(args)), Effect.provideService(Clock.Clock, clock))
 
 const usage =
-  "usage: node --conditions=source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory] [--no-stream-cache]"
+  "usage: node --conditions=source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory]"
 
 const argsOrExit = (): Args => {
   try {

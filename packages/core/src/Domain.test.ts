@@ -1,5 +1,12 @@
 import { assert, describe, it } from "@effect/vitest"
-import { EventCodec, EventStore, IdGenerator, InvalidCommand, UnknownEventType } from "@shuangbai/eventsourcing"
+import {
+  EventCodec,
+  EventStore,
+  IdGenerator,
+  InvalidCommand,
+  type Rule,
+  UnknownEventType
+} from "@shuangbai/eventsourcing"
 import { SchemaLaws } from "@shuangbai/testing"
 import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
@@ -9,6 +16,7 @@ import * as Domain from "./Domain.ts"
 import * as Recruitment from "./recruitment/index.ts"
 import * as Registry from "./registry/index.ts"
 import * as Relief from "./relief/index.ts"
+import * as Shared from "./shared/index.ts"
 import * as Stations from "./stations/index.ts"
 import * as Training from "./training/index.ts"
 import * as Visits from "./visits/index.ts"
@@ -59,6 +67,30 @@ describe("Domain.contexts", () => {
       assert.strictEqual(Domain.contextOfCommand(tag)?.name, "workforce", tag)
     }
     assert.strictEqual(Domain.contextOfCommand("FillPost"), undefined)
+  })
+})
+
+// A host app branches on a RuleViolation's `code` and reads its `fields` by it, so a code names one rule, with
+// one payload. The rules are collected from every context's `Rules` and from `shared/`, by identity (a rule
+// exported twice is still one rule); DomainDocs.test.ts checks these are all the `Rule.define`s in the sources.
+describe("Domain rule codes", () => {
+  const isRule = (value: unknown): value is Rule.Rule<never> =>
+    typeof value === "function" && typeof (value as { code?: unknown }).code === "string"
+
+  it("each code names exactly one rule across every context and shared/", () => {
+    const byCode = new Map<string, Map<unknown, string>>()
+    const modules = [...Domain.contexts.map((c) => [c.name, c.Rules] as const), ["shared", Shared] as const]
+    for (const [owner, module] of modules) {
+      for (const value of Object.values(module).filter(isRule)) {
+        const rules = byCode.get(value.code) ?? new Map<unknown, string>()
+        byCode.set(value.code, rules.set(value, rules.get(value) ?? owner))
+      }
+    }
+    assert.isAbove(byCode.size, 50, "the rules were found")
+    assert.deepStrictEqual(
+      [...byCode].filter(([, rules]) => rules.size > 1).map(([code, rules]) => `${code}: ${[...rules.values()]}`),
+      []
+    )
   })
 })
 

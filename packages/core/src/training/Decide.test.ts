@@ -10,6 +10,7 @@ import { WorkerHired, WorkerLeft, codec as workforceCodec } from "../workforce/E
 import { streamOf as workerStream } from "../workforce/Stream.ts"
 import * as Commands from "./Commands.ts"
 import {
+  AttendeesNotOnPost,
   type Context,
   CourseAlreadyRecorded,
   decider,
@@ -18,8 +19,7 @@ import {
   ParticipantFromOtherStation,
   PrintRunAlreadyRecorded,
   StationListedTwice,
-  WorkerListedTwice,
-  WorkerNotOnPost
+  WorkerListedTwice
 } from "./Decide.ts"
 import * as Events from "./Events.ts"
 import { handle } from "./Handler.ts"
@@ -130,11 +130,11 @@ describe("training: courses", () => {
       .thenFails(CourseAlreadyRecorded)
   })
 
-  it("WorkerNotOnPost: names every attendee not on post that day", () => {
+  it("AttendeesNotOnPost: names every attendee not on post that day", () => {
     const refused = spec
       .given([])
       .when(recordCourse([w(1), w(9), w(8)]))
-      .thenFails(WorkerNotOnPost)
+      .thenFails(AttendeesNotOnPost)
     assert.deepStrictEqual(refused.fields, { workers: [w(9), w(8)], date: "2024-07-05" })
   })
 
@@ -204,11 +204,11 @@ describe("training: exchange visits", () => {
       .when(recordVisit(huangpen, [yangcheng], [w(3), w(3)]))
       .thenFails(WorkerListedTwice))
 
-  it("WorkerNotOnPost: a participant not on post that day", () =>
+  it("AttendeesNotOnPost: a participant not on post that day", () =>
     spec
       .given([])
       .when(recordVisit(huangpen, [yangcheng], [w(3), w(9)]))
-      .thenFails(WorkerNotOnPost))
+      .thenFails(AttendeesNotOnPost))
 
   it("ParticipantFromOtherStation: a worker of a station that took no part", () => {
     const refused = spec
@@ -279,7 +279,7 @@ describe("training: properties", () => {
         const when = spec.given([]).when(recordCourse(attendees), { onPost })
         const absent = attendees.filter((a) => !onPost.has(a))
         if (absent.length > 0) {
-          assert.deepStrictEqual(when.thenFails(WorkerNotOnPost).fields.workers, absent)
+          assert.deepStrictEqual(when.thenFails(AttendeesNotOnPost).fields.workers, absent)
         } else {
           const [held] = decided(recordCourse(attendees), { onPost }) as [Events.CourseHeld]
           assert.deepStrictEqual(
@@ -377,7 +377,7 @@ describe("training: handler", () => {
       const send = (command: Commands.Command, commandId: string) =>
         handle("yangshan", Schema.encodeSync(Commands.Command)(command), { actor, commandId })
       const error = yield* Effect.flip(send(recordCourse([w(1), w(2)]), "c1"))
-      assert.strictEqual(error._tag === "RuleViolation" && error.code, WorkerNotOnPost.code)
+      assert.strictEqual(error._tag === "RuleViolation" && error.code, AttendeesNotOnPost.code)
       const done = yield* send(
         new Commands.RecordCourse({
           ...recordCourse([w(1), w(2)]),

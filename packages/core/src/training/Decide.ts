@@ -42,11 +42,13 @@ export const WorkerListedTwice = Rule.define<{ worker: WorkerId }>("WorkerListed
   zh: (f) => `社工 ${f.worker} 被重复登记`
 })
 
-export const WorkerNotOnPost = Rule.define<{ workers: ReadonlyArray<WorkerId>; date: Text.LocalDate }>(
-  "WorkerNotOnPost",
+// Not the workforce's `WorkerNotOnPost` (one worker, for a transfer or a leave): every attendee of a course or
+// exchange visit who was not on post on its day, named together. A code names one rule.
+export const AttendeesNotOnPost = Rule.define<{ workers: ReadonlyArray<WorkerId>; date: Text.LocalDate }>(
+  "AttendeesNotOnPost",
   {
-    en: (f) => `not on post on ${f.date}: ${f.workers.join(", ")}`,
-    zh: (f) => `以下社工于 ${f.date} 不在岗：${f.workers.join("、")}`
+    en: (f) => `attendees not on post on ${f.date}: ${f.workers.join(", ")}`,
+    zh: (f) => `以下参加人员于 ${f.date} 不在岗：${f.workers.join("、")}`
   }
 )
 
@@ -84,7 +86,7 @@ const onPostOn = (
   const repeated = firstRepeated(workers)
   if (repeated !== undefined) return Result.fail(WorkerListedTwice({ worker: repeated }))
   const absent = workers.filter((w) => !context.onPost.has(w))
-  if (absent.length > 0) return Result.fail(WorkerNotOnPost({ workers: absent, date }))
+  if (absent.length > 0) return Result.fail(AttendeesNotOnPost({ workers: absent, date }))
   return Result.succeed(workers.map((worker) => ({ worker, station: context.onPost.get(worker)! })))
 }
 

@@ -22,6 +22,7 @@ import {
   VisitWasSkipped
 } from "./Decide.ts"
 import * as Events from "./Events.ts"
+import type { Conducted } from "./State.ts"
 
 const command = Schema.decodeUnknownSync(Commands.Command)
 const event = Schema.decodeUnknownSync(Events.Event)
@@ -331,6 +332,66 @@ describe("visits: amending", () => {
   })
 })
 
+describe("visits: an amended visit keeps the worker on post at its station that day", () => {
+  const moved = { ...amend, visitedOn: "2025-01-20" }
+  it("moves the date to a day the visit's worker was on post at the visit's station", () => {
+    spec
+      .given(events([conducted]))
+      .when(command(moved), { onPost: onPost("huangpen") })
+      .then(
+        events([{ _tag: "VisitAmended", visit: "v-1", household: H, reason: amend.reason, visitedOn: "2025-01-20" }])
+      )
+  })
+  it("WorkerNotOnPostAtStation: the new day finds the worker not on post, naming worker, station and the new day", () => {
+    const violation = spec
+      .given(events([conducted]))
+      .when(command(moved), { onPost: new Map() })
+      .thenFails(WorkerNotOnPostAtStation)
+    assert.deepStrictEqual(violation.fields, { worker: "w1", station: "huangpen", date: "2025-01-20" })
+    // Not loaded is not on post.
+    const { onPost: _, ...notLoaded } = context
+    const decided = decider.decide(command(moved), Decider.fold(decider, [event(conducted)]), notLoaded)
+    assert.isTrue(Result.isFailure(decided) && WorkerNotOnPostAtStation.is(decided.failure))
+  })
+  it("WorkerNotOnPostAtStation: on post that day, but for another station; another worker does not stand in", () => {
+    spec
+      .given(events([conducted]))
+      .when(command(moved), { onPost: onPost("yangcheng") })
+      .thenFails(WorkerNotOnPostAtStation)
+    spec
+      .given(events([scheduled, conducted]))
+      .when(command(moved), { onPost: new Map([["w2" as WorkerId, "huangpen" as StationId]]) })
+      .thenFails(WorkerNotOnPostAtStation)
+  })
+  it("checks the worker of the visit as recorded, after earlier amendments", () => {
+    const firstMove = { _tag: "VisitAmended", visit: "v-1", household: H, reason: "x", visitedOn: "2025-01-22" }
+    spec
+      .given(events([conducted, firstMove]))
+      .when(command(moved), { onPost: new Map() })
+      .thenFails(WorkerNotOnPostAtStation)
+    spec
+      .given(events([conducted, firstMove]))
+      .when(command({ ...amend, visitedOn: "2025-01-22", findings: "另一说法" }), { onPost: new Map() })
+      .then(events([{ _tag: "VisitAmended", visit: "v-1", household: H, reason: amend.reason, findings: "另一说法" }]))
+  })
+  it("a date that stays needs no new check: other fields are corrected whatever became of the worker since", () => {
+    spec
+      .given(events([conducted]))
+      .when(command({ ...amend, visitedOn: record.visitedOn, findings: "另一说法" }), { onPost: new Map() })
+      .then(events([{ _tag: "VisitAmended", visit: "v-1", household: H, reason: amend.reason, findings: "另一说法" }]))
+    spec
+      .given(events([conducted]))
+      .when(command({ ...amend, campaign: null }), { onPost: new Map() })
+      .then(events([{ _tag: "VisitAmended", visit: "v-1", household: H, reason: amend.reason, campaign: null }]))
+  })
+  it("refuses a future date before asking after the worker, as recording does", () => {
+    spec
+      .given(events([conducted]))
+      .when(command({ ...amend, visitedOn: "2025-02-01" }), { onPost: new Map() })
+      .thenFails(DateIsInFuture.code)
+  })
+})
+
 describe("visits: voiding", () => {
   it("voids a visit once; nothing follows", () => {
     spec
@@ -417,6 +478,66 @@ describe("visits: properties", () => {
         )
         return [recorded, amended].every((r) => Result.isFailure(r) && r.failure.code === DateIsInFuture.code)
       })
+    )
+  })
+
+  it("an amendment is accepted exactly when the visit recorded afresh with the amended fields would be", () => {
+    const stations = ["huangpen", "yangcheng"]
+    const days = [-6, -5, -4, -3, -2, -1, 0, 1]
+    fc.assert(
+      fc.property(
+        // Where worker w1 was on post on each day around today (nowhere, or a station).
+        fc.array(fc.option(fc.constantFrom(...stations), { nil: undefined }), {
+          minLength: days.length,
+          maxLength: days.length
+        }),
+        fc.constantFrom(...stations),
+        fc.constantFrom(...days.slice(0, -1)),
+        fc.record(
+          {
+            visitedOn: fc.constantFrom(...days).map((d) => day(d)),
+            findings: fc.constantFrom(record.findings, "另一说法"),
+            modality: fc.constantFrom("HomeVisit", "Phone"),
+            campaign: fc.constantFrom(null, "cold-2025", "flood-2025")
+          },
+          { requiredKeys: [] }
+        ),
+        (postings, station, recordedOn, changes) => {
+          const stationOn = (date: string) => postings[days.findIndex((d) => day(d) === date)]
+          const at = (date: string): VisitContext => ({
+            ...context,
+            onPost: new Map(stationOn(date) === undefined ? [] : [["w1" as WorkerId, stationOn(date) as StationId]])
+          })
+          const original = { ...record, station, visitedOn: day(recordedOn) }
+          const first = decider.decide(command(original), decider.initialState, at(original.visitedOn))
+          fc.pre(Result.isSuccess(first))
+          const before = Result.getOrThrow(first).reduce(decider.evolve, decider.initialState)
+          // The handler loads where the worker was on post on the amended day.
+          const day_ = changes.visitedOn ?? original.visitedOn
+          const amended = decider.decide(command({ ...amend, ...changes }), before, at(day_))
+          const { campaign: _, ...withoutCampaign } = original
+          const { campaign: corrected, ...otherChanges } = changes
+          const campaign = corrected === undefined ? original.campaign : corrected
+          const fresh = { ...withoutCampaign, ...otherChanges, ...(campaign === null ? {} : { campaign }) }
+          const recorded = decider.decide(command(fresh), decider.initialState, at(day_))
+          assert.strictEqual(Result.isSuccess(amended), Result.isSuccess(recorded))
+          if (Result.isFailure(amended) && Result.isFailure(recorded)) {
+            assert.strictEqual(amended.failure.code, recorded.failure.code)
+          }
+          if (Result.isSuccess(amended) && Result.isSuccess(recorded)) {
+            // And the visit as amended is the visit recorded afresh.
+            const { amendments: _a, ...asAmended } = Result.getOrThrow(amended).reduce(
+              decider.evolve,
+              before
+            ) as Conducted
+            const { amendments: _b, ...asRecorded } = Result.getOrThrow(recorded).reduce(
+              decider.evolve,
+              decider.initialState
+            ) as Conducted
+            assert.deepStrictEqual(asAmended, asRecorded)
+          }
+        }
+      )
     )
   })
 

@@ -17,8 +17,9 @@ export interface VisitContext extends Decider.DecisionContext {
   /** The registry file of the household a new visit names. Absent means not loaded: not on file. */
   readonly household?: Registry.State
   /**
-   * The station the visit's worker was on post at on the visit's day (due day for a schedule), from the
-   * workforce context. A worker absent, or the map absent (not loaded), was not on post.
+   * The station the visit's worker was on post at on the visit's day (due day for a schedule, the corrected
+   * day for an amendment that moves the date), from the workforce context. A worker absent, or the map absent
+   * (not loaded), was not on post.
    */
   readonly onPost?: ReadonlyMap<WorkerId, StationId>
 }
@@ -184,8 +185,14 @@ export const skipVisit = (cmd: Commands.SkipVisit, state: State): Decision => {
   }
 }
 
-/** Only the fields that differ from the record are amended; an amendment that changes nothing records nothing. */
-export const amendVisit = (cmd: Commands.AmendVisit, state: State, context: Decider.DecisionContext): Decision =>
+/**
+ * Only the fields that differ from the record are amended; an amendment that changes nothing records nothing.
+ * The amended visit meets the rules a visit recorded afresh with its fields would: the date not after today
+ * and, when the date moves, the visit's worker on post at its station on the new day. Household, station and
+ * worker are not amendable (void the visit and record it again), so the household rule, checked when the
+ * visit was recorded, still holds of them, as does the worker rule for a date that stays.
+ */
+export const amendVisit = (cmd: Commands.AmendVisit, state: State, context: VisitContext): Decision =>
   Result.gen(function* () {
     if (state._tag === "Voided") return yield* Result.fail(VisitIsVoided({ visit: cmd.visit }))
     if (state._tag !== "Conducted") return yield* Result.fail(VisitNotConducted({ visit: cmd.visit }))
@@ -203,7 +210,10 @@ export const amendVisit = (cmd: Commands.AmendVisit, state: State, context: Deci
       ...(cmd.campaign !== undefined && cmd.campaign !== (state.campaign ?? null) ? { campaign: cmd.campaign } : {})
     }
     if (Object.keys(changes).length === 0) return []
-    if (changes.visitedOn !== undefined) yield* notInFuture("visitedOn", changes.visitedOn, context.now)
+    if (changes.visitedOn !== undefined) {
+      yield* notInFuture("visitedOn", changes.visitedOn, context.now)
+      yield* onPostAt(state.worker, state.station, changes.visitedOn, context.onPost?.get(state.worker))
+    }
     return [new VisitAmended({ visit: cmd.visit, household: state.household, reason: cmd.reason, ...changes })]
   })
 

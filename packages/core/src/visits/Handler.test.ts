@@ -266,6 +266,41 @@ describe("visits handler", () => {
     }).pipe(Effect.provide(TestLayer))
   )
 
+  it.effect("an amendment that moves the date reads where the visit's worker was on post on the new day", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* staff("2025-01-05", "2025-01-26")
+      yield* Registry.handle(tenant, register, { actor, commandId: "c-register" })
+      yield* handle(tenant, { ...record, visitedOn: "2025-01-20" }, { actor, commandId: "c-visit" })
+      const store = yield* EventStore.EventStore
+      const head = (yield* store.head(tenant)).position
+      const amend = { _tag: "AmendVisit", visit: "v-1", reason: "日期登记错误" }
+      // Before the hire, and after the last day: refused, naming the new day, and nothing written.
+      for (const visitedOn of ["2025-01-04", "2025-01-27"]) {
+        const error = yield* Effect.flip(
+          handle(tenant, { ...amend, visitedOn }, { actor, commandId: `c-${visitedOn}` })
+        )
+        assert.isTrue(WorkerNotOnPostAtStation.is(error))
+        assert.deepStrictEqual(WorkerNotOnPostAtStation.is(error) && error.fields, {
+          worker: "w1",
+          station: "huangpen",
+          date: visitedOn
+        })
+      }
+      assert.strictEqual((yield* store.head(tenant)).position, head)
+      // A day on post: amended. The worker has left since; the findings are still corrected.
+      const moved = yield* handle(tenant, { ...amend, visitedOn: "2025-01-05" }, { actor, commandId: "c-move" })
+      assert.strictEqual(moved.events.length, 1)
+      const corrected = yield* handle(
+        tenant,
+        { ...amend, visitedOn: "2025-01-05", findings: "另一说法" },
+        { actor, commandId: "c-findings" }
+      )
+      assert.strictEqual(corrected.events.length, 1)
+      assert.strictEqual((yield* store.head(tenant)).position, head + 2)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
   it("for any hire, leaving and visit day, a visit is recorded exactly when the worker was on post that day", () =>
     fc.assert(
       fc.asyncProperty(

@@ -18,7 +18,8 @@ import { streamOf } from "./Stream.ts"
 /**
  * Loads what a visit decision needs from other streams, in the same attempt as the decision: the rules that
  * span streams are checked against it in Decide.ts. A new visit reads the household's registry file and
- * where the visit's worker was on post on the visit's day (the due day for a schedule), from the workforce.
+ * where the visit's worker was on post on the visit's day (the due day for a schedule), from the workforce;
+ * an amendment that moves the date reads where the visit's worker was on post on the new day.
  */
 export const context = (
   command: Command,
@@ -42,8 +43,16 @@ export const context = (
           onPost: new Map(station === undefined ? [] : [[command.worker, station]])
         }
       }
+      case "AmendVisit": {
+        // A corrected date needs the visit's worker on post at its station on the new day: read who and
+        // where from the visit as it stands. An amendment that leaves the date as it is needs nothing more.
+        if (command.visitedOn === undefined) return base
+        const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.visit), decider, codec)
+        if (state._tag !== "Conducted" || state.visitedOn === command.visitedOn) return base
+        const station = yield* workerOnPost(base.tenant, state.worker, command.visitedOn)
+        return { ...base, onPost: new Map(station === undefined ? [] : [[state.worker, station]]) }
+      }
       case "SkipVisit":
-      case "AmendVisit":
       case "VoidVisit":
         return base
     }

@@ -140,7 +140,9 @@ const simulate = (inputs: ReadonlyArray<Readonly<Record<string, unknown>>>) => {
               household: files.get(c.household) ?? Registry.State.initial,
               onPost: new Map([[c.worker, c.station]])
             }
-          : base
+          : c._tag === "AmendVisit" && before._tag === "Conducted"
+            ? { ...base, onPost: new Map([[before.worker, before.station]]) }
+            : base
       const decided = decider.decide(c, before, context)
       if (Result.isFailure(decided)) continue
       visitStates.set(c.visit, Decider.fold(decider, decided.success, before))

@@ -108,6 +108,9 @@ export const validate = (
   return { _tag: "Ok", payloads, canonical, sealData }
 }
 
+/** A request `validate` accepted, with what it computed for the store. */
+export type Validated = Extract<ReturnType<typeof validate>, { readonly _tag: "Ok" }>
+
 /**
  * What makes two appends "the same request" for idempotency: the stream and each event's type, version,
  * payload and subjects. Event ids and times are left out, since a retry may mint them anew.

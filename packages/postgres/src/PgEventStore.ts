@@ -10,7 +10,7 @@ import {
   StreamNotFound,
   Subscription
 } from "@shuangbai/eventsourcing"
-import { Cause, Deferred, Duration, Effect, Exit, Layer, Redacted, Scope, Stream } from "effect"
+import { Cause, Deferred, Duration, Effect, Exit, Layer, Option, Redacted, Scope, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type * as Statement from "effect/sql/Statement"
@@ -71,7 +71,9 @@ export const make = (
     const sql = (yield* SqlClient.SqlClient).withoutTransforms()
     const listen = yield* PgListen
     const scope = yield* Scope.Scope
-    // Appends run in the store's own context, never inside a caller's transaction.
+    // Appends run in the store's own context, never inside a caller's transaction: the writer fiber gets
+    // exactly this context (`setContext`; `provideContext` would merge it into the caller's, transaction
+    // connection included).
     const context = yield* Effect.context<never>()
     const maxEventBytes = options.maxEventBytes ?? AppendValidation.defaultMaxEventBytes
     const group = options.groupCommit ?? true
@@ -80,7 +82,7 @@ export const make = (
     const pollInterval = Duration.fromInputUnsafe(options.pollInterval ?? "500 millis")
     const channel = Tables.channelOf(schema)
     const writer = makeWriter(sql, schema, channel)
-    const notifier = makeNotifier(listen, channel, scope, pollInterval)
+    const notifier = makeNotifier(listen, channel, scope, context, pollInterval)
     const t = (name: string) => sql(`${schema}.${name}`)
     const cols = sql.literal(columns)
     const eventJson = sql.literal(jsonRow)
@@ -160,37 +162,59 @@ export const make = (
         )
       })
 
+    // PGlite has one session: an append from inside the caller's open transaction would wait for that
+    // transaction to end, and the transaction for the append. Refused at once instead of hanging.
+    const oneSession = sql.driver === "pglite"
+    const insideTransaction = new EventStoreError({
+      reason: "InvalidRequest",
+      message:
+        "append called inside an open transaction on PGlite, which has one session: the append would wait for that transaction to end; append after it commits"
+    })
+
     const append = (request: EventStore.AppendRequest): Effect.Effect<EventStore.AppendResult, AppendError> =>
       Effect.suspend(() => {
         const checked = AppendValidation.validate(request, maxEventBytes)
         if (checked._tag === "Err") return Effect.fail(checked.error)
         if (closed) return Effect.fail(shuttingDown)
-        const item: Queued = {
-          request,
-          payloads: checked.payloads,
-          sealData: checked.sealData,
-          fingerprint: AppendValidation.fingerprint(request, checked.canonical),
-          bytes: checked.payloads.reduce((n, p) => n + p.length, 0),
-          deferred: Deferred.makeUnsafe()
+        if (oneSession) {
+          return Effect.flatMap(Effect.serviceOption(sql.transactionService), (open) =>
+            Option.isSome(open) ? Effect.fail(insideTransaction) : enqueue(request, checked)
+          )
         }
-        // Enqueueing and starting the tenant's writer happen together or not at all; only the wait
-        // for the result can be interrupted (the append is then still written: its outcome is unknown).
-        return Effect.uninterruptibleMask((restore) =>
-          Effect.suspend(() => {
-            let queue = queues.get(request.tenant)
-            if (queue === undefined) {
-              queue = { pending: [], running: false }
-              queues.set(request.tenant, queue)
-            }
-            queue.pending.push(item)
-            if (queue.running) return restore(Deferred.await(item.deferred))
-            queue.running = true
-            return Effect.forkIn(Effect.provideContext(drain(request.tenant, queue), context), scope).pipe(
-              Effect.andThen(restore(Deferred.await(item.deferred)))
-            )
-          })
-        )
+        return enqueue(request, checked)
       })
+
+    /** Queues a validated request on its tenant's writer and waits for its outcome. */
+    const enqueue = (
+      request: EventStore.AppendRequest,
+      checked: AppendValidation.Validated
+    ): Effect.Effect<EventStore.AppendResult, AppendError> => {
+      const item: Queued = {
+        request,
+        payloads: checked.payloads,
+        sealData: checked.sealData,
+        fingerprint: AppendValidation.fingerprint(request, checked.canonical),
+        bytes: checked.payloads.reduce((n, p) => n + p.length, 0),
+        deferred: Deferred.makeUnsafe()
+      }
+      // Enqueueing and starting the tenant's writer happen together or not at all; only the wait
+      // for the result can be interrupted (the append is then still written: its outcome is unknown).
+      return Effect.uninterruptibleMask((restore) =>
+        Effect.suspend(() => {
+          let queue = queues.get(request.tenant)
+          if (queue === undefined) {
+            queue = { pending: [], running: false }
+            queues.set(request.tenant, queue)
+          }
+          queue.pending.push(item)
+          if (queue.running) return restore(Deferred.await(item.deferred))
+          queue.running = true
+          return Effect.forkIn(Effect.setContext(drain(request.tenant, queue), context), scope).pipe(
+            Effect.andThen(restore(Deferred.await(item.deferred)))
+          )
+        })
+      )
+    }
 
     const query = <A, E>(
       effect: Effect.Effect<A, E | SqlError>

@@ -4,6 +4,7 @@ import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { EventStore, ExpectedVersion, HashChain } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
+import { SqlClient } from "effect/sql"
 import * as PgEventStore from "../src/PgEventStore.ts"
 import { request } from "./helpers.ts"
 import { batchMates, racingWriters, writersAndReaders } from "./scenarios.ts"
@@ -42,6 +43,24 @@ describe("PgEventStore on PGlite", () => {
           assert.strictEqual(HashChain.verify(yield* store.readAll("t-basic", { after: 0, limit: 10 })), undefined)
         })
       )
+      it.effect("an append from inside an open transaction is refused at once, and writes nothing", () =>
+        Effect.gen(function* () {
+          const store = yield* EventStore.EventStore
+          const sql = yield* SqlClient.SqlClient
+          const tenant = "t-in-transaction"
+          const stream = { category: "visit", id: "v-tx" }
+          const inside = yield* request(tenant, stream)
+          // One session: waiting for the append would mean waiting for this very transaction.
+          const refused = yield* sql.withTransaction(Effect.flip(store.append(inside)))
+          assert.deepInclude(refused, { _tag: "EventStoreError", reason: "InvalidRequest" })
+          assert.include(refused.message, "append after it commits")
+          assert.deepStrictEqual(yield* store.head(tenant), { position: 0, hash: HashChain.genesis })
+          // After the transaction, the same request is written.
+          const written = yield* store.append(inside)
+          assert.strictEqual(written.version, 1)
+        })
+      )
+
       it.effect("racing writers on one stream", () => racingWriters("t-race", "embedded"))
       it.effect("writers, subscribers and a paged reader", () => writersAndReaders("t-many", "embedded"))
       it.effect("batch mates", () => batchMates("t-batch"))

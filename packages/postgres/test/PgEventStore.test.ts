@@ -172,6 +172,34 @@ describePg("PgEventStore on PostgreSQL", () => {
       }).pipe(Effect.scoped)
     )
 
+    it.effect("an append from inside a caller's transaction is the store's own: the caller's rollback keeps it", () =>
+      Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        const sql = yield* SqlClient.SqlClient
+        const tenant = "t-caller-tx"
+        // The first append of the tenant (the writer knows no head yet, so it takes the full path, a
+        // transaction of its own), and one more, both from inside the caller's transaction.
+        const rolledBack = yield* sql
+          .withTransaction(
+            Effect.gen(function* () {
+              yield* store.append(yield* request(tenant, { category: "visit", id: "v-1" }))
+              yield* store.append(yield* request(tenant, { category: "visit", id: "v-2" }))
+              return yield* Effect.fail("the caller changes its mind" as const)
+            })
+          )
+          .pipe(Effect.flip)
+        assert.strictEqual(rolledBack, "the caller changes its mind")
+        assert.strictEqual((yield* store.head(tenant)).position, 2)
+        assert.deepStrictEqual(
+          (yield* store.readAll(tenant, { after: 0, limit: 10 })).map((e) => e.stream.id),
+          ["v-1", "v-2"]
+        )
+        // The tenant's writer goes on outside any transaction: a later append from elsewhere lands too.
+        yield* store.append(yield* request(tenant, { category: "visit", id: "v-3" }))
+        assert.strictEqual((yield* store.head(tenant)).position, 3)
+      })
+    )
+
     it.effect("a notification wakes a subscriber without polling", () =>
       Effect.gen(function* () {
         const store = yield* PgEventStore.make({ schema, pollInterval: "1 hour" })

@@ -1,4 +1,4 @@
-import { Deferred, Duration, Effect, type Scope, Stream } from "effect"
+import { type Context, Deferred, Duration, Effect, type Scope, Stream } from "effect"
 import type { PgListen } from "../PgListen.ts"
 
 /**
@@ -20,6 +20,8 @@ export const makeNotifier = (
   listen: PgListen["Service"],
   channel: string,
   scope: Scope.Scope,
+  /** The store's own context: the listener never runs in the first subscriber's (its transaction, say). */
+  context: Context.Context<never>,
   pollInterval: Duration.Duration
 ) => {
   const counters = new Map<string, number>()
@@ -66,7 +68,7 @@ export const makeNotifier = (
   const start = Effect.suspend(() => {
     if (started) return Effect.void
     started = true
-    return Effect.asVoid(Effect.forkIn(follow(0), scope))
+    return Effect.asVoid(Effect.forkIn(Effect.setContext(follow(0), context), scope))
   })
 
   /** A token that changes whenever the tenant is notified or the listener reconnects. */

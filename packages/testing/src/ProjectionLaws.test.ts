@@ -39,4 +39,27 @@ describe("ProjectionLaws.recorder", () => {
     )
     assert.strictEqual(ProjectionLaws.recorder()({ _tag: "Other" }).position, 1)
   })
+
+  it("takes the envelope from each event when given a function, and counts versions in each stream", () => {
+    type Moved = { readonly _tag: "Moved"; readonly item: string; readonly by: string }
+    const recorded = ProjectionLaws.recorder<Moved>((e) => ({
+      stream: { category: "item", id: e.item },
+      actor: { id: e.by, role: "worker" }
+    }))
+    const log = (
+      [
+        { _tag: "Moved", item: "a", by: "w1" },
+        { _tag: "Moved", item: "b", by: "w2" },
+        { _tag: "Moved", item: "a", by: "w3" }
+      ] as const
+    ).map(recorded)
+    assert.deepStrictEqual(
+      log.map((r) => [r.position, r.stream.id, r.version, r.actor.id]),
+      [
+        [1, "a", 1, "w1"],
+        [2, "b", 1, "w2"],
+        [3, "a", 2, "w3"]
+      ]
+    )
+  })
 })

@@ -1,5 +1,5 @@
 import { assert } from "@effect/vitest"
-import { type Envelope, Projection, type Recorded } from "@shuangbai/eventsourcing"
+import { type Envelope, Projection, type Recorded, StreamId } from "@shuangbai/eventsourcing"
 import * as fc from "fast-check"
 
 export interface Options {
@@ -59,21 +59,31 @@ export const check = <Event>(
   )
 }
 
+/** The envelope fields a test may fix: everything but the payload and what the log counts. */
+export type EnvelopeFields = Partial<Omit<Envelope.StoredEvent, "data" | "position" | "version" | "type">>
+
 /**
- * Wraps bare events in envelopes, as a log would hand them to a projection: positions and versions count
- * up from 1, ids follow them, and `envelope` fixes the rest (a stream, an actor, a time). Each recorder
- * keeps its own count. Use it as `events.map(recorder())`: extra map arguments are ignored.
+ * Wraps bare events in envelopes, as a log would hand them to a projection: positions count up from 1
+ * across the log, versions from 1 in each stream, ids follow the positions, and `envelope` fixes the rest
+ * (a stream, an actor, a time) — the same for every event, or a function of the event (its own stream,
+ * the actor of its station). Each recorder keeps its own count. Use it as `events.map(recorder())`: extra
+ * map arguments are ignored.
  */
 export const recorder = <Event extends { readonly _tag: string }>(
-  envelope: Partial<Omit<Envelope.StoredEvent, "data" | "position" | "version" | "type">> = {}
+  envelope: EnvelopeFields | ((event: Event) => EnvelopeFields) = {}
 ): ((event: Event) => Recorded<Event>) => {
   let position = 0
+  const versions = new Map<string, number>()
   return (event) => {
     position += 1
+    const fields = typeof envelope === "function" ? envelope(event) : envelope
+    const stream = fields.stream ?? { category: "any", id: "one" }
+    const key = StreamId.format(stream)
+    const version = (versions.get(key) ?? 0) + 1
+    versions.set(key, version)
     return {
       eventId: `0198f000-0000-7000-8000-${String(position).padStart(12, "0")}`,
       tenant: "yangshan",
-      stream: { category: "any", id: "one" },
       schemaVersion: 1,
       occurredAt: "2025-01-01T00:00:00.000Z",
       recordedAt: "2025-01-01T00:00:00.000Z",
@@ -84,8 +94,9 @@ export const recorder = <Event extends { readonly _tag: string }>(
       subjects: [],
       prevHash: "",
       hash: "",
-      ...envelope,
-      version: position,
+      ...fields,
+      stream,
+      version,
       position,
       type: event._tag,
       event

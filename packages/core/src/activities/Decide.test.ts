@@ -167,36 +167,24 @@ const command: fc.Arbitrary<Commands.Command> = fc.oneof(
   fc.record({ activity: fc.constantFrom(...ids) }).map((r) => new Commands.CancelActivity({ ...r, reason: "天气" }))
 )
 
-let position = 0
+/** A fresh log: each activity its own stream, positions in order. */
+const newLog = () =>
+  ProjectionLaws.recorder<Event>((event) => ({
+    stream: streamOf(event.activity),
+    occurredAt: Text.instantFromMillis(now),
+    recordedAt: Text.instantFromMillis(now),
+    actor: context.actor
+  }))
+
 const histories = fc.array(command, { maxLength: 40 }).map((commands) => {
   const states = new Map<string, ReturnType<typeof decider.evolve>>()
   const log: Array<Recorded<Event>> = []
+  const record = newLog()
   for (const c of commands) {
     const before = states.get(c.activity) ?? decider.initialState
     const decided = decider.decide(c, before, context)
     if (Result.isFailure(decided)) continue
-    for (const event of decided.success) {
-      position += 1
-      log.push({
-        eventId: `0190a000-0000-7000-8000-${String(position).padStart(12, "0")}`,
-        tenant: "yangshan",
-        stream: streamOf(c.activity),
-        version: 1,
-        position,
-        type: event._tag,
-        schemaVersion: 1,
-        occurredAt: Text.instantFromMillis(now),
-        recordedAt: Text.instantFromMillis(now),
-        actor: context.actor,
-        commandId: `c${position}`,
-        correlationId: `c${position}`,
-        causationId: `c${position}`,
-        subjects: [],
-        prevHash: "",
-        hash: "",
-        event
-      })
-    }
+    log.push(...decided.success.map(record))
     states.set(c.activity, decided.success.reduce(decider.evolve, before))
   }
   return log
@@ -208,41 +196,18 @@ describe("activities: projection", () => {
   it("F10/F11: counts held activities and their person-times per station and theme; distinct persons apart", () => {
     const s2 = StationId.make("s2")
     const a = (id: string) => ActivityId.make(id)
-    const at = (activity: string, station: string, event: Event): Recorded<Event> => ({
-      eventId: "0190a000-0000-7000-8000-000000000001",
-      tenant: "yangshan",
-      stream: streamOf(ActivityId.make(activity)),
-      version: 1,
-      position: 1,
-      type: event._tag,
-      schemaVersion: 1,
-      occurredAt: Text.instantFromMillis(now),
-      recordedAt: Text.instantFromMillis(now),
-      actor: { id: station, role: "worker" },
-      commandId: "c",
-      correlationId: "c",
-      causationId: "c",
-      subjects: [],
-      prevHash: "",
-      hash: "",
-      event
-    })
     const log = [
-      at("a-001", "s1", planned),
-      at("a-001", "s1", held), // 30 person-times, 3 named
-      at("a2", "s2", new ActivityPlanned({ ...planned, activity: a("a2"), station: s2, theme: "Reading" })),
-      at(
-        "a2",
-        "s2",
-        new ActivityHeld({ activity: a("a2"), heldOn: "2024-06-29", participants: [children[0]!, PersonId.make("c9")] })
-      ),
-      at("a3", "s2", new ActivityPlanned({ ...planned, activity: a("a3"), station: s2 })),
-      at("a3", "s2", new ActivityCancelled({ activity: a("a3"), reason: "暴雨" })),
-      at("a4", "s2", new ActivityPlanned({ ...planned, activity: a("a4"), station: s2 })), // planned, never held
-      at("a5", "s1", new ActivityPlanned({ ...planned, activity: a("a5") })),
+      planned,
+      held, // 30 person-times, 3 named
+      new ActivityPlanned({ ...planned, activity: a("a2"), station: s2, theme: "Reading" }),
+      new ActivityHeld({ activity: a("a2"), heldOn: "2024-06-29", participants: [children[0]!, PersonId.make("c9")] }),
+      new ActivityPlanned({ ...planned, activity: a("a3"), station: s2 }),
+      new ActivityCancelled({ activity: a("a3"), reason: "暴雨" }),
+      new ActivityPlanned({ ...planned, activity: a("a4"), station: s2 }), // planned, never held
+      new ActivityPlanned({ ...planned, activity: a("a5") }),
       // Held outside June.
-      at("a5", "s1", new ActivityHeld({ activity: a("a5"), heldOn: "2024-07-01", headcount: 12, participants: [] }))
-    ]
+      new ActivityHeld({ activity: a("a5"), heldOn: "2024-07-01", headcount: 12, participants: [] })
+    ].map(newLog())
     const state = Projection.fold(Projections.heldIn(june), log)
     assert.strictEqual(state.county.activities, 2)
     assert.strictEqual(state.county.personTimes, 32)

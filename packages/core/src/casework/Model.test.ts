@@ -133,7 +133,7 @@ const inCounty = (command: Commands.Command, before: CaseState, consent: boolean
 interface Real {
   readonly states: Map<string, CaseState>
   readonly recorded: Array<Recorded<Event>>
-  readonly versions: Map<string, number>
+  readonly record: (event: Event) => Recorded<Event>
   /** Read models kept up to date event by event, as a subscriber would. */
   cases: ReturnType<typeof Projections.cases.evolve>
   ongoingToday: ReturnType<ReturnType<typeof Projections.ongoingAt>["evolve"]>
@@ -147,25 +147,14 @@ interface Model {
   reopened: number
 }
 
-const recordedOf = (id: string, event: Event, position: number, version: number): Recorded<Event> => ({
-  eventId: `0190a000-0000-7000-8000-${String(position).padStart(12, "0")}`,
-  tenant: "yangshan",
-  stream: streamOf(id as never),
-  version,
-  position,
-  type: event._tag,
-  schemaVersion: 1,
-  occurredAt: Text.instantFromMillis(now),
-  recordedAt: Text.instantFromMillis(now),
-  actor: context.actor,
-  commandId: `c${position}`,
-  correlationId: `c${position}`,
-  causationId: `c${position}`,
-  subjects: [],
-  prevHash: "",
-  hash: "",
-  event
-})
+/** A fresh log: each case file its own stream, positions in order. */
+const newLog = () =>
+  ProjectionLaws.recorder<Event>((event) => ({
+    stream: streamOf(event.case),
+    occurredAt: Text.instantFromMillis(now),
+    recordedAt: Text.instantFromMillis(now),
+    actor: context.actor
+  }))
 
 const ongoingToday = Projections.ongoingAt(Text.chinaDateOf(now))
 
@@ -215,9 +204,7 @@ class Send implements fc.Command<Model, Real> {
         default:
           assert.strictEqual(model.status.get(id), "open", `${event._tag} in a case not open`)
       }
-      const version = (real.versions.get(id) ?? 0) + 1
-      real.versions.set(id, version)
-      const recorded = recordedOf(id, event, real.recorded.length + 1, version)
+      const recorded = real.record(event)
       real.recorded.push(recorded)
       real.cases = Projections.cases.evolve(real.cases, recorded)
       real.ongoingToday = ongoingToday.evolve(real.ongoingToday, recorded)
@@ -240,16 +227,14 @@ const send = fc.tuple(command, fc.boolean()).map(([c, consent]) => new Send(c, c
 const histories = fc.array(fc.tuple(command, fc.boolean()), { maxLength: 80 }).map((commands) => {
   const states = new Map<string, CaseState>()
   const recorded: Array<Recorded<Event>> = []
-  const versions = new Map<string, number>()
+  const record = newLog()
   for (const [c, consent] of commands) {
     const id = idOf(c)
     const before = states.get(id) ?? initial
     const decided = decider.decide(c, before, inCounty(c, before, consent))
     if (Result.isFailure(decided)) continue
     for (const event of decided.success) {
-      const version = (versions.get(id) ?? 0) + 1
-      versions.set(id, version)
-      recorded.push(recordedOf(id, event, recorded.length + 1, version))
+      recorded.push(record(event))
     }
     states.set(id, decided.success.reduce(decider.evolve, before))
   }
@@ -266,7 +251,7 @@ describe("casework: model-based", () => {
             real: {
               states: new Map(),
               recorded: [],
-              versions: new Map(),
+              record: newLog(),
               cases: Projections.cases.initial,
               ongoingToday: ongoingToday.initial
             }

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
+import { ProjectionLaws } from "@shuangbai/testing"
 import { type CaseId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import {
   CaseClosed,
@@ -14,31 +15,14 @@ import {
 import * as Projections from "./Projections.ts"
 import { caseIdOf, streamOf } from "./Stream.ts"
 
-let position = 0
-const recorded = (person: string, caseType: CaseType, make: (id: CaseId) => Event): Recorded<Event> => {
-  position += 1
-  const id = caseIdOf(PersonId.make(person), caseType)
-  const event = make(id)
-  return {
-    eventId: `0190a000-0000-7000-8000-${String(position).padStart(12, "0")}`,
-    tenant: "yangshan",
-    stream: streamOf(id),
-    version: position,
-    position,
-    type: event._tag,
-    schemaVersion: 1,
-    occurredAt: Text.instantFromMillis(0),
-    recordedAt: Text.instantFromMillis(0),
-    actor: { id: "w", role: "worker" },
-    commandId: `c${position}`,
-    correlationId: `c${position}`,
-    causationId: `c${position}`,
-    subjects: [],
-    prevHash: "",
-    hash: "",
-    event
-  }
-}
+const record = ProjectionLaws.recorder<Event>((event) => ({
+  stream: streamOf(event.case),
+  occurredAt: Text.instantFromMillis(0),
+  recordedAt: Text.instantFromMillis(0),
+  actor: { id: "w", role: "worker" }
+}))
+const recorded = (person: string, caseType: CaseType, make: (id: CaseId) => Event): Recorded<Event> =>
+  record(make(caseIdOf(PersonId.make(person), caseType)))
 const opened = (
   person: string,
   station: string,

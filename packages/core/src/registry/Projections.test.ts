@@ -1,11 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Decider, HashChain, Projection, type Recorded, StreamId } from "@shuangbai/eventsourcing"
+import { Decider, Projection, type Recorded } from "@shuangbai/eventsourcing"
+import { ProjectionLaws } from "@shuangbai/testing"
 import { HashMap, Option, Result, Schema } from "effect"
 import * as fc from "fast-check"
 import * as Commands from "./Commands.ts"
 import { decider } from "./Decide.ts"
 import type { Event } from "./Events.ts"
 import { households } from "./Projections.ts"
+import { streamOf } from "./Stream.ts"
 
 const command = Schema.decodeUnknownSync(Commands.Command)
 const context = {
@@ -54,6 +56,10 @@ describe("registry projections: households", () => {
       fc.property(fc.array(anyCommand, { minLength: 1, maxLength: 40 }), fc.nat(), (inputs, cut) => {
         const streams = new Map<string, Array<Event>>()
         const log: Array<Recorded<Event>> = []
+        const record = ProjectionLaws.recorder<Event>((event) => ({
+          stream: streamOf(event.household),
+          actor: context.actor
+        }))
         for (const input of inputs) {
           const c = command(input)
           const history = streams.get(c.household) ?? []
@@ -61,25 +67,7 @@ describe("registry projections: households", () => {
           if (Result.isFailure(decided)) continue
           for (const event of decided.success) {
             history.push(event)
-            log.push({
-              eventId: `00000000-0000-7000-8000-${String(log.length).padStart(12, "0")}`,
-              tenant: "yangshan",
-              stream: StreamId.make("household", c.household),
-              version: history.length,
-              position: log.length + 1,
-              type: event._tag,
-              schemaVersion: 1,
-              occurredAt: "2025-01-01T00:00:00.000Z",
-              recordedAt: "2025-01-01T00:00:00.000Z",
-              actor: context.actor,
-              commandId: `c${log.length}`,
-              correlationId: "c",
-              causationId: "c",
-              subjects: [],
-              prevHash: HashChain.genesis,
-              hash: HashChain.genesis,
-              event
-            })
+            log.push(record(event))
           }
           streams.set(c.household, history)
         }

@@ -1,4 +1,4 @@
-import { Projection, type Recorded } from "@shuangbai/eventsourcing"
+import { Projection } from "@shuangbai/eventsourcing"
 import { ProjectionLaws } from "@shuangbai/testing"
 import * as fc from "fast-check"
 import { assert, describe, it } from "vitest"
@@ -7,33 +7,15 @@ import * as Events from "./Events.ts"
 import * as Projections from "./Projections.ts"
 import { category } from "./Stream.ts"
 
-// Wraps events in an envelope as the store would: one stream per campaign, positions in order.
-const record = (events: ReadonlyArray<Events.Event>): Array<Recorded<Events.Event>> => {
-  const versions = new Map<string, number>()
-  return events.map((event, i) => {
-    const version = (versions.get(event.campaign) ?? 0) + 1
-    versions.set(event.campaign, version)
-    return {
-      eventId: `0190a000-0000-7000-8000-${String(i + 1).padStart(12, "0")}`,
-      tenant: "yangshan",
+// The events as the store would log them: one stream per campaign, positions in order.
+const record = (events: ReadonlyArray<Events.Event>) =>
+  events.map(
+    ProjectionLaws.recorder<Events.Event>((event) => ({
       stream: { category, id: event.campaign },
-      version,
-      position: i + 1,
-      type: event._tag,
-      schemaVersion: 1,
       occurredAt: "2025-01-21T16:00:00.000Z",
-      recordedAt: "2025-01-21T16:00:00.000Z",
-      actor: { id: "w1", role: "worker" },
-      commandId: `c${i + 1}`,
-      correlationId: `c${i + 1}`,
-      causationId: `c${i + 1}`,
-      subjects: [],
-      prevHash: "",
-      hash: "",
-      event
-    }
-  })
-}
+      recordedAt: "2025-01-21T16:00:00.000Z"
+    }))
+  )
 
 const items = Events.ReliefItem.literals
 

@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { HashChain, Projection, type Recorded, StreamId } from "@shuangbai/eventsourcing"
-import { Arbitrary } from "@shuangbai/testing"
+import { Projection, type Recorded, StreamId } from "@shuangbai/eventsourcing"
+import { Arbitrary, ProjectionLaws, SchemaLaws } from "@shuangbai/testing"
 import { HashMap, HashSet, Result, type Schema } from "effect"
 import * as fc from "fast-check"
 import * as Activities from "../activities/index.ts"
@@ -150,61 +150,26 @@ const subjectsOf = (data: unknown): ReadonlyArray<string> => {
 const pooledEvent: fc.Arbitrary<Domain.Event | undefined> = fc
   .oneof(...classes.map(([c, weight]) => ({ arbitrary: Arbitrary.make(c), weight })))
   .map((event) => {
-    const encoded = Domain.codec.encode(event as Domain.Event)
-    const decoded = Domain.codec.decode({
-      eventId: "01900000-0000-7000-8000-000000000000",
-      tenant: "t",
-      stream: StreamId.make("any", "x"),
-      version: 1,
-      position: 1,
-      type: encoded.type,
-      schemaVersion: encoded.schemaVersion,
-      data: remap(JSON.parse(JSON.stringify(encoded.data)), undefined),
-      occurredAt: "2025-01-01T00:00:00.000Z",
-      recordedAt: "2025-01-01T00:00:00.000Z",
-      actor: { id: "a", role: "r" },
-      commandId: "c",
-      correlationId: "c",
-      causationId: "c",
-      subjects: [],
-      prevHash: HashChain.genesis,
-      hash: HashChain.genesis
-    })
+    const stored = SchemaLaws.stored(Domain.codec, event as Domain.Event, { tenant: "t" })
+    const decoded = Domain.codec.decode({ ...stored, data: remap(stored.data, undefined) })
     return Result.isSuccess(decoded) ? decoded.success.event : undefined
   })
 
 const log: fc.Arbitrary<ReadonlyArray<Recorded<Domain.Event>>> = fc
   .array(pooledEvent, { maxLength: 80, size: "max" })
-  .map((events) => {
-    const versions = new Map<string, number>()
-    return events
+  .map((events) =>
+    events
       .filter((e): e is Domain.Event => e !== undefined)
-      .map((event, i) => {
-        const stream = streamFor(event)
-        const key = StreamId.format(stream)
-        const version = (versions.get(key) ?? 0) + 1
-        versions.set(key, version)
-        return {
-          eventId: `01900000-0000-7000-8000-${String(i).padStart(12, "0")}`,
+      .map(
+        ProjectionLaws.recorder<Domain.Event>((event) => ({
           tenant: "t",
-          stream,
-          version,
-          position: i + 1,
-          type: event._tag,
-          schemaVersion: 1,
-          occurredAt: "2025-01-01T00:00:00.000Z",
+          stream: streamFor(event),
           recordedAt: "2025-01-02T00:00:00.000Z",
           actor: { id: "w0", role: "worker", station: "s0" },
-          commandId: `c${i}`,
-          correlationId: `c${i}`,
-          causationId: `c${i}`,
-          subjects: subjectsOf(Domain.codec.encode(event).data),
-          prevHash: HashChain.genesis,
-          hash: HashChain.genesis,
-          event
-        }
-      })
-  })
+          subjects: subjectsOf(Domain.codec.encode(event).data)
+        }))
+      )
+  )
 
 /** A state as plain, ordered data: persistent and native maps and sets as sorted entries. */
 const snapshot = (value: unknown): unknown => {

@@ -1,5 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
-import { HashChain, Projection, type Recorded, StreamId } from "@shuangbai/eventsourcing"
+import { Projection, type Recorded } from "@shuangbai/eventsourcing"
+import { ProjectionLaws } from "@shuangbai/testing"
 import { Schema } from "effect"
 import * as fc from "fast-check"
 import type * as Domain from "../Domain.ts"
@@ -15,27 +16,9 @@ const asOf = "2025-03-31"
 const make = <S extends Schema.Top & { readonly identifier: string }>(schema: S, fields: Record<string, unknown>) =>
   Schema.decodeUnknownSync(schema as any)({ _tag: schema.identifier, ...fields }) as Domain.Event
 
-/** In log order, each in its own stream (the schedule reads payloads only). */
+/** In log order (the schedule reads payloads only, not streams). */
 const recorded = (events: ReadonlyArray<Domain.Event>): ReadonlyArray<Recorded<Domain.Event>> =>
-  events.map((event, i) => ({
-    eventId: `01900000-0000-7000-8000-${String(i).padStart(12, "0")}`,
-    tenant: "t",
-    stream: StreamId.make("any", `e${i}`),
-    version: 1,
-    position: i + 1,
-    type: event._tag,
-    schemaVersion: 1,
-    occurredAt: "2025-01-01T00:00:00.000Z",
-    recordedAt: "2025-01-01T00:00:00.000Z",
-    actor: { id: "w1", role: "worker" },
-    commandId: `c${i}`,
-    correlationId: `c${i}`,
-    causationId: `c${i}`,
-    subjects: [],
-    prevHash: HashChain.genesis,
-    hash: HashChain.genesis,
-    event
-  }))
+  events.map(ProjectionLaws.recorder<Domain.Event>())
 
 const register = (household: string, station = "s1", registeredOn = "2024-01-01") =>
   make(Registry.Events.HouseholdRegistered, {

@@ -1,6 +1,7 @@
 import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
 import { addDays } from "../shared/Dates.ts"
 import type { CaseId, StationId, WorkerId } from "../shared/Ids.ts"
+import { PersistentMap } from "../shared/Persistent.ts"
 import { type CaseType, dateOf, type Event } from "./Events.ts"
 import { category } from "./Stream.ts"
 
@@ -17,6 +18,7 @@ export { addDays }
 const caseOf = (recorded: Recorded<Event>): CaseId | undefined =>
   recorded.stream.category === category ? recorded.event.case : undefined
 
+// Copied on write: keyed by station or case type, a dozen keys at most.
 const increment = <K>(map: ReadonlyMap<K, number>, key: K): ReadonlyMap<K, number> =>
   new Map(map).set(key, (map.get(key) ?? 0) + 1)
 
@@ -57,28 +59,28 @@ export interface AsOf {
 /**
  * Every case file opened on or before `date`, as it stood that day: open or closed, and at which station.
  * Events dated after the day are ignored; since a file's opening, closing and reopening days never go back
- * (decide refuses it), the last one dated on or before the day decides.
+ * (decide refuses it), the last one dated on or before the day decides. A persistent map (shared/Persistent.ts):
+ * an event costs O(log n), however many cases there are.
  */
 export const ongoingAt = (date: Text.LocalDate): Projection.Projection<Event, ReadonlyMap<CaseId, AsOf>> =>
   Projection.make<Event, ReadonlyMap<CaseId, AsOf>>({
-    initial: new Map(),
+    initial: PersistentMap.empty(),
     evolve: (state, recorded) => {
       const id = caseOf(recorded)
       const { event } = recorded
       if (id === undefined || dateOf(event) > date) return state
-      const before = state.get(id)
+      const files = PersistentMap.from(state)
+      const before = files.get(id)
       switch (event._tag) {
         case "CaseOpened":
-          return new Map(state).set(id, { station: event.station, open: true })
+          return files.with(id, { station: event.station, open: true })
         case "CaseReopened":
         case "CaseClosed":
-          return before === undefined
-            ? state
-            : new Map(state).set(id, { ...before, open: event._tag === "CaseReopened" })
+          return before === undefined ? state : files.with(id, { ...before, open: event._tag === "CaseReopened" })
         case "CaseTransferred":
           return before === undefined || event.station === undefined
             ? state
-            : new Map(state).set(id, { ...before, station: event.station })
+            : files.with(id, { ...before, station: event.station })
         default:
           return state
       }
@@ -87,13 +89,14 @@ export const ongoingAt = (date: Text.LocalDate): Projection.Projection<Event, Re
 
 export const ongoingCount = (state: ReadonlyMap<CaseId, AsOf>): number => {
   let n = 0
-  for (const c of state.values()) if (c.open) n++
+  for (const c of PersistentMap.from(state).values()) if (c.open) n++
   return n
 }
 
 export const ongoingByStation = (state: ReadonlyMap<CaseId, AsOf>): ReadonlyMap<StationId, number> => {
   const counts = new Map<StationId, number>()
-  for (const c of state.values()) if (c.open) counts.set(c.station, (counts.get(c.station) ?? 0) + 1)
+  for (const c of PersistentMap.from(state).values())
+    if (c.open) counts.set(c.station, (counts.get(c.station) ?? 0) + 1)
   return counts
 }
 
@@ -108,19 +111,23 @@ export interface CaseNow {
   readonly pendingCrises: ReadonlyArray<Text.LocalDate>
 }
 
-/** Every case file as it stands after the events seen: whose charge, open or not, crises awaiting follow-up. */
+/**
+ * Every case file as it stands after the events seen: whose charge, open or not, crises awaiting follow-up.
+ * A persistent map (shared/Persistent.ts): an event costs O(log n), however many cases there are.
+ */
 export const cases = Projection.make<Event, ReadonlyMap<CaseId, CaseNow>>({
-  initial: new Map(),
+  initial: PersistentMap.empty(),
   evolve: (state, recorded) => {
     const id = caseOf(recorded)
     if (id === undefined) return state
     const { event } = recorded
+    const files = PersistentMap.from(state)
     if (event._tag === "CaseOpened") {
-      return new Map(state).set(id, { worker: event.worker, station: event.station, open: true, pendingCrises: [] })
+      return files.with(id, { worker: event.worker, station: event.station, open: true, pendingCrises: [] })
     }
-    const before = state.get(id)
+    const before = files.get(id)
     if (before === undefined) return state
-    const set = (next: CaseNow) => new Map(state).set(id, next)
+    const set = (next: CaseNow) => files.with(id, next)
     switch (event._tag) {
       case "CaseClosed":
         return set({ ...before, open: false })
@@ -145,14 +152,15 @@ export const cases = Projection.make<Event, ReadonlyMap<CaseId, CaseNow>>({
 /** Open cases per worker (a worker with none is absent). */
 export const caseloads = (state: ReadonlyMap<CaseId, CaseNow>): ReadonlyMap<WorkerId, number> => {
   const counts = new Map<WorkerId, number>()
-  for (const c of state.values()) if (c.open) counts.set(c.worker, (counts.get(c.worker) ?? 0) + 1)
+  for (const c of PersistentMap.from(state).values()) if (c.open) counts.set(c.worker, (counts.get(c.worker) ?? 0) + 1)
   return counts
 }
 
 /** Open cases per station. */
 export const openByStation = (state: ReadonlyMap<CaseId, CaseNow>): ReadonlyMap<StationId, number> => {
   const counts = new Map<StationId, number>()
-  for (const c of state.values()) if (c.open) counts.set(c.station, (counts.get(c.station) ?? 0) + 1)
+  for (const c of PersistentMap.from(state).values())
+    if (c.open) counts.set(c.station, (counts.get(c.station) ?? 0) + 1)
   return counts
 }
 
@@ -184,7 +192,7 @@ export const crisisFollowUps = (
   const deadline = options.deadlineDays ?? defaultDeadlineDays
   const due: Array<FollowUpDue> = []
   const overdue: Array<FollowUpDue> = []
-  for (const [id, c] of state) {
+  for (const [id, c] of PersistentMap.from(state)) {
     const since = c.pendingCrises[0]
     if (!c.open || since === undefined) continue
     const item: FollowUpDue = { case: id, worker: c.worker, station: c.station, since, dueBy: addDays(since, deadline) }

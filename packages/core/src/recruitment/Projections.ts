@@ -1,4 +1,5 @@
 import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
+import { PersistentMap } from "../shared/Persistent.ts"
 import type { Event } from "./Events.ts"
 
 /**
@@ -10,7 +11,10 @@ export interface DriveStatus {
   readonly title: Text.NonEmptyText | undefined
   readonly vacancies: number
   readonly applicants: number
-  /** Applications by the day received, for "applicants by 4 August" (F19). */
+  /**
+   * Applications by the day received, for "applicants by 4 August" (F19). A persistent map
+   * (shared/Persistent.ts): an application costs O(log days), however long the drive runs.
+   */
   readonly receivedOn: ReadonlyMap<Text.LocalDate, number>
   readonly shortlisted: number
   readonly rejected: number
@@ -25,7 +29,7 @@ export const emptyDrive: DriveStatus = {
   title: undefined,
   vacancies: 0,
   applicants: 0,
-  receivedOn: new Map(),
+  receivedOn: PersistentMap.empty(),
   shortlisted: 0,
   rejected: 0,
   offers: 0,
@@ -43,9 +47,12 @@ export const drive = Projection.make<Event, DriveStatus>({
       case "DriveOpened":
         return { ...state, title: event.title, vacancies: event.vacancies }
       case "ApplicationReceived": {
-        const receivedOn = new Map(state.receivedOn)
-        receivedOn.set(event.receivedOn, (receivedOn.get(event.receivedOn) ?? 0) + 1)
-        return { ...state, applicants: state.applicants + 1, receivedOn }
+        const receivedOn = PersistentMap.from(state.receivedOn)
+        return {
+          ...state,
+          applicants: state.applicants + 1,
+          receivedOn: receivedOn.with(event.receivedOn, (receivedOn.get(event.receivedOn) ?? 0) + 1)
+        }
       }
       case "ApplicantShortlisted":
         return { ...state, shortlisted: state.shortlisted + 1 }
@@ -73,7 +80,7 @@ export const drives: Projection.Projection<Event, ReadonlyMap<string, DriveStatu
 
 /** Applications received on or before a day (F19: more than 600 by 4 August). */
 export const applicantsBy = (status: DriveStatus, day: Text.LocalDate): number =>
-  [...status.receivedOn].reduce((n, [on, count]) => (on <= day ? n + count : n), 0)
+  [...PersistentMap.from(status.receivedOn)].reduce((n, [on, count]) => (on <= day ? n + count : n), 0)
 
 /** Applicants per post (F19 ÷ F18); undefined without vacancies. */
 export const applicantsPerPost = (status: { readonly applicants: number; readonly vacancies: number }) =>

@@ -1,5 +1,6 @@
 import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
 import type { PersonId, VillageId } from "../shared/Ids.ts"
+import { PersistentSet } from "../shared/Persistent.ts"
 import type { CampaignKind, Event, ReliefItem } from "./Events.ts"
 import { add, noQuantities, type Quantities } from "./State.ts"
 import { category } from "./Stream.ts"
@@ -11,7 +12,10 @@ import { category } from "./Stream.ts"
 // - items handed out are `SuppliesDistributed` only, never a home visit's `itemsGiven`;
 // - visits and relocations count distinct persons and distinct villages: a person visited twice counts once.
 
-/** What a campaign's workers did in the field, for the whole campaign or one station. */
+/**
+ * What a campaign's workers did in the field, for the whole campaign or one station. The sets grow with the
+ * log: they are persistent (shared/Persistent.ts), so that an event costs O(log n).
+ */
 export interface FieldWork {
   /** Distinct villages with at least one campaign visit (F3: 46). */
   readonly villagesVisited: ReadonlySet<VillageId>
@@ -34,10 +38,10 @@ export interface CampaignSummary extends FieldWork {
 }
 
 export const noFieldWork: FieldWork = {
-  villagesVisited: new Set(),
-  recipientsVisited: new Set(),
+  villagesVisited: PersistentSet.empty(),
+  recipientsVisited: PersistentSet.empty(),
   handedOut: noQuantities,
-  relocated: new Set()
+  relocated: PersistentSet.empty()
 }
 
 export const emptySummary: CampaignSummary = {
@@ -49,9 +53,13 @@ export const emptySummary: CampaignSummary = {
   received: noQuantities
 }
 
-// Copy-on-write, and the same set back when nothing is new, so that an unchanged state stays identical.
-const withMember = <A>(set: ReadonlySet<A>, member: A): ReadonlySet<A> =>
-  set.has(member) ? set : new Set(set).add(member)
+// Persistent, and the same set back when nothing is new, so that an unchanged state stays identical (a set
+// saved and read back is taken back by `from`).
+const withMember = <A extends string>(set: ReadonlySet<A>, member: A): ReadonlySet<A> => {
+  const before = PersistentSet.from(set)
+  const after = before.with(member)
+  return after === before ? set : after
+}
 
 const evolveFieldWork = <S extends FieldWork>(state: S, event: Event): S => {
   switch (event._tag) {

@@ -1,5 +1,6 @@
 import { Projection, type Text } from "@shuangbai/eventsourcing"
 import type { CourseId, StationId, WorkerId } from "../shared/Ids.ts"
+import { PersistentMap, PersistentSet } from "../shared/Persistent.ts"
 import type { CourseKind, Event, MaterialKind } from "./Events.ts"
 import type { ExchangeVisitId, PrintRunId } from "./Stream.ts"
 
@@ -12,15 +13,30 @@ export interface Period {
 export const within = (period: Period, date: Text.LocalDate): boolean =>
   (period.from === undefined || date >= period.from) && (period.to === undefined || date <= period.to)
 
-// Copy-on-write helpers: the same collection back when nothing changes.
-const withMember = <A>(set: ReadonlySet<A>, member: A): ReadonlySet<A> =>
-  set.has(member) ? set : new Set(set).add(member)
-const withMembers = <A>(set: ReadonlySet<A>, members: Iterable<A>): ReadonlySet<A> => {
-  let next = set
-  for (const m of members) next = withMember(next, m)
-  return next
+// The collections that grow with the log (courses, visits, print runs, workers) are persistent
+// (shared/Persistent.ts): an event costs O(log n), and `from` takes back a state saved and read back. The same
+// collection comes back when nothing changes.
+const withMember = <A extends string>(set: ReadonlySet<A>, member: A): ReadonlySet<A> => {
+  const before = PersistentSet.from(set)
+  const after = before.with(member)
+  return after === before ? set : after
 }
-const withEntry = <K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> => new Map(map).set(key, value)
+const withMembers = <A extends string>(set: ReadonlySet<A>, members: Iterable<A>): ReadonlySet<A> => {
+  const before = PersistentSet.from(set)
+  const after = before.withAll(members)
+  return after === before ? set : after
+}
+const withEntry = <K extends string, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> =>
+  PersistentMap.from(map).with(key, value)
+
+// Per station, copied on write: a county has a dozen stations, each a few dozen workers.
+const withStationEntry = (
+  map: ReadonlyMap<StationId, StationParticipation>,
+  station: StationId,
+  value: StationParticipation
+): ReadonlyMap<StationId, StationParticipation> => new Map(map).set(station, value)
+const withStationWorker = (set: ReadonlySet<WorkerId>, worker: WorkerId): ReadonlySet<WorkerId> =>
+  set.has(worker) ? set : new Set(set).add(worker)
 
 // ---- training participation (F22) ------------------------------------------------------------------
 
@@ -50,9 +66,9 @@ export interface Participation {
 const noTally: Tally = { courses: 0, personTimes: 0 }
 
 export const noParticipation: Participation = {
-  courses: new Set(),
+  courses: PersistentSet.empty(),
   personTimes: 0,
-  workersTrained: new Set(),
+  workersTrained: PersistentSet.empty(),
   byKind: { ProfessionalCapacity: noTally, ChildWelfare: noTally, Other: noTally },
   byStation: new Map()
 }
@@ -62,14 +78,15 @@ export const participationIn = (period: Period): Projection.Projection<Event, Pa
   Projection.make({
     initial: noParticipation,
     evolve: (state, { event }) => {
-      if (event._tag !== "CourseHeld" || !within(period, event.heldOn) || state.courses.has(event.course)) return state
+      if (event._tag !== "CourseHeld" || !within(period, event.heldOn)) return state
+      if (PersistentSet.from(state.courses).has(event.course)) return state
       const attendance = event.attendees.length
       let byStation = state.byStation
       for (const { worker, station } of event.attendees) {
         const before = byStation.get(station) ?? { personTimes: 0, workers: new Set<WorkerId>() }
-        byStation = withEntry(byStation, station, {
+        byStation = withStationEntry(byStation, station, {
           personTimes: before.personTimes + 1,
-          workers: withMember(before.workers, worker)
+          workers: withStationWorker(before.workers, worker)
         })
       }
       const tally = state.byKind[event.kind]
@@ -113,9 +130,9 @@ export interface ExchangeVisits {
 }
 
 export const noExchangeVisits: ExchangeVisits = {
-  visits: new Map(),
-  stationsTakingPart: new Set(),
-  workersTakingPart: new Set()
+  visits: PersistentMap.empty(),
+  stationsTakingPart: PersistentSet.empty(),
+  workersTakingPart: PersistentSet.empty()
 }
 
 /** Exchange visits held within a period. */
@@ -123,13 +140,8 @@ export const exchangeVisitsIn = (period: Period): Projection.Projection<Event, E
   Projection.make({
     initial: noExchangeVisits,
     evolve: (state, { event }) => {
-      if (
-        event._tag !== "ExchangeVisitHeld" ||
-        !within(period, event.heldOn) ||
-        state.visits.has(event.exchangeVisit)
-      ) {
-        return state
-      }
+      if (event._tag !== "ExchangeVisitHeld" || !within(period, event.heldOn)) return state
+      if (PersistentMap.from(state.visits).has(event.exchangeVisit)) return state
       const stations = new Set([event.host, ...event.visiting])
       const workers = new Set(event.participants.map((p) => p.worker))
       return {
@@ -165,7 +177,7 @@ export interface PrintedMaterials {
 const noPrinted: Printed = { runs: 0, copies: 0 }
 
 export const noPrintedMaterials: PrintedMaterials = {
-  runs: new Set(),
+  runs: PersistentSet.empty(),
   byKind: { Brochure: noPrinted, Leaflet: noPrinted, TvShort: noPrinted, Other: noPrinted }
 }
 
@@ -174,9 +186,8 @@ export const printedMaterialsIn = (period: Period): Projection.Projection<Event,
   Projection.make({
     initial: noPrintedMaterials,
     evolve: (state, { event }) => {
-      if (event._tag !== "MaterialsPrinted" || !within(period, event.printedOn) || state.runs.has(event.printRun)) {
-        return state
-      }
+      if (event._tag !== "MaterialsPrinted" || !within(period, event.printedOn)) return state
+      if (PersistentSet.from(state.runs).has(event.printRun)) return state
       const before = state.byKind[event.kind]
       return {
         runs: withMember(state.runs, event.printRun),

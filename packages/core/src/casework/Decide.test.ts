@@ -478,6 +478,92 @@ describe("casework: across streams — the household, the recipient, the worker 
       .thenNothing()
   })
 
+  it("WorkerNotOnPostAtStation: a reopened case is taken up by its worker on post at its station that day", () => {
+    const history = [opened, assessed, planned, served, evaluated, closed]
+    const reopen = new Commands.ReopenCase({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })
+    const reopened = new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })
+    given(history)
+      .when(reopen, { onPost: onPost(["w-01", "s-qigong"]) })
+      .then([reopened])
+    // Left (or not yet hired): not on post anywhere; and not read is not on post.
+    const violation = given(history).when(reopen, { onPost: onPost() }).thenFails(WorkerNotOnPostAtStation)
+    assert.deepStrictEqual(violation.fields, { worker: "w-01", station: "s-qigong", date: "2024-06-27" })
+    const { onPost: _, ...notRead } = context
+    const decided = decider.decide(reopen, Decider.fold(decider, history), notRead)
+    assert.isTrue(Result.isFailure(decided) && WorkerNotOnPostAtStation.is(decided.failure))
+    // Moved to another station; another worker on post at the case's station does not stand in.
+    given(history)
+      .when(reopen, { onPost: onPost(["w-01", "s-yangcheng"]) })
+      .thenFails(WorkerNotOnPostAtStation)
+    given(history)
+      .when(reopen, { onPost: onPost(["w-02", "s-qigong"]) })
+      .thenFails(WorkerNotOnPostAtStation)
+  })
+
+  it("WorkerNotOnPostAtStation: a reopened case is checked for its worker and station as transferred", () => {
+    const w2 = WorkerId.make("w-02")
+    const yangcheng = StationId.make("s-yangcheng")
+    const transferred = new CaseTransferred({ case: id, worker: w2, station: yangcheng, transferredOn: "2024-06-08" })
+    const history = [opened, transferred, assessed, planned, served, evaluated, closed]
+    const reopen = new Commands.ReopenCase({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })
+    const refused = given(history).when(reopen).thenFails(WorkerNotOnPostAtStation)
+    assert.deepStrictEqual(refused.fields, { worker: "w-02", station: "s-yangcheng", date: "2024-06-27" })
+    given(history)
+      .when(reopen, { onPost: onPost(["w-02", "s-yangcheng"]) })
+      .then([new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })])
+  })
+
+  it("a reopening refuses a future day or a day before the close before asking after the worker; an open case records nothing", () => {
+    const history = [opened, assessed, planned, served, evaluated, closed]
+    given(history)
+      .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-06-24" }), { onPost: onPost() })
+      .thenFails(Rules.DateBeforeCaseClosed.code)
+    given(history)
+      .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-07-02" }), { onPost: onPost() })
+      .thenFails(DateIsInFuture.code)
+    given([opened])
+      .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-06-27" }), { onPost: onPost() })
+      .thenNothing()
+  })
+
+  it("for any post of the case's worker on the reopening day, a closed case reopens exactly when it is at the case's station", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("w-01", "w-02"),
+        fc.option(fc.constantFrom("s-qigong", "s-yangcheng"), { nil: undefined }),
+        fc.boolean(),
+        fc.integer({ min: 25, max: 30 }),
+        (who, at, moved, day) => {
+          // The case's worker is w-01 at s-qigong, or w-02 at s-yangcheng after a transfer.
+          const transferred = new CaseTransferred({
+            case: id,
+            worker: WorkerId.make("w-02"),
+            station: StationId.make("s-yangcheng"),
+            transferredOn: "2024-06-08"
+          })
+          const history = [opened, ...(moved ? [transferred] : []), assessed, planned, served, evaluated, closed]
+          const reopenedOn = `2024-06-${day}`
+          const decided = decider.decide(
+            new Commands.ReopenCase({ case: id, reason: "情况反复", reopenedOn }),
+            Decider.fold(decider, history),
+            { ...context, onPost: at === undefined ? onPost() : onPost([who, at]) }
+          )
+          const holder = moved ? ["w-02", "s-yangcheng"] : ["w-01", "s-qigong"]
+          const expected =
+            reopenedOn < closed.closedOn
+              ? Rules.DateBeforeCaseClosed.code
+              : who === holder[0] && at === holder[1]
+                ? "ok"
+                : WorkerNotOnPostAtStation.code
+          assert.strictEqual(Result.isSuccess(decided) ? "ok" : decided.failure.code, expected)
+          if (Result.isFailure(decided) && WorkerNotOnPostAtStation.is(decided.failure)) {
+            assert.deepStrictEqual(decided.failure.fields, { worker: holder[0], station: holder[1], date: reopenedOn })
+          }
+        }
+      )
+    )
+  })
+
   it("for any file, recipient and post, a case opens exactly when household, membership and post all hold", () => {
     const files = {
       onFile: fileOf(),

@@ -37,8 +37,8 @@ export interface CaseworkContext extends Decider.DecisionContext {
   readonly household?: Registry.State
   /**
    * Where the case's worker was on post on the command's day, from the workforce context: the worker opening
-   * the case on the opening day, the worker holding it after a transfer on the transfer day. A worker absent,
-   * or the map absent (not read), was not on post.
+   * the case on the opening day, the case's worker on the reopening day, the worker holding it after a
+   * transfer on the transfer day. A worker absent, or the map absent (not read), was not on post.
    */
   readonly onPost?: ReadonlyMap<WorkerId, StationId>
 }
@@ -346,7 +346,12 @@ export const closeCase = (cmd: Commands.CloseCase, state: State, context: Decide
     return [new CaseClosed({ case: cmd.case, reason: cmd.reason, closedOn: cmd.closedOn, notes: cmd.notes })]
   })
 
-export const reopenCase = (cmd: Commands.ReopenCase, state: State, context: Decider.DecisionContext): Decision =>
+/**
+ * Takes a closed case up again with its history, stage, station and worker. The case's worker takes it up on
+ * the reopening day, so they must be on post at the case's station that day, as for an opening; a case whose
+ * worker has left or moved is handed over by a transfer once reopened. Reopening an open case records nothing.
+ */
+export const reopenCase = (cmd: Commands.ReopenCase, state: State, context: CaseworkContext): Decision =>
   Result.gen(function* () {
     switch (state._tag) {
       case "NoCase":
@@ -365,6 +370,8 @@ export const reopenCase = (cmd: Commands.ReopenCase, state: State, context: Deci
             })
           )
         }
+        const c = state.case
+        yield* onPostAt(c.worker, c.station, cmd.reopenedOn, context.onPost?.get(c.worker))
         return [new CaseReopened({ case: cmd.case, reason: cmd.reason, reopenedOn: cmd.reopenedOn })]
       }
     }

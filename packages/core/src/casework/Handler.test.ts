@@ -294,6 +294,44 @@ describe("casework handler", () => {
     }).pipe(Effect.provide(TestLayer))
   )
 
+  it.effect("a reopening reads where the case's worker was on post on the reopening day", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(today)
+      yield* county(["w-01"])
+      yield* send(openCase("w-01"), "c1")
+      yield* send({ _tag: "CloseCase", case: id, reason: "ServiceRefused", closedOn: "2024-06-10", notes: "" }, "c2")
+      const store = yield* EventStore.EventStore
+      const head = (yield* store.head(tenant)).position
+      const reopen = (reopenedOn: string, commandId: string) =>
+        send({ _tag: "ReopenCase", case: id, reason: "再次求助", reopenedOn }, commandId)
+      // w-01 left on 2024-06-15: a reopening after it is refused, naming the case's worker and station.
+      const refused = yield* Effect.flip(reopen("2024-06-20", "c3"))
+      assert.deepStrictEqual(WorkerNotOnPostAtStation.is(refused) && refused.fields, {
+        worker: "w-01",
+        station: "s-qigong",
+        date: "2024-06-20"
+      })
+      assert.strictEqual((yield* store.head(tenant)).position, head)
+      // On the last day on post it is reopened; then it is handed to w-02, who is on post.
+      const reopened = yield* reopen("2024-06-15", "c4")
+      assert.strictEqual(reopened.state._tag, "Open")
+      yield* send({ _tag: "TransferCase", case: id, worker: "w-02", transferredOn: "2024-06-15" }, "c5")
+      // Closed again in w-02's charge: reopened after w-01 left, since w-02 takes it up.
+      yield* send({ _tag: "CloseCase", case: id, reason: "ServiceRefused", closedOn: "2024-06-18", notes: "" }, "c6")
+      const again = yield* reopen("2024-06-20", "c7")
+      assert.strictEqual(again.state._tag === "Open" ? again.state.case.worker : undefined, "w-02")
+      const types = (yield* store.readStream(tenant, streamOf(id))).map((e) => e.type)
+      assert.deepStrictEqual(types, [
+        "CaseOpened",
+        "CaseClosed",
+        "CaseReopened",
+        "CaseTransferred",
+        "CaseClosed",
+        "CaseReopened"
+      ])
+    }).pipe(Effect.provide(TestLayer))
+  )
+
   it("for any hire, leaving and opening day, a case opens exactly when the worker was on post that day", () =>
     fc.assert(
       fc.asyncProperty(

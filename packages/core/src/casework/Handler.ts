@@ -74,6 +74,7 @@ const onPostOn = (
 /**
  * What decisions need from other streams, read as they stand in this attempt (a retry reads them again):
  * - opening a case: the household's registry file, and where the worker was on post on the opening day;
+ * - reopening: where the case's worker was on post on the reopening day, read from the case as it stands;
  * - a transfer: where the worker holding the case after it (the new one, or the case's own) was on post on
  *   the transfer day, read from the case as it stands;
  * - a referral: the recipient's consent, from the household of the case.
@@ -92,6 +93,11 @@ export const loadContext = (
           household: yield* loadHousehold(base.tenant, command.household),
           onPost: yield* onPostOn(base.tenant, command.worker, command.openedOn)
         }
+      case "ReopenCase": {
+        const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
+        if (state._tag !== "Closed") return none
+        return { ...none, onPost: yield* onPostOn(base.tenant, state.case.worker, command.reopenedOn) }
+      }
       case "TransferCase": {
         const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
         if (state._tag !== "Open") return none

@@ -108,7 +108,7 @@ const fileOf = (household: HouseholdId, person: PersonId): RegistryState.State =
 
 /**
  * The context in a county where the facts across streams hold: every household is on file with its recipient,
- * and the worker a case is opened by or transferred to is on post at its station that day. The rules on
+ * and the worker a case is opened by, reopened by or transferred to is on post at its station that day. The rules on
  * them are tested in Decide.test.ts; here the case's own lifecycle is under test.
  */
 const inCounty = (command: Commands.Command, before: CaseState, consent: boolean): CaseworkContext => {
@@ -120,6 +120,9 @@ const inCounty = (command: Commands.Command, before: CaseState, consent: boolean
         household: fileOf(command.household, command.person),
         onPost: new Map([[command.worker, command.station]])
       }
+    case "ReopenCase":
+      if (before._tag !== "Closed") return base
+      return { ...base, onPost: new Map([[before.case.worker, before.case.station]]) }
     case "TransferCase": {
       if (before._tag !== "Open") return base
       const holder = command.worker ?? before.case.worker

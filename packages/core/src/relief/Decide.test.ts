@@ -7,6 +7,9 @@ import * as fc from "fast-check"
 import { handle as registryHandle } from "../registry/Handler.ts"
 import { DateIsInFuture } from "../shared/Dates.ts"
 import { CampaignId, HouseholdId, PersonId, StationId, VillageId, WorkerId } from "../shared/Ids.ts"
+import * as Stations from "../stations/Handler.ts"
+import { WorkerNotOnPostAtStation } from "../workforce/Decide.ts"
+import * as Workforce from "../workforce/Handler.ts"
 import * as Commands from "./Commands.ts"
 import {
   CampaignAlreadyClosed,
@@ -26,8 +29,6 @@ import * as State from "./State.ts"
 const now = Date.parse("2025-02-10T10:00:00+08:00")
 const today = "2025-02-10"
 const tomorrow = "2025-02-11"
-const context: Context = { tenant: "yangshan", actor: { id: "w1", role: "worker" }, now, recipientRegistered: true }
-
 const campaign = CampaignId.make("cold-2025")
 const person = PersonId.make("p1")
 const household = HouseholdId.make("h1")
@@ -35,6 +36,17 @@ const village = VillageId.make("v1")
 const worker = WorkerId.make("w1")
 const station = StationId.make("huangpen")
 const otherStation = StationId.make("qilong")
+
+// What the handler reads from other streams: the recipient on file, and w1 on post at huangpen that day.
+const onPost = (...entries: ReadonlyArray<readonly [string, string]>): ReadonlyMap<WorkerId, StationId> =>
+  new Map(entries.map(([w, s]) => [WorkerId.make(w), StationId.make(s)]))
+const context: Context = {
+  tenant: "yangshan",
+  actor: { id: "w1", role: "worker" },
+  now,
+  recipientRegistered: true,
+  onPost: onPost(["w1", "huangpen"])
+}
 
 const launch = new Commands.LaunchCampaign({
   campaign,
@@ -95,7 +107,7 @@ const relocate = new Commands.AssistRelocation({
 const close = (on = "2025-01-31") => new Commands.CloseCampaign({ campaign, closedOn: on })
 const closed = new Events.CampaignClosed({ campaign, closedOn: "2025-01-31" })
 
-const spec = DeciderSpec.make(decider, { now, recipientRegistered: true })
+const spec = DeciderSpec.make(decider, { now, recipientRegistered: true, onPost: onPost(["w1", "huangpen"]) })
 
 describe("relief: launching and closing", () => {
   it("launches a campaign", () => spec.given([]).when(launch).then([launched]))
@@ -268,6 +280,120 @@ describe("relief: visits and relocations", () => {
       ]))
 })
 
+describe("relief: field work by a worker on post at the station named", () => {
+  const history = [launched, received("Quilt", 5)]
+  const fieldWork = [
+    ["distributedOn", distribute("Quilt", 1)],
+    ["visitedOn", visit()],
+    ["assistedOn", relocate]
+  ] as const
+  const dayOf = (command: (typeof fieldWork)[number][1]) =>
+    command._tag === "DistributeSupplies"
+      ? command.distributedOn
+      : command._tag === "VisitRecipient"
+        ? command.visitedOn
+        : command.assistedOn
+
+  it("records a distribution, a campaign visit and a relocation by a worker on post at the station that day", () => {
+    spec
+      .given(history)
+      .when(distribute("Quilt", 1))
+      .then([distributed("Quilt", 1)])
+    spec.given(history).when(visit()).then([visited()])
+    spec
+      .given(history)
+      .when(relocate)
+      .then([
+        new Events.RelocationAssisted({
+          campaign,
+          person,
+          household,
+          fromVillage: village,
+          toPlace: "镇中心小学安置点",
+          assistedOn: "2025-01-23",
+          worker,
+          station
+        })
+      ])
+  })
+
+  it("WorkerNotOnPostAtStation: not on post that day, naming the worker, the station and the day", () => {
+    for (const [, command] of fieldWork) {
+      const violation = spec.given(history).when(command, { onPost: onPost() }).thenFails(WorkerNotOnPostAtStation)
+      assert.deepStrictEqual(violation.fields, { worker: "w1", station: "huangpen", date: dayOf(command) })
+      // Not read is not on post.
+      const { onPost: _, ...notRead } = context
+      const decided = decider.decide(command, Decider.fold(decider, history), notRead)
+      assert.isTrue(Result.isFailure(decided) && WorkerNotOnPostAtStation.is(decided.failure))
+    }
+  })
+
+  it("WorkerNotOnPostAtStation: on post at another station; another worker on post does not stand in", () => {
+    for (const [, command] of fieldWork) {
+      spec
+        .given(history)
+        .when(command, { onPost: onPost(["w1", "qilong"]) })
+        .thenFails(WorkerNotOnPostAtStation)
+      spec
+        .given(history)
+        .when(command, { onPost: onPost(["w2", "huangpen"]) })
+        .thenFails(WorkerNotOnPostAtStation)
+    }
+  })
+
+  it("a relocation, which needs no registration, still needs its worker on post", () =>
+    spec
+      .given([launched])
+      .when(relocate, { recipientRegistered: false, onPost: onPost() })
+      .thenFails(WorkerNotOnPostAtStation))
+
+  it("the campaign's own rules and the recipient's file are checked before the worker", () => {
+    const onlyHuangpen = new Events.CampaignLaunched({ ...launched, scope: { _tag: "Stations", stations: [station] } })
+    spec
+      .given([onlyHuangpen, received("Quilt", 5)])
+      .when(new Commands.DistributeSupplies({ ...distribute("Quilt", 1), station: otherStation }), {
+        onPost: onPost()
+      })
+      .thenFails(StationOutsideCampaign)
+    spec
+      .given(history)
+      .when(distribute("Quilt", 1, tomorrow), { onPost: onPost() })
+      .thenFails(DateIsInFuture)
+    spec
+      .given(history)
+      .when(visit(), { onPost: onPost(), recipientRegistered: false })
+      .thenFails(RecipientNotRegistered)
+  })
+
+  it("for any post of the worker that day, field work is recorded exactly when it is at the station named", () =>
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...fieldWork.map(([, command]) => command)),
+        fc.constantFrom("w1", "w2"),
+        fc.option(fc.constantFrom("huangpen", "qilong"), { nil: undefined }),
+        fc.constantFrom("huangpen", "qilong"),
+        (command, who, at, named) => {
+          const sent =
+            command._tag === "DistributeSupplies"
+              ? new Commands.DistributeSupplies({ ...command, station: StationId.make(named) })
+              : command._tag === "VisitRecipient"
+                ? new Commands.VisitRecipient({ ...command, station: StationId.make(named) })
+                : new Commands.AssistRelocation({ ...command, station: StationId.make(named) })
+          const decided = decider.decide(sent, Decider.fold(decider, history), {
+            ...context,
+            onPost: at === undefined ? onPost() : onPost([who, at])
+          })
+          const onPostThere = who === "w1" && at === named
+          assert.strictEqual(Result.isSuccess(decided), onPostThere)
+          if (Result.isFailure(decided)) {
+            assert.isTrue(WorkerNotOnPostAtStation.is(decided.failure))
+            assert.deepStrictEqual(decided.failure.fields, { worker: "w1", station: named, date: dayOf(command) })
+          }
+        }
+      )
+    ))
+})
+
 // Model-based: random receive/distribute/close sequences per item against a model that only adds numbers.
 describe("relief: model-based", () => {
   const items = ["Quilt", "WinterClothing", "DrinkingWater"] as const
@@ -353,27 +479,73 @@ describe("relief: model-based", () => {
 
 describe("relief: handler", () => {
   const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
+  const tenant = "yangshan"
   const actor = { id: "w1", role: "worker", station: "huangpen" }
+  const bureau = { id: "bureau-1", role: "bureau" }
   const send = (command: Commands.Command, commandId: string) =>
-    handle("yangshan", Schema.encodeSync(Commands.Command)(command), { actor, commandId })
+    handle(tenant, Schema.encodeSync(Commands.Command)(command), { actor, commandId })
+
+  // Stations huangpen and qilong; w1 on post at huangpen from 2025-01-22 to 2025-01-24, w2 at qilong from 2025-01-01.
+  const county = Effect.gen(function* () {
+    yield* Stations.handleCounty(
+      tenant,
+      {
+        _tag: "ConfigureCounty",
+        name: "阳山县",
+        townships: [
+          { township: "huangpen", name: "黄盆镇" },
+          { township: "qilong", name: "七拱镇" }
+        ]
+      },
+      { actor: bureau, commandId: "county" }
+    )
+    for (const at of ["huangpen", "qilong"]) {
+      yield* Stations.handle(
+        tenant,
+        { _tag: "EstablishStation", township: at, station: at, name: `${at}社工站`, establishedOn: "2024-12-01" },
+        { actor: bureau, commandId: `station-${at}` }
+      )
+      yield* Workforce.handle(
+        tenant,
+        { _tag: "AllotPosts", station: at, posts: 1, allottedOn: "2024-12-01" },
+        { actor: bureau, commandId: `posts-${at}` }
+      )
+    }
+    yield* Workforce.handle(
+      tenant,
+      { _tag: "HireWorker", worker: "w1", name: "李社工", station: "huangpen", hiredOn: "2025-01-22" },
+      { actor: bureau, commandId: "hire-w1" }
+    )
+    yield* Workforce.handle(
+      tenant,
+      { _tag: "EndEmployment", worker: "w1", leftOn: "2025-01-24", reason: "Resigned" },
+      { actor: bureau, commandId: "leave-w1" }
+    )
+    yield* Workforce.handle(
+      tenant,
+      { _tag: "HireWorker", worker: "w2", name: "陈社工", station: "qilong", hiredOn: "2025-01-01" },
+      { actor: bureau, commandId: "hire-w2" }
+    )
+    yield* registryHandle(
+      tenant,
+      {
+        _tag: "RegisterHousehold",
+        household: "h1",
+        station: "huangpen",
+        township: "huangpen",
+        village: "v1",
+        address: "黄盆镇某村 1 号",
+        head: { person: "p1", name: "李大爷", birthDate: "1940-03-02" },
+        registeredOn: "2024-06-01"
+      },
+      { actor, commandId: "r1" }
+    )
+  })
 
   it.effect("distributes to a member of a registered household and refuses anyone else", () =>
     Effect.gen(function* () {
       yield* TestClock.setTime(now)
-      yield* registryHandle(
-        "yangshan",
-        {
-          _tag: "RegisterHousehold",
-          household: "h1",
-          station: "huangpen",
-          township: "huangpen",
-          village: "v1",
-          address: "黄盆镇某村 1 号",
-          head: { person: "p1", name: "李大爷", birthDate: "1940-03-02" },
-          registeredOn: "2024-06-01"
-        },
-        { actor, commandId: "r1" }
-      )
+      yield* county
       yield* send(launch, "c1")
       yield* send(receive("Quilt", 1), "c2")
       const handed = yield* send(distribute("Quilt", 1), "c3")
@@ -386,6 +558,42 @@ describe("relief: handler", () => {
       const noFile = new Commands.VisitRecipient({ ...visit(), household: HouseholdId.make("h404") })
       const again = yield* Effect.flip(send(noFile, "c6"))
       assert.strictEqual(again._tag === "RuleViolation" && again.code, RecipientNotRegistered.code)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("refuses field work by a worker not on post at the station that day, and writes nothing", () =>
+    Effect.gen(function* () {
+      yield* TestClock.setTime(now)
+      yield* county
+      yield* send(launch, "c1")
+      yield* send(receive("Quilt", 5), "c2")
+      const store = yield* EventStore.EventStore
+      const head = (yield* store.head(tenant)).position
+      const refusals: ReadonlyArray<readonly [Commands.Command, Record<string, string>]> = [
+        // Before the hire, and after the last day on post.
+        [distribute("Quilt", 1, "2025-01-21"), { worker: "w1", station: "huangpen", date: "2025-01-21" }],
+        [visit("2025-01-25"), { worker: "w1", station: "huangpen", date: "2025-01-25" }],
+        // On post, but at another station than the one named.
+        [
+          new Commands.AssistRelocation({ ...relocate, worker: WorkerId.make("w2") }),
+          { worker: "w2", station: "huangpen", date: "2025-01-23" }
+        ]
+      ]
+      for (const [i, [command, fields]] of refusals.entries()) {
+        const error = yield* Effect.flip(send(command, `refused-${i}`))
+        assert.deepStrictEqual(WorkerNotOnPostAtStation.is(error) && error.fields, fields)
+      }
+      assert.strictEqual((yield* store.head(tenant)).position, head)
+      // Within w1's days on post at huangpen: each recorded.
+      yield* send(distribute("Quilt", 1, "2025-01-22"), "ok-1")
+      yield* send(visit("2025-01-24"), "ok-2")
+      yield* send(relocate, "ok-3")
+      // w2 at qilong, in a county-wide campaign.
+      yield* send(
+        new Commands.AssistRelocation({ ...relocate, worker: WorkerId.make("w2"), station: otherStation }),
+        "ok-4"
+      )
+      assert.strictEqual((yield* store.head(tenant)).position, head + 4)
     }).pipe(Effect.provide(TestLayer))
   )
 })
@@ -408,9 +616,13 @@ describe("relief: laws", () => {
     dateArb.map((on) => new Commands.AssistRelocation({ ...relocate, assistedOn: on })),
     dateArb.map((on) => close(on))
   )
-  const contextArb = fc
-    .tuple(DeciderLaws.defaultContext, fc.boolean())
-    .map(([base, recipientRegistered]): Context => ({ ...base, recipientRegistered }))
+  const contextArb = fc.tuple(DeciderLaws.defaultContext, fc.boolean(), fc.boolean()).map(
+    ([base, recipientRegistered, workerOnPost]): Context => ({
+      ...base,
+      recipientRegistered,
+      ...(workerOnPost ? { onPost: onPost(["w1", "huangpen"]) } : {})
+    })
+  )
 
   it("the campaign decider obeys the decider laws", () =>
     DeciderLaws.check({

@@ -1,7 +1,8 @@
 import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
 import { Result, Schema } from "effect"
 import { notInFuture } from "../shared/Dates.ts"
-import type { CampaignId, HouseholdId, PersonId, StationId } from "../shared/Ids.ts"
+import type { CampaignId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
+import { onPostAt } from "../workforce/Decide.ts"
 import type * as Commands from "./Commands.ts"
 import {
   CampaignClosed,
@@ -25,9 +26,15 @@ export interface Context extends Decider.DecisionContext {
    * handler reads nothing and passes `false`.
    */
   readonly recipientRegistered: boolean
+  /**
+   * Where the worker doing field work (a distribution, a campaign visit, a relocation) was on post on its day,
+   * from the workforce context. A worker absent, or the map absent (not read), was not on post.
+   */
+  readonly onPost?: ReadonlyMap<WorkerId, StationId>
 }
 
-// Rules, named as the facts that refuse a command. Dates after today: the shared `DateIsInFuture`.
+// Rules, named as the facts that refuse a command. Dates after today: the shared `DateIsInFuture`. A worker not
+// on post that day at the station named for the field work: the workforce's `WorkerNotOnPostAtStation`.
 
 export const CampaignNotLaunched = Rule.define<{ campaign: CampaignId }>("CampaignNotLaunched", {
   en: (f) => `campaign ${f.campaign} has not been launched`,
@@ -118,6 +125,13 @@ const registered = (cmd: { readonly person: PersonId; readonly household: Househ
     ? Result.succeed(undefined)
     : Result.fail(RecipientNotRegistered({ person: cmd.person, household: cmd.household }))
 
+/** Field work is done by a worker on post at the station named for it, on its day. */
+const byWorkerOnPost = (
+  cmd: { readonly worker: WorkerId; readonly station: StationId },
+  date: Text.LocalDate,
+  context: Context
+) => onPostAt(cmd.worker, cmd.station, date, context.onPost?.get(cmd.worker))
+
 export const launchCampaign = (cmd: Commands.LaunchCampaign, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
     if (state._tag !== "NotLaunched") {
@@ -155,12 +169,16 @@ export const receiveSupplies = (cmd: Commands.ReceiveSupplies, state: State.Stat
     ]
   })
 
-/** Never more of an item handed out than the campaign received of it, and only to registered recipients. */
+/**
+ * Never more of an item handed out than the campaign received of it, only to registered recipients, and by a
+ * worker on post at the station named that day.
+ */
 export const distributeSupplies = (cmd: Commands.DistributeSupplies, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
     const campaign = yield* openOn(cmd.campaign, state, "distributedOn", cmd.distributedOn, context)
     yield* inScope(cmd.campaign, campaign.scope, cmd.station)
     yield* registered(cmd, context)
+    yield* byWorkerOnPost(cmd, cmd.distributedOn, context)
     const onHand = State.onHand(campaign, cmd.item)
     if (cmd.quantity > onHand) {
       return yield* Result.fail(StockInsufficient({ item: cmd.item, requested: cmd.quantity, onHand }))
@@ -180,12 +198,16 @@ export const distributeSupplies = (cmd: Commands.DistributeSupplies, state: Stat
     ]
   })
 
-/** A campaign visit to a registered recipient; the same person on the same day is one visit. */
+/**
+ * A campaign visit to a registered recipient by a worker on post at the station named that day; the same
+ * person on the same day is one visit.
+ */
 export const visitRecipient = (cmd: Commands.VisitRecipient, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
     const campaign = yield* openOn(cmd.campaign, state, "visitedOn", cmd.visitedOn, context)
     yield* inScope(cmd.campaign, campaign.scope, cmd.station)
     yield* registered(cmd, context)
+    yield* byWorkerOnPost(cmd, cmd.visitedOn, context)
     if (campaign.visited.has(State.visitKey(cmd.person, cmd.visitedOn))) return []
     return [
       new RecipientVisited({
@@ -201,11 +223,15 @@ export const visitRecipient = (cmd: Commands.VisitRecipient, state: State.State,
     ]
   })
 
-/** People helped to move are often not on file (受灾群众): no registration is required. */
+/**
+ * People helped to move are often not on file (受灾群众): no registration is required. The worker helping is
+ * on post at the station named that day.
+ */
 export const assistRelocation = (cmd: Commands.AssistRelocation, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
     const campaign = yield* openOn(cmd.campaign, state, "assistedOn", cmd.assistedOn, context)
     yield* inScope(cmd.campaign, campaign.scope, cmd.station)
+    yield* byWorkerOnPost(cmd, cmd.assistedOn, context)
     return [
       new RelocationAssisted({
         campaign: cmd.campaign,

@@ -321,6 +321,9 @@ export const make = (
               "e.version"
             )
             if (rows.length > 0) return yield* decoded(rows)
+            // Versions start at 1: read from the first, no rows means no stream (as of the filter), and
+            // only a read from further on needs to ask whether the stream exists at all.
+            if (from <= 1) return yield* Effect.fail(notFound)
             const existed = yield* sql`SELECT 1 AS found FROM ${t("events")} e
               WHERE e.tenant = ${tenant} AND e.category = ${stream.category} AND e.stream_id = ${stream.id} ${filter}
               LIMIT 1`

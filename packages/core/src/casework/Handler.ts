@@ -12,8 +12,8 @@ import * as RegistryEvents from "../registry/Events.ts"
 import * as RegistryState from "../registry/State.ts"
 import * as RegistryStream from "../registry/Stream.ts"
 import { startOfChinaDay } from "../shared/Dates.ts"
-import type { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
-import { workerOnPost } from "../workforce/Handler.ts"
+import type { HouseholdId, PersonId } from "../shared/Ids.ts"
+import { workersOnPost } from "../workforce/Handler.ts"
 import { Command } from "./Commands.ts"
 import { type CaseworkContext, decider } from "./Decide.ts"
 import { codec, dateOf, type Event } from "./Events.ts"
@@ -63,14 +63,6 @@ export const consentToRefer = (
       (RegistryState.memberOf(state.household, person)?.consents.some((c) => c.scope === "Referral") ?? false)
   )
 
-/** Where the worker was on post on the day, as the context's `onPost` map (empty when not on post). */
-const onPostOn = (
-  tenant: Text.Id,
-  worker: WorkerId,
-  date: Text.LocalDate
-): Effect.Effect<ReadonlyMap<WorkerId, StationId>, LoadError, EventStore.EventStore> =>
-  Effect.map(workerOnPost(tenant, worker, date), (station) => new Map(station === undefined ? [] : [[worker, station]]))
-
 /**
  * What decisions need from other streams, read as they stand in this attempt (a retry reads them again):
  * - opening a case: the household's registry file, and where the worker was on post on the opening day;
@@ -91,18 +83,18 @@ export const loadContext = (
         return {
           ...none,
           household: yield* loadHousehold(base.tenant, command.household),
-          onPost: yield* onPostOn(base.tenant, command.worker, command.openedOn)
+          onPost: yield* workersOnPost(base.tenant, [command.worker], command.openedOn)
         }
       case "ReopenCase": {
         const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
         if (state._tag !== "Closed") return none
-        return { ...none, onPost: yield* onPostOn(base.tenant, state.case.worker, command.reopenedOn) }
+        return { ...none, onPost: yield* workersOnPost(base.tenant, [state.case.worker], command.reopenedOn) }
       }
       case "TransferCase": {
         const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
         if (state._tag !== "Open") return none
         const holder = command.worker ?? state.case.worker
-        return { ...none, onPost: yield* onPostOn(base.tenant, holder, command.transferredOn) }
+        return { ...none, onPost: yield* workersOnPost(base.tenant, [holder], command.transferredOn) }
       }
       case "MakeReferral": {
         const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)

@@ -14,8 +14,8 @@ import { codec as householdCodec } from "../registry/Events.ts"
 import { memberOf } from "../registry/State.ts"
 import { streamOf as householdStream } from "../registry/Stream.ts"
 import { startOfChinaDay } from "../shared/Dates.ts"
-import type { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
-import { workerOnPost } from "../workforce/Handler.ts"
+import type { HouseholdId, PersonId } from "../shared/Ids.ts"
+import { workersOnPost } from "../workforce/Handler.ts"
 import * as Commands from "./Commands.ts"
 import { type Context, decider } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
@@ -35,14 +35,6 @@ export const recipientRegistered = (
     ({ state }) => state._tag === "Registered" && memberOf(state.household, person) !== undefined
   )
 
-/** Where the worker was on post on the day, as the context's `onPost` map (empty when not on post). */
-const onPostOn = (
-  tenant: Envelope.Tenant,
-  worker: WorkerId,
-  date: Text.LocalDate
-): Effect.Effect<ReadonlyMap<WorkerId, StationId>, LoadError, EventStore.EventStore> =>
-  Effect.map(workerOnPost(tenant, worker, date), (station) => new Map(station === undefined ? [] : [[worker, station]]))
-
 /**
  * Reads only what the command's rules need: for a distribution or a campaign visit, the recipient's household
  * and where the worker was on post that day; for a relocation, where the worker was on post that day.
@@ -59,14 +51,14 @@ export const loadContext = (
         return {
           ...none,
           recipientRegistered: yield* recipientRegistered(base.tenant, command.household, command.person),
-          onPost: yield* onPostOn(
+          onPost: yield* workersOnPost(
             base.tenant,
-            command.worker,
+            [command.worker],
             command._tag === "DistributeSupplies" ? command.distributedOn : command.visitedOn
           )
         }
       case "AssistRelocation":
-        return { ...none, onPost: yield* onPostOn(base.tenant, command.worker, command.assistedOn) }
+        return { ...none, onPost: yield* workersOnPost(base.tenant, [command.worker], command.assistedOn) }
       default:
         return none
     }

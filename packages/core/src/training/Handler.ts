@@ -1,7 +1,6 @@
 import {
   CommandHandler,
   type Decider,
-  type Envelope,
   type EventStore,
   type EventStoreError,
   type InvalidEvent,
@@ -10,8 +9,8 @@ import {
 } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { startOfChinaDay } from "../shared/Dates.ts"
-import type { StationId, WorkerId } from "../shared/Ids.ts"
-import { workerOnPost } from "../workforce/Handler.ts"
+import type { WorkerId } from "../shared/Ids.ts"
+import { workersOnPost } from "../workforce/Handler.ts"
 import * as Commands from "./Commands.ts"
 import { type Context, decider } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
@@ -19,24 +18,6 @@ import type { State } from "./State.ts"
 import { courseStream, exchangeVisitStream, publicityStream } from "./Stream.ts"
 
 type LoadError = EventStoreError | UnknownEventType | InvalidEvent
-
-/** The workers of `workers` on post on `date`, each with their station. */
-export const workersOnPost = (
-  tenant: Envelope.Tenant,
-  workers: ReadonlyArray<WorkerId>,
-  date: Text.LocalDate
-): Effect.Effect<ReadonlyMap<WorkerId, StationId>, LoadError, EventStore.EventStore> =>
-  Effect.map(
-    Effect.forEach(
-      new Set(workers),
-      (worker) => Effect.map(workerOnPost(tenant, worker, date), (s) => [worker, s] as const),
-      {
-        concurrency: 8
-      }
-    ),
-    (found) =>
-      new Map(found.flatMap(([worker, station]) => (station === undefined ? [] : [[worker, station] as const])))
-  )
 
 /** Reads the workforce for the workers a course or an exchange visit names; a print run reads nothing. */
 export const loadContext = (

@@ -9,7 +9,7 @@ import {
 import { Effect } from "effect"
 import * as Registry from "../registry/index.ts"
 import { startOfChinaDay } from "../shared/Dates.ts"
-import { workerOnPost } from "../workforce/Handler.ts"
+import { workersOnPost } from "../workforce/Handler.ts"
 import { Command } from "./Commands.ts"
 import { decider, type VisitContext } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
@@ -36,11 +36,10 @@ export const context = (
           Registry.codec
         )
         const day = command._tag === "ScheduleVisit" ? command.dueOn : command.visitedOn
-        const station = yield* workerOnPost(base.tenant, command.worker, day)
         return {
           ...base,
           household: file.state,
-          onPost: new Map(station === undefined ? [] : [[command.worker, station]])
+          onPost: yield* workersOnPost(base.tenant, [command.worker], day)
         }
       }
       case "AmendVisit": {
@@ -49,8 +48,7 @@ export const context = (
         if (command.visitedOn === undefined) return base
         const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.visit), decider, codec)
         if (state._tag !== "Conducted" || state.visitedOn === command.visitedOn) return base
-        const station = yield* workerOnPost(base.tenant, state.worker, command.visitedOn)
-        return { ...base, onPost: new Map(station === undefined ? [] : [[state.worker, station]]) }
+        return { ...base, onPost: yield* workersOnPost(base.tenant, [state.worker], command.visitedOn) }
       }
       case "SkipVisit":
       case "VoidVisit":

@@ -94,6 +94,27 @@ export const workerOnPost = (
 ): Effect.Effect<StationId | undefined, LoadError, EventStore.EventStore> =>
   Effect.map(loadWorker(tenant, worker), (state) => stationOn(state, date))
 
+/**
+ * Where each of `workers` was on post on a day, as the `onPost` map decisions read (a worker not on post
+ * that day is absent).
+ */
+export const workersOnPost = (
+  tenant: Envelope.Tenant,
+  workers: Iterable<WorkerId>,
+  date: Text.LocalDate
+): Effect.Effect<ReadonlyMap<WorkerId, StationId>, LoadError, EventStore.EventStore> =>
+  Effect.map(
+    Effect.forEach(
+      new Set(workers),
+      (worker) => Effect.map(workerOnPost(tenant, worker, date), (s) => [worker, s] as const),
+      {
+        concurrency: 8
+      }
+    ),
+    (found) =>
+      new Map(found.flatMap(([worker, station]) => (station === undefined ? [] : [[worker, station] as const])))
+  )
+
 /** Whether the station's quota lists the worker as holding one of its posts. */
 export const postHeld = (
   tenant: Envelope.Tenant,

@@ -21,7 +21,8 @@ export {
   postHeld,
   quotaContext,
   workerContext,
-  workerOnPost
+  workerOnPost,
+  workersOnPost
 } from "./Handler.ts"
 export * as Labels from "./Labels.ts"
 export * as Projections from "./Projections.ts"

@@ -1,32 +1,10 @@
 import { type Envelope, EventStoreError } from "@shuangbai/eventsourcing"
 
-/** An events row as selected by `columns`: every value as text or int4, so every driver returns the same. */
-export interface EventRow {
-  readonly tenant: unknown
-  readonly position: unknown
-  readonly category: unknown
-  readonly stream_id: unknown
-  readonly version: unknown
-  readonly event_id: unknown
-  readonly type: unknown
-  readonly schema_version: unknown
-  readonly data: unknown
-  readonly occurred_at: unknown
-  readonly recorded_at: unknown
-  readonly actor: unknown
-  readonly command_id: unknown
-  readonly correlation_id: unknown
-  readonly causation_id: unknown
-  readonly subjects: unknown
-  readonly prev_hash: unknown
-  readonly hash: unknown
-}
-
 /**
  * The fields of an event, in the order every read selects them: `sql` is the expression (alias `e`),
  * `json` marks a jsonb column. Times come back exactly as they were hashed.
  */
-const fields: ReadonlyArray<{ readonly name: keyof EventRow; readonly sql: string; readonly json?: true }> = [
+const fields: ReadonlyArray<{ readonly name: string; readonly sql: string; readonly json?: true }> = [
   { name: "tenant", sql: "e.tenant" },
   { name: "position", sql: "e.position::text" },
   { name: "category", sql: "e.category" },
@@ -47,7 +25,7 @@ const fields: ReadonlyArray<{ readonly name: keyof EventRow; readonly sql: strin
   { name: "hash", sql: "e.hash" }
 ]
 
-/** The select list for events (alias `e`), one column per field, jsonb as its text: rows as `EventRow`s or as values. */
+/** The select list for events (alias `e`), one column per field, jsonb as its text, read as rows of values. */
 export const columns = fields.map((f) => `${f.sql}${f.json ? "::text" : ""} AS ${f.name}`).join(", ")
 
 /**
@@ -55,9 +33,6 @@ export const columns = fields.map((f) => `${f.sql}${f.json ? "::text" : ""} AS $
  * string of its text): `json_agg` of these is a whole read in one value, parsed by one `JSON.parse`.
  */
 export const jsonRow = `json_build_array(${fields.map((f) => f.sql).join(", ")})`
-
-/** The millisecond form of a store time, for the head row. */
-export const instantSql = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
 class Corrupt {
   readonly field: string
@@ -148,21 +123,7 @@ export const decodeValues = (row: ReadonlyArray<unknown>, shape: Shape): Envelop
   }
 }
 
-/** An `EventRow` (selected by `columns` as an object) back into the envelope, as `decodeValues`. */
-export const decode = (row: EventRow): Envelope.StoredEvent | EventStoreError =>
-  decodeValues(
-    fields.map((f) => row[f.name]),
-    "columns"
-  )
-
-/** Decodes rows in order; the first unreadable one fails the whole read. */
-export const decodeAll = (
-  rows: ReadonlyArray<EventRow>
-):
-  | { readonly _tag: "Ok"; readonly events: Array<Envelope.StoredEvent> }
-  | { readonly _tag: "Err"; readonly error: EventStoreError } => decodeRows(rows, decode)
-
-/** Decodes rows of values of `shape` in order, as `decodeAll`. */
+/** Decodes rows of values of `shape` in order; the first unreadable one fails the whole read. */
 export const decodeAllValues = (
   rows: ReadonlyArray<ReadonlyArray<unknown>>,
   shape: Shape

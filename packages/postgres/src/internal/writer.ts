@@ -13,7 +13,7 @@ import { Clock, Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
 import { connectionDefects, fromSqlError } from "./errors.ts"
-import { columns, decodeAll, type EventRow } from "./rows.ts"
+import { columns, decodeAllValues } from "./rows.ts"
 
 /** An append that passed validation and waits for a transaction. */
 export interface Pending {
@@ -159,10 +159,10 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
 
   const readRange = (tenant: string, first: number, last: number) =>
     Effect.flatMap(
-      sql<EventRow>`SELECT ${cols} FROM ${t("events")} e
-        WHERE e.tenant = ${tenant} AND e.position >= ${first} AND e.position <= ${last} ORDER BY e.position`,
+      sql`SELECT ${cols} FROM ${t("events")} e
+        WHERE e.tenant = ${tenant} AND e.position >= ${first} AND e.position <= ${last} ORDER BY e.position`.values,
       (rows) => {
-        const decoded = decodeAll(rows)
+        const decoded = decodeAllValues(rows, "columns")
         return decoded._tag === "Ok" ? Effect.succeed(decoded.events) : Effect.fail(decoded.error)
       }
     )

@@ -107,16 +107,18 @@ export const makePrepared = (pg: PGlite, options: PreparedOptions = {}) => {
     return parse.parseResults(all, pg.parsers, rowMode === undefined ? undefined : { rowMode })[0]!
   }
 
+  /** The statement for a key, moved to the most recent end of the cache, or prepared and kept. */
+  const statementFor = async (key: string, sql: string, types: ReadonlyArray<number> | undefined) => {
+    const kept = statements.get(key)
+    if (kept !== undefined) statements.delete(key)
+    const statement = kept ?? (await prepare(sql, types))
+    statements.set(key, statement)
+    return statement
+  }
+
   const run = async <T>(sql: string, params: ReadonlyArray<unknown>, query: QueryOptions): Promise<Results<T>> => {
     const key = keyOf(sql, query.paramTypes)
-    let statement = statements.get(key)
-    if (statement !== undefined) {
-      statements.delete(key)
-      statements.set(key, statement)
-    } else {
-      statement = await prepare(sql, query.paramTypes)
-      statements.set(key, statement)
-    }
+    const statement = await statementFor(key, sql, query.paramTypes)
     try {
       return (await execute(statement, params, query.rowMode)) as Results<T>
     } catch (error) {
@@ -126,9 +128,7 @@ export const makePrepared = (pg: PGlite, options: PreparedOptions = {}) => {
       // the retry reports that as the server would.
       statements.delete(key)
       closing.push(statement.name)
-      const again = await prepare(sql, query.paramTypes)
-      statements.set(key, again)
-      return (await execute(again, params, query.rowMode)) as Results<T>
+      return (await execute(await statementFor(key, sql, query.paramTypes), params, query.rowMode)) as Results<T>
     }
   }
 

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto"
 import { Schema } from "effect"
+import type { StoredEvent } from "./Envelope.ts"
 import { AppendContext, NewEvent } from "./Envelope.ts"
 import { EventStoreError, issuesOf } from "./Errors.ts"
 import type { AppendRequest } from "./EventStore.ts"
-import { canonicalPayload } from "./HashChain.ts"
+import { canonicalPayload, seal } from "./HashChain.ts"
 import { Verbatim, write } from "./internal/canonical.ts"
 import { StreamId } from "./StreamId.ts"
 
@@ -106,6 +107,41 @@ export const validate = (
     sealData.push(roundTrips ? text : undefined)
   }
   return { _tag: "Ok", payloads, canonical, sealData }
+}
+
+/**
+ * Event `index` of an accepted request as the store records it at its place in the log, sealed onto
+ * `prevHash`: the one way every store builds a stored event. The payload is the stored JSON parsed again, as
+ * a read would return it: callers never share structure with the log.
+ */
+export const stored = (
+  request: AppendRequest,
+  accepted: { readonly payloads: ReadonlyArray<string>; readonly sealData: ReadonlyArray<string | undefined> },
+  index: number,
+  place: { readonly version: number; readonly position: number; readonly recordedAt: string; readonly prevHash: string }
+): StoredEvent => {
+  const event = request.events[index]!
+  return seal(
+    {
+      eventId: event.eventId,
+      tenant: request.tenant,
+      stream: request.stream,
+      version: place.version,
+      position: place.position,
+      type: event.type,
+      schemaVersion: event.schemaVersion,
+      data: JSON.parse(accepted.payloads[index]!),
+      occurredAt: event.occurredAt,
+      recordedAt: place.recordedAt,
+      actor: request.context.actor,
+      commandId: request.context.commandId,
+      correlationId: request.context.correlationId,
+      causationId: request.context.causationId,
+      subjects: [...event.subjects],
+      prevHash: place.prevHash
+    },
+    accepted.sealData[index]
+  )
 }
 
 /** A request `validate` accepted, with what it computed for the store. */

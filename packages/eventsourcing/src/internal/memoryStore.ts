@@ -92,29 +92,13 @@ export const make = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
       if (request.events.length === 0) return { events: [], version: stream.length, duplicate: false }
       const recordedAt = instantFromMillis(now)
       let prevHash = log.events.length === 0 ? HashChain.genesis : log.events[log.events.length - 1]!.hash
-      const stored = request.events.map((event, i) => {
-        const sealed = HashChain.seal(
-          {
-            eventId: event.eventId,
-            tenant: request.tenant,
-            stream: request.stream,
-            version: stream.length + i + 1,
-            position: log.events.length + i + 1,
-            type: event.type,
-            schemaVersion: event.schemaVersion,
-            // Stored as JSON, as a real store would: callers never share structure with the log.
-            data: JSON.parse(checked.payloads[i]!),
-            occurredAt: event.occurredAt,
-            recordedAt,
-            actor: request.context.actor,
-            commandId: request.context.commandId,
-            correlationId: request.context.correlationId,
-            causationId: request.context.causationId,
-            subjects: [...event.subjects],
-            prevHash
-          },
-          checked.sealData[i]
-        )
+      const stored = request.events.map((_, i) => {
+        const sealed = AppendValidation.stored(request, checked, i, {
+          version: stream.length + i + 1,
+          position: log.events.length + i + 1,
+          recordedAt,
+          prevHash
+        })
         prevHash = sealed.hash
         return sealed
       })

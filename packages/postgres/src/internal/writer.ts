@@ -1,4 +1,5 @@
 import {
+  AppendValidation,
   ConcurrencyConflict,
   type Envelope,
   type EventStore,
@@ -269,27 +270,12 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
       const first = position + 1
       const stored: Array<Envelope.StoredEvent> = request.events.map((event, i) => {
         position += 1
-        const sealed = HashChain.seal(
-          {
-            eventId: event.eventId,
-            tenant,
-            stream: request.stream,
-            version: current + i + 1,
-            position,
-            type: event.type,
-            schemaVersion: event.schemaVersion,
-            data: JSON.parse(item.payloads[i]!),
-            occurredAt: event.occurredAt,
-            recordedAt,
-            actor: request.context.actor,
-            commandId: request.context.commandId,
-            correlationId: request.context.correlationId,
-            causationId: request.context.causationId,
-            subjects: [...event.subjects],
-            prevHash
-          },
-          item.sealData[i]
-        )
+        const sealed = AppendValidation.stored(request, item, i, {
+          version: current + i + 1,
+          position,
+          recordedAt,
+          prevHash
+        })
         prevHash = sealed.hash
         const meta = JSON.stringify({
           position,

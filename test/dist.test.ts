@@ -3,7 +3,7 @@ import { existsSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "vitest"
 
-// Imports each package the way a host app would: by name, without the "source" condition, so the
+// Imports each package the way a host app would: by name, without the "@shuangbai/source" condition, so the
 // `exports` map, the ESM and CJS builds and their runtime dependencies are what gets exercised.
 const root = join(import.meta.dirname, "..")
 // The testing kit is ESM only: vitest, which it builds on, cannot be required.

@@ -2,7 +2,7 @@
 // beside the article. A second run on the same data directory only reads back and prints.
 //
 //   npm run demo                          # from the repository root
-//   node --conditions=source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory]
+//   node --conditions=@shuangbai/source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory]
 import { rmSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -183,7 +183,7 @@ export const main = (args: Args, clock: Clock.Clock, out: Output = stdout) =>
   program(args, out).pipe(Effect.provide(layer(args)), Effect.provideService(Clock.Clock, clock))
 
 const usage =
-  "usage: node --conditions=source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory]"
+  "usage: node --conditions=@shuangbai/source src/main.ts [--fresh] [--data-dir DIR] [--concurrency N] [--scale S] [--memory]"
 
 const argsOrExit = (): Args => {
   try {

@@ -1,35 +1,98 @@
 import { createHash } from "node:crypto"
-import { Schema } from "effect"
+import { Schema, type SchemaIssue } from "effect"
 import type { StoredEvent } from "./Envelope.ts"
-import { AppendContext, NewEvent } from "./Envelope.ts"
-import { EventStoreError, issuesOf } from "./Errors.ts"
-import type { AppendRequest } from "./EventStore.ts"
+import { Actor, AppendContext, NewEvent, Tenant } from "./Envelope.ts"
+import { EventStoreError, type Issue, issuesOf } from "./Errors.ts"
+import type { AppendRequest, ReadStreamOptions } from "./EventStore.ts"
+import { ExpectedVersion } from "./ExpectedVersion.ts"
 import { canonicalPayload, seal } from "./HashChain.ts"
 import { Verbatim, write } from "./internal/canonical.ts"
 import { StreamId } from "./StreamId.ts"
+import { Id, Instant, unstorableText } from "./Text.ts"
 
 export const defaultMaxEventBytes = 1024 * 1024
 
+const issueText = (issue: SchemaIssue.Issue) =>
+  issuesOf(issue)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join("; ")
+
 const validRequest = Schema.decodeUnknownResult(
-  Schema.Struct({ tenant: Schema.String, stream: StreamId, events: Schema.Array(NewEvent), context: AppendContext })
+  Schema.Struct({
+    tenant: Tenant,
+    stream: StreamId,
+    expected: ExpectedVersion,
+    events: Schema.Array(NewEvent),
+    context: AppendContext
+  })
 )
 
-const hasNul = (value: unknown): boolean => {
-  if (typeof value === "string") return value.includes("\u0000")
-  if (value === null || typeof value !== "object") return false
-  if (Array.isArray(value)) return value.some(hasNul)
-  return Object.entries(value).some(([k, v]) => k.includes("\u0000") || hasNul(v))
-}
+// The actor goes into the permanent, hashed log as it is given: a field the envelope does not define (a
+// phone number, an id card) is refused rather than stored for ever or dropped without a word.
+const strictContext = Schema.decodeUnknownResult(AppendContext, { onExcessProperty: "error" })
 
-// With the `u` flag, \p{Cs} matches only a surrogate that is not half of a pair: text that is not
-// well-formed Unicode, which UTF-8 (and so PostgreSQL) cannot hold as it is.
-const loneSurrogate = /\p{Cs}/u
+/** How deep a payload may nest: far beyond any event's shape, far below what a stack or jsonb can hold. */
+export const maxDataDepth = 64
 
-const hasLoneSurrogate = (value: unknown): boolean => {
-  if (typeof value === "string") return loneSurrogate.test(value)
-  if (value === null || typeof value !== "object") return false
-  if (Array.isArray(value)) return value.some(hasLoneSurrogate)
-  return Object.entries(value).some(([k, v]) => loneSurrogate.test(k) || hasLoneSurrogate(v))
+const invalid = (message: string) =>
+  ({ _tag: "Err", error: new EventStoreError({ reason: "InvalidRequest", message }) }) as const
+
+/**
+ * Why `value` is not JSON data that reads back as it was written, or `undefined` when it is: plain objects,
+ * arrays, finite numbers, booleans, null and storable text, nested at most `maxDataDepth` deep. Everything
+ * else (a BigInt, NaN, a Date, a Map, a function, a cycle) JSON would throw on or silently turn into
+ * something else, so it is refused, with the path to it.
+ */
+export const dataProblem = (value: unknown, path = "data", ancestors: Array<object> = []): string | undefined => {
+  switch (typeof value) {
+    case "string": {
+      const problem = unstorableText(value)
+      return problem === undefined ? undefined : `${path}: text ${problem}`
+    }
+    case "number":
+      return Number.isFinite(value) ? undefined : `${path}: ${value} is not a JSON number`
+    case "boolean":
+      return undefined
+    case "object": {
+      if (value === null) return undefined
+      if (ancestors.includes(value)) return `${path}: the value contains itself (a cycle)`
+      if (ancestors.length >= maxDataDepth) return `${path}: nested deeper than ${maxDataDepth} levels`
+      ancestors.push(value)
+      try {
+        if (Array.isArray(value)) {
+          if (Object.getPrototypeOf(value) !== Array.prototype) return `${path}: not a plain array`
+          for (let i = 0; i < value.length; i++) {
+            const item = value[i]
+            if (item === undefined) return `${path}[${i}]: undefined (or a hole) is not JSON`
+            const problem = dataProblem(item, `${path}[${i}]`, ancestors)
+            if (problem !== undefined) return problem
+          }
+          return undefined
+        }
+        const proto = Object.getPrototypeOf(value)
+        if (proto !== Object.prototype && proto !== null) {
+          const kind = (proto as { constructor?: { name?: unknown } }).constructor?.name
+          return `${path}: a ${typeof kind === "string" ? kind : "class instance"} is not plain JSON data; encode it first (a Date as an ISO string)`
+        }
+        for (const key of Object.keys(value)) {
+          const problem = unstorableText(key)
+          if (problem !== undefined) return `${path}: key ${JSON.stringify(key)} ${problem}`
+          const item = (value as Record<string, unknown>)[key]
+          // An absent optional field: left out of the JSON, as it is absent from the value.
+          if (item === undefined) continue
+          const nested = dataProblem(item, `${path}.${key}`, ancestors)
+          if (nested !== undefined) return nested
+        }
+        return undefined
+      } finally {
+        ancestors.pop()
+      }
+    }
+    case "undefined":
+      return undefined
+    default:
+      return `${path}: a ${typeof value} is not JSON`
+  }
 }
 
 /**
@@ -50,46 +113,18 @@ export const validate = (
     }
   | { readonly _tag: "Err"; readonly error: EventStoreError } => {
   const shape = validRequest(request)
-  if (shape._tag === "Failure") {
-    const issues = issuesOf(shape.failure.issue).map((i) => `${i.path}: ${i.message}`)
-    return {
-      _tag: "Err",
-      error: new EventStoreError({ reason: "InvalidRequest", message: `invalid append request: ${issues.join("; ")}` })
-    }
-  }
-  if (hasLoneSurrogate(request)) {
-    return {
-      _tag: "Err",
-      error: new EventStoreError({
-        reason: "InvalidRequest",
-        message: "invalid append request: text must be well-formed Unicode (it contains a lone surrogate)"
-      })
-    }
-  }
+  if (shape._tag === "Failure") return invalid(`invalid append request: ${issueText(shape.failure.issue)}`)
+  const context = strictContext(request.context)
+  if (context._tag === "Failure") return invalid(`invalid append request: context.${issueText(context.failure.issue)}`)
   const ids = new Set<string>()
   const payloads: Array<string> = []
   const canonical: Array<string> = []
   const sealData: Array<string | undefined> = []
   for (const event of request.events) {
-    if (ids.has(event.eventId)) {
-      return {
-        _tag: "Err",
-        error: new EventStoreError({
-          reason: "InvalidRequest",
-          message: `event ${event.eventId} appears twice in one append`
-        })
-      }
-    }
+    if (ids.has(event.eventId)) return invalid(`event ${event.eventId} appears twice in one append`)
     ids.add(event.eventId)
-    if (hasNul(event.data)) {
-      return {
-        _tag: "Err",
-        error: new EventStoreError({
-          reason: "InvalidRequest",
-          message: `event ${event.type} ${event.eventId}: text must not contain \\u0000`
-        })
-      }
-    }
+    const problem = dataProblem(event.data)
+    if (problem !== undefined) return invalid(`event ${event.type} ${event.eventId}: ${problem}`)
     const payload = JSON.stringify(event.data ?? null)
     const bytes = Buffer.byteLength(payload)
     if (bytes > maxEventBytes) {
@@ -167,3 +202,41 @@ export const fingerprint = (request: AppendRequest, canonical?: ReadonlyArray<st
       })
     )
     .digest("hex")
+
+const isInstant = Schema.is(Instant)
+
+/**
+ * The options of `readStream` that every store refuses alike: an `asOfTime` that is not an instant in the
+ * store's own form (`2025-01-27T00:00:00.000Z`). Text in any other form would be compared as text, not as
+ * the instant it names (`+08:00` would be hours off; `"garbage"` would read everything).
+ */
+export const readStreamError = (options: ReadStreamOptions | undefined): EventStoreError | undefined =>
+  options?.asOfTime === undefined || isInstant(options.asOfTime)
+    ? undefined
+    : new EventStoreError({
+        reason: "InvalidRequest",
+        message: `invalid asOfTime ${JSON.stringify(String(options.asOfTime).slice(0, 80))}: expected an instant in UTC, YYYY-MM-DDTHH:MM:SS.mmmZ (Text.instantFromMillis(Date.parse(text)) converts one with an offset)`
+      })
+
+const validCommandEnvelope = Schema.decodeUnknownResult(
+  Schema.Struct({
+    tenant: Tenant,
+    metadata: Schema.Struct({
+      actor: Actor,
+      commandId: Id,
+      correlationId: Schema.optionalKey(Id),
+      causationId: Schema.optionalKey(Id)
+    })
+  }),
+  { errors: "all", onExcessProperty: "error" }
+)
+
+/**
+ * What `validate` would refuse in the tenant and metadata of a command (a tenant that is not an id, a
+ * commandId with a space, an actor with fields the envelope does not define), for a command handler to
+ * refuse before it reads anything. Empty when they are fine.
+ */
+export const commandIssues = (tenant: unknown, metadata: unknown): ReadonlyArray<Issue> => {
+  const checked = validCommandEnvelope({ tenant, metadata })
+  return checked._tag === "Success" ? [] : issuesOf(checked.failure.issue)
+}

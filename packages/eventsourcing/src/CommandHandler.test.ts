@@ -115,4 +115,91 @@ describe("CommandHandler", () => {
       )
     }).pipe(Effect.provide(TestLayer))
   )
+
+  // The memory store, counting the reads that reach it: refusals below must come before any.
+  const counted = (reads: { n: number }) =>
+    Layer.mergeAll(
+      Layer.effect(
+        EventStore.EventStore,
+        Effect.map(EventStore.makeMemory(), (store) => ({
+          ...store,
+          readStream: (...args: Parameters<typeof store.readStream>) => {
+            reads.n++
+            return store.readStream(...args)
+          },
+          readCommand: (...args: Parameters<typeof store.readCommand>) => {
+            reads.n++
+            return store.readCommand(...args)
+          }
+        }))
+      ),
+      IdGenerator.layerDeterministic()
+    )
+
+  const refusedBeforeAnyRead: Record<
+    string,
+    {
+      readonly tenant: string
+      readonly input: unknown
+      readonly metadata: CommandHandler.CommandMetadata
+      readonly path: string
+    }
+  > = {
+    "a commandId with a space (an Idempotency-Key header)": {
+      tenant: "t1",
+      input: { _tag: "Increment", counter: "a", by: 1 },
+      metadata: { actor, commandId: "cmd 1" },
+      path: "metadata.commandId"
+    },
+    "an empty tenant": {
+      tenant: "",
+      input: { _tag: "Increment", counter: "a", by: 1 },
+      metadata: { actor, commandId: "c1" },
+      path: "tenant"
+    },
+    "a tenant with a space": {
+      tenant: "a b",
+      input: { _tag: "Increment", counter: "a", by: 1 },
+      metadata: { actor, commandId: "c1" },
+      path: "tenant"
+    },
+    "a tenant with a zero-width space": {
+      tenant: "t1\u200b",
+      input: { _tag: "Increment", counter: "a", by: 1 },
+      metadata: { actor, commandId: "c1" },
+      path: "tenant"
+    },
+    "an actor with a phone number": {
+      tenant: "t1",
+      input: { _tag: "Increment", counter: "a", by: 1 },
+      metadata: { actor: { ...actor, phone: "13800000000" } as typeof actor, commandId: "c1" },
+      path: "metadata.actor.phone"
+    },
+    "a correlationId with a right-to-left override": {
+      tenant: "t1",
+      input: { _tag: "Increment", counter: "a", by: 1 },
+      metadata: { actor, commandId: "c1", correlationId: "c\u202e1" },
+      path: "metadata.correlationId"
+    },
+    "a lone surrogate in a text field": {
+      tenant: "t1",
+      input: { _tag: "Increment", counter: "a\ud800", by: 1 },
+      metadata: { actor, commandId: "c1" },
+      path: "counter"
+    }
+  }
+
+  for (const [what, { tenant, input, metadata, path }] of Object.entries(refusedBeforeAnyRead)) {
+    it.effect(`refuses ${what} as InvalidCommand naming it, before any read`, () => {
+      const reads = { n: 0 }
+      return Effect.gen(function* () {
+        const error = yield* Effect.flip(handle(tenant, input, metadata))
+        assert.strictEqual(error._tag, "InvalidCommand", error.message)
+        const paths = error._tag === "InvalidCommand" ? error.issues.map((i) => i.path) : []
+        assert.include(paths, path, error.message)
+        assert.strictEqual(reads.n, 0, "nothing was read")
+        assert.strictEqual((yield* (yield* EventStore.EventStore).head("t1")).position, 0)
+      }).pipe(Effect.provide(counted(reads)))
+    })
+  }
 })

@@ -1,4 +1,5 @@
 import { Cause, Clock, Effect, Exit, Result, Schema } from "effect"
+import * as AppendValidation from "./AppendValidation.ts"
 import type { Decider, DecisionContext } from "./Decider.ts"
 import type { Actor, NewEvent, StoredEvent, Tenant } from "./Envelope.ts"
 import {
@@ -82,6 +83,9 @@ export type Handle<S, ER = never, R = never> = (
   metadata: CommandMetadata
 ) => Effect.Effect<Handled<S>, HandleError | ER, EventStore | IdGenerator | R>
 
+const commandName = (input: unknown): string =>
+  typeof input === "object" && input !== null && "_tag" in input ? String(input._tag) : "command"
+
 /** Reads a stream and folds it; a stream that does not exist yet is the initial state at version 0. */
 export const load = <E extends { readonly _tag: string }, S>(
   tenant: Tenant,
@@ -134,11 +138,14 @@ export const make = <
         Effect.mapError(
           (error) =>
             new InvalidCommand({
-              command: typeof input === "object" && input !== null && "_tag" in input ? String(input._tag) : "command",
+              command: commandName(input),
               issues: issuesOf(error.issue)
             })
         )
       )
+      const refused = AppendValidation.commandIssues(tenant, metadata)
+      if (refused.length > 0)
+        return yield* Effect.fail(new InvalidCommand({ command: commandName(input), issues: refused }))
       const store = yield* EventStore
       const ids = yield* IdGenerator
       const stream = definition.stream(command)

@@ -1,4 +1,5 @@
 import { Schema, SchemaIssue } from "effect"
+import { ExpectedVersion } from "./ExpectedVersion.ts"
 import { StreamId } from "./StreamId.ts"
 
 /** An issue found by a Schema, as a path into the value and a message. */
@@ -18,18 +19,11 @@ export const issuesOf = (issue: SchemaIssue.Issue): ReadonlyArray<Issue> =>
     message: i.message
   }))
 
-const ExpectedVersionField = Schema.Union([
-  Schema.Struct({ _tag: Schema.Literal("Exact"), version: Schema.Int }),
-  Schema.Struct({ _tag: Schema.Literal("NoStream") }),
-  Schema.Struct({ _tag: Schema.Literal("StreamExists") }),
-  Schema.Struct({ _tag: Schema.Literal("Any") })
-])
-
 /** Another writer moved the stream on. The command handler reloads and retries these. */
 export class ConcurrencyConflict extends Schema.TaggedError<ConcurrencyConflict>()("ConcurrencyConflict", {
   tenant: Schema.String,
   stream: StreamId,
-  expected: ExpectedVersionField,
+  expected: ExpectedVersion,
   actual: Schema.Int
 }) {
   readonly isRetryable = true

@@ -1,9 +1,13 @@
+import { Schema } from "effect"
+
 /** What a writer believes about the stream it appends to. */
-export type ExpectedVersion =
-  | { readonly _tag: "Exact"; readonly version: number }
-  | { readonly _tag: "NoStream" }
-  | { readonly _tag: "StreamExists" }
-  | { readonly _tag: "Any" }
+export const ExpectedVersion = Schema.Union([
+  Schema.Struct({ _tag: Schema.Literal("Exact"), version: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)) }),
+  Schema.Struct({ _tag: Schema.Literal("NoStream") }),
+  Schema.Struct({ _tag: Schema.Literal("StreamExists") }),
+  Schema.Struct({ _tag: Schema.Literal("Any") })
+])
+export type ExpectedVersion = typeof ExpectedVersion.Type
 
 export const exact = (version: number): ExpectedVersion => (version === 0 ? noStream : { _tag: "Exact", version })
 export const noStream: ExpectedVersion = { _tag: "NoStream" }

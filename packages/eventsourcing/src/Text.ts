@@ -1,25 +1,41 @@
 import { Schema } from "effect"
 
-// Postgres jsonb rejects U+0000 inside strings, so every text field refuses it at the boundary:
-// an event that could not be stored must never be decided.
-const hasNoNul = Schema.makeFilter<string>(
-  (s) => !s.includes("\u0000") || "must not contain the NUL character (\\u0000)",
-  {
-    expected: "text without NUL"
-  }
-)
+// Text PostgreSQL cannot hold: NUL (jsonb refuses U+0000 inside strings) and, with the `u` flag, a
+// surrogate that is not half of a pair (not well-formed Unicode, so not UTF-8). Every text field refuses
+// both at the boundary: an event that could not be stored must never be decided.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what PostgreSQL cannot store
+const unstorable = /[\u0000\p{Cs}]/u
 
-/** Any text a person typed: no NUL, at most 10,000 characters. */
-export const Text = Schema.String.check(hasNoNul, Schema.isMaxLength(10_000))
+/** Why a string cannot be stored as text, or `undefined` when it can. */
+export const unstorableText = (s: string): string | undefined =>
+  !unstorable.test(s)
+    ? undefined
+    : s.includes("\u0000")
+      ? "must not contain the NUL character (\\u0000)"
+      : "must be well-formed Unicode (it contains a lone surrogate)"
+
+const storable = Schema.makeFilter<string>((s) => unstorableText(s) ?? true, {
+  expected: "text without NUL or lone surrogates"
+})
+
+/** Any text a person typed: no NUL, no lone surrogate, at most 10,000 characters. */
+export const Text = Schema.String.check(storable, Schema.isMaxLength(10_000))
 export type Text = typeof Text.Type
 
 /** Text that must say something: trimmed and non-empty. */
 export const NonEmptyText = Text.check(Schema.isNonEmpty(), Schema.isTrimmed())
 export type NonEmptyText = typeof NonEmptyText.Type
 
-/** An identifier chosen by a host app: 1–128 characters, no spaces, no NUL. */
+/**
+ * An identifier chosen by a host app: 1–128 characters, none of them a space, a control character, a
+ * format character (Cf: U+200B, U+202E… would make `hh-0\u200b` a second id that looks exactly like
+ * `hh-0`) or a lone surrogate.
+ */
 export const Id = Schema.String.check(
-  Schema.isPattern(/^[^\s\p{Cc}]{1,128}$/u, { expected: "an id of 1–128 characters without spaces" })
+  Schema.isPattern(/^[^\s\p{Cc}\p{Cf}]{1,128}$/u, {
+    expected: "an id of 1–128 characters without spaces, control or format characters"
+  }),
+  storable
 )
 export type Id = typeof Id.Type
 
@@ -50,9 +66,24 @@ export const LocalDate = Schema.String.check(
 )
 export type LocalDate = typeof LocalDate.Type
 
-/** An instant in UTC as ISO-8601 with milliseconds; strings of this shape sort in time order. */
+const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+/**
+ * Whether a string is an instant in the one form the store writes: `YYYY-MM-DDTHH:MM:SS.mmmZ`, a calendar
+ * day and a time of day that exist (the form `Date#toISOString` gives for years 0–9999). Only this form
+ * compares as text in time order; another offset (`+08:00`) or a day that does not exist is refused.
+ */
+export const isInstant = (s: string): boolean =>
+  instantPattern.test(s) &&
+  isCalendarDate(s.slice(0, 10)) &&
+  s.slice(11, 13) <= "23" &&
+  s.slice(14, 16) <= "59" &&
+  s.slice(17, 19) <= "59"
+
+/** An instant in UTC as ISO-8601 with milliseconds; strings of this form sort in time order. */
 export const Instant = Schema.String.check(
-  Schema.isPattern(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, { expected: "an ISO-8601 UTC instant" })
+  Schema.isPattern(instantPattern, { expected: "an ISO-8601 UTC instant" }),
+  Schema.makeFilter<string>((s) => isInstant(s) || "is not an instant: no such day or time of day")
 )
 export type Instant = typeof Instant.Type
 

@@ -297,7 +297,8 @@ export const make = (
         clauses.push(sql`AND e.position <= ${Math.floor(options.asOfPosition)}`)
       }
       if (options?.asOfTime !== undefined) {
-        // Compared as the ISO text the envelope carries, exactly as the in-memory store compares it.
+        // Compared as the ISO text the envelope carries, exactly as the in-memory store compares it: both
+        // refuse any other form first (AppendValidation.readStreamError), so text order is time order.
         clauses.push(
           sql`AND to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') <= ${options.asOfTime}`
         )
@@ -307,6 +308,8 @@ export const make = (
 
     const readStream: EventStore.EventStoreShape["readStream"] = (tenant, stream, options) =>
       Effect.suspend((): Effect.Effect<ReadonlyArray<Envelope.StoredEvent>, StreamNotFound | EventStoreError> => {
+        const refused = AppendValidation.readStreamError(options)
+        if (refused !== undefined) return Effect.fail(refused)
         const notFound = new StreamNotFound({ tenant, stream })
         if (unstorable(tenant) || unstorable(stream.category) || unstorable(stream.id)) return Effect.fail(notFound)
         if (options?.asOfPosition !== undefined && Number.isNaN(options.asOfPosition)) return Effect.fail(notFound)

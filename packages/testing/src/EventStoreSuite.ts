@@ -4,6 +4,7 @@ import { Duration, type Layer } from "effect"
 import { expectedVersionTests, idempotencyTests, validationTests } from "./internal/suite/appendTests.ts"
 import { concurrencyTests } from "./internal/suite/concurrencyTests.ts"
 import type { Options } from "./internal/suite/fixtures.ts"
+import { hostileTests } from "./internal/suite/hostileTests.ts"
 import { propertyTests } from "./internal/suite/propertyTests.ts"
 import { logTests } from "./internal/suite/readTests.ts"
 import { subscriptionTests } from "./internal/suite/subscriptionTests.ts"
@@ -33,6 +34,7 @@ export const suite = (
   layer(storeLayer, { excludeTestServices: true, timeout: "2 minutes" })(`EventStore conformance: ${name}`, (it) => {
     expectedVersionTests(it, resolved)
     validationTests(it, resolved)
+    hostileTests(it, resolved)
     idempotencyTests(it, resolved)
     logTests(it, resolved)
     concurrencyTests(it, resolved)

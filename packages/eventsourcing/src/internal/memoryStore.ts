@@ -128,7 +128,9 @@ export const make = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
           return "events" in outcome ? Effect.succeed(outcome) : Effect.fail(outcome)
         }),
       readStream: (tenant, stream, options) =>
-        Effect.suspend(() => {
+        Effect.suspend((): Effect.Effect<ReadonlyArray<StoredEvent>, StreamNotFound | EventStoreError> => {
+          const refused = AppendValidation.readStreamError(options)
+          if (refused !== undefined) return Effect.fail(refused)
           const all = tenants.get(tenant)?.streams.get(StreamId.format(stream)) ?? []
           const events = all.filter(
             (e) =>

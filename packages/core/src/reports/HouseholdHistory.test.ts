@@ -203,6 +203,7 @@ describe("HouseholdHistory", () => {
       const visit = history.entries.find((e) => e.type === "VisitConducted")!
       assert.deepStrictEqual(visit.actor, li)
       assert.strictEqual(visit.occurredAt, "2025-01-26T16:00:00.000Z") // 27 January, China time: the day visited
+      assert.strictEqual(visit.occurredOn, "2025-01-27")
       assert.strictEqual(visit.recordedAt, new Date(now).toISOString())
       const amended = history.entries.find((e) => e.type === "VisitAmended")!
       assert.deepStrictEqual(amended.actor, chen)
@@ -211,7 +212,10 @@ describe("HouseholdHistory", () => {
 
       const printed = HouseholdHistory.print(history, "zh-CN")
       assert.include(printed, "户 h1 档案历史")
-      assert.match(printed, /#\d+ {2}2025-01-26 {2}完成探访 {2}w-li \(worker, s1\) {2}visit\/v1@1/)
+      // Business dates as the worker wrote them (China time), not the UTC date of occurredAt, a day early.
+      assert.match(printed, /#\d+ {2}2025-01-27 {2}完成探访 {2}w-li \(worker, s1\) {2}visit\/v1@1/)
+      assert.match(printed, /#\d+ {2}2024-06-01 {2}建档 /)
+      assert.notInclude(printed, "2025-01-26")
       assert.include(HouseholdHistory.print(history, "en"), "case opened")
     }).pipe(Effect.provide(TestLayer))
   )

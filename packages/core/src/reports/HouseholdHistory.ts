@@ -6,6 +6,7 @@ import {
   Projection,
   type Recorded,
   StreamId,
+  Text,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
 import { Effect, HashSet, Result } from "effect"
@@ -28,6 +29,11 @@ export interface Entry {
   readonly label: Label
   /** Business time: when it happened. */
   readonly occurredAt: string
+  /**
+   * The business date: the day `occurredAt` falls on in China time (UTC+8), the date the worker recorded.
+   * (A visit on 27 January happened at 2025-01-26T16:00:00.000Z: the UTC date is a day early.)
+   */
+  readonly occurredOn: Text.LocalDate
   /** Store time: when it was recorded. */
   readonly recordedAt: string
   readonly actor: Envelope.Actor
@@ -65,6 +71,7 @@ const entryOf = (recorded: Recorded<Domain.Event>): Entry => {
     context: context?.name ?? "unknown",
     label: context?.eventLabels[recorded.type] ?? unknownLabel(recorded.type),
     occurredAt: recorded.occurredAt,
+    occurredOn: Text.chinaDateOf(Date.parse(recorded.occurredAt)),
     recordedAt: recorded.recordedAt,
     actor: recorded.actor,
     commandId: recorded.commandId,
@@ -128,13 +135,13 @@ export const view = (state: State): History => {
 const actorText = (actor: Envelope.Actor): string =>
   actor.station === undefined ? `${actor.id} (${actor.role})` : `${actor.id} (${actor.role}, ${actor.station})`
 
-/** One line per entry: position, when it happened, what, by whom, on which stream, when recorded. */
+/** One line per entry: position, the business date it happened on, what, by whom, on which stream, when recorded. */
 export const print = (history: History, language: Language): string => {
   const heading = language === "en" ? `History of household ${history.household}` : `户 ${history.household} 档案历史`
   const recorded = language === "en" ? "recorded" : "录入"
   const lines = history.entries.map(
     (e) =>
-      `#${e.position}  ${e.occurredAt.slice(0, 10)}  ${e.label[language]}  ${actorText(e.actor)}  ${StreamId.format(e.stream)}@${e.version}  ${recorded} ${e.recordedAt}`
+      `#${e.position}  ${e.occurredOn}  ${e.label[language]}  ${actorText(e.actor)}  ${StreamId.format(e.stream)}@${e.version}  ${recorded} ${e.recordedAt}`
   )
   return `${heading}\n${lines.join("\n")}\n`
 }

@@ -3,10 +3,16 @@ import { Schema } from "effect"
 import { CampaignId, HouseholdId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
 import { ItemsGiven, Modality, Needs, Persons } from "./Events.ts"
 
+/** The most persons one visit may name: more than any household has members. */
+export const maxPersons = 50
+
+/** The persons a command names: members of the household (a rule checks it), at most `maxPersons`. */
+const PersonsNamed = Persons.check(Schema.isMaxLength(maxPersons))
+
 export class ScheduleVisit extends Schema.TaggedClass<ScheduleVisit>()("ScheduleVisit", {
   visit: VisitId,
   household: HouseholdId,
-  persons: Persons,
+  persons: PersonsNamed,
   worker: WorkerId,
   station: StationId,
   dueOn: Text.LocalDate
@@ -19,7 +25,7 @@ export class RecordVisit extends Schema.TaggedClass<RecordVisit>()("RecordVisit"
   station: StationId,
   worker: WorkerId,
   visitedOn: Text.LocalDate,
-  personsSeen: Persons,
+  personsSeen: PersonsNamed,
   modality: Modality,
   findings: Text.NonEmptyText,
   needs: Needs,
@@ -37,7 +43,7 @@ export class AmendVisit extends Schema.TaggedClass<AmendVisit>()("AmendVisit", {
   visit: VisitId,
   reason: Text.NonEmptyText,
   visitedOn: Schema.optionalKey(Text.LocalDate),
-  personsSeen: Schema.optionalKey(Persons),
+  personsSeen: Schema.optionalKey(PersonsNamed),
   modality: Schema.optionalKey(Modality),
   findings: Schema.optionalKey(Text.NonEmptyText),
   needs: Schema.optionalKey(Needs),

@@ -1,9 +1,9 @@
 import { Decider, HashChain, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
-import { householdOnFile } from "../registry/Decide.ts"
+import { householdOnFile, memberOnFile } from "../registry/Decide.ts"
 import type * as Registry from "../registry/State.ts"
 import { notInFuture } from "../shared/Dates.ts"
-import type { HouseholdId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
+import type { HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
 import { onPostAt } from "../workforce/Decide.ts"
 import type * as Commands from "./Commands.ts"
 import { type Event, VisitAmended, VisitConducted, VisitScheduled, VisitSkipped, VisitVoided } from "./Events.ts"
@@ -14,7 +14,10 @@ import { type Conducted, evolve, initial, type Scheduled, type State } from "./S
  * from other streams, for the rules that span them.
  */
 export interface VisitContext extends Decider.DecisionContext {
-  /** The registry file of the household a new visit names. Absent means not loaded: not on file. */
+  /**
+   * The registry file of the household a new visit names (or an amendment that changes the persons seen).
+   * Absent means not loaded: not on file.
+   */
   readonly household?: Registry.State
   /**
    * The station the visit's worker was on post at on the visit's day (due day for a schedule, the corrected
@@ -75,12 +78,28 @@ const same = (a: unknown, b: unknown): boolean => HashChain.canonicalJson(a) ===
  */
 const spanningRules = (
   visit: { readonly household: HouseholdId; readonly worker: WorkerId; readonly station: StationId },
+  persons: ReadonlyArray<PersonId>,
   date: Text.LocalDate,
   context: VisitContext
 ): Result.Result<void, RuleViolation> =>
   Result.gen(function* () {
-    yield* householdOnFile(visit.household, context.household)
+    yield* membersOnFile(visit.household, persons, context)
     yield* onPostAt(visit.worker, visit.station, date, context.onPost?.get(visit.worker))
+  })
+
+/**
+ * The household on file, and every person a visit names a current member of it (the registry's
+ * PersonNotMember otherwise): a visit's persons are its subjects, so a stranger named here would put this
+ * household's notes in another's history.
+ */
+const membersOnFile = (
+  household: HouseholdId,
+  persons: ReadonlyArray<PersonId>,
+  context: VisitContext
+): Result.Result<void, RuleViolation> =>
+  Result.gen(function* () {
+    const file = yield* householdOnFile(household, context.household)
+    for (const person of persons) yield* memberOnFile(file, person)
   })
 
 const scheduleOf = (visit: Scheduled | Commands.ScheduleVisit) => ({
@@ -117,7 +136,7 @@ export const scheduleVisit = (cmd: Commands.ScheduleVisit, state: State, context
       case "Voided":
         return yield* Result.fail(VisitIsVoided({ visit: cmd.visit }))
       case "NotRecorded":
-        yield* spanningRules(cmd, cmd.dueOn, context)
+        yield* spanningRules(cmd, cmd.persons, cmd.dueOn, context)
         return [
           new VisitScheduled({
             visit: cmd.visit,
@@ -152,7 +171,7 @@ export const recordVisit = (cmd: Commands.RecordVisit, state: State, context: Vi
         break
     }
     yield* notInFuture("visitedOn", cmd.visitedOn, context.now)
-    yield* spanningRules(cmd, cmd.visitedOn, context)
+    yield* spanningRules(cmd, cmd.personsSeen, cmd.visitedOn, context)
     return [
       new VisitConducted({
         visit: cmd.visit,
@@ -210,6 +229,7 @@ export const amendVisit = (cmd: Commands.AmendVisit, state: State, context: Visi
       ...(cmd.campaign !== undefined && cmd.campaign !== (state.campaign ?? null) ? { campaign: cmd.campaign } : {})
     }
     if (Object.keys(changes).length === 0) return []
+    if (changes.personsSeen !== undefined) yield* membersOnFile(state.household, changes.personsSeen, context)
     if (changes.visitedOn !== undefined) {
       yield* notInFuture("visitedOn", changes.visitedOn, context.now)
       yield* onPostAt(state.worker, state.station, changes.visitedOn, context.onPost?.get(state.worker))

@@ -195,6 +195,59 @@ describe("visits handler", () => {
     }).pipe(Effect.provide(TestLayer))
   )
 
+  it.effect("refuses persons seen who are not members of the household with the registry's rule", () =>
+    Effect.gen(function* () {
+      const error = yield* refused({ ...record, personsSeen: ["grandpa", "neighbour-7"] })
+      assert.isTrue(Registry.Rules.PersonNotMember.is(error), error.message)
+      assert.deepStrictEqual(Registry.Rules.PersonNotMember.is(error) && error.fields, {
+        household: "h1",
+        person: "neighbour-7"
+      })
+      const scheduled = yield* Effect.flip(
+        handle(
+          tenant,
+          {
+            _tag: "ScheduleVisit",
+            visit: "v-2",
+            household: "h1",
+            persons: ["stranger"],
+            worker: "w1",
+            station: "huangpen",
+            dueOn: "2025-01-28"
+          },
+          { actor, commandId: "c-schedule" }
+        )
+      )
+      assert.isTrue(Registry.Rules.PersonNotMember.is(scheduled), scheduled.message)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("refuses an amendment naming a person who is not a member, writing nothing", () =>
+    Effect.gen(function* () {
+      const { store } = yield* setup
+      yield* handle(tenant, record, { actor, commandId: "c-visit" })
+      const head = (yield* store.head(tenant)).position
+      const error = yield* Effect.flip(
+        handle(
+          tenant,
+          { _tag: "AmendVisit", visit: "v-1", reason: "漏记", personsSeen: ["grandpa", "hh-2-child"] },
+          { actor, commandId: "c-amend" }
+        )
+      )
+      assert.isTrue(Registry.Rules.PersonNotMember.is(error), error.message)
+      assert.strictEqual((yield* store.head(tenant)).position, head)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("refuses more persons than any household has, as a command error, before any rule", () =>
+    Effect.gen(function* () {
+      const many = Array.from({ length: 50_000 }, (_, i) => `p-${i}`)
+      const error = yield* refused({ ...record, personsSeen: many })
+      assert.strictEqual(error._tag, "InvalidCommand")
+      assert.include(issuePaths(error), "personsSeen")
+    }).pipe(Effect.provide(TestLayer))
+  )
+
   it.effect("refuses a visit by a worker not on post at its station that day, naming worker, station and day", () =>
     Effect.gen(function* () {
       // On post, but for another station.

@@ -43,12 +43,27 @@ export const context = (
         }
       }
       case "AmendVisit": {
-        // A corrected date needs the visit's worker on post at its station on the new day: read who and
-        // where from the visit as it stands. An amendment that leaves the date as it is needs nothing more.
-        if (command.visitedOn === undefined) return base
+        // A corrected date needs the visit's worker on post at its station on the new day, and corrected
+        // persons the household's file: read who, where and which household from the visit as it stands.
+        // An amendment that changes neither needs nothing more.
+        if (command.visitedOn === undefined && command.personsSeen === undefined) return base
         const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.visit), decider, codec)
-        if (state._tag !== "Conducted" || state.visitedOn === command.visitedOn) return base
-        return { ...base, onPost: yield* workersOnPost(base.tenant, [state.worker], command.visitedOn) }
+        if (state._tag !== "Conducted") return base
+        const movesDate = command.visitedOn !== undefined && state.visitedOn !== command.visitedOn
+        return {
+          ...base,
+          ...(command.personsSeen === undefined
+            ? {}
+            : {
+                household: (yield* CommandHandler.load(
+                  base.tenant,
+                  Registry.streamOf(state.household),
+                  Registry.decider,
+                  Registry.codec
+                )).state
+              }),
+          ...(movesDate ? { onPost: yield* workersOnPost(base.tenant, [state.worker], command.visitedOn) } : {})
+        }
       }
       case "SkipVisit":
       case "VoidVisit":

@@ -6,6 +6,7 @@ import * as fc from "fast-check"
 import { ageOn, DateIsInFuture } from "../shared/Dates.ts"
 import * as Commands from "./Commands.ts"
 import {
+  BirthDateTooEarly,
   CategoryNotAssigned,
   ConsentNotFromGuardian,
   ConsentNotFromPerson,
@@ -13,6 +14,7 @@ import {
   decider,
   GuardianNotAdultMember,
   GuardianNotMember,
+  HeadBornAfterRegistration,
   HeadCannotBeRemoved,
   HouseholdAlreadyRegistered,
   HouseholdIsArchived,
@@ -118,6 +120,30 @@ describe("registry: registering a household", () => {
       .thenFails(DateIsInFuture.code)
     assert.deepStrictEqual(violation.fields, { field: "registeredOn", date: "2025-07-02", today })
   })
+  it("refuses a head born after the registration, or over 130 years before it", () => {
+    const after = spec
+      .given(events([]))
+      .when(command({ ...register, head: { ...register.head, birthDate: "2025-01-11" } }))
+      .thenFails(HeadBornAfterRegistration.code)
+    assert.deepStrictEqual(after.fields, {
+      household: H,
+      person: "grandma",
+      birthDate: "2025-01-11",
+      registeredOn: "2025-01-10"
+    })
+    const early = spec
+      .given(events([]))
+      .when(command({ ...register, head: { ...register.head, birthDate: "1800-01-01" } }))
+      .thenFails(BirthDateTooEarly.code)
+    assert.deepStrictEqual(early.fields, { person: "grandma", birthDate: "1800-01-01", on: "2025-01-10" })
+    // Born on the day of registration, or 130 years before it: on file.
+    for (const birthDate of ["2025-01-10", "1895-01-10"]) {
+      spec
+        .given(events([]))
+        .when(command({ ...register, head: { ...register.head, birthDate } }))
+        .then([{ ...registered, head: { ...register.head, birthDate } }].map((e) => event(e)))
+    }
+  })
   it("refuses every other command before registration", () => {
     spec.given(events([])).when(command(addChild)).thenFails(HouseholdNotRegistered.code)
   })
@@ -158,6 +184,16 @@ describe("registry: members", () => {
       .given(events([registered]))
       .when(command({ ...addChild, birthDate: "2025-07-02" }))
       .thenFails(DateIsInFuture.code)
+  })
+  it("refuses a birth date over 130 years ago, and adds a newborn born after the registration", () => {
+    spec
+      .given(events([registered]))
+      .when(command({ ...addChild, birthDate: "1800-01-01" }))
+      .thenFails(BirthDateTooEarly.code)
+    spec
+      .given(events([registered]))
+      .when(command({ ...addChild, birthDate: "2025-06-30" }))
+      .then(events([{ ...childAdded, birthDate: "2025-06-30" }]))
   })
   it("removes a member, but never the head, and only a member", () => {
     const remove = { _tag: "RemoveMember", household: H, reason: "外出务工" }
@@ -362,7 +398,7 @@ const history = [registered, childAdded].map((e) => event(e))
 /** Every dated command, with its date replaced, and the history it is decided on. */
 const dated = (date: string): ReadonlyArray<readonly [ReadonlyArray<Events.Event>, unknown]> => [
   [[], { ...register, registeredOn: date }],
-  [[], { ...register, head: { ...register.head, birthDate: date } }],
+  [[], { ...register, registeredOn: today, head: { ...register.head, birthDate: date } }],
   [history, { ...addChild, person: "baby", birthDate: date }],
   [history, { ...assign, verifiedOn: date }],
   [history, consent("grandma", "grandma", date)],

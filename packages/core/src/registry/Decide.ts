@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, Text } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
 import { ageOn, notInFuture } from "../shared/Dates.ts"
 import type { HouseholdId, PersonId } from "../shared/Ids.ts"
@@ -22,6 +22,8 @@ import { evolve, type Household, initial, type Member, memberOf, type State } fr
 /** Under this age a person cannot consent to the processing of their data themselves (PIPL art. 31). */
 export const ageOfConsent = 14
 export const ageOfMajority = 18
+/** The oldest age a person on file may have: an older birth date is a mistyped year (1800 for 1980). */
+export const maxAge = 130
 
 // Rules, named as the facts that refuse a command.
 
@@ -89,7 +91,33 @@ export const ConsentNotGiven = Rule.define<{ person: PersonId; scope: ConsentSco
   zh: (f) => `${f.person} 没有有效的 ${f.scope} 同意`
 })
 
+export const BirthDateTooEarly = Rule.define<{ person: PersonId; birthDate: Text.LocalDate; on: Text.LocalDate }>(
+  "BirthDateTooEarly",
+  {
+    en: (f) => `${f.person} born on ${f.birthDate} would be over ${maxAge} on ${f.on}: check the year`,
+    zh: (f) => `${f.person} 出生于 ${f.birthDate}，至 ${f.on} 已超过 ${maxAge} 岁，请核对年份`
+  }
+)
+export const HeadBornAfterRegistration = Rule.define<{
+  household: HouseholdId
+  person: PersonId
+  birthDate: Text.LocalDate
+  registeredOn: Text.LocalDate
+}>("HeadBornAfterRegistration", {
+  en: (f) =>
+    `the head ${f.person} of household ${f.household}, born on ${f.birthDate}, was not born when it was registered on ${f.registeredOn}`,
+  zh: (f) => `户 ${f.household} 的户主 ${f.person} 出生于 ${f.birthDate}，晚于建档日期 ${f.registeredOn}`
+})
+
 type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
+
+/** A birth date no more than `maxAge` years before `on`, the day the person is put on file. */
+const plausibleBirthDate = (
+  person: PersonId,
+  birthDate: Text.LocalDate,
+  on: Text.LocalDate
+): Result.Result<void, RuleViolation> =>
+  ageOn(birthDate, on) > maxAge ? Result.fail(BirthDateTooEarly({ person, birthDate, on })) : Result.succeed(undefined)
 
 /** The household's file, if it is open: not registered and archived files refuse every command. */
 const openFile = (household: HouseholdId, state: State): Result.Result<Household, RuleViolation> => {
@@ -168,6 +196,17 @@ export const registerHousehold = (
     }
     yield* notInFuture("registeredOn", cmd.registeredOn, context.now)
     yield* notInFuture("head.birthDate", cmd.head.birthDate, context.now)
+    if (cmd.head.birthDate > cmd.registeredOn) {
+      return yield* Result.fail(
+        HeadBornAfterRegistration({
+          household: cmd.household,
+          person: cmd.head.person,
+          birthDate: cmd.head.birthDate,
+          registeredOn: cmd.registeredOn
+        })
+      )
+    }
+    yield* plausibleBirthDate(cmd.head.person, cmd.head.birthDate, cmd.registeredOn)
     return [
       new HouseholdRegistered({
         household: cmd.household,
@@ -194,7 +233,9 @@ export const addMember = (cmd: Commands.AddMember, state: State, context: Decide
       if (same) return []
       return yield* Result.fail(PersonAlreadyMember({ household: household.id, person: cmd.person }))
     }
+    // A member added later may be born after the registration (a newborn), never after the day they are added.
     yield* notInFuture("birthDate", cmd.birthDate, context.now)
+    yield* plausibleBirthDate(cmd.person, cmd.birthDate, Text.chinaDateOf(context.now))
     if (cmd.guardian !== undefined && (cmd.guardian === cmd.person || !memberOf(household, cmd.guardian))) {
       return yield* Result.fail(
         GuardianNotMember({ household: household.id, person: cmd.person, guardian: cmd.guardian })

@@ -398,6 +398,10 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
           decision.written,
           decision.newCommands
         )
+      } else if (head.position === 0) {
+        // Nothing written to a tenant with no events: the head row locked for it goes too, so that a refused
+        // append leaves every table as it was.
+        yield* sql`DELETE FROM ${t("heads")} WHERE tenant = ${tenant} AND position = 0`
       }
       return { outcomes, head: decision.rows.length > 0 ? decision.head : head, versions }
     }).pipe(sql.withTransaction, Effect.provideService(SqlClient.BeginTransaction, readCommitted))

@@ -12,8 +12,16 @@ import { Id, Instant, unstorableText } from "./Text.ts"
 
 export const defaultMaxEventBytes = 1024 * 1024
 
+// An excess key can only be in the actor (the one part checked strictly): say why it is refused.
+const explained = (issue: SchemaIssue.Issue): ReadonlyArray<Issue> =>
+  issuesOf(issue).map((i) =>
+    i.message === "Expected no excess property"
+      ? { ...i, message: "not a field of the envelope (an actor is id, role, station): the log is permanent" }
+      : i
+  )
+
 const issueText = (issue: SchemaIssue.Issue) =>
-  issuesOf(issue)
+  explained(issue)
     .map((i) => `${i.path}: ${i.message}`)
     .join("; ")
 
@@ -238,5 +246,5 @@ const validCommandEnvelope = Schema.decodeUnknownResult(
  */
 export const commandIssues = (tenant: unknown, metadata: unknown): ReadonlyArray<Issue> => {
   const checked = validCommandEnvelope({ tenant, metadata })
-  return checked._tag === "Success" ? [] : issuesOf(checked.failure.issue)
+  return checked._tag === "Success" ? [] : explained(checked.failure.issue)
 }

@@ -1,0 +1,128 @@
+// The packages as a host app gets them: `npm pack` every package under packages/, install the tarballs into a
+// scratch app outside the workspace (no @shuangbai/source condition, no path mapping, no lockfile), type-check
+// the probe in probe/ with strict, skipLibCheck false and module nodenext, once as ESM and once as CommonJS,
+// then run it on PGlite. Needs built packages (`npm run build`); `npm run test:consumer` builds first.
+import { execFileSync } from "node:child_process"
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from "node:fs"
+import { tmpdir } from "node:os"
+import { join, relative } from "node:path"
+
+const root = join(import.meta.dirname, "..", "..")
+const probeDir = join(import.meta.dirname, "probe")
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc")
+const pinned: Record<string, string> = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).devDependencies
+
+const step = (title: string) => console.log(`-- ${title}`)
+const run = (command: string, args: ReadonlyArray<string>, cwd: string) => {
+  try {
+    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string }
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}\n${stdout ?? ""}${stderr ?? ""}`)
+  }
+}
+const writeJson = (path: string, value: unknown) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`)
+
+const scratch = mkdtempSync(join(tmpdir(), "shuangbai-consumer-"))
+if (!relative(root, scratch).startsWith("..")) throw new Error(`the scratch app ${scratch} is inside the workspace`)
+
+try {
+  step("pack every package")
+  const tarballs: Array<string> = []
+  const problems: Array<string> = []
+  for (const entry of readdirSync(join(root, "packages"), { withFileTypes: true })) {
+    const dir = join(root, "packages", entry.name)
+    if (!entry.isDirectory() || !existsSync(join(dir, "package.json"))) continue
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))
+    if (manifest.private === true) continue
+    if (!existsSync(join(dir, "dist"))) throw new Error(`${manifest.name} has no dist/: run npm run build first`)
+    const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", scratch], dir)) as Array<{
+      filename: string
+      files: Array<{ path: string }>
+    }>
+    const files = packed.files.map((file) => file.path)
+    for (const required of ["LICENSE", "README.md", "package.json", "dist/index.d.ts"]) {
+      if (!files.includes(required)) problems.push(`${manifest.name}: the tarball has no ${required}`)
+    }
+    for (const test of files.filter((file) => /\.test\.[cm]?[jt]s$/.test(file))) {
+      problems.push(`${manifest.name}: the tarball ships the test ${test}`)
+    }
+    tarballs.push(join(scratch, packed.filename))
+    console.log(`   ${packed.filename}: ${files.length} files`)
+  }
+  if (problems.length > 0) throw new Error(problems.join("\n"))
+
+  step("install the tarballs into a scratch app outside the workspace")
+  const app = join(scratch, "app")
+  mkdirSync(app)
+  writeJson(join(app, "package.json"), { name: "consumer-app", version: "0.0.0", private: true })
+  const tools = ["effect", "fast-check", "vitest", "@types/node"].map((name) => `${name}@${pinned[name]}`)
+  run(
+    "npm",
+    ["install", "--no-package-lock", "--no-audit", "--no-fund", "--prefer-offline", ...tarballs, ...tools],
+    app
+  )
+  // Every @shuangbai package must come from a tarball, none from the registry.
+  const installed = readdirSync(join(app, "node_modules", "@shuangbai"))
+  const nested = run("npm", ["ls", "--all", "--parseable"], app)
+    .split("\n")
+    .filter((path) => /node_modules\/@shuangbai\/[^/]+\/node_modules\/@shuangbai\//.test(path))
+  if (installed.length !== tarballs.length || nested.length > 0) {
+    throw new Error(`@shuangbai packages not from the tarballs: ${[...installed, ...nested].join(", ")}`)
+  }
+
+  for (const flavour of ["module", "commonjs"] as const) {
+    step(`type-check and run the probe as ${flavour === "module" ? "ESM" : "CommonJS"}`)
+    const dir = join(app, flavour)
+    mkdirSync(dir)
+    writeJson(join(dir, "package.json"), { type: flavour })
+    writeJson(join(dir, "tsconfig.json"), {
+      compilerOptions: {
+        strict: true,
+        skipLibCheck: false,
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        target: "es2023",
+        // effect's own declarations name DOM types (CryptoKey, JsonWebKey), so skipLibCheck false needs this lib.
+        lib: ["es2023", "dom"],
+        types: ["node"],
+        rootDir: ".",
+        outDir: "out"
+      }
+    })
+    // The testing kit is ESM only (vitest cannot be required), so CommonJS runs the probe without it.
+    const files = flavour === "module" ? ["probe.ts", "main.ts", "kit.ts"] : ["probe.ts", "main.ts"]
+    for (const file of files) copyFileSync(join(probeDir, file), join(dir, file))
+    // Each flavour must reach the declarations of its own condition: .d.ts for import, .d.cts for require.
+    const declarations = run(process.execPath, [tsc, "-p", ".", "--listFiles"], dir)
+    const wired = flavour === "module" ? "@shuangbai/core/dist/index.d.ts" : "@shuangbai/core/dist/index.d.cts"
+    if (!declarations.split("\n").some((file) => file.endsWith(wired))) {
+      throw new Error(`the ${flavour} probe did not load ${wired}`)
+    }
+    const entry = flavour === "module" ? "out/kit.js" : "out/main.js"
+    const result = JSON.parse(run(process.execPath, [entry], dir))
+    const expected = {
+      total: { householdsOnFile: 1, householdsVisited: 1, visitsHeld: 1 },
+      referral: { household: "hh-1", on: "2025-02-01", caseType: "ElderlyCare" },
+      refusesBadDate: true,
+      ...(flavour === "module" ? { arbitraries: true } : {})
+    }
+    const { events, ...rest } = result
+    if (JSON.stringify(rest) !== JSON.stringify(expected) || !(events > 0)) {
+      throw new Error(`the probe answered ${JSON.stringify(result)}, expected ${JSON.stringify(expected)}`)
+    }
+    console.log(`   ${JSON.stringify(result)}`)
+  }
+  console.log("the packed packages type-check and run as a host app uses them")
+} finally {
+  rmSync(scratch, { recursive: true, force: true })
+}

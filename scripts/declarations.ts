@@ -1,10 +1,11 @@
 // Emits a package's declarations with tsc, one file per module, into dist/: `index.d.ts` for `import` and, when the
 // package ships CommonJS, an `index.d.cts` tree for `require`. Run from the package's directory after tsup.
 //
-// Why not tsup's `dts: true`: its bundler rewrites `export * as X from "./X.ts"` into a `declare namespace X` that
-// lists every name that is both a value and a type (a Schema and its type, `const HouseholdId` + `type HouseholdId`)
-// in `export type { … }`, so a host could not use the library's Schemas as values; it also printed interfaces with
-// variance annotations in a form that fails `skipLibCheck: false` (TS2637). tsc's own emit is what the sources say.
+// Why not tsup's `dts: true`: its bundler (rollup-plugin-dts) rewrites `export * as X from "./X.ts"` into a
+// `declare namespace X` that lists every name that is both a value and a type (a Schema and its type,
+// `const HouseholdId` + `type HouseholdId`) in `export type { … }`, so a host could not use the library's Schemas
+// as values; and it re-declares interfaces such as `Decider<in Command, …>` as type aliases that keep their
+// variance annotations, which fails `skipLibCheck: false` (TS2637). tsc's own emit is what the sources say.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import ts from "typescript"

@@ -14,7 +14,7 @@ import {
   writeFileSync
 } from "node:fs"
 import { tmpdir } from "node:os"
-import { join, relative } from "node:path"
+import { dirname, join, relative } from "node:path"
 
 const root = join(import.meta.dirname, "..", "..")
 const probeDir = join(import.meta.dirname, "probe")
@@ -30,6 +30,21 @@ const run = (command: string, args: ReadonlyArray<string>, cwd: string) => {
     throw new Error(`${command} ${args.join(" ")} failed in ${cwd}\n${stdout ?? ""}${stderr ?? ""}`)
   }
 }
+/** Every installed @shuangbai/* package, however deep. */
+const shuangbaiDirs = (nodeModules: string): Array<string> =>
+  readdirSync(nodeModules, { withFileTypes: true }).flatMap((entry) => {
+    if (!entry.isDirectory()) return []
+    const dir = join(nodeModules, entry.name)
+    const scoped = entry.name.startsWith("@")
+      ? readdirSync(dir, { withFileTypes: true })
+          .filter((inner) => inner.isDirectory())
+          .map((inner) => join(dir, inner.name))
+      : [dir]
+    return scoped.flatMap((pkg) => [
+      ...(entry.name === "@shuangbai" ? [pkg] : []),
+      ...(existsSync(join(pkg, "node_modules")) ? shuangbaiDirs(join(pkg, "node_modules")) : [])
+    ])
+  })
 const writeJson = (path: string, value: unknown) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`)
 
 const scratch = mkdtempSync(join(tmpdir(), "shuangbai-consumer-"))
@@ -71,13 +86,13 @@ try {
     ["install", "--no-package-lock", "--no-audit", "--no-fund", "--prefer-offline", ...tarballs, ...tools],
     app
   )
-  // Every @shuangbai package must come from a tarball, none from the registry.
-  const installed = readdirSync(join(app, "node_modules", "@shuangbai"))
-  const nested = run("npm", ["ls", "--all", "--parseable"], app)
-    .split("\n")
-    .filter((path) => /node_modules\/@shuangbai\/[^/]+\/node_modules\/@shuangbai\//.test(path))
-  if (installed.length !== tarballs.length || nested.length > 0) {
-    throw new Error(`@shuangbai packages not from the tarballs: ${[...installed, ...nested].join(", ")}`)
+  // Every @shuangbai package must come from a tarball, none from the registry: one copy each, at the top.
+  const copies = shuangbaiDirs(join(app, "node_modules"))
+  if (
+    copies.length !== tarballs.length ||
+    copies.some((dir) => dirname(dir) !== join(app, "node_modules", "@shuangbai"))
+  ) {
+    throw new Error(`@shuangbai packages not from the tarballs:\n${copies.join("\n")}`)
   }
 
   for (const flavour of ["module", "commonjs"] as const) {

@@ -2,7 +2,7 @@
 // scratch app outside the workspace (no @shuangbai/source condition, no path mapping, no lockfile), type-check
 // the probe in probe/ with strict, skipLibCheck false and module nodenext, once as ESM and once as CommonJS,
 // then run it on PGlite. Needs built packages (`npm run build`); `npm run test:consumer` builds first.
-import { execFileSync } from "node:child_process"
+import { execFile } from "node:child_process"
 import {
   copyFileSync,
   existsSync,
@@ -15,16 +15,19 @@ import {
 } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join, relative } from "node:path"
+import { promisify } from "node:util"
 
 const root = join(import.meta.dirname, "..", "..")
 const probeDir = join(import.meta.dirname, "probe")
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc")
 const pinned: Record<string, string> = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).devDependencies
 
-const step = (title: string) => console.log(`-- ${title}`)
-const run = (command: string, args: ReadonlyArray<string>, cwd: string) => {
+const started = Date.now()
+const step = (title: string) => console.log(`-- ${title} (at ${((Date.now() - started) / 1000).toFixed(0)} s)`)
+const exec = promisify(execFile)
+const run = async (command: string, args: ReadonlyArray<string>, cwd: string) => {
   try {
-    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] })
+    return (await exec(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })).stdout
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string }
     throw new Error(`${command} ${args.join(" ")} failed in ${cwd}\n${stdout ?? ""}${stderr ?? ""}`)
@@ -60,7 +63,7 @@ try {
     const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"))
     if (manifest.private === true) continue
     if (!existsSync(join(dir, "dist"))) throw new Error(`${manifest.name} has no dist/: run npm run build first`)
-    const [packed] = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", scratch], dir)) as Array<{
+    const [packed] = JSON.parse(await run("npm", ["pack", "--json", "--pack-destination", scratch], dir)) as Array<{
       filename: string
       files: Array<{ path: string }>
     }>
@@ -81,7 +84,7 @@ try {
   mkdirSync(app)
   writeJson(join(app, "package.json"), { name: "consumer-app", version: "0.0.0", private: true })
   const tools = ["effect", "fast-check", "vitest", "@types/node"].map((name) => `${name}@${pinned[name]}`)
-  run(
+  await run(
     "npm",
     ["install", "--no-package-lock", "--no-audit", "--no-fund", "--prefer-offline", ...tarballs, ...tools],
     app
@@ -95,8 +98,9 @@ try {
     throw new Error(`@shuangbai packages not from the tarballs:\n${copies.join("\n")}`)
   }
 
-  for (const flavour of ["module", "commonjs"] as const) {
-    step(`type-check and run the probe as ${flavour === "module" ? "ESM" : "CommonJS"}`)
+  // Both flavours at once: the type-checks (all of effect's declarations, skipLibCheck false) take most of the time.
+  step("type-check and run the probe as ESM and as CommonJS")
+  const probe = async (flavour: "module" | "commonjs") => {
     const dir = join(app, flavour)
     mkdirSync(dir)
     writeJson(join(dir, "package.json"), { type: flavour })
@@ -118,13 +122,13 @@ try {
     const files = flavour === "module" ? ["probe.ts", "main.ts", "kit.ts"] : ["probe.ts", "main.ts"]
     for (const file of files) copyFileSync(join(probeDir, file), join(dir, file))
     // Each flavour must reach the declarations of its own condition: .d.ts for import, .d.cts for require.
-    const declarations = run(process.execPath, [tsc, "-p", ".", "--listFiles"], dir)
+    const declarations = await run(process.execPath, [tsc, "-p", ".", "--listFiles"], dir)
     const wired = flavour === "module" ? "@shuangbai/core/dist/index.d.ts" : "@shuangbai/core/dist/index.d.cts"
     if (!declarations.split("\n").some((file) => file.endsWith(wired))) {
       throw new Error(`the ${flavour} probe did not load ${wired}`)
     }
     const entry = flavour === "module" ? "out/kit.js" : "out/main.js"
-    const result = JSON.parse(run(process.execPath, [entry], dir))
+    const result = JSON.parse(await run(process.execPath, [entry], dir))
     const expected = {
       total: { householdsOnFile: 1, householdsVisited: 1, visitsHeld: 1 },
       referral: { household: "hh-1", on: "2025-02-01", caseType: "ElderlyCare" },
@@ -135,8 +139,9 @@ try {
     if (JSON.stringify(rest) !== JSON.stringify(expected) || !(events > 0)) {
       throw new Error(`the probe answered ${JSON.stringify(result)}, expected ${JSON.stringify(expected)}`)
     }
-    console.log(`   ${JSON.stringify(result)}`)
+    return `   ${flavour}: ${JSON.stringify(result)}`
   }
+  for (const line of await Promise.all([probe("module"), probe("commonjs")])) console.log(line)
   console.log("the packed packages type-check and run as a host app uses them")
 } finally {
   rmSync(scratch, { recursive: true, force: true })

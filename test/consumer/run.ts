@@ -50,12 +50,40 @@ const shuangbaiDirs = (nodeModules: string): Array<string> =>
   })
 const writeJson = (path: string, value: unknown) => writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`)
 
+/**
+ * Every value each package exports, namespaces walked, as its sources have it (read through the
+ * @shuangbai/source condition here in the workspace): `["Casework", "Events", "CaseType"]`.
+ */
+const valuePaths = async (names: ReadonlyArray<string>): Promise<Record<string, Array<Array<string>>>> => {
+  const walk = `
+    const walk = (ns, path) => Object.keys(ns).flatMap((key) =>
+      Object.prototype.toString.call(ns[key]) === "[object Module]" ? walk(ns[key], [...path, key]) : [[...path, key]])
+    const names = ${JSON.stringify(names)}
+    console.log(JSON.stringify(Object.fromEntries(
+      await Promise.all(names.map(async (name) => [name, walk(await import(name), [])])))))`
+  const args = ["--conditions=@shuangbai/source", "--input-type=module", "-e", walk]
+  return JSON.parse(await run(process.execPath, args, root))
+}
+
+/** A file that names every exported value as a value: one that the declarations make a type only fails to compile. */
+const valuesProbe = (packages: ReadonlyArray<{ readonly name: string; readonly paths: Array<Array<string>> }>) =>
+  [
+    ...packages.map((p, i) => `import * as p${i} from ${JSON.stringify(p.name)}`),
+    "export const values: ReadonlyArray<unknown> = [",
+    ...packages.flatMap((p, i) =>
+      p.paths.map((path) => `  p${i}${path.map((key) => `[${JSON.stringify(key)}]`).join("")},`)
+    ),
+    "]",
+    ""
+  ].join("\n")
+
 const scratch = mkdtempSync(join(tmpdir(), "shuangbai-consumer-"))
 if (!relative(root, scratch).startsWith("..")) throw new Error(`the scratch app ${scratch} is inside the workspace`)
 
 try {
   step("pack every package")
   const tarballs: Array<string> = []
+  const manifests: Array<{ readonly name: string; readonly commonjs: boolean }> = []
   const problems: Array<string> = []
   for (const entry of readdirSync(join(root, "packages"), { withFileTypes: true })) {
     const dir = join(root, "packages", entry.name)
@@ -75,9 +103,12 @@ try {
       problems.push(`${manifest.name}: the tarball ships the test ${test}`)
     }
     tarballs.push(join(scratch, packed.filename))
+    manifests.push({ name: manifest.name, commonjs: manifest.exports?.["."]?.require !== undefined })
     console.log(`   ${packed.filename}: ${files.length} files`)
   }
   if (problems.length > 0) throw new Error(problems.join("\n"))
+  const paths = await valuePaths(manifests.map((m) => m.name))
+  const packages = manifests.map((m) => ({ ...m, paths: paths[m.name]! }))
 
   step("install the tarballs into a scratch app outside the workspace")
   const app = join(scratch, "app")
@@ -121,6 +152,7 @@ try {
     // The testing kit is ESM only (vitest cannot be required), so CommonJS runs the probe without it.
     const files = flavour === "module" ? ["probe.ts", "main.ts", "kit.ts"] : ["probe.ts", "main.ts"]
     for (const file of files) copyFileSync(join(probeDir, file), join(dir, file))
+    writeFileSync(join(dir, "values.ts"), valuesProbe(packages.filter((p) => flavour === "module" || p.commonjs)))
     // Each flavour must reach the declarations of its own condition: .d.ts for import, .d.cts for require.
     const declarations = await run(process.execPath, [tsc, "-p", ".", "--listFiles"], dir)
     const wired = flavour === "module" ? "@shuangbai/core/dist/index.d.ts" : "@shuangbai/core/dist/index.d.cts"

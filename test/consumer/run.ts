@@ -1,7 +1,8 @@
-// The packages as a host app gets them: `npm pack` every package under packages/, install the tarballs into a
-// scratch app outside the workspace (no @shuangbai/source condition, no path mapping, no lockfile), type-check
-// the probe in probe/ with strict, skipLibCheck false and module nodenext, once as ESM and once as CommonJS,
-// then run it on PGlite. Needs built packages (`npm run build`); `npm run test:consumer` builds first.
+// The packages as a host app gets them: `npm pack` every package under packages/ (each tarball with its LICENSE and
+// README, without tests), install the tarballs into a scratch app outside the workspace (no @shuangbai/source
+// condition, no path mapping, no lockfile), and there, with strict, skipLibCheck false and module nodenext, once as
+// ESM and once as CommonJS: type-check the probe in probe/ and a file naming every value the packages export, then
+// run the probe on PGlite. Needs built packages (`npm run build`); `npm run test:consumer` builds first.
 import { execFile } from "node:child_process"
 import {
   copyFileSync,

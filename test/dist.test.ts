@@ -1,41 +1,43 @@
 import { execFileSync } from "node:child_process"
-import { existsSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { assert, describe, it } from "vitest"
 
 // Imports each package the way a host app would: by name, without the "@shuangbai/source" condition, so the
 // `exports` map, the ESM and CJS builds and their runtime dependencies are what gets exercised.
 const root = join(import.meta.dirname, "..")
-// The testing kit is ESM only: vitest, which it builds on, cannot be required.
-const packages = [
-  { name: "eventsourcing", cjs: true },
-  { name: "core", cjs: true },
-  { name: "testing", cjs: false },
-  { name: "postgres", cjs: true }
-] as const
+// Every package under packages/; one without a `require` condition (the testing kit: vitest, which it builds on,
+// cannot be required) is checked as ESM only.
+const packages = readdirSync(join(root, "packages"), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(root, "packages", entry.name, "package.json")))
+  .map((entry) => {
+    const manifest = JSON.parse(readFileSync(join(root, "packages", entry.name, "package.json"), "utf8"))
+    return { dir: entry.name, name: manifest.name as string, cjs: manifest.exports?.["."]?.require !== undefined }
+  })
 
 const run = (args: ReadonlyArray<string>) => execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" })
 
 describe("built packages", () => {
-  for (const { name, cjs: hasCjs } of packages) {
-    it(`@shuangbai/${name} loads from dist${hasCjs ? " as ESM and CJS" : ""} with the same exports as its source`, async () => {
-      assert.isTrue(existsSync(join(root, "packages", name, "dist", "index.js")), "run `npm run build` first")
+  for (const { dir, name, cjs: hasCjs } of packages) {
+    it(`${name} loads from dist${hasCjs ? " as ESM and CJS" : ""} with the same exports as its source`, async () => {
+      assert.isTrue(existsSync(join(root, "packages", dir, "dist", "index.js")), "run `npm run build` first")
       const esm = JSON.parse(
         run([
           "--input-type=module",
           "-e",
-          `const m = await import("@shuangbai/${name}"); console.log(JSON.stringify(Object.keys(m).sort()))`
+          `const m = await import("${name}"); console.log(JSON.stringify(Object.keys(m).sort()))`
         ])
       ) as Array<string>
-      const source = Object.keys(await import(`../packages/${name}/src/index.ts`)).sort()
+      const source = Object.keys(await import(`../packages/${dir}/src/index.ts`)).sort()
       assert.deepStrictEqual(esm, source)
       if (hasCjs) {
         const cjs = JSON.parse(
-          run(["-e", `console.log(JSON.stringify(Object.keys(require("@shuangbai/${name}")).sort()))`])
+          run(["-e", `console.log(JSON.stringify(Object.keys(require("${name}")).sort()))`])
         ) as Array<string>
         assert.deepStrictEqual(cjs, source)
       }
       assert.isAbove(source.length, 0)
+      assert.isAbove(packages.length, 3)
     })
   }
 

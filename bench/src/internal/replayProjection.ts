@@ -1,4 +1,4 @@
-// What the replay folds the log into: the county dashboard, every figure of FIGURES.md in one fold.
+// What the replay folds the log into: the county dashboard, every figure of docs/figures.md in one fold.
 import { type Domain, Reports } from "@shuangbai/core"
 import type { Projection } from "@shuangbai/eventsourcing"
 

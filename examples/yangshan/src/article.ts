@@ -1,4 +1,4 @@
-// What the article reports (FIGURES.md), and how a figure of the dashboard is held against it.
+// What the article reports (docs/figures.md), and how a figure of the dashboard is held against it.
 import type { Reports, Shared } from "@shuangbai/core"
 import { ids } from "./county.ts"
 

@@ -46,7 +46,7 @@ export interface Head {
 }
 
 /**
- * The port every store implements. The guarantees (docs/ordering.md) are the same for all of them:
+ * The port every store implements. The guarantees (docs/postgres.md, "Guarantees") are the same for all of them:
  * per-tenant positions are gapless and in commit order, so a reader that has seen position n has seen
  * everything before it; subscribers never skip or repeat; a rejected append leaves the store as it was.
  */

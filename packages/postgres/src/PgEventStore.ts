@@ -440,7 +440,7 @@ export const migrate = (
 export interface PgOptions extends Options {
   /** `postgres://user:password@host:port/database` */
   readonly url: string | Redacted.Redacted
-  /** Run the migrations when the layer starts (default false: run `shuangbai migrate` as an ops step). */
+  /** Run the migrations when the layer starts (default false: run `PgEventStore.migrate` once, as an ops step). */
   readonly migrate?: boolean
   /** Pool size (default the driver's). Group commit needs about one connection per busy tenant. */
   readonly maxConnections?: number

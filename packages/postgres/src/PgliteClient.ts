@@ -9,6 +9,9 @@
  * transaction run on the transaction's connection without taking it again. Anything that asks for a
  * connection of its own from inside a transaction (`sql.reserve`, `listen`) waits for it to end.
  */
+// PGlite's declarations use Emscripten's global types without depending on them; a host that type-checks its
+// libraries (skipLibCheck false) gets them through this package.
+/// <reference types="emscripten" preserve="true" />
 import { mkdir } from "node:fs/promises"
 import * as PgClient from "@effect/sql-pg/PgClient"
 import * as PgTypes from "@effect/sql-pg/PgTypes"

@@ -18,7 +18,7 @@ export interface SuiteOptions {
 
 /**
  * The conformance tests every EventStore must pass, registered with vitest: a store's test file is one
- * line, `EventStoreSuite.suite("postgres", PgEventStore.layer)`. The layer is built once and serves every
+ * line, `EventStoreSuite.suite("pglite", PgEventStore.layerPglite())`. The layer is built once and serves every
  * test; each test works in tenants of its own. Tests run with the live clock (concurrency and
  * subscriptions are real), and each fails instead of hanging when a store never answers.
  */

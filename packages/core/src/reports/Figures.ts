@@ -1,7 +1,7 @@
 import type { Text } from "@shuangbai/eventsourcing"
 import type { Label, Labels } from "../shared/Labels.ts"
 
-/** The article's figures (FIGURES.md). */
+/** The article's figures (docs/figures.md). */
 export type FigureId =
   | "F1"
   | "F2"

@@ -3,7 +3,12 @@
 export default [
   {
     extends: true,
-    test: { name: "unit", include: ["packages/*/src/**/*.test.ts", "examples/*/src/**/*.test.ts"] }
+    test: {
+      name: "unit",
+      include: ["packages/*/src/**/*.test.ts", "examples/*/src/**/*.test.ts"],
+      // a few unit tests create an in-memory PGlite in beforeAll, which takes seconds on a busy machine
+      hookTimeout: 60_000
+    }
   },
   {
     extends: true,

@@ -434,6 +434,17 @@ export const migrate = (
     )
   })
 
+/**
+ * Session settings the store needs on every server connection it uses. `plan_cache_mode =
+ * force_custom_plan`: the driver prepares every statement, and a generic plan PostgreSQL made while the
+ * tables were small (a sequential scan of a one-page table) would be kept as they grow, scanning the tenant
+ * on every append. A custom plan is made for each execution from the tables' current size, so every lookup
+ * stays an index probe (docs/postgres.md, "Plans that stay good as the tables grow"). `layerPg` sets them
+ * over the host's own `client.startupParameters`; a host that builds its own `PgClient` for `layerWith`
+ * passes them as its `startupParameters`.
+ */
+export const serverSettings: Readonly<Record<string, string>> = { plan_cache_mode: "force_custom_plan" }
+
 export interface PgOptions extends Options {
   /** `postgres://user:password@host:port/database` */
   readonly url: string | Redacted.Redacted
@@ -482,6 +493,7 @@ export const layerPg = (
     Effect.mapError(
       PgClient.make({
         ...options.client,
+        startupParameters: { ...options.client?.startupParameters, ...serverSettings },
         url: typeof options.url === "string" ? Redacted.make(options.url) : options.url,
         ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections })
       }),

@@ -1,9 +1,10 @@
 // Plans that stay good as the tables grow. The driver prepares every statement, and PostgreSQL may run a
 // prepared statement on a generic plan made once, for any parameter values, from the table sizes and
-// statistics of the moment. Here the store's connections ask for generic plans while the tables are nearly
-// empty and freshly analyzed (the worst case), then a few thousand events are appended and read through
-// both append paths; the tuples the server reads per appended event must stay bounded. A plan that scans
-// the tenant for each key reads thousands per event by the end.
+// statistics of the moment. Here the client of the store's pool asks for generic plans (as a host's pool
+// settings or the server's defaults may) while the tables are nearly empty and freshly analyzed (the worst
+// case), then a few thousand events are appended and read through both append paths; the tuples the server
+// reads per appended event must stay bounded. A plan that scans the tenant for each key reads thousands per
+// event by the end. The store passes because it sets `PgEventStore.serverSettings` over the client's own.
 
 import * as PgClient from "@effect/sql-pg/PgClient"
 import { assert, it } from "@effect/vitest"

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto"
 import type { StoredEvent } from "./Envelope.ts"
-import { plainAfter, quoteKey, sortedKeys, write } from "./internal/canonical.ts"
+import { quoteKey, sortedKeys, write, writeNotingPlain } from "./internal/canonical.ts"
 
 /** The hash before a tenant's first event. */
 export const genesis = "0".repeat(64)
@@ -21,10 +21,8 @@ export const canonicalJson = (value: unknown): string => write(value)
  * plain JSON data: plain objects and arrays, strings, numbers, booleans and null.
  */
 export const canonicalPayload = (data: unknown): { readonly text: string; readonly roundTrips: boolean } => {
-  plainAfter()
-  const text = write(data)
-  const roundTrips = plainAfter()
-  return { text, roundTrips: roundTrips && data !== undefined }
+  const { text, plain } = writeNotingPlain(data)
+  return { text, roundTrips: plain && data !== undefined }
 }
 
 export type Unhashed = Omit<StoredEvent, "hash">

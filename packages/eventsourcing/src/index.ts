@@ -1,3 +1,4 @@
+export * as AppendDecision from "./AppendDecision.ts"
 export * as AppendValidation from "./AppendValidation.ts"
 export * as Audit from "./Audit.ts"
 export * as CommandHandler from "./CommandHandler.ts"

@@ -10,14 +10,18 @@ export const quoteKey = (key: string): string => {
   return quoted
 }
 
-// Cleared by `write` when it meets a value whose canonical form might differ from that of its JSON round trip.
+// Cleared by `write` when it meets a value whose canonical form might differ from that of its JSON round
+// trip; read only through `writeNotingPlain`, which sets it before writing.
 let plain = true
 
-/** Whether every value `write` met since the last call was plain JSON; resets the flag. */
-export const plainAfter = (): boolean => {
-  const was = plain
+/**
+ * `write(value)`, and whether every value it met was plain JSON (plain objects and arrays, strings, numbers,
+ * booleans, null): then the text is also the canonical form of the value's JSON round trip.
+ */
+export const writeNotingPlain = (value: unknown): { readonly text: string; readonly plain: boolean } => {
   plain = true
-  return was
+  const text = write(value)
+  return { text, plain }
 }
 
 /** Written as its text, unchanged: a value already in canonical form. */

@@ -1,9 +1,10 @@
 import { Clock, Deferred, Effect } from "effect"
+import * as AppendDecision from "../AppendDecision.ts"
 import * as AppendValidation from "../AppendValidation.ts"
 import type { StoredEvent } from "../Envelope.ts"
-import { ConcurrencyConflict, EventStoreError, IdempotencyMismatch, StreamNotFound } from "../Errors.ts"
+import type { ConcurrencyConflict, EventStoreError, IdempotencyMismatch } from "../Errors.ts"
+import { StreamNotFound } from "../Errors.ts"
 import type { AppendRequest, AppendResult, EventStoreShape, MemoryOptions, ReadAllOptions } from "../EventStore.ts"
-import * as ExpectedVersion from "../ExpectedVersion.ts"
 import * as HashChain from "../HashChain.ts"
 import * as StreamId from "../StreamId.ts"
 import * as Subscription from "../Subscription.ts"
@@ -66,30 +67,23 @@ export const make = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
       if (checked._tag === "Err") return checked.error
       const log = logOf(request.tenant)
       const fingerprint = AppendValidation.fingerprint(request, checked.canonical)
-      const previous = log.commands.get(request.context.commandId)
-      if (previous !== undefined) {
-        return previous.fingerprint === fingerprint
-          ? { ...previous.result, duplicate: true }
-          : new IdempotencyMismatch({ tenant: request.tenant, commandId: request.context.commandId })
-      }
       const key = StreamId.format(request.stream)
       const stream = log.streams.get(key) ?? []
-      if (!ExpectedVersion.accepts(request.expected, stream.length)) {
-        return new ConcurrencyConflict({
-          tenant: request.tenant,
-          stream: request.stream,
-          expected: request.expected,
-          actual: stream.length
-        })
+      const decision = AppendDecision.decide(request, fingerprint, {
+        command: log.commands.get(request.context.commandId),
+        version: stream.length,
+        isStored: (eventId) => log.eventIds.has(eventId)
+      })
+      switch (decision._tag) {
+        case "Duplicate":
+          return { ...decision.command.result, duplicate: true }
+        case "Refused":
+          return decision.error
+        case "Nothing":
+          return { events: [], version: decision.version, duplicate: false }
+        case "Write":
+          break
       }
-      const reused = request.events.find((e) => log.eventIds.has(e.eventId))
-      if (reused !== undefined) {
-        return new EventStoreError({
-          reason: "InvalidRequest",
-          message: `event id ${reused.eventId} is already stored`
-        })
-      }
-      if (request.events.length === 0) return { events: [], version: stream.length, duplicate: false }
       const recordedAt = instantFromMillis(now)
       let prevHash = log.events.length === 0 ? HashChain.genesis : log.events[log.events.length - 1]!.hash
       const stored = request.events.map((_, i) => {

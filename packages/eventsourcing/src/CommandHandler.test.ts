@@ -91,7 +91,11 @@ describe("CommandHandler", () => {
   it.effect("rejects malformed input naming the field", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(
-        handle("t1", { _tag: "Increment", counter: "a\u0000", by: "x" }, { actor, commandId: "c1" })
+        CommandHandler.acceptUnknown(handle)(
+          "t1",
+          { _tag: "Increment", counter: "a\u0000", by: "x" },
+          { actor, commandId: "c1" }
+        )
       )
       assert.strictEqual(error._tag, "InvalidCommand")
       const paths = error._tag === "InvalidCommand" ? error.issues.map((i) => i.path) : []
@@ -113,6 +117,86 @@ describe("CommandHandler", () => {
         events.map((e) => e.version),
         [1, 2, 3, 4]
       )
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("takes the command's encoded side: a misspelt tag does not compile, and fails at run time if forced", () =>
+    Effect.gen(function* () {
+      const misspelt = { _tag: "Incremnet", counter: "a", by: 1 } as const
+      // @ts-expect-error: "Incremnet" is no command of this handler
+      const typed = () => handle("t1", misspelt, { actor, commandId: "c1" })
+      assert.isFunction(typed)
+      const error = yield* Effect.flip(CommandHandler.acceptUnknown(handle)("t1", misspelt, { actor, commandId: "c1" }))
+      assert.strictEqual(error._tag, "InvalidCommand")
+      assert.strictEqual((yield* (yield* EventStore.EventStore).head("t1")).position, 0)
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("gives the context loader the state it loaded, so the loader need not read the stream again", () =>
+    Effect.gen(function* () {
+      const seen: Array<number> = []
+      const spying = CommandHandler.make({
+        command: Increment,
+        decider: counter,
+        codec,
+        stream: (c) => StreamId.make("counter", c.counter),
+        subjects: () => [],
+        loadContext: (_command, state, base) =>
+          Effect.sync(() => {
+            seen.push(state)
+            return base
+          })
+      })
+      yield* spying("t1", { _tag: "Increment", counter: "a", by: 3 }, { actor, commandId: "c1" })
+      yield* spying("t1", { _tag: "Increment", counter: "a", by: 4 }, { actor, commandId: "c2" })
+      assert.deepStrictEqual(seen, [0, 3])
+    }).pipe(Effect.provide(TestLayer))
+  )
+})
+
+describe("CommandHandler.withRule", () => {
+  // A host's stricter rule: no step larger than the limit it reads from another stream.
+  const StepTooLarge = Rule.define<{ max: number }>("StepTooLarge", {
+    en: (f) => `a step may not exceed ${f.max}`,
+    zh: (f) => `单次不得超过 ${f.max}`
+  })
+  const definition = {
+    command: Increment,
+    decider: counter,
+    codec,
+    stream: (c: Increment) => StreamId.make("counter", c.counter),
+    subjects: () => []
+  }
+  const strict = CommandHandler.make(
+    CommandHandler.withRule(definition, {
+      loadContext: (command, _state, context) =>
+        Effect.map(
+          CommandHandler.load(context.tenant, StreamId.make("counter", `${command.counter}-max`), counter, codec),
+          ({ state }) => ({ max: state })
+        ),
+      decide: (command, _state, context, events) =>
+        command.by > context.max || events.length !== 1 ? Result.fail(StepTooLarge({ max: context.max })) : Result.void
+    })
+  )
+
+  it.effect("refuses with the host's rule in the same path, writing nothing, and keeps the library's rules", () =>
+    Effect.gen(function* () {
+      yield* handle("t1", { _tag: "Increment", counter: "a-max", by: 2 }, { actor, commandId: "c-max" })
+      const store = yield* EventStore.EventStore
+      const accepted = yield* strict("t1", { _tag: "Increment", counter: "a", by: 2 }, { actor, commandId: "c1" })
+      assert.strictEqual(accepted.state, 2)
+      const refused = yield* Effect.flip(
+        strict("t1", { _tag: "Increment", counter: "a", by: 3 }, { actor, commandId: "c2" })
+      )
+      assert.isTrue(StepTooLarge.is(refused))
+      assert.strictEqual((yield* store.head("t1")).position, 2)
+      // The library's own rule still answers first.
+      yield* handle("t1", { _tag: "Increment", counter: "b-max", by: 10 }, { actor, commandId: "c-max-b" })
+      yield* strict("t1", { _tag: "Increment", counter: "b", by: 9 }, { actor, commandId: "c3" })
+      const limit = yield* Effect.flip(
+        strict("t1", { _tag: "Increment", counter: "b", by: 2 }, { actor, commandId: "c4" })
+      )
+      assert.isTrue(LimitExceeded.is(limit))
     }).pipe(Effect.provide(TestLayer))
   )
 })

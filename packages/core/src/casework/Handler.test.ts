@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { EventStore, IdGenerator, StreamId } from "@shuangbai/eventsourcing"
+import { CommandHandler, EventStore, IdGenerator, StreamId } from "@shuangbai/eventsourcing"
 import { Effect, Layer, Result } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
@@ -44,9 +44,11 @@ const openCase = (worker: string, openedOn = "2024-06-01") => ({
   openedOn
 })
 const id = caseIdOf("p-001" as never, "ElderlyCare")
-const send = (input: unknown, commandId: string) => handle(tenant, input, { actor, commandId })
+const send = (input: unknown, commandId: string) =>
+  CommandHandler.acceptUnknown(handle)(tenant, input, { actor, commandId })
 const bureau = { id: "bureau-1", role: "bureau" }
-const registry = (input: unknown, commandId: string) => Registry.handle(tenant, input, { actor, commandId })
+const registry = (input: unknown, commandId: string) =>
+  CommandHandler.acceptUnknown(Registry.handle)(tenant, input, { actor, commandId })
 
 const household = {
   _tag: "RegisterHousehold",

@@ -1,44 +1,35 @@
-import {
-  CommandHandler,
-  type Decider,
-  type EventStore,
-  type EventStoreError,
-  type InvalidEvent,
-  type UnknownEventType
-} from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type EventStore } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
-import * as Registry from "../registry/index.ts"
+import { loadHousehold } from "../registry/Handler.ts"
 import { startOfChinaDay } from "../shared/Dates.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
 import { Command } from "./Commands.ts"
 import { decider, type VisitContext } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
+import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
 
 /**
  * Loads what a visit decision needs from other streams, in the same attempt as the decision: the rules that
  * span streams are checked against it in Decide.ts. A new visit reads the household's registry file and
  * where the visit's worker was on post on the visit's day (the due day for a schedule), from the workforce;
- * an amendment that moves the date reads where the visit's worker was on post on the new day.
+ * an amendment that moves the date reads where the visit's worker was on post on the new day (who and where
+ * from `state`, the visit as the handler just loaded it).
  */
-export const context = (
+export const loadContext = (
   command: Command,
+  state: State,
   base: Decider.DecisionContext
-): Effect.Effect<VisitContext, EventStoreError | UnknownEventType | InvalidEvent, EventStore.EventStore> =>
+): Effect.Effect<VisitContext, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.gen(function* () {
     switch (command._tag) {
       case "ScheduleVisit":
       case "RecordVisit": {
-        const file = yield* CommandHandler.load(
-          base.tenant,
-          Registry.streamOf(command.household),
-          Registry.decider,
-          Registry.codec
-        )
+        const household = yield* loadHousehold(base.tenant, command.household)
         const day = command._tag === "ScheduleVisit" ? command.dueOn : command.visitedOn
         return {
           ...base,
-          household: file.state,
+          household,
           onPost: yield* workersOnPost(base.tenant, [command.worker], day)
         }
       }
@@ -46,7 +37,6 @@ export const context = (
         // A corrected date needs the visit's worker on post at its station on the new day: read who and
         // where from the visit as it stands. An amendment that leaves the date as it is needs nothing more.
         if (command.visitedOn === undefined) return base
-        const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.visit), decider, codec)
         if (state._tag !== "Conducted" || state.visitedOn === command.visitedOn) return base
         return { ...base, onPost: yield* workersOnPost(base.tenant, [state.worker], command.visitedOn) }
       }
@@ -75,13 +65,29 @@ export const subjects = (event: Event): ReadonlyArray<string> => {
 export const occurredAt = (event: Event): number | undefined =>
   event._tag === "VisitConducted" ? startOfChinaDay(event.visitedOn) : undefined
 
-/** Sends a visit command: `handle(tenant, { _tag: "RecordVisit", … }, { actor, commandId })`. */
-export const handle = CommandHandler.make({
+/** What the visits handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
+export const definition: CommandHandler.Definition<
+  Command,
+  typeof Command.Encoded,
+  Event,
+  State,
+  VisitContext,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = {
   command: Command,
   decider,
   codec,
   stream: (command) => streamOf(command.visit),
   subjects,
   occurredAt,
-  context
-})
+  loadContext
+}
+
+/** Sends a visit command: `handle(tenant, { _tag: "RecordVisit", … }, { actor, commandId })`. */
+export const handle: CommandHandler.Handle<
+  typeof Command.Encoded,
+  State,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = CommandHandler.make(definition)

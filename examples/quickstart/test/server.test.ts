@@ -73,17 +73,7 @@ describe("an HTTP host with the store built once", () => {
     const perRequest = <A, E>(program: Effect.Effect<A, E, EventStore.EventStore | IdGenerator.IdGenerator>) =>
       Effect.runPromise(program.pipe(Effect.provide(Store)))
     const headNow = Effect.flatMap(EventStore.EventStore, (store) => store.head("yangshan"))
-    const { Domain } = await import("@shuangbai/core")
-    await perRequest(
-      Domain.handle(
-        "yangshan",
-        { ...configure, _tag: "ConfigureCounty", townships: [configure.townships[0]!] },
-        {
-          actor: { id: "bureau-01", role: "bureau" },
-          commandId: "cmd-1"
-        }
-      )
-    )
+    await perRequest(Domain.handle("yangshan", configure, { actor: tokens["token-bureau"]!.actor, commandId: "c-1" }))
     assert.strictEqual((await perRequest(headNow)).position, 0)
   })
 })

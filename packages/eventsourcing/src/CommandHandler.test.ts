@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Layer, Result, Schema } from "effect"
+import { Duration, Effect, Layer, Result, Schedule, Schema, Tracer } from "effect"
 import * as CommandHandler from "./CommandHandler.ts"
 import * as Decider from "./Decider.ts"
+import { ConcurrencyConflict } from "./Errors.ts"
 import * as EventCodec from "./EventCodec.ts"
 import * as EventStore from "./EventStore.ts"
 import * as IdGenerator from "./IdGenerator.ts"
@@ -198,5 +199,100 @@ describe("CommandHandler.withRule", () => {
       )
       assert.isTrue(LimitExceeded.is(limit))
     }).pipe(Effect.provide(TestLayer))
+  )
+})
+
+describe("CommandHandler: conflicts and traces", () => {
+  /** The memory store, refusing the first `conflicts` appends with a ConcurrencyConflict. */
+  const conflicting = (conflicts: number) =>
+    Layer.mergeAll(
+      Layer.effect(
+        EventStore.EventStore,
+        Effect.map(EventStore.makeMemory(), (store) => {
+          let left = conflicts
+          return {
+            ...store,
+            append: (request: EventStore.AppendRequest) =>
+              left-- > 0
+                ? Effect.fail(
+                    new ConcurrencyConflict({
+                      tenant: request.tenant,
+                      stream: request.stream,
+                      expected: request.expected,
+                      actual: 99
+                    })
+                  )
+                : store.append(request)
+          }
+        })
+      ),
+      IdGenerator.layerDeterministic()
+    )
+
+  /** Runs `effect` with a tracer that keeps every span it starts. */
+  const traced = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+    Effect.gen(function* () {
+      const spans: Array<Tracer.Span> = []
+      const tracer = Tracer.make({
+        span: (options) => {
+          const span = Tracer.nativeTracer.span(options)
+          spans.push(span)
+          return span
+        }
+      })
+      const result = yield* Effect.result(Effect.withTracer(effect, tracer))
+      return { result, spans }
+    })
+
+  it("waits between attempts on a jittered exponential schedule, from 2 ms, capped at 50 ms", () =>
+    Effect.runPromise(
+      Effect.gen(function* () {
+        const step = yield* Schedule.toStep(CommandHandler.conflictBackoff)
+        for (let n = 0; n < 12; n++) {
+          const [, delay] = yield* step(0, undefined)
+          const base = Math.min(2 * 2 ** n, 50)
+          const millis = Duration.toMillis(delay)
+          assert.isAtLeast(millis, base * 0.8, `retry ${n + 1}`)
+          assert.isAtMost(millis, base * 1.2, `retry ${n + 1}`)
+        }
+      })
+    ))
+
+  it.effect("retries a conflict, one span per attempt under one span with tenant, stream and command id", () =>
+    Effect.gen(function* () {
+      const { result, spans } = yield* traced(
+        handle("t1", { _tag: "Increment", counter: "a", by: 3 }, { actor, commandId: "c1" })
+      )
+      assert.isTrue(Result.isSuccess(result))
+      const outer = spans.filter((s) => s.name === "CommandHandler.handle")
+      assert.strictEqual(outer.length, 1)
+      assert.deepStrictEqual(Object.fromEntries(outer[0]!.attributes), {
+        tenant: "t1",
+        commandId: "c1",
+        command: "Increment",
+        stream: "counter/a"
+      })
+      const attempts = spans.filter((s) => s.name === "CommandHandler.attempt")
+      assert.deepStrictEqual(
+        attempts.map((s) => s.attributes.get("attempt")),
+        [1, 2, 3]
+      )
+      for (const s of attempts)
+        assert.strictEqual(
+          s.parent.pipe((p) => (p._tag === "Some" ? p.value.spanId : "")),
+          outer[0]!.spanId
+        )
+    }).pipe(Effect.provide(conflicting(2)))
+  )
+
+  it.effect("gives up after maxAttempts with the last ConcurrencyConflict, writing nothing", () =>
+    Effect.gen(function* () {
+      const { result, spans } = yield* traced(
+        handle("t1", { _tag: "Increment", counter: "a", by: 3 }, { actor, commandId: "c1" })
+      )
+      assert.isTrue(Result.isFailure(result) && result.failure._tag === "ConcurrencyConflict")
+      assert.strictEqual(spans.filter((s) => s.name === "CommandHandler.attempt").length, 5)
+      assert.strictEqual((yield* (yield* EventStore.EventStore).head("t1")).position, 0)
+    }).pipe(Effect.provide(conflicting(100)))
   )
 })

@@ -39,8 +39,6 @@ import { quotaStreamOf, streamOf } from "./Stream.ts"
  * the quota's context reads it (`findStation`, by the station's id, over the county's townships).
  */
 
-type LoadError = CommandHandler.LoadError
-
 /** The business day an event happened on. */
 export const businessDate = (event: Event): Text.LocalDate => {
   switch (event._tag) {
@@ -68,13 +66,13 @@ const subjects = (event: Event): ReadonlyArray<string> => ("worker" in event ? [
 export const loadQuota = (
   tenant: Envelope.Tenant,
   station: StationId
-): Effect.Effect<Quota, LoadError, EventStore.EventStore> =>
+): Effect.Effect<Quota, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(CommandHandler.load(tenant, quotaStreamOf(station), quotaDecider, codec), (loaded) => loaded.state)
 
 export const loadWorker = (
   tenant: Envelope.Tenant,
   worker: WorkerId
-): Effect.Effect<State, LoadError, EventStore.EventStore> =>
+): Effect.Effect<State, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(CommandHandler.load(tenant, streamOf(worker), workerDecider, codec), (loaded) => loaded.state)
 
 /**
@@ -85,7 +83,7 @@ export const workerOnPost = (
   tenant: Envelope.Tenant,
   worker: WorkerId,
   date: Text.LocalDate
-): Effect.Effect<StationId | undefined, LoadError, EventStore.EventStore> =>
+): Effect.Effect<StationId | undefined, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(loadWorker(tenant, worker), (state) => stationOn(state, date))
 
 /**
@@ -96,7 +94,7 @@ export const workersOnPost = (
   tenant: Envelope.Tenant,
   workers: Iterable<WorkerId>,
   date: Text.LocalDate
-): Effect.Effect<ReadonlyMap<WorkerId, StationId>, LoadError, EventStore.EventStore> =>
+): Effect.Effect<ReadonlyMap<WorkerId, StationId>, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(
     Effect.forEach(
       new Set(workers),
@@ -114,7 +112,7 @@ export const postHeld = (
   tenant: Envelope.Tenant,
   station: StationId,
   worker: WorkerId
-): Effect.Effect<boolean, LoadError, EventStore.EventStore> =>
+): Effect.Effect<boolean, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(loadQuota(tenant, station), (quota) => quota.holders.has(worker))
 
 /**
@@ -126,7 +124,7 @@ export const loadQuotaContext = (
   command: Commands.QuotaCommand,
   _state: Quota,
   base: Decider.DecisionContext
-): Effect.Effect<QuotaContext, LoadError, EventStore.EventStore> => {
+): Effect.Effect<QuotaContext, CommandHandler.LoadError, EventStore.EventStore> => {
   switch (command._tag) {
     case "AllotPosts":
     case "FillPost":
@@ -144,7 +142,7 @@ export const loadWorkerContext = (
   command: Commands.WorkerCommand,
   _state: State,
   base: Decider.DecisionContext
-): Effect.Effect<WorkerContext, LoadError, EventStore.EventStore> => {
+): Effect.Effect<WorkerContext, CommandHandler.LoadError, EventStore.EventStore> => {
   switch (command._tag) {
     case "HireWorker":
       return Effect.map(postHeld(base.tenant, command.station, command.worker), (postReserved) => ({
@@ -173,7 +171,7 @@ export const quotaDefinition: CommandHandler.Definition<
   Event,
   Quota,
   QuotaContext,
-  LoadError,
+  CommandHandler.LoadError,
   EventStore.EventStore
 > = {
   command: Commands.QuotaCommand,
@@ -189,7 +187,7 @@ export const quotaDefinition: CommandHandler.Definition<
 export const handleQuota: CommandHandler.Handle<
   typeof Commands.QuotaCommand.Encoded,
   Quota,
-  LoadError,
+  CommandHandler.LoadError,
   EventStore.EventStore
 > = CommandHandler.make(quotaDefinition)
 
@@ -200,7 +198,7 @@ export const workerDefinition: CommandHandler.Definition<
   Event,
   State,
   WorkerContext,
-  LoadError,
+  CommandHandler.LoadError,
   EventStore.EventStore
 > = {
   command: Commands.WorkerCommand,
@@ -215,7 +213,7 @@ export const workerDefinition: CommandHandler.Definition<
 export const handleWorker: CommandHandler.Handle<
   typeof Commands.WorkerCommand.Encoded,
   State,
-  LoadError,
+  CommandHandler.LoadError,
   EventStore.EventStore
 > = CommandHandler.make(workerDefinition)
 
@@ -259,7 +257,7 @@ const workerEvents = (events: ReadonlyArray<Envelope.StoredEvent>): ReadonlyArra
     return Result.isSuccess(decoded) ? [decoded.success.event] : []
   })
 
-type HandleError = CommandHandler.HandleError | LoadError
+type HandleError = CommandHandler.HandleError | CommandHandler.LoadError
 type Services = EventStore.EventStore | IdGenerator.IdGenerator
 
 /** Frees the worker's post at the station (nothing when they hold none there), as one step of a command. */
@@ -348,7 +346,7 @@ const releasePosts = (
 export const handle: CommandHandler.Handle<
   typeof Commands.Command.Encoded,
   State | Quota,
-  LoadError,
+  CommandHandler.LoadError,
   EventStore.EventStore
 > = (tenant, input, metadata) =>
   Effect.gen(function* () {

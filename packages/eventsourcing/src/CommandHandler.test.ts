@@ -244,13 +244,13 @@ describe("CommandHandler: conflicts and traces", () => {
       return { result, spans }
     })
 
-  it("waits between attempts on a jittered exponential schedule, from 2 ms, capped at 50 ms", () =>
+  it("retries once at once, then waits on a jittered exponential schedule from 2 ms, capped at 50 ms", () =>
     Effect.runPromise(
       Effect.gen(function* () {
         const step = yield* Schedule.toStep(CommandHandler.conflictBackoff)
         for (let n = 0; n < 12; n++) {
           const [, delay] = yield* step(0, undefined)
-          const base = Math.min(2 * 2 ** n, 50)
+          const base = n === 0 ? 0 : Math.min(2 ** n, 50)
           const millis = Duration.toMillis(delay)
           assert.isAtLeast(millis, base * 0.8, `retry ${n + 1}`)
           assert.isAtMost(millis, base * 1.2, `retry ${n + 1}`)

@@ -294,12 +294,14 @@ export const make = <
 }
 
 /**
- * The waits between attempts after a ConcurrencyConflict: from 2 ms, doubling up to 50 ms (a quota stream
- * retries 20 times), each scaled by a random 0.8–1.2 so that writers that collided once do not collide
- * again in step.
+ * The waits between attempts after a ConcurrencyConflict. The first retry goes at once (in one process a
+ * conflict usually means one other writer, already done); then 2 ms, doubling up to 50 ms (a quota stream
+ * retries 20 times), each scaled by a random 0.8–1.2 so that writers that keep colliding fall out of step.
  */
-export const conflictBackoff: Schedule.Schedule<Duration.Duration> = Schedule.exponential("2 millis").pipe(
-  Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.millis(50)))),
+export const conflictBackoff: Schedule.Schedule<Duration.Duration> = Schedule.exponential("1 millis").pipe(
+  Schedule.modifyDelay(({ attempt, duration }) =>
+    Effect.succeed(attempt <= 1 ? Duration.zero : Duration.min(duration, Duration.millis(50)))
+  ),
   Schedule.jittered
 )
 

@@ -274,7 +274,7 @@ describe("Domain.handle", () => {
       yield* TestClock.setTime(Date.parse("2024-08-04T10:00:00+08:00"))
       const reached = new Set<string>()
       for (const [i, { context, streams, command }] of commands.entries()) {
-        const handled = yield* Domain.handle(tenant, command, { actor, commandId: `c-${i}` })
+        const handled = yield* Domain.handleUnknown(tenant, command, { actor, commandId: `c-${i}` })
         assert.isAbove(handled.events.length, 0, String(command._tag))
         const categories = new Set(handled.events.map((e) => e.stream.category))
         for (const stream of streams) assert.isTrue(categories.has(stream), `${command._tag} writes ${stream}`)
@@ -295,15 +295,15 @@ describe("Domain.handle", () => {
     Effect.gen(function* () {
       const store = yield* EventStore.EventStore
       const error = yield* Effect.flip(
-        Domain.handle(tenant, { _tag: "PaintStation", colour: "blue" }, { actor, commandId: "c-x" })
+        Domain.handleUnknown(tenant, { _tag: "PaintStation", colour: "blue" }, { actor, commandId: "c-x" })
       )
       assert.instanceOf(error, InvalidCommand)
       assert.strictEqual((error as InvalidCommand).command, "PaintStation")
       assert.match((error as InvalidCommand).issues[0]!.message, /PaintStation/)
-      const missing = yield* Effect.flip(Domain.handle(tenant, { colour: "blue" }, { actor, commandId: "c-y" }))
+      const missing = yield* Effect.flip(Domain.handleUnknown(tenant, { colour: "blue" }, { actor, commandId: "c-y" }))
       assert.instanceOf(missing, InvalidCommand)
       const step = yield* Effect.flip(
-        Domain.handle(
+        Domain.handleUnknown(
           tenant,
           { _tag: "FillPost", station: "s", worker: "w", filledOn: "2024-01-01" },
           { actor, commandId: "c-z" }
@@ -318,10 +318,46 @@ describe("Domain.handle", () => {
   it.effect("passes the context's own validation errors through", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(
-        Domain.handle(tenant, { _tag: "RecordVisit", visit: "v" }, { actor, commandId: "c-bad" })
+        Domain.handleUnknown(tenant, { _tag: "RecordVisit", visit: "v" }, { actor, commandId: "c-bad" })
       )
       assert.instanceOf(error, InvalidCommand)
       assert.isTrue((error as InvalidCommand).issues.some((i) => i.path === "household"))
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("takes typed commands: a misspelt tag or field does not compile; handleUnknown checks at run time", () =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      // Never run: tsc -b checks that each of these is a compile error (an unused @ts-expect-error fails too).
+      const typos = [
+        // @ts-expect-error: "RecordVsit" is no command of the domain
+        () => Domain.handle(tenant, { _tag: "RecordVsit", visit: "v-1" }, { actor, commandId: "c-typo" }),
+        // @ts-expect-error: VoidVisit has no field "vist"
+        () => Domain.handle(tenant, { _tag: "VoidVisit", vist: "v-1", reason: "重复" }, { actor, commandId: "c-f" }),
+        () =>
+          Visits.handle(
+            tenant,
+            {
+              _tag: "ScheduleVisit",
+              visit: "v",
+              household: "h",
+              // @ts-expect-error: a visit's persons are a non-empty list
+              persons: [],
+              worker: "w",
+              station: "s",
+              dueOn: "2025-01-01"
+            },
+            { actor, commandId: "c-p" }
+          )
+      ]
+      assert.strictEqual(typos.length, 3)
+      // The same typo from a request body: refused at run time, naming the tag, and nothing is written.
+      const error = yield* Effect.flip(
+        Domain.handleUnknown(tenant, { _tag: "RecordVsit", visit: "v-1" }, { actor, commandId: "c-typo" })
+      )
+      assert.instanceOf(error, InvalidCommand)
+      assert.strictEqual((error as InvalidCommand).command, "RecordVsit")
+      assert.strictEqual((yield* store.head(tenant)).position, 0)
     }).pipe(Effect.provide(TestLayer))
   )
 })

@@ -1,5 +1,5 @@
 import {
-  type CommandHandler,
+  CommandHandler,
   type Envelope,
   EventCodec,
   type EventStore,
@@ -33,7 +33,7 @@ export type Event =
   | Relief.Events.Event
   | Training.Events.Event
 
-/** Every command a host app sends through `handle`. */
+/** Every command of the domain, decoded (the command classes). */
 export type Command =
   | Registry.Commands.Command
   | Visits.Commands.Command
@@ -46,20 +46,26 @@ export type Command =
   | Relief.Commands.Command
   | Training.Commands.Command
 
-type AnyHandle = (
-  tenant: Envelope.Tenant,
-  input: unknown,
-  metadata: CommandHandler.CommandMetadata
-) => Effect.Effect<
-  CommandHandler.Handled<unknown>,
-  CommandHandler.HandleError,
-  EventStore.EventStore | IdGenerator.IdGenerator
->
+/**
+ * Every command a host app sends through `handle`, as plain data (the encoded side of each context's command
+ * Schema): `{ _tag: "RecordVisit", visit: "v-1", … }`. A misspelt tag or field is a compile error.
+ */
+export type CommandInput =
+  | typeof Registry.Commands.Command.Encoded
+  | typeof Visits.Commands.Command.Encoded
+  | typeof Stations.Commands.Command.Encoded
+  | typeof Stations.Commands.CountyCommand.Encoded
+  | typeof Workforce.Commands.Command.Encoded
+  | typeof Recruitment.Commands.Command.Encoded
+  | typeof Casework.Commands.Command.Encoded
+  | typeof Activities.Commands.Command.Encoded
+  | typeof Relief.Commands.Command.Encoded
+  | typeof Training.Commands.Command.Encoded
 
 /** Commands (a union of tagged classes) and the handler that takes them. */
 interface Route {
   readonly commands: Schema.Union<ReadonlyArray<Schema.Top & { readonly identifier: string }>>
-  readonly handle: AnyHandle
+  readonly handle: CommandHandler.Handle<any, unknown, CommandHandler.LoadError, EventStore.EventStore>
 }
 
 /** One bounded context, described for generic use. */
@@ -213,7 +219,13 @@ export const contextOfEvent: ReadonlyMap<string, Context> = new Map(
   contexts.flatMap((c) => c.events.map((type) => [type, c] as const))
 )
 
-const routes = new Map<string, { readonly context: Context; readonly handle: AnyHandle }>()
+const routes = new Map<
+  string,
+  {
+    readonly context: Context
+    readonly handle: CommandHandler.Handle<unknown, unknown, CommandHandler.LoadError, EventStore.EventStore>
+  }
+>()
 for (const definition of definitions) {
   const described = contexts.find((c) => c.name === definition.name)!
   for (const route of definition.routes) {
@@ -221,7 +233,7 @@ for (const definition of definitions) {
       if (routes.has(member.identifier)) {
         throw new Error(`command ${member.identifier} is routed by two contexts`)
       }
-      routes.set(member.identifier, { context: described, handle: route.handle })
+      routes.set(member.identifier, { context: described, handle: CommandHandler.acceptUnknown(route.handle) })
     }
   }
 }
@@ -243,9 +255,26 @@ const tagOf = (input: unknown): string | undefined =>
 /**
  * Sends any command of the domain: `handle(tenant, { _tag: "RecordVisit", … }, { actor, commandId })` goes
  * to the context that owns the tag (stations' county settings to `handleCounty`, posts and workers through
- * workforce's `handle`). A tag no context owns fails with InvalidCommand naming it.
+ * workforce's `handle`). The command is typed (`CommandInput`); input not checked at compile time (a
+ * request body) goes through `handleUnknown`.
  */
 export const handle = (
+  tenant: Envelope.Tenant,
+  command: CommandInput,
+  metadata: CommandHandler.CommandMetadata
+): Effect.Effect<
+  CommandHandler.Handled<unknown>,
+  CommandHandler.HandleError,
+  EventStore.EventStore | IdGenerator.IdGenerator
+> => handleUnknown(tenant, command, metadata)
+
+/**
+ * `handle` for input not checked at compile time (a request body, a queue message): the same route, with
+ * every check at run time. A tag no context owns, or a value that is not an object with a string `_tag`,
+ * fails with InvalidCommand naming it; a malformed command fails with InvalidCommand naming each field,
+ * before anything is read.
+ */
+export const handleUnknown = (
   tenant: Envelope.Tenant,
   input: unknown,
   metadata: CommandHandler.CommandMetadata

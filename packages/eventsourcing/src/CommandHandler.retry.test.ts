@@ -47,7 +47,7 @@ const handleUnlessClosed = CommandHandler.make({
   codec,
   stream: streamOf,
   subjects: () => [],
-  context: (c, base) =>
+  loadContext: (c, _state, base) =>
     Effect.gen(function* () {
       const store = yield* EventStore.EventStore
       const closed = yield* Effect.exit(store.readStream(base.tenant, StreamId.make("closed", c.counter)))
@@ -56,8 +56,8 @@ const handleUnlessClosed = CommandHandler.make({
 })
 
 const actor = { id: "w1", role: "worker" }
-const increment = (counter: string, by: number) => ({ _tag: "Increment", counter, by })
-const raise = (counter: string, to: number) => ({ _tag: "Raise", counter, to })
+const increment = (counter: string, by: number) => ({ _tag: "Increment", counter, by }) as const
+const raise = (counter: string, to: number) => ({ _tag: "Raise", counter, to }) as const
 
 interface Spy {
   readonly readCommand: number
@@ -311,7 +311,10 @@ const shape = (e: StoredEvent) => ({
   commandId: e.commandId
 })
 
-const run = (via: typeof handle, steps: ReadonlyArray<{ readonly commandId: string; readonly input: unknown }>) =>
+const run = (
+  via: typeof handle,
+  steps: ReadonlyArray<{ readonly commandId: string; readonly input: typeof Command.Encoded }>
+) =>
   Effect.gen(function* () {
     const outcomes = []
     for (const { commandId, input } of steps) {
@@ -331,11 +334,15 @@ const step = fc.record({
   commandId: fc.constantFrom("c1", "c2", "c3", "c4", "c5", "c6"),
   input: fc.oneof(
     fc.record({
-      _tag: fc.constant("Increment"),
+      _tag: fc.constant("Increment" as const),
       counter: fc.constantFrom("a", "b"),
       by: fc.integer({ min: -4, max: 6 })
     }),
-    fc.record({ _tag: fc.constant("Raise"), counter: fc.constantFrom("a", "b"), to: fc.integer({ min: -2, max: 12 }) })
+    fc.record({
+      _tag: fc.constant("Raise" as const),
+      counter: fc.constantFrom("a", "b"),
+      to: fc.integer({ min: -2, max: 12 })
+    })
   )
 })
 

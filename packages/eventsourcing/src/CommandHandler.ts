@@ -1,4 +1,4 @@
-import { Cause, Clock, Effect, Exit, Result, Schema } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, Result, Schedule, Schema } from "effect"
 import * as AppendValidation from "./AppendValidation.ts"
 import type { Decider, DecisionContext } from "./Decider.ts"
 import type { Actor, NewEvent, StoredEvent, Tenant } from "./Envelope.ts"
@@ -30,16 +30,28 @@ export interface CommandMetadata {
   readonly causationId?: string
 }
 
+/** What reading a stream and folding it may fail with: a context loader's reads fail the same way. */
+export type LoadError = EventStoreError | UnknownEventType | InvalidEvent
+
+/**
+ * What a command handler is made of. A context exports its own (`Visits.definition`), so that a host can
+ * make a handler with one more rule (`withRule`) that runs the library's decision, loaders, subjects and
+ * business times unchanged.
+ */
 export interface Definition<
   C,
+  I,
   E extends { readonly _tag: string },
   S,
   Ctx extends DecisionContext = DecisionContext,
   ER = never,
   R = never
 > {
-  /** Decodes and validates untrusted input into a command (the union of the context's command classes). */
-  readonly command: Schema.Codec<C, any, never, never>
+  /**
+   * Decodes and validates input into a command (the union of the context's command classes). `I`, its
+   * encoded side, is what `handle` takes.
+   */
+  readonly command: Schema.Codec<C, I, never, never>
   readonly decider: Decider<C, E, S, Ctx>
   readonly codec: EventCodec<E>
   readonly stream: (command: C) => StreamId
@@ -52,9 +64,10 @@ export interface Definition<
   readonly occurredAt?: (event: E) => number | undefined
   /**
    * Loads what a decision needs from other streams (the household a visit is for, the worker's post):
-   * the rules that span streams are checked here, against state read in the same attempt.
+   * the rules that span streams are checked here, against state read in the same attempt. `state` is the
+   * command's own stream as the handler just loaded it, so a loader never reads that stream again.
    */
-  readonly context?: (command: C, base: DecisionContext) => Effect.Effect<Ctx, ER, R>
+  readonly loadContext?: (command: C, state: S, base: DecisionContext) => Effect.Effect<Ctx, ER, R>
   /** How many times a decision is retried when another writer moves the stream on. Default 5. */
   readonly maxAttempts?: number
 }
@@ -76,15 +89,48 @@ export type HandleError =
   | UnknownEventType
   | InvalidEvent
 
-/** A command handler: what `make` returns. Named, so that a context's `handle` has a type declarations can name. */
-export type Handle<S, ER = never, R = never> = (
+/**
+ * A command handler: what `make` returns. It takes the encoded side of its command Schema (`I`), so a
+ * misspelt `_tag` or field is a compile error; whatever it is given, it decodes with the Schema before
+ * anything else, so a malformed value at run time fails with InvalidCommand and reads nothing.
+ */
+export type Handle<I, S, ER = never, R = never> = (
   tenant: Tenant,
-  input: unknown,
+  command: I,
   metadata: CommandMetadata
 ) => Effect.Effect<Handled<S>, HandleError | ER, EventStore | IdGenerator | R>
 
-const commandName = (input: unknown): string =>
+/**
+ * The same handler for input not checked at compile time (a request body, a queue message). Every `Handle`
+ * decodes its input with its command Schema first (`make` does; a hand-written one must), so this only
+ * widens the parameter's type: the check happens at run time, as InvalidCommand naming each field.
+ */
+export const acceptUnknown = <I, S, ER, R>(handle: Handle<I, S, ER, R>): Handle<unknown, S, ER, R> =>
+  handle as Handle<unknown, S, ER, R>
+
+/** The `_tag` an input claims, for errors and spans, before it is decoded. */
+const tagOf = (input: unknown): string =>
   typeof input === "object" && input !== null && "_tag" in input ? String(input._tag) : "command"
+
+/**
+ * Decodes input with a command Schema, failing with InvalidCommand that names the command's tag (when it has
+ * one) and every field that is wrong. What every handler does first.
+ */
+export const decodeCommand = <C, I>(
+  command: Schema.Codec<C, I, never, never>
+): ((input: unknown) => Effect.Effect<C, InvalidCommand>) => {
+  const decode = Schema.decodeUnknownEffect(command, { errors: "all" })
+  return (input) =>
+    decode(input).pipe(
+      Effect.mapError(
+        (error) =>
+          new InvalidCommand({
+            command: tagOf(input),
+            issues: issuesOf(error.issue)
+          })
+      )
+    )
+}
 
 /** Reads a stream and folds it; a stream that does not exist yet is the initial state at version 0. */
 export const load = <E extends { readonly _tag: string }, S>(
@@ -92,11 +138,7 @@ export const load = <E extends { readonly _tag: string }, S>(
   stream: StreamId,
   decider: { readonly initialState: S; readonly evolve: (state: S, event: E) => S },
   codec: EventCodec<E>
-): Effect.Effect<
-  { readonly state: S; readonly version: number },
-  EventStoreError | UnknownEventType | InvalidEvent,
-  EventStore
-> =>
+): Effect.Effect<{ readonly state: S; readonly version: number }, LoadError, EventStore> =>
   Effect.gen(function* () {
     const store = yield* EventStore
     const events = yield* store
@@ -117,38 +159,31 @@ export const load = <E extends { readonly _tag: string }, S>(
  */
 export const make = <
   C,
+  I,
   E extends { readonly _tag: string },
   S,
   Ctx extends DecisionContext = DecisionContext,
   ER = never,
   R = never
 >(
-  definition: Definition<C, E, S, Ctx, ER, R>
-): Handle<S, ER, R> => {
-  const decodeCommand = Schema.decodeUnknownEffect(definition.command, { errors: "all" })
+  definition: Definition<C, I, E, S, Ctx, ER, R>
+): Handle<I, S, ER, R> => {
+  const decode = decodeCommand(definition.command)
   const maxAttempts = definition.maxAttempts ?? 5
 
   return (
     tenant: Tenant,
-    input: unknown,
+    input: I,
     metadata: CommandMetadata
   ): Effect.Effect<Handled<S>, HandleError | ER, EventStore | IdGenerator | R> =>
     Effect.gen(function* () {
-      const command = yield* decodeCommand(input).pipe(
-        Effect.mapError(
-          (error) =>
-            new InvalidCommand({
-              command: commandName(input),
-              issues: issuesOf(error.issue)
-            })
-        )
-      )
+      const command = yield* decode(input)
       const refused = AppendValidation.commandIssues(tenant, metadata)
-      if (refused.length > 0)
-        return yield* Effect.fail(new InvalidCommand({ command: commandName(input), issues: refused }))
+      if (refused.length > 0) return yield* Effect.fail(new InvalidCommand({ command: tagOf(input), issues: refused }))
       const store = yield* EventStore
       const ids = yield* IdGenerator
       const stream = definition.stream(command)
+      yield* Effect.annotateCurrentSpan({ stream: `${stream.category}/${stream.id}` })
       const context = {
         actor: metadata.actor,
         commandId: metadata.commandId,
@@ -161,7 +196,9 @@ export const make = <
         Effect.gen(function* () {
           const now = yield* Clock.currentTimeMillis
           const base: DecisionContext = { tenant, actor: metadata.actor, now }
-          const decisionContext = definition.context ? yield* definition.context(command, base) : (base as Ctx)
+          const decisionContext = definition.loadContext
+            ? yield* definition.loadContext(command, state, base)
+            : (base as Ctx)
           const decided = definition.decider.decide(command, state, decisionContext)
           if (Result.isFailure(decided)) return yield* Effect.fail(decided.failure)
           const before: Array<S> = []
@@ -190,6 +227,7 @@ export const make = <
         error._tag === "IdempotencyMismatch" ||
         (error._tag === "EventStoreError" && (error.reason === "InvalidRequest" || error.reason === "TooLarge"))
 
+      let attempts = 0
       const attempt = Effect.gen(function* () {
         const { state, version } = yield* load(tenant, stream, definition.decider, definition.codec)
         // A retried command after success is decided again, and is often refused ("already registered") or
@@ -228,13 +266,104 @@ export const make = <
         )
       })
 
-      const retrying = (remaining: number): Effect.Effect<Handled<S>, HandleError | ER, EventStore | IdGenerator | R> =>
-        attempt.pipe(
-          Effect.catchIf(
-            (error): error is ConcurrencyConflict => error instanceof ConcurrencyConflict && remaining > 1,
-            () => retrying(remaining - 1)
-          )
+      // The attempt runs on the caller's clock (a decision's `now`); the waits between attempts on the live
+      // clock, so that writers racing under a TestClock back off in real time instead of waiting forever.
+      const clock = yield* Clock.Clock
+      return yield* Effect.suspend(() => {
+        attempts += 1
+        return attempt.pipe(
+          Effect.withSpan(
+            "CommandHandler.attempt",
+            { attributes: { attempt: attempts } },
+            { captureStackTrace: false }
+          ),
+          Effect.provideService(Clock.Clock, clock)
         )
-      return yield* retrying(maxAttempts)
-    })
+      }).pipe(
+        Effect.retry({
+          schedule: conflictBackoff,
+          times: maxAttempts - 1,
+          while: (error) => error instanceof ConcurrencyConflict
+        }),
+        Effect.provideService(Clock.Clock, Clock.Clock.defaultValue())
+      )
+    }).pipe(
+      Effect.withSpan(
+        "CommandHandler.handle",
+        { attributes: { tenant, commandId: metadata.commandId, command: tagOf(input) } },
+        { captureStackTrace: false }
+      )
+    )
+}
+
+/**
+ * The waits between attempts after a ConcurrencyConflict. The first retry goes at once (in one process a
+ * conflict usually means one other writer, already done); then 2 ms, doubling up to 50 ms (a quota stream
+ * retries 20 times), each scaled by a random 0.8–1.2 so that writers that keep colliding fall out of step.
+ */
+export const conflictBackoff: Schedule.Schedule<Duration.Duration> = Schedule.exponential("1 millis").pipe(
+  Schedule.modifyDelay(({ attempt, duration }) =>
+    Effect.succeed(attempt <= 1 ? Duration.zero : Duration.min(duration, Duration.millis(50)))
+  ),
+  Schedule.jittered
+)
+
+/** One more rule for a handler definition: what `withRule` adds. */
+export interface ExtraRule<C, E, S, Ctx, X, ER, R> {
+  /** Reads what the rule needs from other streams, after the definition's own loader, in the same attempt. */
+  readonly loadContext?: (command: C, state: S, context: Ctx) => Effect.Effect<X, ER, R>
+  /**
+   * Refuses with a RuleViolation (a `Rule.define` rule) or lets the command through. It runs only when the
+   * definition's own decision accepts with events to record (a command already done stays done), and sees
+   * those events.
+   */
+  readonly decide: (
+    command: C,
+    state: S,
+    context: Ctx & X,
+    events: ReadonlyArray<E>
+  ) => Result.Result<void, RuleViolation>
+}
+
+/**
+ * A handler definition with one more rule, for a host whose rules are stricter than the library's:
+ * `CommandHandler.make(CommandHandler.withRule(Visits.definition, { decide }))` is the library's visit
+ * handler (its decision, loaders, subjects, business times, retries) with the host's rule in the same
+ * attempt, so the rule sees the state the append is checked against.
+ */
+export const withRule = <
+  C,
+  I,
+  E extends { readonly _tag: string },
+  S,
+  Ctx extends DecisionContext = DecisionContext,
+  ER = never,
+  R = never,
+  X extends object = {},
+  ER2 = never,
+  R2 = never
+>(
+  definition: Definition<C, I, E, S, Ctx, ER, R>,
+  rule: ExtraRule<C, E, S, Ctx, X, ER2, R2>
+): Definition<C, I, E, S, Ctx & X, ER | ER2, R | R2> => {
+  const { decider, loadContext } = definition
+  return {
+    ...definition,
+    decider: {
+      initialState: decider.initialState,
+      evolve: decider.evolve,
+      decide: (command, state, context) => {
+        const decided = decider.decide(command, state, context)
+        if (Result.isFailure(decided) || decided.success.length === 0) return decided
+        const checked = rule.decide(command, state, context, decided.success)
+        return Result.isFailure(checked) ? Result.fail(checked.failure) : decided
+      }
+    },
+    loadContext: (command, state, base) =>
+      Effect.gen(function* () {
+        const context = loadContext === undefined ? (base as Ctx) : yield* loadContext(command, state, base)
+        const extra = rule.loadContext === undefined ? ({} as X) : yield* rule.loadContext(command, state, context)
+        return { ...context, ...extra }
+      })
+  }
 }

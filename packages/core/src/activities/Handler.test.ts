@@ -1,12 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
-import { EventStore, IdGenerator } from "@shuangbai/eventsourcing"
+import { CommandHandler, EventStore, IdGenerator } from "@shuangbai/eventsourcing"
 import { Effect, Layer } from "effect"
 import { TestClock } from "effect/testing"
 import { handle } from "./Handler.ts"
 
 const TestLayer = Layer.mergeAll(EventStore.layerMemory, IdGenerator.layerDeterministic())
 const actor = { id: "w-01", role: "worker", station: "s-qigong" }
-const send = (input: unknown, commandId: string) => handle("yangshan", input, { actor, commandId })
+const send = (input: unknown, commandId: string) =>
+  CommandHandler.acceptUnknown(handle)("yangshan", input, { actor, commandId })
 
 describe("activities handler", () => {
   it.effect("records an activity held with its participants as subjects, dated the day it was held", () =>

@@ -22,15 +22,18 @@ export const occurredAt = (event: Event): number | undefined => {
   }
 }
 
-/**
- * Sends an activity command: `handle(tenant, { _tag: "PlanActivity", … }, { actor, commandId })`. Every
- * activity rule concerns one activity, so there is no context loader.
- */
-export const handle: CommandHandler.Handle<State> = CommandHandler.make({
+/** What the activities handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
+export const definition: CommandHandler.Definition<Command, typeof Command.Encoded, Event, State> = {
   command: Command,
   decider,
   codec,
   stream: (command) => streamOf(command.activity),
   subjects,
   occurredAt
-})
+}
+
+/**
+ * Sends an activity command: `handle(tenant, { _tag: "PlanActivity", … }, { actor, commandId })`. Every
+ * activity rule concerns one activity, so there is no context loader.
+ */
+export const handle: CommandHandler.Handle<typeof Command.Encoded, State> = CommandHandler.make(definition)

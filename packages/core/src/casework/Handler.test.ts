@@ -1,13 +1,17 @@
 import { assert, describe, it } from "@effect/vitest"
-import { EventStore, IdGenerator, StreamId } from "@shuangbai/eventsourcing"
-import { Effect, Layer, Result } from "effect"
+import { CommandHandler, EventCodec, EventStore, IdGenerator, StreamId } from "@shuangbai/eventsourcing"
+import { HandlerSpec } from "@shuangbai/testing"
+import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
 import { HouseholdIsArchived, HouseholdNotRegistered, PersonNotMember } from "../registry/Decide.ts"
+import * as RegistryEvents from "../registry/Events.ts"
 import * as Registry from "../registry/Handler.ts"
+import { streamOf as householdStream } from "../registry/Stream.ts"
 import * as Stations from "../stations/Handler.ts"
 import { WorkerNotOnPostAtStation } from "../workforce/Decide.ts"
 import * as Workforce from "../workforce/Handler.ts"
+import * as Events from "./Events.ts"
 import { handle } from "./Handler.ts"
 import { caseIdOf, streamOf } from "./Stream.ts"
 
@@ -44,9 +48,11 @@ const openCase = (worker: string, openedOn = "2024-06-01") => ({
   openedOn
 })
 const id = caseIdOf("p-001" as never, "ElderlyCare")
-const send = (input: unknown, commandId: string) => handle(tenant, input, { actor, commandId })
+const send = (input: unknown, commandId: string) =>
+  CommandHandler.acceptUnknown(handle)(tenant, input, { actor, commandId })
 const bureau = { id: "bureau-1", role: "bureau" }
-const registry = (input: unknown, commandId: string) => Registry.handle(tenant, input, { actor, commandId })
+const registry = (input: unknown, commandId: string) =>
+  CommandHandler.acceptUnknown(Registry.handle)(tenant, input, { actor, commandId })
 
 const household = {
   _tag: "RegisterHousehold",
@@ -402,5 +408,59 @@ describe("casework handler", () => {
       assert.strictEqual((yield* store.head(tenant)).position, 0)
       assert.strictEqual(StreamId.format(streamOf(id)), "case/p-001.ElderlyCare")
     }).pipe(Effect.provide(TestLayer))
+  )
+})
+
+describe("casework handler, given events already in the store", () => {
+  const as = <S extends Schema.Top>(schema: S, fields: object): S["Type"] =>
+    Schema.decodeUnknownSync(schema as unknown as Schema.Codec<S["Type"], unknown>)(fields)
+  const registered = as(RegistryEvents.HouseholdRegistered, { ...household, _tag: "HouseholdRegistered" })
+  const consent = as(RegistryEvents.ConsentRecorded, {
+    _tag: "ConsentRecorded",
+    household: "h-001",
+    person: "p-001",
+    scope: "Referral",
+    givenBy: "p-001",
+    givenOn: "2024-06-04"
+  })
+  const opened = as(Events.CaseOpened, { ...openCase("w-01"), _tag: "CaseOpened", case: id })
+  const referral = {
+    _tag: "MakeReferral",
+    case: id,
+    referral: "ref-1",
+    organisation: "县人民医院",
+    reason: "就医",
+    referredOn: "2024-06-05"
+  } as const
+  const codec = EventCodec.combine(RegistryEvents.codec, Events.codec)
+  const theCase = { stream: streamOf(opened.case), events: [opened] }
+
+  it.effect("a referral reads consent from the household of the case as loaded; the case is read once", () =>
+    Effect.gen(function* () {
+      const reads: Array<string> = []
+      const counting = Layer.effect(
+        EventStore.EventStore,
+        Effect.map(EventStore.makeMemory(), (store) => ({
+          ...store,
+          readStream: (...args: Parameters<EventStore.EventStoreShape["readStream"]>) => {
+            reads.push(`${args[1].category}/${args[1].id}`)
+            return store.readStream(...args)
+          }
+        }))
+      )
+      const spec = HandlerSpec.make(handle, { codec, actor, now: today, store: counting })
+      yield* spec
+        .given({ stream: householdStream(registered.household), events: [registered, consent] }, theCase)
+        .when(referral)
+        .then([as(Events.ReferralMade, { ...referral, _tag: "ReferralMade" })])
+      assert.deepStrictEqual(reads, [`case/${id}`, "household/h-001"])
+    })
+  )
+
+  it.effect("without the recipient's consent on file, the referral is refused", () =>
+    HandlerSpec.make(handle, { codec, actor, now: today })
+      .given({ stream: householdStream(registered.household), events: [registered] }, theCase)
+      .when(referral)
+      .thenFails("NoConsentToRefer")
   )
 })

@@ -1,16 +1,7 @@
-import {
-  CommandHandler,
-  type Decider,
-  type EventStore,
-  type EventStoreError,
-  type InvalidEvent,
-  type Text,
-  type UnknownEventType
-} from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type EventStore, type Text } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
-import * as RegistryEvents from "../registry/Events.ts"
+import { loadHousehold } from "../registry/Handler.ts"
 import * as RegistryState from "../registry/State.ts"
-import * as RegistryStream from "../registry/Stream.ts"
 import { startOfChinaDay } from "../shared/Dates.ts"
 import type { HouseholdId, PersonId } from "../shared/Ids.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
@@ -19,9 +10,6 @@ import { type CaseworkContext, decider } from "./Decide.ts"
 import { codec, dateOf, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { caseIdOf, streamOf } from "./Stream.ts"
-
-/** Reading another stream can fail only as a read does. */
-export type LoadError = EventStoreError | UnknownEventType | InvalidEvent
 
 /** The recipient and their household: every case event concerns them, though only CaseOpened names them. */
 export const subjects = (event: Event, before: State): ReadonlyArray<string> => {
@@ -32,21 +20,6 @@ export const subjects = (event: Event, before: State): ReadonlyArray<string> => 
 /** Business time: the start of the day (UTC+8) the form gives. */
 export const occurredAt = (event: Event): number => startOfChinaDay(dateOf(event))
 
-/** The household's registry file as it stands. */
-export const loadHousehold = (
-  tenant: Text.Id,
-  household: HouseholdId
-): Effect.Effect<RegistryState.State, LoadError, EventStore.EventStore> =>
-  Effect.map(
-    CommandHandler.load(
-      tenant,
-      RegistryStream.streamOf(household),
-      { initialState: RegistryState.initial, evolve: RegistryState.evolve },
-      RegistryEvents.codec
-    ),
-    ({ state }) => state
-  )
-
 /**
  * Whether the person has consent to referral in force in their household's file (registry context,
  * ConsentRecorded/ConsentWithdrawn with scope "Referral"). An archived or unknown household gives none.
@@ -55,7 +28,7 @@ export const consentToRefer = (
   tenant: Text.Id,
   household: HouseholdId,
   person: PersonId
-): Effect.Effect<boolean, LoadError, EventStore.EventStore> =>
+): Effect.Effect<boolean, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(
     loadHousehold(tenant, household),
     (state) =>
@@ -64,18 +37,20 @@ export const consentToRefer = (
   )
 
 /**
- * What decisions need from other streams, read as they stand in this attempt (a retry reads them again):
+ * What decisions need from other streams, read as they stand in this attempt (a retry reads them again);
+ * `state` is the case as the handler just loaded it:
  * - opening a case: the household's registry file, and where the worker was on post on the opening day;
- * - reopening: where the case's worker was on post on the reopening day, read from the case as it stands;
+ * - reopening: where the case's worker was on post on the reopening day;
  * - a transfer: where the worker holding the case after it (the new one, or the case's own) was on post on
- *   the transfer day, read from the case as it stands;
+ *   the transfer day;
  * - a referral: the recipient's consent, from the household of the case.
  * Other commands need nothing more.
  */
 export const loadContext = (
   command: Command,
+  state: State,
   base: Decider.DecisionContext
-): Effect.Effect<CaseworkContext, LoadError, EventStore.EventStore> =>
+): Effect.Effect<CaseworkContext, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.gen(function* () {
     const none: CaseworkContext = { ...base, consentToRefer: false }
     switch (command._tag) {
@@ -86,18 +61,15 @@ export const loadContext = (
           onPost: yield* workersOnPost(base.tenant, [command.worker], command.openedOn)
         }
       case "ReopenCase": {
-        const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
         if (state._tag !== "Closed") return none
         return { ...none, onPost: yield* workersOnPost(base.tenant, [state.case.worker], command.reopenedOn) }
       }
       case "TransferCase": {
-        const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
         if (state._tag !== "Open") return none
         const holder = command.worker ?? state.case.worker
         return { ...none, onPost: yield* workersOnPost(base.tenant, [holder], command.transferredOn) }
       }
       case "MakeReferral": {
-        const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.case), decider, codec)
         if (state._tag === "NoCase") return none
         return { ...none, consentToRefer: yield* consentToRefer(base.tenant, state.case.household, state.case.person) }
       }
@@ -106,11 +78,16 @@ export const loadContext = (
     }
   })
 
-/**
- * Sends a casework command: `handle(tenant, { _tag: "OpenCase", … }, { actor, commandId })`. A case's id is
- * `caseIdOf(person, caseType)`: OpenCase derives it, every other command names it.
- */
-export const handle: CommandHandler.Handle<State, LoadError, EventStore.EventStore> = CommandHandler.make({
+/** What the casework handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
+export const definition: CommandHandler.Definition<
+  Command,
+  typeof Command.Encoded,
+  Event,
+  State,
+  CaseworkContext,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = {
   command: Command,
   decider,
   codec,
@@ -118,5 +95,16 @@ export const handle: CommandHandler.Handle<State, LoadError, EventStore.EventSto
     streamOf(command._tag === "OpenCase" ? caseIdOf(command.person, command.caseType) : command.case),
   subjects,
   occurredAt,
-  context: loadContext
-})
+  loadContext
+}
+
+/**
+ * Sends a casework command: `handle(tenant, { _tag: "OpenCase", … }, { actor, commandId })`. A case's id is
+ * `caseIdOf(person, caseType)`: OpenCase derives it, every other command names it.
+ */
+export const handle: CommandHandler.Handle<
+  typeof Command.Encoded,
+  State,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = CommandHandler.make(definition)

@@ -43,16 +43,19 @@ export const occurredAt = (event: Event): number | undefined => {
   }
 }
 
-/**
- * Sends a recruitment command: `handle(tenant, { _tag: "ReceiveApplication", … }, { actor, commandId })`.
- * Every rule concerns one drive, so there is no context loader. Hiring the applicant into a post is
- * the workforce's HireWorker (with `drive`), sent by the host after ApplicantHired.
- */
-export const handle: CommandHandler.Handle<State> = CommandHandler.make({
+/** What the recruitment handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
+export const definition: CommandHandler.Definition<Command, typeof Command.Encoded, Event, State> = {
   command: Command,
   decider,
   codec,
   stream: (command) => streamOf(command.drive),
   subjects,
   occurredAt
-})
+}
+
+/**
+ * Sends a recruitment command: `handle(tenant, { _tag: "ReceiveApplication", … }, { actor, commandId })`.
+ * Every rule concerns one drive, so there is no context loader. Hiring the applicant into a post is
+ * the workforce's HireWorker (with `drive`), sent by the host after ApplicantHired.
+ */
+export const handle: CommandHandler.Handle<typeof Command.Encoded, State> = CommandHandler.make(definition)

@@ -1,9 +1,22 @@
-import { CommandHandler } from "@shuangbai/eventsourcing"
+import { CommandHandler, type Envelope, type EventStore } from "@shuangbai/eventsourcing"
+import { Effect } from "effect"
 import { startOfChinaDay } from "../shared/Dates.ts"
+import type { HouseholdId } from "../shared/Ids.ts"
 import { Command } from "./Commands.ts"
 import { decider } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
+import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
+
+/**
+ * The household's registry file as it stands (NotRegistered when there is none): what the other contexts'
+ * loaders read for a visit, a case or a distribution.
+ */
+export const loadHousehold = (
+  tenant: Envelope.Tenant,
+  household: HouseholdId
+): Effect.Effect<State, CommandHandler.LoadError, EventStore.EventStore> =>
+  Effect.map(CommandHandler.load(tenant, streamOf(household), decider, codec), ({ state }) => state)
 
 /** The household and every person an event names: what an auditor's subject query and an erasure find. */
 export const subjects = (event: Event): ReadonlyArray<string> => {
@@ -51,15 +64,18 @@ export const occurredAt = (event: Event): number | undefined => {
   }
 }
 
-/**
- * Sends a registry command: `handle(tenant, { _tag: "RegisterHousehold", … }, { actor, commandId })`.
- * Every registry rule concerns one household, so there is no context loader.
- */
-export const handle = CommandHandler.make({
+/** What the registry's handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
+export const definition: CommandHandler.Definition<Command, typeof Command.Encoded, Event, State> = {
   command: Command,
   decider,
   codec,
   stream: (command) => streamOf(command.household),
   subjects,
   occurredAt
-})
+}
+
+/**
+ * Sends a registry command: `handle(tenant, { _tag: "RegisterHousehold", … }, { actor, commandId })`.
+ * Every registry rule concerns one household, so there is no context loader.
+ */
+export const handle: CommandHandler.Handle<typeof Command.Encoded, State> = CommandHandler.make(definition)

@@ -1,18 +1,7 @@
-import {
-  CommandHandler,
-  type Decider,
-  type Envelope,
-  type EventStore,
-  type EventStoreError,
-  type InvalidEvent,
-  type Text,
-  type UnknownEventType
-} from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type Envelope, type EventStore, type Text } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
-import { decider as householdDecider } from "../registry/Decide.ts"
-import { codec as householdCodec } from "../registry/Events.ts"
+import { loadHousehold } from "../registry/Handler.ts"
 import { memberOf } from "../registry/State.ts"
-import { streamOf as householdStream } from "../registry/Stream.ts"
 import { startOfChinaDay } from "../shared/Dates.ts"
 import type { HouseholdId, PersonId } from "../shared/Ids.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
@@ -22,17 +11,15 @@ import { codec, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
 
-type LoadError = EventStoreError | UnknownEventType | InvalidEvent
-
 /** Whether a person is a current member of a household whose file is open (registry, household stream). */
 export const recipientRegistered = (
   tenant: Envelope.Tenant,
   household: HouseholdId,
   person: PersonId
-): Effect.Effect<boolean, LoadError, EventStore.EventStore> =>
+): Effect.Effect<boolean, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(
-    CommandHandler.load(tenant, householdStream(household), householdDecider, householdCodec),
-    ({ state }) => state._tag === "Registered" && memberOf(state.household, person) !== undefined
+    loadHousehold(tenant, household),
+    (state) => state._tag === "Registered" && memberOf(state.household, person) !== undefined
   )
 
 /**
@@ -41,8 +28,9 @@ export const recipientRegistered = (
  */
 export const loadContext = (
   command: Commands.Command,
+  _state: State,
   base: Decider.DecisionContext
-): Effect.Effect<Context, LoadError, EventStore.EventStore> =>
+): Effect.Effect<Context, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.gen(function* () {
     const none: Context = { ...base, recipientRegistered: false }
     switch (command._tag) {
@@ -82,13 +70,36 @@ export const dateOf = (event: Event): Text.LocalDate => {
   }
 }
 
-/** Sends a relief command: `handle(tenant, { _tag: "LaunchCampaign", … }, { actor, commandId })`. */
-export const handle: CommandHandler.Handle<State, LoadError, EventStore.EventStore> = CommandHandler.make({
+/** The recipient and their household, for the events that name one. */
+export const subjects = (event: Event): ReadonlyArray<string> =>
+  "person" in event ? [event.household, event.person] : []
+
+/** Business time: the start of the day (UTC+8) the event happened on. */
+export const occurredAt = (event: Event): number => startOfChinaDay(dateOf(event))
+
+/** What the relief handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
+export const definition: CommandHandler.Definition<
+  Commands.Command,
+  typeof Commands.Command.Encoded,
+  Event,
+  State,
+  Context,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = {
   command: Commands.Command,
   decider,
   codec,
   stream: (command) => streamOf(command.campaign),
-  subjects: (event) => ("person" in event ? [event.household, event.person] : []),
-  occurredAt: (event) => startOfChinaDay(dateOf(event)),
-  context: loadContext
-})
+  subjects,
+  occurredAt,
+  loadContext
+}
+
+/** Sends a relief command: `handle(tenant, { _tag: "LaunchCampaign", … }, { actor, commandId })`. */
+export const handle: CommandHandler.Handle<
+  typeof Commands.Command.Encoded,
+  State,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = CommandHandler.make(definition)

@@ -39,13 +39,13 @@ const makeCounty = () => {
   const send = (command: Command, actor: Envelope.Actor = bureau) =>
     Effect.gen(function* () {
       n += 1
-      yield* Domain.handle(tenant, command, { actor, commandId: `cmd-${n}` })
+      yield* Domain.handleUnknown(tenant, command, { actor, commandId: `cmd-${n}` })
       accepted.push(command)
     })
   const refuse = (command: Command, code: string) =>
     Effect.gen(function* () {
       n += 1
-      const error = yield* Effect.flip(Domain.handle(tenant, command, { actor: bureau, commandId: `cmd-${n}` }))
+      const error = yield* Effect.flip(Domain.handleUnknown(tenant, command, { actor: bureau, commandId: `cmd-${n}` }))
       assert.instanceOf(error, RuleViolation, `${command._tag} is refused`)
       assert.strictEqual((error as RuleViolation).code, code)
     })

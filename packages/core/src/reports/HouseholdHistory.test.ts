@@ -29,7 +29,7 @@ const scenario = Effect.gen(function* () {
   yield* TestClock.setTime(now)
   let n = 0
   const send = (command: Record<string, unknown>, actor: Envelope.Actor) =>
-    Domain.handle(tenant, command, { actor, commandId: `cmd-${++n}` })
+    Domain.handleUnknown(tenant, command, { actor, commandId: `cmd-${++n}` })
   yield* send({ _tag: "ConfigureCounty", name: "阳山县", townships: [{ township: "t1", name: "黄盆镇" }] }, bureau)
   yield* send(
     { _tag: "EstablishStation", township: "t1", station: "s1", name: "黄盆镇社工站", establishedOn: "2024-01-01" },

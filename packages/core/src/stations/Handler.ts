@@ -1,13 +1,4 @@
-import {
-  CommandHandler,
-  type Decider,
-  type Envelope,
-  type EventStore,
-  type EventStoreError,
-  type InvalidEvent,
-  type Text,
-  type UnknownEventType
-} from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type Envelope, type EventStore, type Text } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { startOfChinaDay } from "../shared/Dates.ts"
 import type { StationId, TownshipId } from "../shared/Ids.ts"
@@ -18,13 +9,15 @@ import type { CountyState, State } from "./State.ts"
 import { countyStream, streamOf } from "./Stream.ts"
 
 /** The county's settings as they stand now (NotConfigured when none were recorded). */
-export const loadCounty = (tenant: Envelope.Tenant): Effect.Effect<CountyState, LoadError, EventStore.EventStore> =>
+export const loadCounty = (
+  tenant: Envelope.Tenant
+): Effect.Effect<CountyState, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(CommandHandler.load(tenant, countyStream, countyDecider, codec), (loaded) => loaded.state)
 
 /** The county's townships, or undefined while the county is not configured. */
 export const countyTownships = (
   tenant: Envelope.Tenant
-): Effect.Effect<ReadonlySet<TownshipId> | undefined, LoadError, EventStore.EventStore> =>
+): Effect.Effect<ReadonlySet<TownshipId> | undefined, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(loadCounty(tenant), (county) =>
     county._tag === "Configured" ? new Set<TownshipId>(county.townships.map((t) => t.township)) : undefined
   )
@@ -35,7 +28,7 @@ export const countyTownships = (
  */
 export const stationsByTownship = (
   tenant: Envelope.Tenant
-): Effect.Effect<ReadonlyMap<TownshipId, State>, LoadError, EventStore.EventStore> =>
+): Effect.Effect<ReadonlyMap<TownshipId, State>, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.flatMap(countyTownships(tenant), (townships) =>
     Effect.map(
       Effect.forEach(
@@ -66,7 +59,11 @@ export const stationsByTownship = (
 export const findStation = (
   tenant: Envelope.Tenant,
   station: StationId
-): Effect.Effect<Exclude<State, { readonly _tag: "NotEstablished" }> | undefined, LoadError, EventStore.EventStore> =>
+): Effect.Effect<
+  Exclude<State, { readonly _tag: "NotEstablished" }> | undefined,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> =>
   Effect.map(stationsByTownship(tenant), (byTownship) => {
     let found: Exclude<State, { readonly _tag: "NotEstablished" }> | undefined
     for (const state of byTownship.values()) {
@@ -76,9 +73,6 @@ export const findStation = (
     }
     return found
   })
-
-/** What reading another stream may fail with. */
-export type LoadError = EventStoreError | UnknownEventType | InvalidEvent
 
 /** The business day an event happened on; none for the county's settings. */
 export const businessDate = (event: Event): Text.LocalDate | undefined => {
@@ -101,10 +95,11 @@ const occurredAt = (event: Event) => {
 }
 
 /** Establishing a station checks the township against the county's list, read in the same attempt. */
-export const stationContext = (
+export const loadContext = (
   command: Commands.Command,
+  _state: State,
   base: Decider.DecisionContext
-): Effect.Effect<StationContext, LoadError, EventStore.EventStore> =>
+): Effect.Effect<StationContext, CommandHandler.LoadError, EventStore.EventStore> =>
   command._tag === "EstablishStation"
     ? Effect.map(
         countyTownships(base.tenant),
@@ -112,22 +107,47 @@ export const stationContext = (
       )
     : Effect.succeed<StationContext>(base)
 
-/** Commands of a township's station: the stream is the township's, so one station per township holds. */
-export const handle: CommandHandler.Handle<State, LoadError, EventStore.EventStore> = CommandHandler.make({
+/** What the station handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
+export const definition: CommandHandler.Definition<
+  Commands.Command,
+  typeof Commands.Command.Encoded,
+  Event,
+  State,
+  StationContext,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = {
   command: Commands.Command,
   decider,
   codec,
   stream: (command) => streamOf(command.township),
   subjects: () => [],
   occurredAt,
-  context: stationContext
-})
+  loadContext
+}
 
-/** The county's settings. */
-export const handleCounty: CommandHandler.Handle<CountyState> = CommandHandler.make({
+/** Commands of a township's station: the stream is the township's, so one station per township holds. */
+export const handle: CommandHandler.Handle<
+  typeof Commands.Command.Encoded,
+  State,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = CommandHandler.make(definition)
+
+/** What the county settings' handler is made of. */
+export const countyDefinition: CommandHandler.Definition<
+  Commands.CountyCommand,
+  typeof Commands.CountyCommand.Encoded,
+  Event,
+  CountyState
+> = {
   command: Commands.CountyCommand,
   decider: countyDecider,
   codec,
   stream: () => countyStream,
   subjects: () => []
-})
+}
+
+/** The county's settings. */
+export const handleCounty: CommandHandler.Handle<typeof Commands.CountyCommand.Encoded, CountyState> =
+  CommandHandler.make(countyDefinition)

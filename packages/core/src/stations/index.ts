@@ -4,13 +4,14 @@ export { countyDecider, decide, decideCounty, decider, type StationContext } fro
 export * as Events from "./Events.ts"
 export { codec } from "./Events.ts"
 export {
+  countyDefinition,
   countyTownships,
+  definition,
   findStation,
   handle,
   handleCounty,
-  type LoadError,
+  loadContext,
   loadCounty,
-  stationContext,
   stationsByTownship
 } from "./Handler.ts"
 export * as Labels from "./Labels.ts"

@@ -1,12 +1,4 @@
-import {
-  CommandHandler,
-  type Decider,
-  type EventStore,
-  type EventStoreError,
-  type InvalidEvent,
-  type Text,
-  type UnknownEventType
-} from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type EventStore, type Text } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { startOfChinaDay } from "../shared/Dates.ts"
 import type { WorkerId } from "../shared/Ids.ts"
@@ -17,13 +9,12 @@ import { codec, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { courseStream, exchangeVisitStream, publicityStream } from "./Stream.ts"
 
-type LoadError = EventStoreError | UnknownEventType | InvalidEvent
-
 /** Reads the workforce for the workers a course or an exchange visit names; a print run reads nothing. */
 export const loadContext = (
   command: Commands.Command,
+  _state: State,
   base: Decider.DecisionContext
-): Effect.Effect<Context, LoadError, EventStore.EventStore> => {
+): Effect.Effect<Context, CommandHandler.LoadError, EventStore.EventStore> => {
   const withOnPost = (workers: ReadonlyArray<WorkerId>, date: Text.LocalDate) =>
     Effect.map(workersOnPost(base.tenant, workers, date), (onPost): Context => ({ ...base, onPost }))
   switch (command._tag) {
@@ -63,13 +54,32 @@ export const subjects = (event: Event): ReadonlyArray<string> => {
   }
 }
 
-/** Sends a training command: `handle(tenant, { _tag: "RecordCourse", … }, { actor, commandId })`. */
-export const handle: CommandHandler.Handle<State, LoadError, EventStore.EventStore> = CommandHandler.make({
+/** Business time: the start of the day (UTC+8) the event happened on. */
+export const occurredAt = (event: Event): number => startOfChinaDay(dateOf(event))
+
+/** What the training handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
+export const definition: CommandHandler.Definition<
+  Commands.Command,
+  typeof Commands.Command.Encoded,
+  Event,
+  State,
+  Context,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = {
   command: Commands.Command,
   decider,
   codec,
   stream: streamOf,
   subjects,
-  occurredAt: (event) => startOfChinaDay(dateOf(event)),
-  context: loadContext
-})
+  occurredAt,
+  loadContext
+}
+
+/** Sends a training command: `handle(tenant, { _tag: "RecordCourse", … }, { actor, commandId })`. */
+export const handle: CommandHandler.Handle<
+  typeof Commands.Command.Encoded,
+  State,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = CommandHandler.make(definition)

@@ -1,6 +1,14 @@
 import { assert, describe, it } from "@effect/vitest"
-import { EventStore, ExpectedVersion, IdGenerator, StreamId } from "@shuangbai/eventsourcing"
-import { Effect, Layer, Result } from "effect"
+import {
+  CommandHandler,
+  EventCodec,
+  EventStore,
+  ExpectedVersion,
+  IdGenerator,
+  StreamId
+} from "@shuangbai/eventsourcing"
+import { HandlerSpec } from "@shuangbai/testing"
+import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
 import * as Registry from "../registry/index.ts"
@@ -8,10 +16,13 @@ import { DateIsInFuture } from "../shared/Dates.ts"
 import * as Stations from "../stations/Handler.ts"
 import { WorkerNotOnPostAtStation } from "../workforce/Decide.ts"
 import * as Workforce from "../workforce/Handler.ts"
+import * as Staff from "../workforce/index.ts"
 import { VisitAlreadyConducted } from "./Decide.ts"
+import * as Events from "./Events.ts"
 import { codec } from "./Events.ts"
 import { handle } from "./Handler.ts"
 import * as Projections from "./Projections.ts"
+import { streamOf } from "./Stream.ts"
 
 // Bad input end to end: decoded by the command Schema, decided, appended to the in-memory store. Every
 // refusal is a typed error naming the field or the rule, and leaves the store as it was.
@@ -30,7 +41,7 @@ const register = {
   address: "黄盆镇某村 3 号",
   head: { person: "grandpa", name: "陈伯", birthDate: "1942-05-05" },
   registeredOn: "2024-03-01"
-}
+} as const
 const record = {
   _tag: "RecordVisit",
   visit: "v-1",
@@ -43,7 +54,7 @@ const record = {
   findings: "独居，缺御寒衣物",
   needs: ["御寒衣物"],
   itemsGiven: [{ item: "棉被", quantity: 1 }]
-}
+} as const
 
 const bureau = { id: "bureau-1", role: "bureau" }
 
@@ -115,7 +126,7 @@ const setup = Effect.gen(function* () {
 const refused = (input: unknown) =>
   Effect.gen(function* () {
     const { store, head } = yield* setup
-    const error = yield* Effect.flip(handle(tenant, input, { actor, commandId: "c-bad" }))
+    const error = yield* Effect.flip(CommandHandler.acceptUnknown(handle)(tenant, input, { actor, commandId: "c-bad" }))
     assert.strictEqual((yield* store.head(tenant)).position, head, "nothing may be written")
     return error
   })
@@ -275,7 +286,7 @@ describe("visits handler", () => {
         worker: "w1",
         station: "huangpen",
         dueOn: "2025-02-10"
-      }
+      } as const
       yield* handle(tenant, schedule, { actor, commandId: "c-schedule" })
       const otherStation = yield* Effect.flip(
         handle(tenant, { ...schedule, visit: "v-3", station: "yangcheng" }, { actor, commandId: "c-schedule-3" })
@@ -327,7 +338,7 @@ describe("visits handler", () => {
       yield* handle(tenant, { ...record, visitedOn: "2025-01-20" }, { actor, commandId: "c-visit" })
       const store = yield* EventStore.EventStore
       const head = (yield* store.head(tenant)).position
-      const amend = { _tag: "AmendVisit", visit: "v-1", reason: "日期登记错误" }
+      const amend = { _tag: "AmendVisit", visit: "v-1", reason: "日期登记错误" } as const
       // Before the hire, and after the last day: refused, naming the new day, and nothing written.
       for (const visitedOn of ["2025-01-04", "2025-01-27"]) {
         const error = yield* Effect.flip(
@@ -526,7 +537,7 @@ describe("registry handler", () => {
         person: "kid",
         scope: "DataProcessing",
         givenOn: "2025-01-28"
-      }
+      } as const
       const error = yield* Effect.flip(
         Registry.handle(tenant, { ...consent, givenBy: "kid" }, { actor, commandId: "c-consent" })
       )
@@ -540,5 +551,61 @@ describe("registry handler", () => {
       assert.deepStrictEqual(given.events[0]!.subjects, ["h1", "kid", "grandpa"])
       assert.strictEqual(given.events[0]!.occurredAt, "2025-01-27T16:00:00.000Z")
     }).pipe(Effect.provide(TestLayer))
+  )
+})
+
+describe("visits handler, given events already in the store", () => {
+  const as = <S extends Schema.Top>(schema: S, fields: object): S["Type"] =>
+    Schema.decodeUnknownSync(schema as unknown as Schema.Codec<S["Type"], unknown>)(fields)
+  const registered = as(Registry.Events.HouseholdRegistered, { ...register, _tag: "HouseholdRegistered" })
+  const archived = as(Registry.Events.HouseholdArchived, {
+    _tag: "HouseholdArchived",
+    household: "h1",
+    archivedOn: "2025-01-02",
+    reason: "迁出"
+  })
+  const hired = as(Staff.Events.WorkerHired, {
+    _tag: "WorkerHired",
+    worker: "w1",
+    name: "李社工",
+    station: "huangpen",
+    hiredOn: "2024-06-01"
+  })
+  const conducted = as(Events.VisitConducted, { ...record, _tag: "VisitConducted" })
+  const household = { stream: Registry.streamOf(registered.household), events: [registered] }
+  const worker = { stream: Staff.streamOf(hired.worker), events: [hired] }
+  const spec = HandlerSpec.make(handle, {
+    codec: EventCodec.combine(Registry.codec, Staff.codec, codec),
+    actor,
+    now
+  })
+
+  it.effect("a visit to a household on file by a worker on post is recorded, dated the visit day", () =>
+    Effect.gen(function* () {
+      const [stored] = yield* spec.given(household, worker).when(record).then([conducted])
+      assert.deepStrictEqual(stored!.subjects, ["h1", "grandpa"])
+      assert.strictEqual(stored!.occurredAt, "2025-01-26T16:00:00.000Z")
+    })
+  )
+
+  it.effect("a visit to an archived household is refused by the registry's rule", () =>
+    spec
+      .given({ ...household, events: [registered, archived] }, worker)
+      .when(record)
+      .thenFails(Registry.Rules.HouseholdIsArchived)
+  )
+
+  it.effect("a visit already conducted is not conducted again, under another commandId", () =>
+    spec
+      .given(household, worker, { stream: streamOf(conducted.visit), events: [conducted] })
+      .when({ ...record, findings: "再访" }, { commandId: "c-again" })
+      .thenFails(VisitAlreadyConducted)
+  )
+
+  it.effect("an amendment that moves the date reads the worker from the visit as loaded, not from the command", () =>
+    spec
+      .given(household, worker, { stream: streamOf(conducted.visit), events: [conducted] })
+      .when({ _tag: "AmendVisit", visit: "v-1", visitedOn: "2024-05-31", reason: "日期登记错误" })
+      .thenFails(WorkerNotOnPostAtStation)
   )
 })

@@ -1,67 +1,50 @@
-import {
-  CommandHandler,
-  type Decider,
-  type EventStore,
-  type EventStoreError,
-  type InvalidEvent,
-  type UnknownEventType
-} from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type EventStore } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
-import * as Registry from "../registry/index.ts"
+import { loadHousehold } from "../registry/Handler.ts"
 import { startOfChinaDay } from "../shared/Dates.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
 import { Command } from "./Commands.ts"
 import { decider, type VisitContext } from "./Decide.ts"
 import { codec, type Event } from "./Events.ts"
+import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
 
 /**
  * Loads what a visit decision needs from other streams, in the same attempt as the decision: the rules that
  * span streams are checked against it in Decide.ts. A new visit reads the household's registry file and
  * where the visit's worker was on post on the visit's day (the due day for a schedule), from the workforce;
- * an amendment that moves the date reads where the visit's worker was on post on the new day.
+ * an amendment that moves the date reads where the visit's worker was on post on the new day (who and where
+ * from `state`, the visit as the handler just loaded it).
  */
-export const context = (
+export const loadContext = (
   command: Command,
+  state: State,
   base: Decider.DecisionContext
-): Effect.Effect<VisitContext, EventStoreError | UnknownEventType | InvalidEvent, EventStore.EventStore> =>
+): Effect.Effect<VisitContext, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.gen(function* () {
     switch (command._tag) {
       case "ScheduleVisit":
       case "RecordVisit": {
-        const file = yield* CommandHandler.load(
-          base.tenant,
-          Registry.streamOf(command.household),
-          Registry.decider,
-          Registry.codec
-        )
+        const household = yield* loadHousehold(base.tenant, command.household)
         const day = command._tag === "ScheduleVisit" ? command.dueOn : command.visitedOn
         return {
           ...base,
-          household: file.state,
+          household,
           onPost: yield* workersOnPost(base.tenant, [command.worker], day)
         }
       }
       case "AmendVisit": {
         // A corrected date needs the visit's worker on post at its station on the new day, and corrected
-        // persons the household's file: read who, where and which household from the visit as it stands.
-        // An amendment that changes neither needs nothing more.
+        // persons the household's file: who, where and which household come from `state`, the visit as the
+        // handler just loaded it. An amendment that changes neither needs nothing more.
         if (command.visitedOn === undefined && command.personsSeen === undefined) return base
-        const { state } = yield* CommandHandler.load(base.tenant, streamOf(command.visit), decider, codec)
         if (state._tag !== "Conducted") return base
         const movesDate = command.visitedOn !== undefined && state.visitedOn !== command.visitedOn
         return {
           ...base,
           ...(command.personsSeen === undefined
             ? {}
-            : {
-                household: (yield* CommandHandler.load(
-                  base.tenant,
-                  Registry.streamOf(state.household),
-                  Registry.decider,
-                  Registry.codec
-                )).state
-              }),
+            : { household: yield* loadHousehold(base.tenant, state.household) }),
           ...(movesDate ? { onPost: yield* workersOnPost(base.tenant, [state.worker], command.visitedOn) } : {})
         }
       }
@@ -90,13 +73,29 @@ export const subjects = (event: Event): ReadonlyArray<string> => {
 export const occurredAt = (event: Event): number | undefined =>
   event._tag === "VisitConducted" ? startOfChinaDay(event.visitedOn) : undefined
 
-/** Sends a visit command: `handle(tenant, { _tag: "RecordVisit", … }, { actor, commandId })`. */
-export const handle = CommandHandler.make({
+/** What the visits handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
+export const definition: CommandHandler.Definition<
+  Command,
+  typeof Command.Encoded,
+  Event,
+  State,
+  VisitContext,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = {
   command: Command,
   decider,
   codec,
   stream: (command) => streamOf(command.visit),
   subjects,
   occurredAt,
-  context
-})
+  loadContext
+}
+
+/** Sends a visit command: `handle(tenant, { _tag: "RecordVisit", … }, { actor, commandId })`. */
+export const handle: CommandHandler.Handle<
+  typeof Command.Encoded,
+  State,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = CommandHandler.make(definition)

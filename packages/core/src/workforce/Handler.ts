@@ -3,13 +3,8 @@ import {
   type Decider,
   type Envelope,
   EventStore,
-  type EventStoreError,
   type IdGenerator,
-  InvalidCommand,
-  type InvalidEvent,
-  issuesOf,
-  type Text,
-  type UnknownEventType
+  type Text
 } from "@shuangbai/eventsourcing"
 import { Clock, Effect, Result, Schema } from "effect"
 import { startOfChinaDay } from "../shared/Dates.ts"
@@ -44,9 +39,6 @@ import { quotaStreamOf, streamOf } from "./Stream.ts"
  * the quota's context reads it (`findStation`, by the station's id, over the county's townships).
  */
 
-/** What reading another stream may fail with. */
-export type LoadError = EventStoreError | UnknownEventType | InvalidEvent
-
 /** The business day an event happened on. */
 export const businessDate = (event: Event): Text.LocalDate => {
   switch (event._tag) {
@@ -74,13 +66,13 @@ const subjects = (event: Event): ReadonlyArray<string> => ("worker" in event ? [
 export const loadQuota = (
   tenant: Envelope.Tenant,
   station: StationId
-): Effect.Effect<Quota, LoadError, EventStore.EventStore> =>
+): Effect.Effect<Quota, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(CommandHandler.load(tenant, quotaStreamOf(station), quotaDecider, codec), (loaded) => loaded.state)
 
 export const loadWorker = (
   tenant: Envelope.Tenant,
   worker: WorkerId
-): Effect.Effect<State, LoadError, EventStore.EventStore> =>
+): Effect.Effect<State, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(CommandHandler.load(tenant, streamOf(worker), workerDecider, codec), (loaded) => loaded.state)
 
 /**
@@ -91,7 +83,7 @@ export const workerOnPost = (
   tenant: Envelope.Tenant,
   worker: WorkerId,
   date: Text.LocalDate
-): Effect.Effect<StationId | undefined, LoadError, EventStore.EventStore> =>
+): Effect.Effect<StationId | undefined, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(loadWorker(tenant, worker), (state) => stationOn(state, date))
 
 /**
@@ -102,7 +94,7 @@ export const workersOnPost = (
   tenant: Envelope.Tenant,
   workers: Iterable<WorkerId>,
   date: Text.LocalDate
-): Effect.Effect<ReadonlyMap<WorkerId, StationId>, LoadError, EventStore.EventStore> =>
+): Effect.Effect<ReadonlyMap<WorkerId, StationId>, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(
     Effect.forEach(
       new Set(workers),
@@ -120,7 +112,7 @@ export const postHeld = (
   tenant: Envelope.Tenant,
   station: StationId,
   worker: WorkerId
-): Effect.Effect<boolean, LoadError, EventStore.EventStore> =>
+): Effect.Effect<boolean, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(loadQuota(tenant, station), (quota) => quota.holders.has(worker))
 
 /**
@@ -128,10 +120,11 @@ export const postHeld = (
  * is active. Allotting and filling read it; vacating a post needs nothing (a closed station's workers
  * still leave or move on).
  */
-export const quotaContext = (
+export const loadQuotaContext = (
   command: Commands.QuotaCommand,
+  _state: Quota,
   base: Decider.DecisionContext
-): Effect.Effect<QuotaContext, LoadError, EventStore.EventStore> => {
+): Effect.Effect<QuotaContext, CommandHandler.LoadError, EventStore.EventStore> => {
   switch (command._tag) {
     case "AllotPosts":
     case "FillPost":
@@ -145,10 +138,11 @@ export const quotaContext = (
   }
 }
 
-export const workerContext = (
+export const loadWorkerContext = (
   command: Commands.WorkerCommand,
+  _state: State,
   base: Decider.DecisionContext
-): Effect.Effect<WorkerContext, LoadError, EventStore.EventStore> => {
+): Effect.Effect<WorkerContext, CommandHandler.LoadError, EventStore.EventStore> => {
   switch (command._tag) {
     case "HireWorker":
       return Effect.map(postHeld(base.tenant, command.station, command.worker), (postReserved) => ({
@@ -171,27 +165,57 @@ export const workerContext = (
  * A station's post-quota stream. Retried more than the default: every hire and transfer of the station
  * passes through it, and a conflict there is expected under load, not a fault.
  */
-export const handleQuota: CommandHandler.Handle<Quota, LoadError, EventStore.EventStore> = CommandHandler.make({
+export const quotaDefinition: CommandHandler.Definition<
+  Commands.QuotaCommand,
+  typeof Commands.QuotaCommand.Encoded,
+  Event,
+  Quota,
+  QuotaContext,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = {
   command: Commands.QuotaCommand,
   decider: quotaDecider,
   codec,
   stream: (command) => quotaStreamOf(command.station),
   subjects,
   occurredAt,
-  context: quotaContext,
+  loadContext: loadQuotaContext,
   maxAttempts: 20
-})
+}
+
+export const handleQuota: CommandHandler.Handle<
+  typeof Commands.QuotaCommand.Encoded,
+  Quota,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = CommandHandler.make(quotaDefinition)
 
 /** A worker's stream alone. Hosts send worker commands through `handle`, which fills and frees the posts. */
-export const handleWorker: CommandHandler.Handle<State, LoadError, EventStore.EventStore> = CommandHandler.make({
+export const workerDefinition: CommandHandler.Definition<
+  Commands.WorkerCommand,
+  typeof Commands.WorkerCommand.Encoded,
+  Event,
+  State,
+  WorkerContext,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = {
   command: Commands.WorkerCommand,
   decider: workerDecider,
   codec,
   stream: (command) => streamOf(command.worker),
   subjects,
   occurredAt,
-  context: workerContext
-})
+  loadContext: loadWorkerContext
+}
+
+export const handleWorker: CommandHandler.Handle<
+  typeof Commands.WorkerCommand.Encoded,
+  State,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = CommandHandler.make(workerDefinition)
 
 // ---- the commands a host sends ------------------------------------------------------------------
 
@@ -222,7 +246,7 @@ const stepOf = (metadata: CommandHandler.CommandMetadata, step: string): Command
   causationId: metadata.commandId
 })
 
-const decodeCommand = Schema.decodeUnknownEffect(Commands.Command, { errors: "all" })
+const decodeCommand = CommandHandler.decodeCommand(Commands.Command)
 const encodeQuota = Schema.encodeSync(Commands.QuotaCommand)
 const encodeWorker = Schema.encodeSync(Commands.WorkerCommand)
 
@@ -233,7 +257,7 @@ const workerEvents = (events: ReadonlyArray<Envelope.StoredEvent>): ReadonlyArra
     return Result.isSuccess(decoded) ? [decoded.success.event] : []
   })
 
-type HandleError = CommandHandler.HandleError | LoadError
+type HandleError = CommandHandler.HandleError | CommandHandler.LoadError
 type Services = EventStore.EventStore | IdGenerator.IdGenerator
 
 /** Frees the worker's post at the station (nothing when they hold none there), as one step of a command. */
@@ -319,21 +343,14 @@ const releasePosts = (
  * Sends a workforce command: `handle(tenant, { _tag: "HireWorker", … }, { actor, commandId })`.
  * Posts go to the station's quota stream; worker commands run their steps over both streams (see above).
  */
-export const handle: CommandHandler.Handle<State | Quota, LoadError, EventStore.EventStore> = (
-  tenant,
-  input,
-  metadata
-) =>
+export const handle: CommandHandler.Handle<
+  typeof Commands.Command.Encoded,
+  State | Quota,
+  CommandHandler.LoadError,
+  EventStore.EventStore
+> = (tenant, input, metadata) =>
   Effect.gen(function* () {
-    const command = yield* decodeCommand(input).pipe(
-      Effect.mapError(
-        (error) =>
-          new InvalidCommand({
-            command: typeof input === "object" && input !== null && "_tag" in input ? String(input._tag) : "command",
-            issues: issuesOf(error.issue)
-          })
-      )
-    )
+    const command = yield* decodeCommand(input)
     switch (command._tag) {
       case "AllotPosts":
         return yield* handleQuota(tenant, encodeQuota(command), metadata)

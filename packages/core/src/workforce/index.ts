@@ -15,12 +15,13 @@ export {
   handle,
   handleQuota,
   handleWorker,
-  type LoadError,
   loadQuota,
+  loadQuotaContext,
   loadWorker,
+  loadWorkerContext,
   postHeld,
-  quotaContext,
-  workerContext,
+  quotaDefinition,
+  workerDefinition,
   workerOnPost,
   workersOnPost
 } from "./Handler.ts"

@@ -176,6 +176,7 @@ export const check = (anchor: Anchor, tenant: string, publicKey: KeyObject): Eff
     const signature = Buffer.from(anchor.signature, "base64")
     // Base64 has spare bits: only the one spelling of the signature is accepted, so no byte of an anchor can change.
     ok =
+      anchor.key === keyId(publicKey) &&
       signature.toString("base64") === anchor.signature &&
       verify(null, Buffer.from(signedText(anchor), "utf8"), publicKey, signature)
   } catch {

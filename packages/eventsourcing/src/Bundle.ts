@@ -83,7 +83,11 @@ export const make = (
           return [events, end === undefined ? Option.none() : Option.some(end.position)] as const
         })
       )
-      const header = line({ format, tenant, ...options, anchors: undefined, publicKey: undefined, pageSize: undefined })
+      const header = line(
+        options.scope === "log"
+          ? { format, scope: "log", tenant }
+          : { format, scope: "subject", subject: options.subject, tenant }
+      )
       return Stream.concat(
         Stream.fromArray([header, ...anchors.map((anchor) => line({ anchor }))]),
         Stream.concat(

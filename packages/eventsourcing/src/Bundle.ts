@@ -171,7 +171,7 @@ export const verify = (
     let events = 0
     for (; n < lines.length; n++) {
       const text = lines[n - 1]!
-      const match = /^\{"envelope":(.*),"hash":"([0-9a-f]{64})"\}$/.exec(text)
+      const match = /^\{"envelope":(.*),"hash":"([0-9a-f]{64})"\}$/s.exec(text)
       if (match === null) return yield* reject(n, "not an event line")
       const envelopeText = match[1]!
       if (createHash("sha256").update(envelopeText).digest("hex") !== match[2]) {

@@ -1,8 +1,9 @@
-import { Context, type Effect, Layer, type Stream } from "effect"
+import { Context, Effect, Layer, type Stream } from "effect"
 import type { AppendContext, NewEvent, StoredEvent, Tenant } from "./Envelope.ts"
 import type { ConcurrencyConflict, EventStoreError, IdempotencyMismatch, StreamNotFound } from "./Errors.ts"
 import type { ExpectedVersion } from "./ExpectedVersion.ts"
 import * as MemoryStore from "./internal/memoryStore.ts"
+import { verifyingReads } from "./internal/verifyingReads.ts"
 import type { StreamId } from "./StreamId.ts"
 import type { Instant } from "./Text.ts"
 
@@ -89,10 +90,13 @@ export class EventStore extends Context.Service<EventStore, EventStoreShape>()("
 export interface MemoryOptions {
   /** Largest encoded event payload accepted, in bytes (default 1 MiB, as the Postgres store). */
   readonly maxEventBytes?: number
+  /** Check every event read against its hash (`Audit.verifyingReads`); default off. */
+  readonly verifyReads?: boolean
 }
 
 /** An in-memory store with every guarantee of the port. For tests, examples and embedding. */
-export const makeMemory = (options?: MemoryOptions): Effect.Effect<EventStoreShape> => MemoryStore.make(options)
+export const makeMemory = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
+  options?.verifyReads === true ? Effect.map(MemoryStore.make(options), verifyingReads) : MemoryStore.make(options)
 
 export const layerMemory: Layer.Layer<EventStore> = Layer.effect(EventStore, makeMemory())
 

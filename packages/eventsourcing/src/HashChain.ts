@@ -45,7 +45,16 @@ const envelopeText = (event: Unhashed, data: string | undefined): string => {
   return `${out}}`
 }
 
-/** hash = sha256(prevHash ‖ canonical envelope). `prevHash` is inside the envelope, so order is sealed too. */
+/**
+ * The exact text an event's hash is taken over: `canonicalJson` of the envelope without its `hash` member
+ * (docs/audit.md, "The canonical form"). An export bundle carries this text as it is.
+ */
+export const canonicalEnvelope = (event: Unhashed): string => envelopeText(event, undefined)
+
+/**
+ * hash = hex(sha256(UTF-8 of `canonicalEnvelope(event)`)). `prevHash` is inside the envelope, so the order is
+ * sealed too.
+ */
 export const hashOf = (event: Unhashed): string =>
   createHash("sha256").update(envelopeText(event, undefined)).digest("hex")
 

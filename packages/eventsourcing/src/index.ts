@@ -1,6 +1,8 @@
+export * as Anchor from "./Anchor.ts"
 export * as AppendDecision from "./AppendDecision.ts"
 export * as AppendValidation from "./AppendValidation.ts"
 export * as Audit from "./Audit.ts"
+export * as Bundle from "./Bundle.ts"
 export * as CommandHandler from "./CommandHandler.ts"
 export * as Decider from "./Decider.ts"
 export * as Envelope from "./Envelope.ts"

@@ -1,6 +1,7 @@
 import * as PgClient from "@effect/sql-pg/PgClient"
 import {
   AppendValidation,
+  Audit,
   type ConcurrencyConflict,
   EventStore,
   EventStoreError,
@@ -32,6 +33,11 @@ export interface Options {
   readonly groupCommit?: boolean | { readonly maxEvents?: number; readonly maxBytes?: number }
   /** How often an idle subscriber re-reads when no notification came (default 500 ms). */
   readonly pollInterval?: Duration.Input
+  /**
+   * Check every event read against its hash and fail with the position of the first altered one
+   * (`Audit.verifyingReads`; default off: it costs a sha256 per event read, see docs/audit.md).
+   */
+  readonly verifyReads?: boolean
 }
 
 export const defaultSchema = "shuangbai"
@@ -96,7 +102,8 @@ export const make = (
         return enqueue
       })
 
-    return { append, ...makeReads(sql, schema, notifier) }
+    const store: EventStore.EventStoreShape = { append, ...makeReads(sql, schema, notifier) }
+    return options.verifyReads === true ? Audit.verifyingReads(store) : store
   })
 
 /** Provides `EventStore` on the `SqlClient` and `PgListen` in context, with the default schema. */

@@ -5,6 +5,7 @@ import type { SqlError } from "effect/sql/SqlError"
 import { appendTexts, lookupColumns } from "./appendSql.ts"
 import { type CommandRecord, decideBatch, type Head, type Outcome, type Pending } from "./batchDecision.ts"
 import { connectionDefects, fromSqlError } from "./errors.ts"
+import { checkedHead } from "./headCheck.ts"
 import { columns, decodeAllValues } from "./rows.ts"
 
 const readCommitted = "BEGIN ISOLATION LEVEL READ COMMITTED"
@@ -147,11 +148,15 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
   const commitLocked = (tenant: string, items: ReadonlyArray<Pending>) =>
     Effect.gen(function* () {
       const { head: locked, found } = yield* lockAndLookup(tenant, items)
-      const head: Head = {
-        position: Number(locked.position),
-        hash: locked.hash,
-        recordedMs: Number(locked.recorded_ms ?? 0)
-      }
+      // Audit (issue 10): chain only onto a head that is its last event's hash, and take the store-time floor
+      // from that verified event, never from `heads.recorded_at` (see checkedHead).
+      const head: Head = yield* checkedHead(
+        sql,
+        schema,
+        tenant,
+        { position: Number(locked.position), hash: locked.hash },
+        yield* Clock.currentTimeMillis
+      )
       const versions = new Map<string, number>(
         found.streams.map((s) => [StreamId.format({ category: s.category, id: s.id }), s.version])
       )

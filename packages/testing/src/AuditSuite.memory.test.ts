@@ -1,0 +1,3 @@
+import { AuditSuite } from "./index.ts"
+
+AuditSuite.suite("memory", AuditSuite.layerMemoryTamperable)

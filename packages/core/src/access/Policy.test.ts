@@ -358,7 +358,7 @@ const commands = fc
     const command: Record<string, unknown> = { ...(sample as object) }
     if ("station" in command) command.station = station
     for (const key of ["worker", "assessedBy"]) if (key in command) command[key] = worker
-    return command as Domain.Command
+    return command as unknown as Domain.Command
   })
 
 const reads: fc.Arbitrary<Read> = fc

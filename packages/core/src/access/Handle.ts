@@ -16,6 +16,8 @@ import { actorOf, type Principal, type Role } from "./Principal.ts"
 import type { Read } from "./Read.ts"
 
 type LoadError = Workforce.LoadError
+/** What Domain.handle takes: a command decoded here first, or one no context routes (it refuses it). */
+type DomainCommand = Parameters<typeof Domain.handle>[1]
 
 /** What a way in knows about a command besides its body: never who sent it, which is the principal. */
 export interface Options {
@@ -35,12 +37,13 @@ const tagOf = (input: unknown): string | undefined =>
 /**
  * Sends a command as the principal: the tenant is the principal's, the actor recorded on its events is
  * the principal in the role that granted it (never anything the command body says), and a command the
- * policy refuses fails with AccessDenied before anything is written. A tag the domain does not know,
- * or a command that does not decode, fails as `Domain.handle` would (InvalidCommand).
+ * policy refuses fails with AccessDenied before anything is written. The command is untrusted input (a
+ * request body): it is decoded here, and one that does not decode, or whose tag no context routes, fails
+ * with InvalidCommand as `Domain.handle` would.
  */
 export const handle = (
   principal: Principal,
-  command: Parameters<typeof Domain.handle>[1],
+  command: unknown,
   options: Options
 ): Effect.Effect<
   CommandHandler.Handled<unknown>,
@@ -56,7 +59,7 @@ export const handle = (
       if (tag !== undefined && Domain.contextOfCommand(tag) !== undefined) {
         return yield* Effect.fail(deny(Refusals.NoPolicy, {}, principal.id, tag))
       }
-      return yield* Domain.handle(principal.tenant, command, {
+      return yield* Domain.handle(principal.tenant, command as DomainCommand, {
         actor: actorOf(principal, principal.roles[0]),
         commandId: options.commandId
       })
@@ -67,7 +70,7 @@ export const handle = (
     const targets = rule.targets(decoded)
     const facts = yield* loadFacts(principal, tenant, rule.roles, targets)
     const role = yield* Effect.fromResult(decideCommand(principal, decoded, { ...facts, tenant }))
-    return yield* Domain.handle(principal.tenant, command, {
+    return yield* Domain.handle(principal.tenant, command as DomainCommand, {
       actor: actorOf(principal, role),
       commandId: options.commandId,
       ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),

@@ -137,6 +137,9 @@ const system = HttpApiGroup.make("system")
     )
   )
 
+/** Paths answered without a key. */
+const open = new Set(["/health", "/ready"])
+
 export const api = HttpApi.make("shuangbai")
   .add(commands as any)
   .add(reports as any)
@@ -151,11 +154,18 @@ export const api = HttpApi.make("shuangbai")
         "/health and /ready carries `Authorization: Bearer <key>`; the authenticated principal is the actor.",
       transform: (spec) => ({
         ...spec,
-        components: {
-          ...spec.components,
-          securitySchemes: { bearer: { type: "http", scheme: "bearer" } }
-        },
-        security: [{ bearer: [] }]
+        paths: Object.fromEntries(
+          Object.entries(spec.paths as Record<string, Record<string, object>>).map(([path, operations]) => [
+            path,
+            Object.fromEntries(
+              Object.entries(operations).map(([method, operation]) => [
+                method,
+                { ...operation, security: open.has(path) ? [] : [{ bearer: [] }] }
+              ])
+            )
+          ])
+        ),
+        components: { ...spec.components, securitySchemes: { bearer: { type: "http", scheme: "bearer" } } }
       })
     })
   )

@@ -1,8 +1,16 @@
-import { CommandHandler, type Envelope, type EventStore, StreamId, Text } from "@shuangbai/eventsourcing"
+import {
+  CommandHandler,
+  type Envelope,
+  type EventCodec,
+  type EventStore,
+  StreamId,
+  Text
+} from "@shuangbai/eventsourcing"
 import { Clock, Effect } from "effect"
 import * as Activities from "../activities/index.ts"
 import * as Casework from "../casework/index.ts"
 import * as Registry from "../registry/index.ts"
+import type { WorkerId } from "../shared/Ids.ts"
 import * as Visits from "../visits/index.ts"
 import * as Workforce from "../workforce/index.ts"
 import type { Facts, OwnedCategory, Targets } from "./Policy.ts"
@@ -12,17 +20,20 @@ import { type Principal, type Role, stationRoles } from "./Principal.ts"
 // decider and codec (CommandHandler.load) and the workforce's post check: nothing here folds events itself.
 
 type LoadError = Workforce.LoadError
-type Owner = (tenant: Envelope.Tenant, id: string) => Effect.Effect<string | null, LoadError, EventStore.EventStore>
+type Owner = (
+  tenant: Envelope.Tenant,
+  stream: StreamId.StreamId
+) => Effect.Effect<string | null, LoadError, EventStore.EventStore>
 
-const load = <E extends { readonly _tag: string }, S>(
+const stateOf = <E extends { readonly _tag: string }, S>(
   tenant: Envelope.Tenant,
   stream: StreamId.StreamId,
   decider: { readonly initialState: S; readonly evolve: (state: S, event: E) => S },
-  codec: Parameters<typeof CommandHandler.load<E, S>>[3]
+  codec: EventCodec.EventCodec<E>
 ) => Effect.map(CommandHandler.load(tenant, stream, decider, codec), (loaded) => loaded.state)
 
-const householdStation: Owner = (tenant, id) =>
-  Effect.map(load(tenant, Registry.streamOf(id as never), Registry.decider, Registry.codec), (state) =>
+const householdStation: Owner = (tenant, stream) =>
+  Effect.map(stateOf(tenant, stream, Registry.decider, Registry.codec), (state) =>
     state._tag === "NotRegistered" ? null : state.household.station
   )
 
@@ -30,26 +41,28 @@ const householdStation: Owner = (tenant, id) =>
 const owners: { readonly [C in OwnedCategory]: Owner } = {
   household: householdStation,
   // a skipped or voided visit keeps its household, not its station: the household's station owns it
-  visit: (tenant, id) =>
-    Effect.flatMap(load(tenant, Visits.streamOf(id as never), Visits.decider, Visits.codec), (state) =>
+  visit: (tenant, stream) =>
+    Effect.flatMap(stateOf(tenant, stream, Visits.decider, Visits.codec), (state) =>
       state._tag === "NotRecorded"
         ? Effect.succeed(null)
         : "station" in state
           ? Effect.succeed(state.station)
-          : householdStation(tenant, state.household)
+          : householdStation(tenant, Registry.streamOf(state.household))
     ),
   // a case belongs to the station holding it now
-  case: (tenant, id) =>
-    Effect.map(load(tenant, Casework.streamOf(id as never), Casework.decider, Casework.codec), (state) =>
+  case: (tenant, stream) =>
+    Effect.map(stateOf(tenant, stream, Casework.decider, Casework.codec), (state) =>
       state._tag === "NoCase" ? null : state.case.station
     ),
-  activity: (tenant, id) =>
-    Effect.map(load(tenant, Activities.streamOf(id as never), Activities.decider, Activities.codec), (state) =>
+  activity: (tenant, stream) =>
+    Effect.map(stateOf(tenant, stream, Activities.decider, Activities.codec), (state) =>
       state._tag === "NotPlanned" ? null : state.plan.station
     ),
   // a worker belongs to the station of their post (or their last one)
-  worker: (tenant, id) =>
-    Effect.map(Workforce.loadWorker(tenant, id as never), (state) => (state._tag === "NotHired" ? null : state.station))
+  worker: (tenant, stream) =>
+    Effect.map(stateOf(tenant, stream, Workforce.workerDecider, Workforce.codec), (state) =>
+      state._tag === "NotHired" ? null : state.station
+    )
 }
 
 /**
@@ -74,13 +87,13 @@ export const loadFacts = (
         // a subject of no station-owned category stays out of the map: the policy refuses it (FactsNotLoaded)
         if (!Object.hasOwn(owners, subject.category)) return Effect.succeed([])
         const owner = owners[subject.category as OwnedCategory]
-        return Effect.map(owner(tenant, subject.id), (station) => [[StreamId.format(subject), station] as const])
+        return Effect.map(owner(tenant, subject), (station) => [[StreamId.format(subject), station] as const])
       },
       { concurrency: 4 }
     )
     const onPost = roles.includes("worker")
       ? yield* Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Workforce.workerOnPost(tenant, principal.id as never, Text.chinaDateOf(now))
+          Workforce.workerOnPost(tenant, principal.id as WorkerId, Text.chinaDateOf(now))
         )
       : undefined
     return { owners: new Map(found.flat()), onPost }

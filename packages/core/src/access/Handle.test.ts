@@ -198,6 +198,60 @@ describe("Access.handle", () => {
   )
 })
 
+describe("Access.handle: the station of a visit, an activity and a worker is read from the store", () => {
+  it.effect("another station's worker may not touch them, their own station's may", () =>
+    Effect.gen(function* () {
+      yield* county
+      yield* handle(qigongWorker, household("h-001", "s-qigong"), { commandId: "register-h-001" })
+      const schedule = {
+        _tag: "ScheduleVisit",
+        visit: "v-1",
+        household: "h-001",
+        persons: ["h-001-p1"],
+        worker: "w-01",
+        station: "s-qigong",
+        dueOn: "2024-07-10"
+      }
+      yield* handle(qigongWorker, schedule, { commandId: "schedule-v-1" })
+      const plan = {
+        _tag: "PlanActivity",
+        activity: "a-1",
+        station: "s-qigong",
+        theme: "Lecture",
+        title: "重阳敬老",
+        plannedOn: "2024-06-20"
+      }
+      yield* handle(qigongWorker, plan, { commandId: "plan-a-1" })
+      const skip = { _tag: "SkipVisit", visit: "v-1", reason: "户主外出" }
+      const cancel = { _tag: "CancelActivity", activity: "a-1", reason: "台风" }
+      assert.deepStrictEqual(yield* refused(yangchengWorker, skip, "skip-v-1"), {
+        tag: "AccessDenied",
+        code: "OtherStation",
+        wrote: false
+      })
+      assert.deepStrictEqual(yield* refused(yangchengWorker, cancel, "cancel-a-1"), {
+        tag: "AccessDenied",
+        code: "OtherStation",
+        wrote: false
+      })
+      // a skipped visit keeps only its household: the household's station still owns it
+      yield* handle(qigongWorker, skip, { commandId: "skip-v-1" })
+      const voidVisit = { _tag: "VoidVisit", visit: "v-1", reason: "重复登记" }
+      assert.deepStrictEqual(yield* refused(yangchengWorker, voidVisit, "void-v-1"), {
+        tag: "AccessDenied",
+        code: "OtherStation",
+        wrote: false
+      })
+      yield* handle(qigongWorker, cancel, { commandId: "cancel-a-1" })
+      const yangchengLead = new Principal({ id: "lead-2", tenant, roles: ["stationLead"], station: "s-yangcheng" })
+      const workerStream = { _tag: "Stream", tenant, stream: { category: "worker", id: "w-01" } } as const
+      assert.strictEqual(yield* authorizeRead(qigongLead, workerStream), "stationLead")
+      const denied = yield* Effect.flip(authorizeRead(yangchengLead, workerStream))
+      assert.strictEqual(denied._tag === "AccessDenied" && denied.code, "OtherStation")
+    }).pipe(Effect.provide(TestLayer))
+  )
+})
+
 describe("Access.authorizeRead", () => {
   it.effect("loads the household's station and the worker's post from the store", () =>
     Effect.gen(function* () {

@@ -84,6 +84,17 @@ const reports = Reports.reports
       success: Report,
       error: readErrors
     }).annotate(OpenApi.Description, "Every event about a household and its members, in position order")
+  )
+  .add(
+    HttpApiEndpoint.get("dashboard", "/dashboard", {
+      query: {
+        tenant: tenantParam,
+        lang: optionalText("zh-CN (default) or en"),
+        period: optionalText("a day (2025-08-04), a month (2025-08: its last day) or a year (2025: 31 December)")
+      },
+      success: Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/html" })),
+      error: readErrors
+    }).annotate(OpenApi.Description, "The county's figures and the station table as a page, with their trends")
   ) as HttpApiGroup.Top
 
 export const FeedEvent = Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/event-stream" })).annotate({

@@ -1,12 +1,13 @@
 import { Access } from "@shuangbai/core"
 import { EventStore, IdGenerator, StreamId, Text } from "@shuangbai/eventsourcing"
-import { Cause, Deferred, Duration, Effect, Layer, Schema, Stream } from "effect"
+import { Cause, Clock, Deferred, Duration, Effect, Layer, Result, Schema, Stream } from "effect"
 import { type HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder } from "effect/http-api"
 import { api } from "./Api.ts"
 import * as ApiError from "./ApiError.ts"
 import { Authentication } from "./Authentication.ts"
 import * as Commands from "./Commands.ts"
+import * as Dashboard from "./dashboard/index.ts"
 import { readJson } from "./internal/body.ts"
 import * as RateLimit from "./internal/rateLimit.ts"
 import * as Reports from "./Reports.ts"
@@ -204,6 +205,24 @@ const householdHistory = (principal: Access.Principal, request: HttpServerReques
     return json(history)
   })
 
+const dashboard = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const query = queryOf(request)
+    const tenant = tenantOf(principal, query)
+    const today = Text.chinaDateOf(yield* Clock.currentTimeMillis)
+    const parsed = Dashboard.parseQuery(query, today)
+    if (Result.isFailure(parsed)) {
+      return yield* Effect.fail(
+        ApiError.invalidRequest(parsed.failure.message, {
+          issues: [{ path: parsed.failure.field, message: parsed.failure.message }]
+        })
+      )
+    }
+    yield* authorize(principal, { _tag: "CountyDashboard", tenant })
+    const state = yield* storeError(Reports.foldLog(tenant, Dashboard.projection(parsed.success.asOf)))
+    return HttpServerResponse.html(Dashboard.render(state, parsed.success.language))
+  })
+
 const encoder = new TextEncoder()
 
 const sse = (event: { readonly position: number; readonly type: string }) =>
@@ -278,6 +297,7 @@ export const layer = (options: Options = {}): Layer.Layer<any, never, Services> 
       Reports.reports
         .reduce((h: any, definition) => h.handleRaw(definition.name, guarded(report(definition))), handlers)
         .handleRaw("household-history", guarded(householdHistory))
+        .handleRaw("dashboard", guarded(dashboard))
     ),
     HttpApiBuilder.group(api, "log" as never, (handlers: any) =>
       handlers

@@ -233,6 +233,26 @@ export const suite = (name: string, store: () => Layer.Layer<EventStore.EventSto
       await refused(() => server.call("worker", "GET", "/reports/visit-schedule?station=qicun"), 403, "OtherStation")
     })
 
+    it("serves the dashboard page to the bureau in either language", async () => {
+      for (const lang of ["zh-CN", "en"]) {
+        const page = await fetch(`${server.base}/dashboard?lang=${lang}&period=2025-08`, {
+          headers: { authorization: "Bearer key-bureau" }
+        })
+        assert.strictEqual(page.status, 200)
+        assert.match(page.headers.get("content-type") ?? "", /text\/html/)
+        const text = await page.text()
+        assert.include(text, `lang="${lang}"`)
+        assert.include(text, "阳山县")
+      }
+      const bad = await server.call("bureau", "GET", "/dashboard?period=last-year")
+      assert.strictEqual(bad.status, 400)
+      assert.deepStrictEqual(
+        bad.body.issues.map((i: any) => i.path),
+        ["period"]
+      )
+      await refused(() => server.call("otherTenant", "GET", "/dashboard?tenant=yangshan"), 403, "OtherTenant")
+    })
+
     it("reads a stream, and answers 404 for one that does not exist", async () => {
       const answer = await server.call("worker", "GET", "/streams/household/hh-0001")
       assert.strictEqual(answer.status, 200, JSON.stringify(answer.body))

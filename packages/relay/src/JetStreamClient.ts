@@ -47,7 +47,8 @@ export const call = <A>(what: string, f: () => Promise<A>): Effect.Effect<A, Rel
 export const make = (options: NodeConnectionOptions = {}) =>
   Effect.acquireRelease(
     call(`connect to NATS at ${String(options.servers ?? "127.0.0.1:4222")}`, async () => {
-      const connection = await connect({ name: "shuangbai-relay", ...options })
+      // A relay outlives broker restarts: keep reconnecting (the client's default gives up after 10 tries).
+      const connection = await connect({ name: "shuangbai-relay", maxReconnectAttempts: -1, ...options })
       return { connection, jetstream: jetstream(connection), manager: await jetstreamManager(connection) }
     }),
     // Drain: publishes already sent are flushed before the socket closes.

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url"
 import { assert, it } from "@effect/vitest"
 import { EventStore } from "@shuangbai/eventsourcing"
 import { Checkpoints } from "@shuangbai/postgres"
-import { Deferred, Effect, Exit, Fiber, Layer } from "effect"
+import { Deferred, Effect, Exit, Fiber, Layer, Schedule } from "effect"
 import * as JetStreamClient from "../src/JetStreamClient.ts"
 import * as Relay from "../src/Relay.ts"
 import * as Subjects from "../src/Subjects.ts"
@@ -15,6 +15,7 @@ import {
   natsLayer,
   natsUrl,
   pgUrl,
+  privateBroker,
   storeLayer,
   unique
 } from "./helpers.ts"
@@ -161,6 +162,54 @@ describeBroker("Relay against NATS JetStream", () => {
         yield* appendEvents(options.tenant, 5)
         assert.strictEqual(yield* Relay.catchUp(options), 35)
         yield* assertExactlyOnce(options)
+      }).pipe(Effect.scoped)
+    )
+
+    it.effect("follows the log live: events appended while it runs go out in order", () =>
+      Effect.gen(function* () {
+        const options = fresh("live")
+        yield* deleteStreamAfter(options.stream)
+        yield* appendEvents(options.tenant, 5)
+        const reached = yield* Deferred.make<void>()
+        const fiber = yield* Effect.forkChild(
+          Relay.run({
+            ...options,
+            onPublished: (event) => (event.position === 25 ? Deferred.succeed(reached, undefined) : Effect.void)
+          })
+        )
+        yield* appendEvents(options.tenant, 20)
+        yield* Deferred.await(reached)
+        yield* Fiber.interrupt(fiber)
+        yield* assertExactlyOnce(options)
+      }).pipe(Effect.scoped)
+    )
+
+    it.effect("rides out a broker that is killed and restarted: retries, reconnects, repeats nothing", () =>
+      Effect.gen(function* () {
+        const broker = yield* privateBroker
+        const options = { ...fresh("outage"), retry: Schedule.spaced("200 millis") }
+        const client = JetStreamClient.layer({ servers: broker.url, reconnectTimeWait: 200 })
+        yield* appendEvents(options.tenant, 10)
+        const first = yield* Deferred.make<void>()
+        const all = yield* Deferred.make<void>()
+        const fiber = yield* Effect.forkChild(
+          Relay.run({
+            ...options,
+            onPublished: (event) =>
+              event.position === 10
+                ? Deferred.succeed(first, undefined)
+                : event.position === 30
+                  ? Deferred.succeed(all, undefined)
+                  : Effect.void
+          }).pipe(Effect.provide(client))
+        )
+        yield* Deferred.await(first)
+        yield* broker.kill
+        yield* appendEvents(options.tenant, 20)
+        yield* broker.start
+        yield* Deferred.await(all)
+        yield* Fiber.interrupt(fiber)
+        yield* assertExactlyOnce(options).pipe(Effect.provide(client))
       }).pipe(Effect.scoped)
     )
 

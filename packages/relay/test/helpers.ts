@@ -1,5 +1,9 @@
+import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { createConnection } from "node:net"
+import { mkdtempSync, rmSync } from "node:fs"
+import { createConnection, createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { describe, it } from "@effect/vitest"
 import { EventStore, type EventStoreError, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
 import { type Checkpoints, PgEventStore } from "@shuangbai/postgres"
@@ -118,3 +122,40 @@ export const brokerContents = (stream: string) =>
     }
     return out
   })
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number }
+      server.close(() => resolve(port))
+    })
+  })
+
+/**
+ * A broker of the test's own (nats-server with JetStream on a free loopback port and a temp store), so
+ * that a test can kill and restart it without touching the shared one. Killed and removed with the scope.
+ */
+export const privateBroker = Effect.gen(function* () {
+  const port = yield* Effect.promise(freePort)
+  const dir = mkdtempSync(join(tmpdir(), "shuangbai-nats-"))
+  let current: ReturnType<typeof spawn> | undefined
+  const start = Effect.gen(function* () {
+    current = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", dir], { stdio: "ignore" })
+    for (let i = 0; i < 100 && !(yield* Effect.promise(() => reachable("127.0.0.1", port))); i++)
+      yield* Effect.sleep("100 millis")
+  })
+  const kill = Effect.sync(() => {
+    current?.kill("SIGKILL")
+    current = undefined
+  })
+  yield* start
+  yield* Effect.addFinalizer(() =>
+    Effect.andThen(
+      kill,
+      Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+    )
+  )
+  return { url: `127.0.0.1:${port}`, start, kill }
+})

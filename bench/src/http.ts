@@ -2,6 +2,7 @@
 // API (8 clients, keep-alive) against `Domain.handle` in process on the same PostgreSQL store in the same
 // run, and the live feed's latency from a command's commit to its delivery as a server-sent event.
 import { randomBytes } from "node:crypto"
+import { Worker } from "node:worker_threads"
 import { Access, Domain } from "@shuangbai/core"
 import { EventStore, IdGenerator } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
@@ -52,11 +53,17 @@ const seed = Effect.gen(function* () {
   let n = 0
   const send = (input: unknown, actor: { id: string; role: string; station?: string }) =>
     Domain.handle(tenant, input, { actor, commandId: `seed-${n++}` })
-  yield* send({ _tag: "ConfigureCounty", name: "阳山县", townships: [{ township: station, name: "黄盆镇" }] }, {
-    id: "admin-01",
-    role: "admin"
-  })
-  yield* send({ _tag: "EstablishStation", township: station, station, name: "黄盆镇社工站", establishedOn: "2024-12-01" }, bureau)
+  yield* send(
+    { _tag: "ConfigureCounty", name: "阳山县", townships: [{ township: station, name: "黄盆镇" }] },
+    {
+      id: "admin-01",
+      role: "admin"
+    }
+  )
+  yield* send(
+    { _tag: "EstablishStation", township: station, station, name: "黄盆镇社工站", establishedOn: "2024-12-01" },
+    bureau
+  )
   yield* send({ _tag: "AllotPosts", station, posts: clients, allottedOn: "2024-12-01" }, bureau)
   for (let c = 0; c < clients; c++) {
     yield* send({ _tag: "HireWorker", worker: worker(c), name: `社工${c}`, station, hiredOn: "2025-01-02" }, bureau)
@@ -75,6 +82,31 @@ const seed = Effect.gen(function* () {
     )
   }
 })
+
+/** Eight clients sending RecordVisit one after another each, over keep-alive connections (fetch's pool). */
+const clientScript = `
+const { parentPort, workerData } = require("node:worker_threads")
+const { base, clients, template } = workerData
+parentPort.on("message", async ({ perClient, prefix }) => {
+  try {
+    await Promise.all(Array.from({ length: clients }, async (_, c) => {
+      for (let i = 0; i < perClient; i++) {
+        const body = { ...template, visit: prefix + "-" + c + "-" + i, household: "hh-" + c, worker: "worker-" + c, personsSeen: ["p-" + c] }
+        const response = await fetch(base + "/commands/visits/RecordVisit", {
+          method: "POST",
+          headers: { authorization: "Bearer key-" + c, "content-type": "application/json" },
+          body: JSON.stringify(body)
+        })
+        const text = await response.text()
+        if (response.status !== 200) throw new Error("HTTP " + response.status + ": " + text)
+      }
+    }))
+    parentPort.postMessage({ sent: clients * perClient })
+  } catch (error) {
+    parentPort.postMessage({ error: String(error) })
+  }
+})
+`
 
 export const run = async (options: { full: boolean }) => {
   const size = options.full ? full : quick
@@ -104,24 +136,20 @@ export const run = async (options: { full: boolean }) => {
   const base = `http://127.0.0.1:${(address as { port: number }).port}`
   let sequence = 0
   const next = () => `v-${sequence++}`
+  let clients$: Worker | undefined
 
   try {
-    const http = async () => {
-      await Promise.all(
-        Array.from({ length: clients }, async (_, c) => {
-          for (let i = 0; i < size.perClient; i++) {
-            const response = await fetch(`${base}/commands/visits/RecordVisit`, {
-              method: "POST",
-              headers: { authorization: `Bearer key-${c}`, "content-type": "application/json" },
-              body: JSON.stringify(visit(c, next()))
-            })
-            if (response.status !== 200) throw new Error(`HTTP ${response.status}: ${await response.text()}`)
-            await response.arrayBuffer()
-          }
-        })
-      )
-      return clients * size.perClient
-    }
+    // The clients run on their own thread, as a client process would: their fetch calls do not take the
+    // server's event loop (in-process commands pay no client at all).
+    const thread = new Worker(clientScript, { eval: true, workerData: { base, clients, template: visit(0, "") } })
+    clients$ = thread
+    const http = (round: number) =>
+      new Promise<number>((resolve, reject) => {
+        thread.once("message", (answer: { readonly error?: string; readonly sent?: number }) =>
+          answer.error === undefined ? resolve(answer.sent!) : reject(new Error(answer.error))
+        )
+        thread.postMessage({ perClient: size.perClient, prefix: `http-${round}-${randomBytes(3).toString("hex")}` })
+      })
     const inProcess = () =>
       runtime.runPromise(
         Effect.forEach(
@@ -231,11 +259,10 @@ export const run = async (options: { full: boolean }) => {
       ]
     )
   } finally {
+    await clients$?.terminate()
     await server.dispose()
     await runtime
-      .runPromise(
-        Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`))
-      )
+      .runPromise(Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)))
       .catch(() => {})
     await runtime.dispose()
   }

@@ -32,7 +32,7 @@ const tenant = "bench-http"
 const station = "huangpen"
 const bureau = { id: "bureau-01", role: "bureau" }
 const worker = (c: number) => `worker-${c}`
-const principal = (c: number) => ({ id: worker(c), tenant, roles: ["worker"], station })
+const principal = (c: number) => ({ id: worker(c), tenant, roles: ["worker"] as const, station })
 
 const visit = (c: number, id: string) => ({
   _tag: "RecordVisit",

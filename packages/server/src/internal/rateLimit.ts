@@ -9,7 +9,7 @@ export interface RateLimit {
 
 /**
  * A token bucket per key: `take(key)` succeeds with `undefined` while the key has a token, or with the
- * seconds until the next one. Buckets that are full again are dropped, so idle principals cost nothing.
+ * seconds until the next one. One small record per principal that has sent a request.
  */
 export const make = (limit: RateLimit) => {
   const buckets = new Map<string, { tokens: number; at: number }>()
@@ -23,8 +23,7 @@ export const make = (limit: RateLimit) => {
           buckets.set(key, { tokens, at: now })
           return Math.max(1, Math.ceil((1 - tokens) / ratePerMs / 1000))
         }
-        if (tokens - 1 >= limit.requests - 1 && buckets.size > 10_000) buckets.delete(key)
-        else buckets.set(key, { tokens: tokens - 1, at: now })
+        buckets.set(key, { tokens: tokens - 1, at: now })
         return undefined
       })
   }

@@ -140,6 +140,34 @@ describe("dashboard page", () => {
     })
   )
 
+  it.effect("each month's trend figures are the county report's over that month", () =>
+    Effect.gen(function* () {
+      const recorded = yield* loadCounty()
+      const page = Dashboard.view(Projection.fold(Dashboard.projection(County.asOf), recorded))
+      assert.strictEqual(page.months.length, 12)
+      for (const [i, m] of Dashboard.months(County.asOf).entries()) {
+        const p = m.period
+        const periods = CountyDashboard.periods(p.to, {
+          coverage: p,
+          campaigns: p,
+          yearToDate: p,
+          firstHalf: p,
+          exchangeVisits: p,
+          training: p,
+          publicity: p
+        })
+        const report = CountyDashboard.view(Projection.fold(CountyDashboard.projection(periods), recorded)).figures
+        assert.strictEqual(page.months[i]!.month, m.month)
+        for (const measure of ["F9.households", "F11.personTimes", "F14.cases", "F15.cases"]) {
+          const want = report.find((f) => f.measure === measure)!
+          const got = page.months[i]!.figures.find((f) => f.measure === measure)!
+          assert.strictEqual(got.value, want.value, `${m.month} ${measure}`)
+          assert.deepStrictEqual(got.covers, want.covers, `${m.month} ${measure}`)
+        }
+      }
+    })
+  )
+
   it.effect("a county's own names cannot add markup, whatever they are", () =>
     Effect.gen(function* () {
       const hostile = ['<img src=x onerror="alert(1)">', "</td></tr><script>alert('x')</script>", "A & B 'quoted'"]

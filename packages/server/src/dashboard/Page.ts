@@ -1,4 +1,4 @@
-import { type Domain, Reports, type Shared } from "@shuangbai/core"
+import { Activities, Casework, type Domain, Reports, type Shared } from "@shuangbai/core"
 import { Projection, type Text } from "@shuangbai/eventsourcing"
 import * as Charts from "./Charts.ts"
 import { type Html, html } from "./Html.ts"
@@ -41,7 +41,22 @@ const monthPeriods = ({ period }: Month): Reports.CountyDashboard.Periods =>
     publicity: period
   })
 
-/** `now` (the dashboard on asOf) and one county dashboard per month (`month:yyyy-mm`), folded in one pass. */
+/**
+ * The events a month's case and activity figures (F11, F14, F15) read. A month's dashboard is fed only
+ * these: the rest of its parts (every visit, household, campaign …) would repeat the `now` state's work
+ * twelve times over. F9 per month is read from the `now` state, whose visits are kept by day.
+ */
+const monthlyTypes: ReadonlySet<string> = new Set([...Casework.codec.types, ...Activities.codec.types])
+
+const only = <S>(
+  types: ReadonlySet<string>,
+  projection: Projection.Projection<Domain.Event, S>
+): Projection.Projection<Domain.Event, S> => ({
+  initial: projection.initial,
+  evolve: (state, recorded) => (types.has(recorded.event._tag) ? projection.evolve(state, recorded) : state)
+})
+
+/** `now` (the dashboard on asOf) and one narrowed county dashboard per month (`month:yyyy-mm`), in one pass. */
 export type State = Readonly<Record<string, Reports.CountyDashboard.State>>
 
 export const projection = (
@@ -51,9 +66,13 @@ export const projection = (
   const parts: Record<string, Projection.Projection<Domain.Event, Reports.CountyDashboard.State>> = {
     now: CountyDashboard.projection(CountyDashboard.periods(asOf))
   }
-  for (const m of months(asOf, options.months)) parts[`month:${m.month}`] = CountyDashboard.projection(monthPeriods(m))
+  for (const m of months(asOf, options.months))
+    parts[`month:${m.month}`] = only(monthlyTypes, CountyDashboard.projection(monthPeriods(m)))
   return Projection.combine(parts)
 }
+
+/** The measures of the monthly trends. */
+export const trendMeasures = ["F9.households", "F11.personTimes", "F14.cases", "F15.cases"] as const
 
 /** What the page shows, as data: the reports' own figures, nothing recomputed. */
 export interface Page {
@@ -61,6 +80,7 @@ export interface Page {
   readonly asOf: Text.LocalDate
   readonly figures: ReadonlyArray<Figure>
   readonly stations: ReadonlyArray<Reports.StationDashboard.StationFigures>
+  /** Per month, the figures of `trendMeasures`. */
   readonly months: ReadonlyArray<{ readonly month: string; readonly figures: ReadonlyArray<Figure> }>
 }
 
@@ -75,7 +95,20 @@ export const view = (state: State): Page => {
     months: Object.keys(state)
       .filter((k) => k.startsWith("month:"))
       .sort()
-      .map((k) => ({ month: k.slice("month:".length), figures: CountyDashboard.view(state[k]!).figures }))
+      .map((k) => {
+        const month = state[k]!
+        const { yearToDate } = month.config.periods
+        const figures = CountyDashboard.view(month).figures.filter(
+          (f) => f.measure !== "F9.households" && trendMeasures.includes(f.measure as never)
+        )
+        return {
+          month: k.slice("month:".length),
+          figures: [
+            Reports.Figures.figure("F9.households", CountyDashboard.homeVisits(now, yearToDate).county, yearToDate),
+            ...figures
+          ]
+        }
+      })
   }
 }
 

@@ -25,7 +25,7 @@ h2{font-size:1.05rem;margin:22px 4px 10px}
 .chart svg{display:block;width:100%;height:auto}
 .chart text{font-size:12px;fill:var(--ink);font-family:inherit}
 .chart .value{text-anchor:middle;font-size:11px;fill:var(--muted)}
-.chart .value.line{font-weight:600}
+.chart .value.line{font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px}
 .chart .value.end{text-anchor:start}
 .chart .tick{text-anchor:middle;fill:var(--muted)}
 .chart .group{font-weight:600;font-size:13px}
@@ -39,7 +39,8 @@ h2{font-size:1.05rem;margin:22px 4px 10px}
 table{border-collapse:collapse;width:100%;font-size:.86rem}
 th,td{padding:8px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
 th{font-weight:600;color:var(--muted);font-size:.8rem;background:#fafbfc}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{white-space:nowrap}
 table.stations th:first-child,table.stations td:first-child{position:sticky;left:0;background:var(--card);min-width:7.5em}
 table.stations th:first-child{background:#fafbfc}
 table.stations tr.total td{font-weight:650;border-top:2px solid var(--line)}

@@ -1,5 +1,5 @@
 import { headers, nanos } from "@nats-io/transport-node"
-import type { Envelope, EventStore, EventStoreError } from "@shuangbai/eventsourcing"
+import { type Envelope, EventStore, type EventStoreError } from "@shuangbai/eventsourcing"
 import { Checkpoints, ProjectionRunner } from "@shuangbai/postgres"
 import { Duration, Effect, Ref, Schedule } from "effect"
 import type { SqlClient } from "effect/sql"
@@ -123,33 +123,50 @@ export const publish = (
     return { seq: ack.seq, duplicate: ack.duplicate }
   })
 
+/** The tenant's last message on the broker: its position and event id. */
+export interface Published {
+  readonly position: number
+  readonly eventId: string
+}
+
 /**
- * The last position the broker holds for the tenant, 0 when none. Events are published one at a time,
- * each after the previous ack, so every position up to this one is on the broker.
+ * The tenant's last message on the broker, undefined when it has none. Events are published one at a
+ * time, each after the previous ack, so every position up to this one is on the broker.
  */
-export const lastPublished = (options: Options): Effect.Effect<number, RelayError, JetStreamClient> =>
+export const lastPublished = (options: Options): Effect.Effect<Published | undefined, RelayError, JetStreamClient> =>
   Effect.gen(function* () {
     const { stream, subject } = yield* resolve(options)
     const { manager } = yield* JetStreamClient
     const last = yield* call(`read the last message of ${subject}`, () =>
       manager.streams.getMessage(stream, { last_by_subj: subject })
     )
-    return last === null ? 0 : Number(last.header.get(Header.position) || 0)
+    if (last === null) return undefined
+    return { position: Number(last.header.get(Header.position) || 0), eventId: last.header.get("Nats-Msg-Id") }
   })
 
 type Requirements = EventStore.EventStore | Checkpoints.Checkpoints | SqlClient.SqlClient | JetStreamClient
 
 /**
  * Moves the checkpoint up to what the broker already holds: after a crash between an ack and the
- * checkpoint save, nothing is sent again, even past the broker's duplicate window.
+ * checkpoint save, nothing is sent again, even past the broker's duplicate window. The broker's last
+ * message must be the store's event at that position: a stream filled from another log (a database
+ * restored or re-seeded) is refused rather than silently skipped over.
  */
 const resume = (resolved: Resolved, options: Options) =>
   Effect.gen(function* () {
     const checkpoints = yield* Checkpoints.Checkpoints
+    const store = yield* EventStore.EventStore
     const saved = yield* checkpoints.load(resolved.tenant, resolved.checkpoint)
     const onBroker = yield* lastPublished(options)
-    if (onBroker > saved) yield* checkpoints.save(resolved.tenant, resolved.checkpoint, onBroker)
-    return Math.max(saved, onBroker)
+    if (onBroker === undefined) return saved
+    const [stored] = yield* store.readAll(resolved.tenant, { after: onBroker.position - 1, limit: 1 })
+    if (stored === undefined || stored.position !== onBroker.position || stored.eventId !== onBroker.eventId)
+      return yield* new RelayError({
+        reason: "Rejected",
+        message: `stream ${resolved.stream} holds event ${onBroker.eventId} at position ${onBroker.position} of ${resolved.tenant}, but the store has ${stored?.position === onBroker.position ? stored.eventId : "no event"} there: the stream was filled from another log; relay to another stream (options.stream) or delete this one`
+      })
+    if (onBroker.position > saved) yield* checkpoints.save(resolved.tenant, resolved.checkpoint, onBroker.position)
+    return Math.max(saved, onBroker.position)
   })
 
 const relayWith = <A, E>(

@@ -213,6 +213,22 @@ describeBroker("Relay against NATS JetStream", () => {
       }).pipe(Effect.scoped)
     )
 
+    it.effect("refuses a stream filled from another log instead of skipping over it", () =>
+      Effect.gen(function* () {
+        const options = fresh("foreign")
+        yield* deleteStreamAfter(options.stream)
+        yield* appendEvents(options.tenant, 3)
+        yield* Relay.ensureStream(options)
+        // Position 2 on the broker, under an event id this store never wrote.
+        const [, second] = yield* (yield* EventStore.EventStore).readAll(options.tenant, { after: 0, limit: 3 })
+        yield* Relay.publish(options, { ...second!, eventId: "0190f0e0-0000-7000-8000-000000000000" })
+        const refused = yield* Effect.flip(Relay.catchUp(options))
+        assert.strictEqual(refused._tag, "RelayError")
+        assert.include(refused.message, "filled from another log")
+        assert.strictEqual((yield* brokerContents(options.stream)).length, 1)
+      }).pipe(Effect.scoped)
+    )
+
     it.effect("refuses a stream that does not take its subjects, and a bad prefix, by name", () =>
       Effect.gen(function* () {
         const options = fresh("cfg")

@@ -11,6 +11,7 @@ import { EventStore, IdGenerator, Projection, type Recorded } from "@shuangbai/e
 import { Effect, Layer, Result } from "effect"
 import { type Browser, chromium } from "playwright-core"
 import * as Dashboard from "../../src/dashboard/index.ts"
+import { type Running, start } from "../helpers.ts"
 import * as County from "./county.ts"
 
 // The dashboard in a real browser: Debian's chromium (installed by .ci/run), driven by playwright-core,
@@ -185,6 +186,45 @@ describeBrowser("dashboard page in Debian's chromium", () => {
       await page.screenshot({ path: join(artifacts, `dashboard-${language}-phone.png`), fullPage: true })
     }
     await context.close()
+  })
+
+  it("is served by the real server at GET /dashboard, behind an API key", async () => {
+    // The same county in the store the server reads: the in-memory store, seeded before it starts.
+    const seeded = Layer.effect(
+      EventStore.EventStore,
+      Effect.gen(function* () {
+        const store = yield* EventStore.EventStore
+        yield* County.build().pipe(Effect.provide(IdGenerator.layerDeterministic()))
+        return store
+      })
+    ).pipe(Layer.provide(EventStore.layerMemory))
+    const running: Running = await start(seeded)
+    try {
+      const anonymous = await browser.newPage()
+      assert.strictEqual((await anonymous.goto(`${running.base}/dashboard`))?.status(), 401)
+      await anonymous.close()
+
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        extraHTTPHeaders: { authorization: "Bearer key-bureau" }
+      })
+      const page = await context.newPage()
+      const response = await page.goto(`${running.base}/dashboard?lang=en&period=${County.asOf}`)
+      assert.strictEqual(response?.status(), 200)
+      assert.match(response?.headers()["content-type"] ?? "", /^text\/html/)
+      assert.strictEqual(await page.getAttribute("html", "lang"), "en")
+      const report = CountyDashboard.view(
+        Projection.fold(CountyDashboard.projection(CountyDashboard.periods(County.asOf)), recorded)
+      )
+      for (const f of report.figures.filter((f) => f.scope === undefined)) {
+        const cell = page.locator(`table.figures tr[data-measure="${f.measure}"] td.value`)
+        assert.strictEqual(await cell.textContent(), Render.formatValue(f), f.measure)
+      }
+      await page.screenshot({ path: join(artifacts, "dashboard-server-en-desktop.png"), fullPage: true })
+      await context.close()
+    } finally {
+      await running.close()
+    }
   })
 
   it("answers a period that does not parse with 400 naming it", async () => {

@@ -12,7 +12,7 @@ import { Effect } from "effect"
 // a year of home visits, cases, activities and two relief campaigns, so every chart has something to show.
 // Its clock must be after `today`.
 
-export const tenant = "dashboard-county"
+export const tenant = "yangshan"
 export const asOf = "2025-08-04"
 export const today = "2025-08-05"
 

@@ -6,12 +6,14 @@ import { assert, describe, it } from "vitest"
 // Imports each package the way a host app would: by name, without the "@shuangbai/source" condition, so the
 // `exports` map, the ESM and CJS builds and their runtime dependencies are what gets exercised.
 const root = join(import.meta.dirname, "..")
-// The testing kit is ESM only: vitest, which it builds on, cannot be required.
+// The testing kit is ESM only: vitest, which it builds on, cannot be required; the server is ESM only as
+// @effect/platform-node is.
 const packages = [
   { name: "eventsourcing", cjs: true },
   { name: "core", cjs: true },
   { name: "testing", cjs: false },
-  { name: "postgres", cjs: true }
+  { name: "postgres", cjs: true },
+  { name: "server", cjs: false }
 ] as const
 
 const run = (args: ReadonlyArray<string>) => execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" })

@@ -2,7 +2,8 @@ import { defineConfig } from "tsup"
 
 export default defineConfig({
   entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
+  // ESM only: @effect/platform-node, which serves it, is ESM only.
+  format: ["esm"],
   dts: true,
   clean: true,
   sourcemap: true,

@@ -5,7 +5,7 @@ import { EventStore, type EventStoreError, IdGenerator } from "@shuangbai/events
 import { PgEventStore } from "@shuangbai/postgres"
 import { Clock, Effect, Layer } from "effect"
 import { asOf, makeScenario, tenant } from "./county.ts"
-import { periods, replay, report, type SendOptions, send, table, verify } from "./run.ts"
+import { periods, replay, report, send, table, verify } from "./run.ts"
 
 export interface Args {
   readonly fresh: boolean
@@ -57,7 +57,7 @@ export interface Outcome {
 }
 
 /** The whole demo: send what is not recorded yet, read back, print, verify. */
-export const program = (args: Args, out: Output = stdout, options: Pick<SendOptions, "handle"> = {}) =>
+export const program = (args: Args, out: Output = stdout) =>
   Effect.gen(function* () {
     const log = out.log
     const started = performance.now()
@@ -87,7 +87,7 @@ export const program = (args: Args, out: Output = stdout, options: Pick<SendOpti
       )
       const bar = progress(out, "  commands", scenario.steps.length)
       const t = performance.now()
-      const sent = yield* send(scenario.steps, { ...options, concurrency: args.concurrency, onProgress: bar.update })
+      const sent = yield* send(scenario.steps, { concurrency: args.concurrency, onProgress: bar.update })
       sendMs = performance.now() - t
       const recorded = (yield* store.head(tenant)).position - head.position
       log(

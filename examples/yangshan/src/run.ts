@@ -1,13 +1,6 @@
 // Sending the scenario, reading the log back, and what is printed: shared by main.ts and the tests.
 import { Domain, Reports, type Shared } from "@shuangbai/core"
-import {
-  Audit,
-  type CommandHandler,
-  EventStore,
-  type EventStoreError,
-  type HashChain,
-  type IdGenerator
-} from "@shuangbai/eventsourcing"
+import { Audit, EventStore, type EventStoreError, type HashChain, type IdGenerator } from "@shuangbai/eventsourcing"
 import { type Clock, Data, Deferred, Duration, Effect, Semaphore } from "effect"
 import { compare, type Row } from "./article.ts"
 import { asOf, type Step, tenant } from "./county.ts"
@@ -60,13 +53,6 @@ export interface SendOptions {
   readonly concurrency?: number
   /** Called after each command with the number done. */
   readonly onProgress?: (done: number) => void
-  /**
-   * Sends one step (default: `Domain.handle` with the step's actor). A host that authorizes its callers
-   * passes its own, e.g. the `shuangbai demo` command's, which sends each step as its actor's principal.
-   */
-  readonly handle?: (
-    step: Step
-  ) => Effect.Effect<CommandHandler.Handled<unknown>, unknown, EventStore.EventStore | IdGenerator.IdGenerator>
 }
 
 export interface Sent {
@@ -100,9 +86,6 @@ export const send = (
     })
     let finished = 0
     let unchanged = 0
-    const handle =
-      options.handle ??
-      ((step: Step) => Domain.handle(tenant, step.command, { actor: step.actor, commandId: step.commandId }))
     const final = steps.length - 1
     if (final > 0) waitsFor[final] = Array.from({ length: final }, (_, j) => j)
     yield* Effect.forEach(
@@ -110,7 +93,9 @@ export const send = (
       (step, i) =>
         Effect.gen(function* () {
           for (const j of waitsFor[i]!) yield* Deferred.await(done[j]!)
-          const handled = yield* permits.withPermit(handle(step))
+          const handled = yield* permits.withPermit(
+            Domain.handle(tenant, step.command, { actor: step.actor, commandId: step.commandId })
+          )
           if (handled.duplicate || handled.events.length === 0) unchanged += 1
           finished += 1
           options.onProgress?.(finished)

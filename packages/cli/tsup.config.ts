@@ -1,0 +1,12 @@
+import { defineConfig } from "tsup"
+
+export default defineConfig({
+  entry: ["src/index.ts", "src/bin.ts"],
+  format: ["esm", "cjs"],
+  dts: { entry: "src/index.ts" },
+  clean: true,
+  sourcemap: true,
+  target: "node22",
+  // The demo's county lives in examples/yangshan, which is not published: the build carries it.
+  noExternal: ["@shuangbai/example-yangshan"]
+})

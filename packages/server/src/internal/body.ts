@@ -19,18 +19,19 @@ export const readJson = (
         )
       )
     }
-    const tooLarge = ApiError.payloadTooLarge(`the body is larger than the limit of ${limit} bytes`)
+    // Built only when needed: an error captures a stack trace, which no accepted request should pay for.
+    const tooLarge = () => ApiError.payloadTooLarge(`the body is larger than the limit of ${limit} bytes`)
     const declared = Number(request.headers["content-length"])
-    if (Number.isFinite(declared) && declared > limit) return yield* Effect.fail(tooLarge)
+    if (Number.isFinite(declared) && declared > limit) return yield* Effect.fail(tooLarge())
     const text = yield* request.text.pipe(
       Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(limit)),
       Effect.mapError((error) =>
         error.reason._tag === "RequestParseError" && error.reason.reason === "BodyTooLarge"
-          ? tooLarge
+          ? tooLarge()
           : ApiError.invalidRequest(`the body could not be read: ${error.message}`)
       )
     )
-    if (Buffer.byteLength(text) > limit) return yield* Effect.fail(tooLarge)
+    if (Buffer.byteLength(text) > limit) return yield* Effect.fail(tooLarge())
     return yield* Effect.try({
       try: () => JSON.parse(text) as unknown,
       catch: (cause) =>

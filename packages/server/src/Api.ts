@@ -57,6 +57,7 @@ const commands = Commands.routes.reduce(
     (group as any).add(
       HttpApiEndpoint.post(route.tag, route.path as `/${string}`, {
         headers: idempotencyKey,
+        query: { tenant: optionalText("the tenant to write to; default and only allowed value: the principal's own") },
         payload: route.schema,
         success: CommandResult,
         error: refusals(400, 401, 403, 409, 413, 415, 422, 429, 503)

@@ -107,7 +107,13 @@ const command = (route: Commands.CommandRoute, options: Options) => {
         )
       }
       const commandId = key ?? (yield* (yield* IdGenerator.IdGenerator).next)
-      const handled = yield* Access.handle(principal, { ...body, _tag: route.tag }, { commandId }).pipe(
+      // A tenant named in the URL must be the principal's own (Access refuses another's); the default is theirs.
+      const tenant = queryOf(request).tenant
+      const handled = yield* Access.handle(
+        principal,
+        { ...body, _tag: route.tag },
+        tenant === undefined ? { commandId } : { commandId, tenant }
+      ).pipe(
         Effect.mapError((error) =>
           error._tag === "AccessDenied" ? accessDenied(error) : ApiError.fromHandleError(error)
         )

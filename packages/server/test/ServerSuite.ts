@@ -165,6 +165,14 @@ export const suite = (name: string, store: () => Layer.Layer<EventStore.EventSto
 
     it("refuses another tenant's data, asked for by name or reached by id (403, 404)", async () => {
       await refused(() => server.call("otherTenant", "GET", "/events?tenant=yangshan"), 403, "OtherTenant")
+      await refused(
+        () =>
+          server.call("otherTenant", "POST", "/commands/registry/RegisterHousehold?tenant=yangshan", {
+            ...household("hh-0009", "huangpen", "p-0009")
+          }),
+        403,
+        "OtherTenant"
+      )
       await refused(() => server.call("worker", "GET", "/reports/visit-schedule?tenant=lianzhou"), 403, "OtherTenant")
       await refused(
         () => server.call("otherTenant", "GET", "/reports/county-dashboard?tenant=yangshan"),

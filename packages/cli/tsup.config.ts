@@ -2,7 +2,8 @@ import { defineConfig } from "tsup"
 
 export default defineConfig({
   entry: ["src/index.ts", "src/bin.ts"],
-  format: ["esm", "cjs"],
+  // ESM only: @effect/platform-node, which runs it, is ESM only.
+  format: ["esm"],
   dts: { entry: "src/index.ts" },
   clean: true,
   sourcemap: true,

@@ -1,8 +1,5 @@
 import { Reports } from "@shuangbai/core"
 import { Audit, EventStore } from "@shuangbai/eventsourcing"
-import * as County from "@shuangbai/example-yangshan/src/county.ts"
-import * as Demo from "@shuangbai/example-yangshan/src/demo.ts"
-import * as Run from "@shuangbai/example-yangshan/src/run.ts"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Clock, Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -12,7 +9,6 @@ import * as Log from "./Log.ts"
 import * as Principal from "./Principal.ts"
 import * as Progress from "./Progress.ts"
 import * as Report from "./Report.ts"
-import * as Serve from "./Serve.ts"
 import * as Store from "./Store.ts"
 
 // The `shuangbai` command. Every subcommand takes the store flags (Store.flags), `--tenant` and the
@@ -103,9 +99,15 @@ const serve = Command.make(
     )
   },
   (flags) =>
-    Effect.flatMap(Store.target(flags), (target) =>
-      Serve.serve(target, { port: flags.port, host: flags.host, apiKeys: Option.getOrUndefined(flags.apiKeys) })
-    )
+    Effect.gen(function* () {
+      const target = yield* Store.target(flags)
+      const Serve = yield* Effect.promise(() => import("./Serve.ts"))
+      return yield* Serve.serve(target, {
+        port: flags.port,
+        host: flags.host,
+        apiKeys: Option.getOrUndefined(flags.apiKeys)
+      })
+    })
 ).pipe(
   Command.withShortDescription("Serve the HTTP API"),
   Command.withDescription(
@@ -133,33 +135,20 @@ const demo = Command.make(
   },
   (flags) =>
     Effect.gen(function* () {
-      const tenant = Option.getOrElse(flags.tenant, () => County.tenant)
-      if (tenant !== County.tenant) {
-        return yield* Effect.fail(fail("Usage", `the demo county is the tenant ${County.tenant}: leave out --tenant`))
+      // the scenario is large: loaded only for this command
+      const Demo = yield* Effect.promise(() => import("./Demo.ts"))
+      const tenant = Option.getOrElse(flags.tenant, () => Demo.tenant)
+      if (tenant !== Demo.tenant) {
+        return yield* Effect.fail(fail("Usage", `the demo county is the tenant ${Demo.tenant}: leave out --tenant`))
       }
       if (!(flags.scale > 0 && flags.scale <= 1)) {
         return yield* Effect.fail(fail("Usage", `--scale takes a number in (0, 1], not ${flags.scale}`))
       }
       if (flags.concurrency < 1) return yield* Effect.fail(fail("Usage", "--concurrency takes a whole number ≥ 1"))
       const operator = yield* Principal.of(flags, tenant)
-      const outcome = yield* onStore(flags, (target) =>
-        Effect.gen(function* () {
-          yield* Principal.authorizeDemo(operator)
-          return yield* Demo.program(
-            {
-              fresh: false,
-              memory: false,
-              dataDir: target._tag === "Embedded" ? target.dataDir : Store.describe(target),
-              concurrency: flags.concurrency,
-              scale: flags.scale
-            },
-            { log: (line) => console.log(line) }
-          ).pipe(Effect.provideService(Clock.Clock, Run.clockFrom(County.articleTime)))
-        })
+      yield* onStore(flags, (target) =>
+        Demo.run(operator, target, { scale: flags.scale, concurrency: flags.concurrency })
       )
-      if (!outcome.chainVerified) {
-        return yield* Effect.fail(fail("ChainBroken", "the demo's log does not verify (see above)"))
-      }
     })
 ).pipe(
   Command.withShortDescription("Build the Yangshan demo county and print its figures"),

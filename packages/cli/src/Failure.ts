@@ -17,7 +17,6 @@ export const exitCodes = {
   NotMigrated: 11,
   BadInput: 12,
   NothingFound: 13,
-  Unsupported: 14,
   /** Anything else: a store error, a bug. */
   Failed: 1
 } as const
@@ -33,11 +32,10 @@ export const exitCodeMeanings: Readonly<Record<Reason, string>> = {
   BadDate: "`--as-of` or `--period` does not parse, or is not a calendar date",
   UnknownReport: "`report` was given a name it does not know",
   ChainBroken: "the hash chain does not verify (`audit verify`), or `import` refused a file whose chain does not",
-  AccessDenied: "the principal (`--as`, `--role`, `--station`) may not do this",
+  AccessDenied: "the principal (`--as`, `--as-role`, `--as-station`) may not do this",
   NotMigrated: "the database has no event store tables yet: run `shuangbai migrate`",
   BadInput: "an input file is not JSONL of event envelopes, or names another tenant",
   NothingFound: "`history` found no event naming the subject",
-  Unsupported: "the command cannot run in this build (see its message)",
   Failed: "any other failure (the message says which)"
 }
 

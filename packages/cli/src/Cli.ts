@@ -1,4 +1,4 @@
-import { Reports } from "@shuangbai/core"
+import { Reports, type Shared } from "@shuangbai/core"
 import { Audit, EventStore } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Clock, Console, Effect, Option } from "effect"
@@ -238,7 +238,7 @@ const history = Command.make(
       Effect.gen(function* () {
         const tenant = yield* Store.knownTenant(flags.tenant)
         yield* Principal.authorizeHistory(yield* Principal.of(flags, tenant), flags.subject)
-        const found = yield* Reports.HouseholdHistory.read(tenant, flags.subject as never)
+        const found = yield* Reports.HouseholdHistory.read(tenant, flags.subject as Shared.HouseholdId)
         if (found.entries.length === 0) {
           return yield* Effect.fail(
             fail("NothingFound", `no event of tenant ${tenant} names the household ${flags.subject}`)

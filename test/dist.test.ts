@@ -13,7 +13,8 @@ const packages = [
   { name: "core", cjs: true },
   { name: "testing", cjs: false },
   { name: "postgres", cjs: true },
-  { name: "server", cjs: false }
+  { name: "server", cjs: false },
+  { name: "cli", cjs: false }
 ] as const
 
 const run = (args: ReadonlyArray<string>) => execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" })

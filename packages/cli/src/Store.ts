@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
 import { type Envelope, EventStore, type EventStoreError, IdGenerator } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
-import { Effect, Layer, Option } from "effect"
+import { Effect, Layer, Option, type Scope } from "effect"
 import { Flag } from "effect/cli"
 import type { SqlClient } from "effect/sql"
 import { type CliFailure, fail } from "./Failure.ts"
@@ -150,7 +150,11 @@ const release = (dataDir: string) =>
     }
   })
 
-const locked = (dataDir: string) => Layer.effectDiscard(Effect.acquireRelease(acquire(dataDir), () => release(dataDir)))
+/** Holds the data directory's lock for the scope. */
+export const acquireLock = (dataDir: string): Effect.Effect<void, CliFailure, Scope.Scope> =>
+  Effect.acquireRelease(acquire(dataDir), () => release(dataDir))
+
+const locked = (dataDir: string) => Layer.effectDiscard(acquireLock(dataDir))
 
 // ---- the layer ---------------------------------------------------------------------------------------------
 

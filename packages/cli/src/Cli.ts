@@ -145,10 +145,9 @@ const demo = Command.make(
         return yield* Effect.fail(fail("Usage", `--scale takes a number in (0, 1], not ${flags.scale}`))
       }
       if (flags.concurrency < 1) return yield* Effect.fail(fail("Usage", "--concurrency takes a whole number ≥ 1"))
-      const operator = yield* Principal.of(flags, tenant)
-      yield* onStore(flags, (target) =>
-        Demo.run(operator, target, { scale: flags.scale, concurrency: flags.concurrency })
-      )
+      // as the administrator only, checked before the store is opened
+      yield* Principal.authorizeDemo(yield* Principal.of(flags, tenant))
+      yield* onStore(flags, (target) => Demo.run(target, { scale: flags.scale, concurrency: flags.concurrency }))
     })
 ).pipe(
   Command.withShortDescription("Build the Yangshan demo county and print its figures"),
@@ -332,10 +331,9 @@ const importCommand = Command.make(
       const events = yield* Exchange.readFile(flags.file)
       const tenant = Option.isSome(flags.tenant) ? flags.tenant.value : (events[0]?.tenant ?? "")
       yield* Exchange.check(events, tenant, flags.file)
-      const operator = yield* Principal.of(flags, tenant)
+      yield* Principal.authorizeImport(yield* Principal.of(flags, tenant))
       yield* onStore(flags, () =>
         Effect.gen(function* () {
-          yield* Principal.authorizeImport(operator)
           const result = yield* Exchange.importLog(tenant, events)
           yield* Console.log(
             `imported ${result.events.toLocaleString("en-US")} events (${result.commands.toLocaleString("en-US")} commands) into ${tenant}${result.duplicates > 0 ? `; ${result.duplicates.toLocaleString("en-US")} commands were recorded already and wrote nothing` : ""}`

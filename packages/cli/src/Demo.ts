@@ -1,11 +1,9 @@
-import type { Access } from "@shuangbai/core"
 import type { EventStore, IdGenerator } from "@shuangbai/eventsourcing"
 import * as County from "@shuangbai/example-yangshan/src/county.ts"
 import * as Demo from "@shuangbai/example-yangshan/src/demo.ts"
 import * as Run from "@shuangbai/example-yangshan/src/run.ts"
 import { Clock, Effect } from "effect"
 import { fail } from "./Failure.ts"
-import * as Principal from "./Principal.ts"
 import * as Store from "./Store.ts"
 
 // `shuangbai demo`: the run of examples/yangshan (the same code as `npm run demo`) on the store the flags
@@ -18,14 +16,12 @@ export interface Options {
   readonly concurrency: number
 }
 
-/** Sends what the store does not hold yet, reads back, prints, verifies; as the administrator only. */
+/** Sends what the store does not hold yet, reads back, prints, verifies. */
 export const run = (
-  operator: Access.Principal,
   target: Store.Target,
   options: Options
 ): Effect.Effect<void, unknown, EventStore.EventStore | IdGenerator.IdGenerator> =>
   Effect.gen(function* () {
-    yield* Principal.authorizeDemo(operator)
     const outcome = yield* Demo.program(
       {
         fresh: false,

@@ -163,7 +163,7 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     assert.include(broken.stderr, "fails verification at position 7")
   })
 
-  it("import refuses a file whose chain does not verify, and writes nothing", async () => {
+  it("import refuses a file whose chain does not verify, or a principal who is not the admin, and writes nothing", async () => {
     const edited = lines(exported)
     const event = JSON.parse(edited[4]!)
     edited[4] = JSON.stringify({ ...event, occurredAt: "2021-01-01T00:00:00.000Z" })
@@ -175,6 +175,10 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     assert.include(refused.stderr, "nothing was imported")
     assert.include(refused.stderr, "position 5")
     assert.isFalse(existsSync(target), "the store was not even opened")
+    const auditor = await run(["import", exported, "--data-dir", target, "--as", "aud-1", "--as-role", "auditor"])
+    assert.strictEqual(auditor.code, exitCodes.AccessDenied, auditor.stderr)
+    assert.include(auditor.stderr, "aud-1 may not")
+    assert.isFalse(existsSync(target), "an auditor imports nothing")
   })
 
   it("each bad input has its own exit code and says what was wrong", async () => {
@@ -211,6 +215,9 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     ])
     assert.strictEqual(worker.code, exitCodes.AccessDenied, worker.stderr)
     assert.include(worker.stderr, "sw-999 may not")
+    const nothing = await run(["history", "hh-none", "--tenant", tenant, "--data-dir", a])
+    assert.strictEqual(nothing.code, exitCodes.NothingFound, nothing.stderr)
+    assert.include(nothing.stderr, "names the household hh-none")
   })
 
   it("a data directory another process has open is refused, and free again once it stops", async () => {

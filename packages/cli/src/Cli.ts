@@ -1,5 +1,5 @@
 import { Reports, type Shared } from "@shuangbai/core"
-import { Audit, EventStore } from "@shuangbai/eventsourcing"
+import { Audit, EventStore, Text } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Clock, Console, Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -39,10 +39,8 @@ const onStore = <A, E, R extends Store.Services>(
     return yield* program(target).pipe(Effect.provide(Store.layer(target, options)))
   })
 
-const today = Effect.map(Clock.currentTimeMillis, (ms) =>
-  // The bureaus' calendar day (China time, UTC+8).
-  new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10)
-)
+/** The bureaus' calendar day (China time). */
+const today = Effect.map(Clock.currentTimeMillis, Text.chinaDateOf)
 
 const language = Flag.Literals("lang", ["zh-CN", "en"]).pipe(
   Flag.withDescription("Language of labels and headings."),
@@ -230,7 +228,10 @@ const history = Command.make(
   {
     ...common,
     subject: Argument.String("subject").pipe(Argument.withDescription("The household's id.")),
-    format: Flag.Literals("format", ["table", "json"]).pipe(Flag.withDefault("table" as const)),
+    format: Flag.Literals("format", ["table", "json"]).pipe(
+      Flag.withDescription("table: one line per event; json: every entry with its event."),
+      Flag.withDefault("table" as const)
+    ),
     lang: language
   },
   (flags) =>
@@ -258,7 +259,7 @@ const history = Command.make(
   Command.withDescription(
     "Everything recorded about a household and its members, across streams, in order: what, when it happened, who recorded it and when."
   ),
-  Command.withExamples([{ command: "shuangbai history hh-00001 --tenant yangshan --lang en" }])
+  Command.withExamples([{ command: "shuangbai history hh-yangcheng-00024 --tenant yangshan --lang en" }])
 )
 
 // ---- replay ----------------------------------------------------------------------------------------------
@@ -325,7 +326,9 @@ const importCommand = Command.make(
   "import",
   {
     ...common,
-    file: Argument.String("file").pipe(Argument.withDescription("JSONL written by shuangbai export."))
+    file: Argument.String("file").pipe(
+      Argument.withDescription("JSONL written by shuangbai export (- reads standard input).")
+    )
   },
   (flags) =>
     Effect.gen(function* () {

@@ -402,9 +402,9 @@ export const catalog = (): Catalog => {
 // ---- Markdown ----------------------------------------------------------------------------------------
 
 const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ")
-const code = (text: string) => `\`${text.replaceAll("`", "'")}\``
+export const code = (text: string) => `\`${text.replaceAll("`", "'")}\``
 
-const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
+export const table = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
   [
     `| ${headers.join(" | ")} |`,
     `| ${headers.map(() => "---").join(" | ")} |`,

@@ -1,5 +1,6 @@
 // Each context is a namespace: `import { Visits } from "@shuangbai/core"` then `Visits.Events.VisitConducted`.
 
+export * as Access from "./access/index.ts"
 export * as Activities from "./activities/index.ts"
 export * as Casework from "./casework/index.ts"
 export * as Domain from "./Domain.ts"

@@ -1,0 +1,395 @@
+import { Reports, type Shared } from "@shuangbai/core"
+import { Audit, EventStore, Text } from "@shuangbai/eventsourcing"
+import { PgEventStore } from "@shuangbai/postgres"
+import { Clock, Console, Effect, Option } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import * as Exchange from "./Exchange.ts"
+import { fail } from "./Failure.ts"
+import * as Log from "./Log.ts"
+import * as Principal from "./Principal.ts"
+import * as Progress from "./Progress.ts"
+import * as Report from "./Report.ts"
+import * as Store from "./Store.ts"
+
+// The `shuangbai` command. Every subcommand takes the store flags (Store.flags), `--tenant` and the
+// principal flags (Principal.flags); docs/cli.md is generated from these definitions (scripts/cli-docs.ts).
+
+export const version = "0.1.0"
+
+const common = { ...Store.flags, tenant: Store.tenantFlag, ...Principal.flags }
+
+type Common = {
+  readonly databaseUrl: Option.Option<string>
+  readonly dataDir: Option.Option<string>
+  readonly schema: string
+  readonly tenant: Option.Option<string>
+  readonly as: string
+  readonly asRole: string
+  readonly asStation: Option.Option<string>
+}
+
+/** Runs `program` on the store the flags name. */
+const onStore = <A, E, R extends Store.Services>(
+  flags: Common,
+  program: (target: Store.Target) => Effect.Effect<A, E, R>,
+  options: { readonly migrate?: boolean } = {}
+) =>
+  Effect.gen(function* () {
+    const target = yield* Store.target(flags)
+    return yield* program(target).pipe(Effect.provide(Store.layer(target, options)))
+  })
+
+/** The bureaus' calendar day (China time). */
+const today = Effect.map(Clock.currentTimeMillis, Text.chinaDateOf)
+
+const language = Flag.Literals("lang", ["zh-CN", "en"]).pipe(
+  Flag.withDescription("Language of labels and headings."),
+  Flag.withDefault("zh-CN" as const)
+)
+
+// ---- migrate ---------------------------------------------------------------------------------------------
+
+const migrate = Command.make("migrate", common, (flags) =>
+  onStore(
+    flags,
+    (target) =>
+      Effect.gen(function* () {
+        const ran = yield* PgEventStore.migrate(target.schema)
+        yield* Console.log(
+          ran.length === 0
+            ? `${Store.describe(target)}: the event store is up to date`
+            : `${Store.describe(target)}: ran ${ran.map(([id, name]) => `${id} ${name}`).join(", ")}`
+        )
+      }),
+    { migrate: false }
+  )
+).pipe(
+  Command.withShortDescription("Create or update the event store's tables"),
+  Command.withDescription(
+    "Creates the event store's schema and tables, or brings them up to date. Safe to run again: it runs only the migrations not yet run."
+  ),
+  Command.withExamples([
+    { command: "shuangbai migrate --database-url postgres://postgres@127.0.0.1:5432/shuangbai" },
+    { command: "shuangbai migrate --data-dir ./county-db", description: "the embedded database" }
+  ])
+)
+
+// ---- serve -----------------------------------------------------------------------------------------------
+
+const serve = Command.make(
+  "serve",
+  {
+    ...common,
+    port: Flag.Int("port").pipe(
+      Flag.withDescription("TCP port to listen on (0: any free port)."),
+      Flag.withDefault(8080)
+    ),
+    host: Flag.String("host").pipe(
+      Flag.withDescription("Address to listen on (expose it deliberately)."),
+      Flag.withDefault("127.0.0.1")
+    ),
+    apiKeys: Flag.String("api-keys").pipe(
+      Flag.withDescription(
+        "JSON file of API keys, each naming its principal (env SHUANGBAI_API_KEYS): the development authentication."
+      ),
+      Flag.withMetavar("FILE"),
+      Flag.optional
+    )
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      const target = yield* Store.target(flags)
+      const Serve = yield* Effect.promise(() => import("./Serve.ts"))
+      return yield* Serve.serve(target, {
+        port: flags.port,
+        host: flags.host,
+        apiKeys: Option.getOrUndefined(flags.apiKeys)
+      })
+    })
+).pipe(
+  Command.withShortDescription("Serve the HTTP API"),
+  Command.withDescription(
+    "Serves the HTTP API of @shuangbai/server on the store until stopped (Ctrl-C ends live feeds, then lets commands in flight finish). --tenant is not used: each API key names its principal's tenant."
+  ),
+  Command.withExamples([{ command: "shuangbai serve --port 8080 --api-keys keys.json --data-dir ./county-db" }])
+)
+
+// ---- demo ------------------------------------------------------------------------------------------------
+
+const demo = Command.make(
+  "demo",
+  {
+    ...common,
+    scale: Flag.Finite("scale").pipe(
+      Flag.withDescription(
+        "A smaller county, 0.01 ≤ S ≤ 1 (1: the article's, some 73,000 commands; below 1 the article's figures are not expected)."
+      ),
+      Flag.withDefault(1)
+    ),
+    concurrency: Flag.Int("concurrency").pipe(
+      Flag.withDescription("Commands in flight at once (concurrent appends share a commit)."),
+      Flag.withDefault(64)
+    )
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      // the scenario is large: loaded only for this command
+      const Demo = yield* Effect.promise(() => import("./Demo.ts"))
+      const tenant = Option.getOrElse(flags.tenant, () => Demo.tenant)
+      if (tenant !== Demo.tenant) {
+        return yield* Effect.fail(fail("Usage", `the demo county is the tenant ${Demo.tenant}: leave out --tenant`))
+      }
+      // below 0.01 the scenario's case files outnumber its recipients (examples/yangshan cannot build it)
+      if (!(flags.scale >= 0.01 && flags.scale <= 1)) {
+        return yield* Effect.fail(fail("Usage", `--scale takes a number from 0.01 to 1, not ${flags.scale}`))
+      }
+      if (flags.concurrency < 1) return yield* Effect.fail(fail("Usage", "--concurrency takes a whole number ≥ 1"))
+      // as the administrator only, checked before the store is opened
+      yield* Principal.authorizeDemo(yield* Principal.of(flags, tenant))
+      yield* onStore(flags, (target) => Demo.run(target, { scale: flags.scale, concurrency: flags.concurrency }))
+    })
+).pipe(
+  Command.withShortDescription("Build the Yangshan demo county and print its figures"),
+  Command.withDescription(
+    "Sends the commands of Yangshan county (examples/yangshan: the article's 13 stations, 2021 to 8 August 2024) to the store, then reads the log back and prints the dashboard beside the article's figures. A second run only reads back."
+  ),
+  Command.withExamples([
+    { command: "shuangbai demo", description: "the whole county on ./.shuangbai (about a minute)" },
+    { command: "shuangbai demo --scale 0.02 --data-dir /tmp/small", description: "a small county, seconds" }
+  ])
+)
+
+// ---- report ----------------------------------------------------------------------------------------------
+
+const report = Command.make(
+  "report",
+  {
+    ...common,
+    name: Argument.String("name").pipe(Argument.withDescription(`The report: ${Report.names.join(", ")}.`)),
+    period: Flag.String("period").pipe(
+      Flag.withMetavar("PERIOD"),
+      Flag.withDescription("Period: YYYY, YYYY-H1, YYYY-H2, YYYY-MM or YYYY-MM-DD..YYYY-MM-DD."),
+      Flag.optional
+    ),
+    station: Flag.String("station").pipe(
+      Flag.withMetavar("ID"),
+      Flag.withDescription("Only this station."),
+      Flag.optional
+    ),
+    asOf: Flag.String("as-of").pipe(
+      Flag.withMetavar("DATE"),
+      Flag.withDescription("The report's day, YYYY-MM-DD (default: today, China time)."),
+      Flag.optional
+    ),
+    format: Flag.Literals("format", ["table", "json", "csv"]).pipe(
+      Flag.withDescription("table for people, json or csv for programs and spreadsheets."),
+      Flag.withDefault("table" as const)
+    ),
+    lang: language
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      const definition = yield* Report.definition(flags.name)
+      const asOf = Option.isSome(flags.asOf) ? yield* Report.parseDate("--as-of", flags.asOf.value) : yield* today
+      const period = Option.isSome(flags.period) ? yield* Report.parsePeriod(flags.period.value) : undefined
+      if (period !== undefined && !definition.period) {
+        return yield* Effect.fail(fail("Usage", `report ${flags.name} takes no --period`))
+      }
+      const station = Option.getOrUndefined(flags.station)
+      if (station !== undefined && !definition.station) {
+        return yield* Effect.fail(fail("Usage", `report ${flags.name} takes no --station (try report stations)`))
+      }
+      const prepared = definition.make({ asOf, period, station, format: flags.format, language: flags.lang })
+      yield* onStore(flags, () =>
+        Effect.gen(function* () {
+          const tenant = yield* Store.knownTenant(flags.tenant)
+          yield* Principal.authorizeReport(yield* Principal.of(flags, tenant), flags.name, station)
+          const { state } = yield* Log.fold(tenant, prepared.projection, flags.name)
+          yield* Effect.sync(() => process.stdout.write(prepared.render(state)))
+        })
+      )
+    })
+).pipe(
+  Command.withShortDescription("Print a report: table, JSON or CSV, zh-CN or en"),
+  Command.withDescription(
+    `Folds the tenant's log into a report and prints it. The reports: ${Report.names.map((n) => `${n}, ${Report.definitions[n]!.description}`).join("; ")}.`
+  ),
+  Command.withExamples([
+    { command: "shuangbai report county --tenant yangshan --as-of 2024-08-08 --lang en" },
+    { command: "shuangbai report stations --tenant yangshan --station sgz-yangcheng --format csv" },
+    { command: "shuangbai report training --tenant yangshan --period 2023 --format json" }
+  ])
+)
+
+// ---- history ---------------------------------------------------------------------------------------------
+
+const history = Command.make(
+  "history",
+  {
+    ...common,
+    subject: Argument.String("subject").pipe(Argument.withDescription("The household's id.")),
+    format: Flag.Literals("format", ["table", "json"]).pipe(
+      Flag.withDescription("table: one line per event; json: every entry with its event."),
+      Flag.withDefault("table" as const)
+    ),
+    lang: language
+  },
+  (flags) =>
+    onStore(flags, () =>
+      Effect.gen(function* () {
+        const tenant = yield* Store.knownTenant(flags.tenant)
+        yield* Principal.authorizeHistory(yield* Principal.of(flags, tenant), flags.subject)
+        const found = yield* Reports.HouseholdHistory.read(tenant, flags.subject as Shared.HouseholdId)
+        if (found.entries.length === 0) {
+          return yield* Effect.fail(
+            fail("NothingFound", `no event of tenant ${tenant} names the household ${flags.subject}`)
+          )
+        }
+        yield* Effect.sync(() =>
+          process.stdout.write(
+            flags.format === "json"
+              ? `${JSON.stringify(found, null, 2)}\n`
+              : Reports.HouseholdHistory.print(found, flags.lang)
+          )
+        )
+      })
+    )
+).pipe(
+  Command.withShortDescription("Everything recorded about a household"),
+  Command.withDescription(
+    "Everything recorded about a household and its members, across streams, in order: what, when it happened, who recorded it and when."
+  ),
+  Command.withExamples([{ command: "shuangbai history hh-yangcheng-00024 --tenant yangshan --lang en" }])
+)
+
+// ---- replay ----------------------------------------------------------------------------------------------
+
+const replay = Command.make("replay", common, (flags) =>
+  onStore(flags, () =>
+    Effect.gen(function* () {
+      const tenant = yield* Store.knownTenant(flags.tenant)
+      yield* Principal.authorizeLog(yield* Principal.of(flags, tenant))
+      const started = yield* Clock.currentTimeMillis
+      const asOf = yield* today
+      const { state, events } = yield* Log.fold(
+        tenant,
+        Reports.CountyDashboard.projection(Reports.CountyDashboard.periods(asOf))
+      )
+      const ms = (yield* Clock.currentTimeMillis) - started
+      const dashboard = Reports.CountyDashboard.view(state)
+      yield* Console.log(
+        `replayed ${events.toLocaleString("en-US")} events of ${tenant} in ${(ms / 1000).toFixed(1)} s: every event decoded, ${dashboard.figures.length} figures folded`
+      )
+    })
+  )
+).pipe(
+  Command.withShortDescription("Read, decode and fold the whole log"),
+  Command.withDescription(
+    "Reads the tenant's whole log, decodes every event with the domain's codec and folds the county dashboard: a check that every stored event still reads. A progress bar on stderr when it is a terminal."
+  )
+)
+
+// ---- export / import -------------------------------------------------------------------------------------
+
+const exportCommand = Command.make(
+  "export",
+  {
+    ...common,
+    output: Flag.String("output").pipe(
+      Flag.withAlias("o"),
+      Flag.withDescription("File to write (default: standard output)."),
+      Flag.optional
+    )
+  },
+  (flags) =>
+    onStore(flags, () =>
+      Effect.gen(function* () {
+        const tenant = yield* Store.knownTenant(flags.tenant)
+        yield* Principal.authorizeLog(yield* Principal.of(flags, tenant))
+        const written = yield* Exchange.exportLog(tenant, Option.getOrUndefined(flags.output))
+        if (Option.isSome(flags.output)) {
+          yield* Console.error(
+            `exported ${written.toLocaleString("en-US")} events of ${tenant} to ${flags.output.value}`
+          )
+        }
+      })
+    )
+).pipe(
+  Command.withShortDescription("Write the log as JSONL"),
+  Command.withDescription(
+    "Writes the tenant's log as JSONL: one stored envelope per line, in position order, hashes included, so that the file verifies on its own (shuangbai import checks it)."
+  ),
+  Command.withExamples([{ command: "shuangbai export --tenant yangshan -o yangshan.jsonl" }])
+)
+
+const importCommand = Command.make(
+  "import",
+  {
+    ...common,
+    file: Argument.String("file").pipe(
+      Argument.withDescription("JSONL written by shuangbai export (- reads standard input).")
+    )
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      const events = yield* Exchange.readFile(flags.file)
+      const tenant = Option.isSome(flags.tenant) ? flags.tenant.value : (events[0]?.tenant ?? "")
+      yield* Exchange.check(events, tenant, flags.file)
+      yield* Principal.authorizeImport(yield* Principal.of(flags, tenant))
+      yield* onStore(flags, () =>
+        Effect.gen(function* () {
+          const result = yield* Exchange.importLog(tenant, events)
+          yield* Console.log(
+            `imported ${result.events.toLocaleString("en-US")} events (${result.commands.toLocaleString("en-US")} commands) into ${tenant}${result.duplicates > 0 ? `; ${result.duplicates.toLocaleString("en-US")} commands were recorded already and wrote nothing` : ""}`
+          )
+        })
+      )
+    })
+).pipe(
+  Command.withShortDescription("Read a JSONL export into the store"),
+  Command.withDescription(
+    "Reads a JSONL export, verifies its hash chain from the first event (a file that does not verify is refused, and nothing is written), then appends its events command by command with their ids, streams, versions, actors and times. The store gives them its own recorded-at times and hash chain. Importing the same file again writes nothing (commands are idempotent by id)."
+  ),
+  Command.withExamples([{ command: "shuangbai import yangshan.jsonl --data-dir ./copy" }])
+)
+
+// ---- audit verify ----------------------------------------------------------------------------------------
+
+const verify = Command.make("verify", common, (flags) =>
+  onStore(flags, () =>
+    Effect.gen(function* () {
+      const tenant = yield* Store.knownTenant(flags.tenant)
+      yield* Principal.authorizeLog(yield* Principal.of(flags, tenant))
+      const head = yield* (yield* EventStore.EventStore).head(tenant)
+      const progress = Progress.bar("verify", head.position)
+      const verified = yield* Audit.verifyChain(tenant, { pageSize: 2_000, onProgress: progress.update }).pipe(
+        Effect.ensuring(progress.finish)
+      )
+      yield* Console.log(
+        `the log of ${tenant} verifies: ${verified.events.toLocaleString("en-US")} events, head ${verified.head.hash}`
+      )
+    })
+  )
+).pipe(
+  Command.withShortDescription("Verify the hash chain"),
+  Command.withDescription(
+    "Walks the tenant's hash chain from the first event to the head (Audit.verifyChain): exit 0 when every event links to the one before and matches its hash, exit 9 naming the first position that does not (edited, deleted, inserted or reordered)."
+  )
+)
+
+const audit = Command.make("audit").pipe(
+  Command.withShortDescription("Audit of the log"),
+  Command.withDescription("Audit of the log."),
+  Command.withSubcommands([verify])
+)
+
+// ---- the root --------------------------------------------------------------------------------------------
+
+export const command = Command.make("shuangbai").pipe(
+  Command.withDescription(
+    "双百 Shuangbai: the event store of the township social-work stations, from the command line. Every command works on a PostgreSQL server (--database-url) or on the embedded PGlite database (--data-dir, the default)."
+  ),
+  Command.withSubcommands([migrate, serve, demo, report, history, replay, exportCommand, importCommand, audit])
+)
+
+export const run = (args: ReadonlyArray<string>) => Command.runWith(command, { version })(args)

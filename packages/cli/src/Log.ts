@@ -1,0 +1,62 @@
+import { Domain } from "@shuangbai/core"
+import {
+  type Envelope,
+  EventStore,
+  type EventStoreError,
+  type InvalidEvent,
+  type Projection,
+  type UnknownEventType
+} from "@shuangbai/eventsourcing"
+import { Effect, Result } from "effect"
+import * as Progress from "./Progress.ts"
+
+const pageSize = 2_000
+
+/** Every stored event of the tenant, page by page, in position order. */
+export const forEachPage = <E, R>(
+  tenant: Envelope.Tenant,
+  f: (page: ReadonlyArray<Envelope.StoredEvent>) => Effect.Effect<void, E, R>
+): Effect.Effect<number, E | EventStoreError, R | EventStore.EventStore> =>
+  Effect.gen(function* () {
+    const store = yield* EventStore.EventStore
+    let after = 0
+    for (;;) {
+      const page = yield* store.readAll(tenant, { after, limit: pageSize })
+      if (page.length === 0) return after
+      yield* f(page)
+      after = page[page.length - 1]!.position
+    }
+  })
+
+/**
+ * Reads the tenant's log, decodes every event with the domain's codec (an event it cannot decode stops
+ * the fold, naming the event) and folds the projection; a progress bar on a terminal.
+ */
+export const fold = <S>(
+  tenant: Envelope.Tenant,
+  projection: Projection.Projection<Domain.Event, S>,
+  label = "replay"
+): Effect.Effect<
+  { readonly state: S; readonly events: number },
+  EventStoreError | UnknownEventType | InvalidEvent,
+  EventStore.EventStore
+> =>
+  Effect.gen(function* () {
+    const head = yield* (yield* EventStore.EventStore).head(tenant)
+    const progress = Progress.bar(label, head.position)
+    let state = projection.initial
+    let events = 0
+    yield* forEachPage(tenant, (page) =>
+      Effect.gen(function* () {
+        for (const stored of page) {
+          const decoded = Domain.codec.decode(stored)
+          if (Result.isFailure(decoded)) return yield* Effect.fail(decoded.failure)
+          state = projection.evolve(state, decoded.success)
+        }
+        events += page.length
+        yield* progress.update(page[page.length - 1]!.position)
+      })
+    )
+    yield* progress.finish
+    return { state, events }
+  })

@@ -1,0 +1,13 @@
+import { defineConfig } from "tsup"
+
+export default defineConfig({
+  entry: ["src/index.ts", "src/bin.ts"],
+  // ESM only: @effect/platform-node, which runs it, is ESM only.
+  format: ["esm"],
+  dts: { entry: "src/index.ts" },
+  clean: true,
+  sourcemap: true,
+  target: "node22",
+  // The demo's county lives in examples/yangshan, which is not published: the build carries it.
+  noExternal: ["@shuangbai/example-yangshan"]
+})

@@ -1,0 +1,25 @@
+// Who may do what: a pure policy over principals, commands and reads (Policy.ts), and the wrappers every
+// way in uses to send a command or make a read as an authenticated principal (Handle.ts).
+export { AccessDenied, Refusals } from "./AccessDenied.ts"
+export { loadFacts } from "./Facts.ts"
+export { authorizeRead, handle, type Options } from "./Handle.ts"
+export {
+  type CommandFacts,
+  type CommandRule,
+  type CommandTag,
+  commandRules,
+  decideCommand,
+  decideRead,
+  type Facts,
+  noFacts,
+  ownedCategories,
+  type ReadRule,
+  type ReadTag,
+  readRule,
+  readRules,
+  streamRules,
+  type Targets,
+  targetsOfCommand
+} from "./Policy.ts"
+export { actorOf, Principal, Role, roles, stationRoles } from "./Principal.ts"
+export { describe as describeRead, Read } from "./Read.ts"

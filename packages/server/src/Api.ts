@@ -1,0 +1,185 @@
+import { Envelope, StreamId } from "@shuangbai/eventsourcing"
+import { Schema } from "effect"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
+import { documented } from "./ApiError.ts"
+import * as Commands from "./Commands.ts"
+import * as Reports from "./Reports.ts"
+
+// The HTTP API as data: every endpoint, its parameters and answers, for the OpenAPI document, the reference
+// page and docs/api.md. Handlers (Handlers.ts) read requests themselves, so every refusal has the one
+// error shape of ApiError; the Schemas here describe what they accept.
+
+/** What a command wrote (or, retried with the same Idempotency-Key, what it wrote the first time). */
+export const CommandResult = Schema.Struct({
+  commandId: Schema.String,
+  /** True when this Idempotency-Key had been handled before: nothing was written now. */
+  duplicate: Schema.Boolean,
+  /** The stream's version after the command. */
+  version: Schema.Int,
+  events: Schema.Array(
+    Schema.Struct({
+      eventId: Schema.String,
+      type: Schema.String,
+      stream: StreamId.StreamId,
+      version: Schema.Int,
+      position: Schema.Int
+    })
+  )
+}).annotate({ identifier: "CommandResult" })
+
+const optionalText = (description: string) => Schema.optionalKey(Schema.String.annotate({ description }))
+
+const tenantParam = optionalText("the tenant to read; default and only allowed value: the principal's own")
+
+export const ReportQuery = Schema.Struct({
+  tenant: tenantParam,
+  asOf: optionalText("the day the report is made on, yyyy-mm-dd (default: today in China)"),
+  from: optionalText("first day of the period, yyyy-mm-dd (training)"),
+  to: optionalText("last day of the period, yyyy-mm-dd (training)"),
+  station: optionalText("only this station"),
+  position: optionalText("the log as it stood at this position")
+})
+
+const Report = Schema.Unknown.annotate({
+  identifier: "Report",
+  description: "the report's view (see packages/core/src/reports/README.md)"
+})
+
+const refusals = (...statuses: ReadonlyArray<number>) => statuses.map(documented)
+const readErrors = refusals(400, 401, 403, 404, 429, 503)
+
+const idempotencyKey = Schema.Struct({
+  "idempotency-key": optionalText("becomes the commandId: the same key again returns the first result, writes nothing")
+})
+
+const commands = Commands.routes.reduce(
+  (group: any, route) =>
+    (group as any).add(
+      HttpApiEndpoint.post(route.tag, route.path as `/${string}`, {
+        headers: idempotencyKey,
+        query: { tenant: optionalText("the tenant to write to; default and only allowed value: the principal's own") },
+        payload: route.schema,
+        success: CommandResult,
+        error: refusals(400, 401, 403, 409, 413, 415, 422, 429, 503)
+      }).annotate(OpenApi.Description, `${route.context.title.en} (${route.context.title["zh-CN"]}): ${route.tag}`)
+    ),
+  HttpApiGroup.make("commands").annotate(OpenApi.Description, "Every command of every context, one path each") as any
+) as HttpApiGroup.Top
+
+const reports = Reports.reports
+  .reduce(
+    (group: any, report) =>
+      (group as any).add(
+        HttpApiEndpoint.get(report.name, `/reports/${report.name}`, {
+          query: ReportQuery,
+          success: Report,
+          error: readErrors
+        }).annotate(OpenApi.Description, report.summary)
+      ),
+    HttpApiGroup.make("reports") as any
+  )
+  .add(
+    HttpApiEndpoint.get("household-history", "/households/:household/history", {
+      params: { household: Schema.String },
+      query: { tenant: tenantParam },
+      success: Report,
+      error: readErrors
+    }).annotate(OpenApi.Description, "Every event about a household and its members, in position order")
+  )
+  .add(
+    HttpApiEndpoint.get("dashboard", "/dashboard", {
+      query: {
+        tenant: tenantParam,
+        lang: optionalText("zh-CN (default) or en"),
+        period: optionalText("a day (2025-08-04), a month (2025-08: its last day) or a year (2025: 31 December)")
+      },
+      success: Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/html" })),
+      error: readErrors
+    }).annotate(OpenApi.Description, "The county's figures and the station table as a page, with their trends")
+  ) as HttpApiGroup.Top
+
+export const FeedEvent = Schema.String.pipe(HttpApiSchema.asText({ contentType: "text/event-stream" })).annotate({
+  description:
+    "Server-sent events: `id` is the event's position, `event` its type, `data` the stored envelope (JSON). " +
+    "Reconnect with Last-Event-ID (or ?after=) to resume with nothing skipped or repeated."
+})
+
+const log = HttpApiGroup.make("log")
+  .add(
+    HttpApiEndpoint.get("events", "/events", {
+      query: {
+        tenant: tenantParam,
+        after: optionalText("exclusive position to read after (default 0)"),
+        limit: optionalText("at most this many events, 1–1000 (default 100)")
+      },
+      success: Schema.Array(Envelope.StoredEvent),
+      error: readErrors
+    }).annotate(OpenApi.Description, "The tenant's log by position, a page at a time")
+  )
+  .add(
+    HttpApiEndpoint.get("stream", "/streams/:category/:id", {
+      params: { category: Schema.String, id: Schema.String },
+      query: { tenant: tenantParam },
+      success: Schema.Array(Envelope.StoredEvent),
+      error: readErrors
+    }).annotate(OpenApi.Description, "One stream's events by version")
+  )
+  .add(
+    HttpApiEndpoint.get("feed", "/feed", {
+      headers: Schema.Struct({ "last-event-id": optionalText("the last position received") }),
+      query: { tenant: tenantParam, after: optionalText("the last position received, when Last-Event-ID is absent") },
+      success: FeedEvent,
+      error: readErrors
+    }).annotate(OpenApi.Description, "The tenant's log, then every new event as it is committed (SSE)")
+  )
+
+const Health = Schema.Struct({ status: Schema.Literals(["ok", "unavailable"]) }).annotate({ identifier: "Health" })
+
+const system = HttpApiGroup.make("system")
+  .add(
+    HttpApiEndpoint.get("health", "/health", { success: Health }).annotate(
+      OpenApi.Description,
+      "The process is up (no store access)"
+    )
+  )
+  .add(
+    HttpApiEndpoint.get("ready", "/ready", { success: Health, error: documented(503) }).annotate(
+      OpenApi.Description,
+      "The store answers: 503 with Retry-After while it does not"
+    )
+  )
+
+/** Paths answered without a key. */
+const open = new Set(["/health", "/ready"])
+
+export const api = HttpApi.make("shuangbai")
+  .add(commands as any)
+  .add(reports as any)
+  .add(log)
+  .add(system)
+  .annotateMerge(
+    OpenApi.annotations({
+      title: "Shuangbai HTTP API",
+      version: "0.1.0",
+      description:
+        "Commands, reports, the log and its live feed of a tenant's social-work records. Every request but " +
+        "/health and /ready carries `Authorization: Bearer <key>`; the authenticated principal is the actor.",
+      transform: (spec) => ({
+        ...spec,
+        paths: Object.fromEntries(
+          Object.entries(spec.paths as Record<string, Record<string, object>>).map(([path, operations]) => [
+            path,
+            Object.fromEntries(
+              Object.entries(operations).map(([method, operation]) => [
+                method,
+                { ...operation, security: open.has(path) ? [] : [{ bearer: [] }] }
+              ])
+            )
+          ])
+        ),
+        components: { ...spec.components, securitySchemes: { bearer: { type: "http", scheme: "bearer" } } }
+      })
+    })
+  )
+
+export const openApi = () => OpenApi.fromApi(api)

@@ -1,0 +1,319 @@
+import { Access } from "@shuangbai/core"
+import { EventStore, IdGenerator, StreamId, Text } from "@shuangbai/eventsourcing"
+import { Cause, Clock, Deferred, Duration, Effect, Layer, Result, Schema, Stream } from "effect"
+import { type HttpServerRequest, HttpServerResponse } from "effect/http"
+import { HttpApiBuilder } from "effect/http-api"
+import { api } from "./Api.ts"
+import * as ApiError from "./ApiError.ts"
+import { Authentication } from "./Authentication.ts"
+import * as Commands from "./Commands.ts"
+import * as Dashboard from "./dashboard/index.ts"
+import { readJson } from "./internal/body.ts"
+import * as RateLimit from "./internal/rateLimit.ts"
+import * as Reports from "./Reports.ts"
+
+export interface Options {
+  /** Largest command body accepted, in bytes (default 64 KiB). */
+  readonly bodyLimit?: number
+  /** Per principal (default 600 requests a minute); `false` for none. */
+  readonly rateLimit?: RateLimit.RateLimit | false
+  /** How often an idle feed sends a comment so proxies keep it open (default 15 s). */
+  readonly heartbeat?: Duration.Input
+  /** Completed when the server begins to shut down: live feeds end, so the shutdown does not wait on them. */
+  readonly shutdown?: Deferred.Deferred<void>
+}
+
+type Services = EventStore.EventStore | IdGenerator.IdGenerator | Authentication
+
+const json = (body: unknown, status = 200) => HttpServerResponse.jsonUnsafe(body, { status })
+
+const queryOf = (request: HttpServerRequest.HttpServerRequest): Record<string, string> =>
+  Object.fromEntries(new URL(request.url, "http://localhost").searchParams)
+
+const accessDenied = (error: Access.AccessDenied) => ApiError.forbidden(error.code, error.messages)
+
+/** Authenticates, applies the rate limit, runs `f` and answers every failure with the one error shape. */
+const guard = (options: Options) => {
+  const limiter =
+    options.rateLimit === false ? undefined : RateLimit.make(options.rateLimit ?? { requests: 600, perSeconds: 60 })
+  return <R>(
+    f: (
+      principal: Access.Principal,
+      request: HttpServerRequest.HttpServerRequest
+    ) => Effect.Effect<HttpServerResponse.HttpServerResponse, ApiError.ApiError, R>
+  ) =>
+    ({ request }: { readonly request: HttpServerRequest.HttpServerRequest }) =>
+      Effect.gen(function* () {
+        const authentication = yield* Authentication
+        const principal = yield* authentication.authenticate(request)
+        const wait = limiter === undefined ? undefined : yield* limiter.take(principal.id)
+        if (wait !== undefined) return yield* Effect.fail(ApiError.rateLimited(wait))
+        return yield* f(principal, request)
+      }).pipe(answerFailures)
+}
+
+/** ApiErrors become their response; a defect becomes a 500 in the same shape (and is logged). */
+export const answerFailures = <R>(
+  effect: Effect.Effect<HttpServerResponse.HttpServerResponse, ApiError.ApiError, R>
+): Effect.Effect<HttpServerResponse.HttpServerResponse, never, R> =>
+  effect.pipe(
+    Effect.catchTag("ApiError", (error) => Effect.succeed(ApiError.toResponse(error))),
+    Effect.catchCause((cause) =>
+      Cause.hasInterruptsOnly(cause)
+        ? Effect.failCause(cause as Cause.Cause<never>)
+        : Effect.as(
+            Effect.logError("request failed", cause),
+            ApiError.toResponse(ApiError.make({ status: 500, code: "Internal", message: "internal error" }))
+          )
+    )
+  )
+
+const tenantOf = (principal: Access.Principal, query: Record<string, string>) => query.tenant ?? principal.tenant
+
+const authorize = (principal: Access.Principal, read: Access.Read) =>
+  Access.authorizeRead(principal, read).pipe(
+    Effect.mapError((error) =>
+      error._tag === "AccessDenied" ? accessDenied(error) : Reports.fromReadError(error as never)
+    )
+  )
+
+const IdempotencyKey = Text.Id
+
+const command = (route: Commands.CommandRoute, options: Options) => {
+  const limit = options.bodyLimit ?? 64 * 1024
+  return (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function* () {
+      const key = request.headers["idempotency-key"]
+      if (key !== undefined && !Schema.is(IdempotencyKey)(key)) {
+        return yield* Effect.fail(
+          ApiError.invalidRequest("Idempotency-Key is 1–128 characters without spaces", {
+            issues: [{ path: "Idempotency-Key", message: "expected 1–128 characters without spaces" }]
+          })
+        )
+      }
+      const body = yield* readJson(request, limit)
+      if (typeof body !== "object" || body === null || Array.isArray(body)) {
+        return yield* Effect.fail(
+          ApiError.invalidRequest(`the body of ${route.tag} is a JSON object`, {
+            issues: [{ path: "", message: "expected an object" }]
+          })
+        )
+      }
+      if ("_tag" in body && body._tag !== route.tag) {
+        return yield* Effect.fail(
+          ApiError.invalidRequest(`this path takes ${route.tag}; send ${String(body._tag)} to its own path`, {
+            issues: [{ path: "_tag", message: `expected ${route.tag}` }]
+          })
+        )
+      }
+      const commandId = key ?? (yield* (yield* IdGenerator.IdGenerator).next)
+      // A tenant named in the URL must be the principal's own (Access refuses another's); the default is theirs.
+      const tenant = queryOf(request).tenant
+      const handled = yield* Access.handle(
+        principal,
+        { ...body, _tag: route.tag },
+        tenant === undefined ? { commandId } : { commandId, tenant }
+      ).pipe(
+        Effect.mapError((error) =>
+          error._tag === "AccessDenied" ? accessDenied(error) : ApiError.fromHandleError(error)
+        )
+      )
+      return json({
+        commandId,
+        duplicate: handled.duplicate,
+        version: handled.version,
+        events: handled.events.map((e) => ({
+          eventId: e.eventId,
+          type: e.type,
+          stream: e.stream,
+          version: e.version,
+          position: e.position
+        }))
+      })
+    })
+}
+
+const PositionText = Schema.String.check(Schema.isPattern(/^(0|[1-9][0-9]{0,15})$/, { expected: "a position" }))
+
+const position = (name: string, value: string | undefined, fallback: number) => {
+  if (value === undefined) return Effect.succeed(fallback)
+  return Schema.is(PositionText)(value)
+    ? Effect.succeed(Number(value))
+    : Effect.fail(
+        ApiError.make({
+          status: 400,
+          code: "InvalidPosition",
+          message: `${name} is a position (a whole number ≥ 0), not ${JSON.stringify(String(value).slice(0, 40))}`,
+          issues: [{ path: name, message: "expected a whole number ≥ 0" }]
+        })
+      )
+}
+
+const storeError = Effect.mapError(Reports.fromReadError)
+
+const events = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const query = queryOf(request)
+    const tenant = tenantOf(principal, query)
+    const after = yield* position("after", query.after, 0)
+    const limit = yield* position("limit", query.limit, 100)
+    if (limit < 1 || limit > 1000) {
+      return yield* Effect.fail(
+        ApiError.invalidRequest("limit is 1 to 1000", { issues: [{ path: "limit", message: "expected 1 to 1000" }] })
+      )
+    }
+    yield* authorize(principal, { _tag: "Log", tenant })
+    const store = yield* EventStore.EventStore
+    return json(yield* storeError(store.readAll(tenant, { after, limit })))
+  })
+
+const stream = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const query = queryOf(request)
+    const tenant = tenantOf(principal, query)
+    const segments = new URL(request.url, "http://localhost").pathname.split("/")
+    const id = Schema.decodeUnknownResult(StreamId.StreamId)({
+      category: decodeURIComponent(segments[2] ?? ""),
+      id: decodeURIComponent(segments[3] ?? "")
+    })
+    if (id._tag === "Failure") {
+      return yield* Effect.fail(ApiError.invalidRequest("not a stream: /streams/<category>/<id>"))
+    }
+    yield* authorize(principal, { _tag: "Stream", tenant, stream: id.success })
+    const store = yield* EventStore.EventStore
+    const read = yield* store.readStream(tenant, id.success).pipe(
+      Effect.catchTag("StreamNotFound", (error) => Effect.fail(ApiError.notFound(error.message))),
+      Effect.mapError((error) => (error._tag === "ApiError" ? error : Reports.fromReadError(error)))
+    )
+    return json(read)
+  })
+
+const report =
+  (definition: Reports.Report) => (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function* () {
+      const query = yield* Reports.decodeQuery(queryOf(request))
+      const tenant = query.tenant ?? principal.tenant
+      yield* authorize(principal, definition.read(tenant, query))
+      return json(yield* definition.run(tenant, query))
+    })
+
+const householdHistory = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const query = queryOf(request)
+    const tenant = tenantOf(principal, query)
+    const household = decodeURIComponent(new URL(request.url, "http://localhost").pathname.split("/")[2] ?? "")
+    if (!Schema.is(Text.Id)(household)) return yield* Effect.fail(ApiError.invalidRequest("not a household id"))
+    yield* authorize(principal, { _tag: "HouseholdHistory", tenant, household })
+    const history = yield* Reports.householdHistory(tenant, household)
+    if (history.entries.length === 0) {
+      return yield* Effect.fail(ApiError.notFound(`no events name household ${household}`))
+    }
+    return json(history)
+  })
+
+const dashboard = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const query = queryOf(request)
+    const tenant = tenantOf(principal, query)
+    const today = Text.chinaDateOf(yield* Clock.currentTimeMillis)
+    const parsed = Dashboard.parseQuery(query, today)
+    if (Result.isFailure(parsed)) {
+      return yield* Effect.fail(
+        ApiError.invalidRequest(parsed.failure.message, {
+          issues: [{ path: parsed.failure.field, message: parsed.failure.message }]
+        })
+      )
+    }
+    yield* authorize(principal, { _tag: "CountyDashboard", tenant })
+    const state = yield* storeError(Reports.foldLog(tenant, Dashboard.projection(parsed.success.asOf)))
+    return HttpServerResponse.html(Dashboard.render(state, parsed.success.language))
+  })
+
+const encoder = new TextEncoder()
+
+const sse = (event: { readonly position: number; readonly type: string }) =>
+  encoder.encode(`id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`)
+
+const feed = (options: Options) => (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const query = queryOf(request)
+    const tenant = tenantOf(principal, query)
+    const lastEventId = request.headers["last-event-id"]
+    const after = yield* position(lastEventId === undefined ? "after" : "Last-Event-ID", lastEventId ?? query.after, 0)
+    yield* authorize(principal, { _tag: "Log", tenant })
+    const store = yield* EventStore.EventStore
+    const head = yield* storeError(store.head(tenant))
+    if (after > head.position) {
+      return yield* Effect.fail(
+        ApiError.make({
+          status: 400,
+          code: "BeyondHead",
+          message: `position ${after} is beyond the log's head (${head.position}): resume from a position received`,
+          issues: [{ path: lastEventId === undefined ? "after" : "Last-Event-ID", message: `at most ${head.position}` }]
+        })
+      )
+    }
+    const heartbeat = Stream.tick(options.heartbeat ?? Duration.seconds(15)).pipe(
+      Stream.drop(1),
+      Stream.map(() => encoder.encode(":\n\n"))
+    )
+    const live = store.subscribe(tenant, { after }).pipe(Stream.map(sse), Stream.mergeLeft(heartbeat))
+    const body = Stream.concat(Stream.make(encoder.encode("retry: 1000\n\n")), live)
+    return HttpServerResponse.stream(
+      options.shutdown === undefined ? body : Stream.interruptWhen(body, Deferred.await(options.shutdown)),
+      {
+        contentType: "text/event-stream",
+        headers: { "cache-control": "no-cache", "x-accel-buffering": "no" }
+      }
+    )
+  })
+
+const health = Effect.succeed({ status: "ok" as const })
+
+const ready = Effect.gen(function* () {
+  const store = yield* EventStore.EventStore
+  return yield* store.head("ready-probe").pipe(
+    Effect.as(json({ status: "ok" })),
+    Effect.catch((error) =>
+      Effect.succeed(
+        ApiError.toResponse(
+          error.reason === "Unavailable"
+            ? ApiError.unavailable(`the event store is unavailable: ${error.message}`)
+            : ApiError.make(
+                { status: 503, code: `EventStore${error.reason}`, message: error.message },
+                { "retry-after": "5" }
+              )
+        )
+      )
+    )
+  )
+})
+
+/** The handlers of every group of `api`, given what they run against. */
+export const layer = (options: Options = {}): Layer.Layer<any, never, Services> => {
+  const guarded = guard(options)
+  const groups = [
+    HttpApiBuilder.group(api, "commands" as never, (handlers: any) =>
+      Commands.routes.reduce(
+        (h: any, route) => h.handleRaw(route.tag, guarded(command(route, options)), { uninterruptible: true }),
+        handlers
+      )
+    ),
+    HttpApiBuilder.group(api, "reports" as never, (handlers: any) =>
+      Reports.reports
+        .reduce((h: any, definition) => h.handleRaw(definition.name, guarded(report(definition))), handlers)
+        .handleRaw("household-history", guarded(householdHistory))
+        .handleRaw("dashboard", guarded(dashboard))
+    ),
+    HttpApiBuilder.group(api, "log" as never, (handlers: any) =>
+      handlers
+        .handleRaw("events", guarded(events))
+        .handleRaw("stream", guarded(stream))
+        .handleRaw("feed", guarded(feed(options)))
+    ),
+    HttpApiBuilder.group(api, "system" as never, (handlers: any) =>
+      handlers.handle("health", () => health).handleRaw("ready", () => ready)
+    )
+  ]
+  return Layer.mergeAll(...(groups as [any, ...Array<any>])) as Layer.Layer<any, never, Services>
+}

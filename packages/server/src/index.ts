@@ -1,0 +1,6 @@
+export * as Api from "./Api.ts"
+export * as ApiError from "./ApiError.ts"
+export * as Authentication from "./Authentication.ts"
+export * as Commands from "./Commands.ts"
+export * as Reports from "./Reports.ts"
+export * as Server from "./Server.ts"

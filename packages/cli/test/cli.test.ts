@@ -132,6 +132,18 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     assert.strictEqual(text.stdout.trim().split("\n").length, positions.length + 1)
   })
 
+  it("replay decodes and folds every event; export to standard output writes every envelope", async () => {
+    const r = copy("r")
+    const events = lines(exported)
+    const replayed = await run(["replay", "--tenant", tenant, "--data-dir", r])
+    assert.strictEqual(replayed.code, 0, replayed.stderr)
+    assert.include(replayed.stdout, `replayed ${events.length.toLocaleString("en-US")} events of yangshan`)
+    assert.strictEqual(replayed.stderr, "", "no progress bar when stderr is not a terminal")
+    const written = await run(["export", "--tenant", tenant, "--data-dir", r])
+    assert.strictEqual(written.code, 0, written.stderr)
+    assert.deepStrictEqual(written.stdout.trim().split("\n"), events)
+  })
+
   it("export then import gives the same log; importing again writes nothing", async () => {
     // the first 300 events: a prefix of a log is a log whose chain verifies from the start
     const events = lines(exported).slice(0, 300)

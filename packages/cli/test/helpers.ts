@@ -24,6 +24,9 @@ export const run = (args: ReadonlyArray<string>, options: { readonly cwd?: strin
     })
     let stdout = ""
     let stderr = ""
+    // decoded as a stream: a character split between two chunks stays whole
+    child.stdout.setEncoding("utf8")
+    child.stderr.setEncoding("utf8")
     child.stdout.on("data", (chunk) => {
       stdout += chunk
     })
@@ -41,8 +44,10 @@ export const start = (args: ReadonlyArray<string>, ready: RegExp) => {
     stdio: ["ignore", "pipe", "pipe"]
   })
   let output = ""
+  child.stdout.setEncoding("utf8")
+  child.stderr.setEncoding("utf8")
   const started = new Promise<string>((resolve, reject) => {
-    const seen = (chunk: Buffer) => {
+    const seen = (chunk: string) => {
       output += chunk
       if (ready.test(output)) resolve(output)
     }

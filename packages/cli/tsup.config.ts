@@ -4,7 +4,8 @@ export default defineConfig({
   entry: ["src/index.ts", "src/bin.ts"],
   // ESM only: @effect/platform-node, which runs it, is ESM only.
   format: ["esm"],
-  dts: { entry: "src/index.ts" },
+  // Declarations come from tsc (scripts/declarations.ts), which keeps every Schema a value.
+  dts: false,
   clean: true,
   sourcemap: true,
   target: "node22",

@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process"
 import { join } from "node:path"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
 import { EventStore, type EventStoreError, ExpectedVersion } from "@shuangbai/eventsourcing"
+import { EventStoreSuite } from "@shuangbai/testing"
 import { Context, Effect, Fiber, Layer, Stream } from "effect"
 import { pause } from "../src/internal/notifier.ts"
 import * as PgEventStore from "../src/PgEventStore.ts"
@@ -79,6 +80,23 @@ describeReplica("PgEventStore on a hot standby", (bin) => {
       )
       return { primary, standby }
     })
+
+  // The whole conformance suite through a store that appends to the primary and reads the standby:
+  // reading its own appends back at once is what lets every check pass as it does on one server.
+  EventStoreSuite.suite(
+    "postgres with a hot standby",
+    Layer.unwrap(
+      Effect.sync(() =>
+        PgEventStore.layerPg({
+          url: urls().primaryUrl,
+          readUrl: urls().standbyUrl,
+          schema: randomSchema(),
+          migrate: true,
+          maxConnections: 20
+        })
+      )
+    )
+  )
 
   it.live(
     "appends from concurrent writers on the primary are read on the standby in order, no gap, no repeat",

@@ -7,14 +7,16 @@ import {
   EventStoreError,
   type IdempotencyMismatch
 } from "@shuangbai/eventsourcing"
-import { Cause, Duration, Effect, Layer, Option, Redacted, Scope } from "effect"
+import { Cause, Context, Duration, Effect, Layer, Option, Redacted, Scope } from "effect"
+import * as Reactivity from "effect/reactivity/Reactivity"
 import { SqlClient } from "effect/sql"
 import { isSqlError } from "effect/sql/SqlError"
 import * as Checkpoints from "./Checkpoints.ts"
 import { fromSqlError } from "./internal/errors.ts"
 import * as GroupCommit from "./internal/groupCommit.ts"
-import { makeNotifier } from "./internal/notifier.ts"
+import { makeNotifier, makePollingNotifier } from "./internal/notifier.ts"
 import { makeReads } from "./internal/reads.ts"
+import { makeReplicaReads } from "./internal/replicaReads.ts"
 import * as Tables from "./internal/tables.ts"
 import { makeWriter } from "./internal/writer.ts"
 import * as PgListenModule from "./PgListen.ts"
@@ -38,7 +40,21 @@ export interface Options {
    * (`Audit.verifyingReads`; default off: it costs a sha256 per event read, see docs/audit.md).
    */
   readonly verifyReads?: boolean
+  /**
+   * With a `ReadReplica`: how long a read of a tenant this store has just appended to waits for the
+   * standby to replay that append before it reads the primary instead (default 1 s; docs/postgres.md,
+   * "Read replicas").
+   */
+  readonly replicaWait?: Duration.Input
 }
+
+/**
+ * A hot standby's client for the store's reads and subscriptions. When it is in context, `make` sends
+ * appends to the `SqlClient` (the primary) and reads to the standby; `layerPg({ readUrl })` provides it.
+ */
+export class ReadReplica extends Context.Service<ReadReplica, SqlClient.SqlClient>()(
+  "@shuangbai/postgres/ReadReplica"
+) {}
 
 export const defaultSchema = "shuangbai"
 
@@ -49,7 +65,10 @@ const invalidSchema = (schema: string) => {
   return problem === undefined ? undefined : new EventStoreError({ reason: "InvalidRequest", message: problem })
 }
 
-/** The `EventStore` port on PostgreSQL (server or PGlite): needs `SqlClient` and `PgListen`. */
+/**
+ * The `EventStore` port on PostgreSQL (server or PGlite): needs `SqlClient` and `PgListen`, and reads
+ * from a `ReadReplica` when one is in context.
+ */
 export const make = (
   options: Options = {}
 ): Effect.Effect<EventStore.EventStoreShape, EventStoreError, SqlClient.SqlClient | PgListen | Scope.Scope> =>
@@ -102,8 +121,43 @@ export const make = (
         return enqueue
       })
 
-    const store: EventStore.EventStoreShape = { append, ...makeReads(sql, schema, notifier) }
-    return options.verifyReads === true ? Audit.verifyingReads(store) : store
+    const primaryReads = makeReads(sql, schema, notifier)
+    const replica = yield* Effect.serviceOption(ReadReplica)
+    if (Option.isNone(replica)) return verified(options, { append, ...primaryReads })
+    // The primary's notifications still wake the standby's subscribers (a hint: the standby may replay
+    // the append a moment later, and the poll interval bounds that wait).
+    const standbyReads = makeReads(replica.value.withoutTransforms(), schema, notifier)
+    const wait = Duration.toMillis(Duration.fromInputUnsafe(options.replicaWait ?? "1 second"))
+    const { reads, appended } = makeReplicaReads(standbyReads, primaryReads, wait)
+    return verified(options, {
+      append: (request) => Effect.tap(append(request), (result) => Effect.sync(() => appended(request.tenant, result))),
+      ...reads
+    })
+  })
+
+const verified = (options: Options, store: EventStore.EventStoreShape) =>
+  options.verifyReads === true ? Audit.verifyingReads(store) : store
+
+/**
+ * A read-only `EventStore` on a PostgreSQL hot standby (needs only its `SqlClient`): reads and
+ * subscriptions as `make` serves them, subscribers polling every `pollInterval` since a standby cannot
+ * LISTEN; `append` fails without touching anything.
+ */
+export const makeStandby = (
+  options: Pick<Options, "schema" | "pollInterval" | "verifyReads"> = {}
+): Effect.Effect<EventStore.EventStoreShape, EventStoreError, SqlClient.SqlClient> =>
+  Effect.gen(function* () {
+    const schema = options.schema ?? defaultSchema
+    const bad = invalidSchema(schema)
+    if (bad !== undefined) return yield* Effect.fail(bad)
+    const sql = (yield* SqlClient.SqlClient).withoutTransforms()
+    const notifier = makePollingNotifier(Duration.fromInputUnsafe(options.pollInterval ?? "500 millis"))
+    const readOnly = new EventStoreError({
+      reason: "InvalidRequest",
+      message:
+        "append called on a store that reads a PostgreSQL hot standby (PgEventStore.layerReplica), which cannot write: append through PgEventStore.layerPg on the primary"
+    })
+    return verified(options, { append: () => Effect.fail(readOnly), ...makeReads(sql, schema, notifier) })
   })
 
 /** Provides `EventStore` on the `SqlClient` and `PgListen` in context, with the default schema. */
@@ -156,6 +210,11 @@ export interface PgOptions extends Options {
   readonly maxConnections?: number
   /** Further `@effect/sql-pg` pool settings. */
   readonly client?: Omit<PgClient.PgPoolConfig, "url">
+  /**
+   * A hot standby of the same database: reads and subscriptions go there, appends to `url`
+   * (docs/postgres.md, "Read replicas"). Same pool settings as the primary.
+   */
+  readonly readUrl?: string | Redacted.Redacted
 }
 
 const unreachable = (cause: unknown) =>
@@ -191,19 +250,42 @@ export const layerPg = (
   EventStore.EventStore | Checkpoints.Checkpoints | SqlClient.SqlClient | PgClient.PgClient | PgListen,
   EventStoreError
 > => {
-  const client = PgClient.layerFrom(
-    Effect.mapError(
-      PgClient.make({
-        ...options.client,
-        startupParameters: { ...options.client?.startupParameters, ...serverSettings },
-        url: typeof options.url === "string" ? Redacted.make(options.url) : options.url,
-        ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections })
-      }),
-      unreachable
-    )
-  )
-  return withStore(Layer.provideMerge(PgListenModule.layerPgClient, client), options)
+  const client = PgClient.layerFrom(pgClient(options.url, options))
+  const clients = Layer.provideMerge(PgListenModule.layerPgClient, client)
+  if (options.readUrl === undefined) return withStore(clients, options)
+  const standby = Layer.effect(ReadReplica, pgClient(options.readUrl, options)).pipe(Layer.provide(Reactivity.layer))
+  return withStore(Layer.merge(clients, standby), options)
 }
+
+const pgClient = (url: string | Redacted.Redacted, options: Omit<PgOptions, "url">) =>
+  Effect.mapError(
+    PgClient.make({
+      ...options.client,
+      startupParameters: { ...options.client?.startupParameters, ...serverSettings },
+      url: typeof url === "string" ? Redacted.make(url) : url,
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections })
+    }),
+    unreachable
+  )
+
+export interface ReplicaOptions extends Pick<Options, "schema" | "pollInterval" | "verifyReads"> {
+  /** `postgres://user:password@host:port/database` of the hot standby. */
+  readonly url: string | Redacted.Redacted
+  /** Pool size (default the driver's). */
+  readonly maxConnections?: number
+  /** Further `@effect/sql-pg` pool settings. */
+  readonly client?: Omit<PgClient.PgPoolConfig, "url">
+}
+
+/**
+ * A read-only store on a PostgreSQL hot standby through `@effect/sql-pg`, for a process that only reads
+ * and follows the log (a projection runner, a report server): provides `EventStore`, whose `append`
+ * fails. Subscribers poll; see docs/postgres.md, "Read replicas".
+ */
+export const layerReplica = (options: ReplicaOptions): Layer.Layer<EventStore.EventStore, EventStoreError> =>
+  Layer.effect(EventStore.EventStore, makeStandby(options)).pipe(
+    Layer.provide(PgClient.layerFrom(pgClient(options.url, options)))
+  )
 
 export interface PgliteOptions extends Options {
   /** Directory of the on-disk database, created when missing; absent = in memory. */

@@ -62,6 +62,13 @@ export const fromSqlError = (schema: string | undefined, error: SqlError): Event
       ...cause
     })
   }
+  if (state === "25006") {
+    return new EventStoreError({
+      reason: "InvalidRequest",
+      message: `PostgreSQL refused a write as read-only (${detail(error)}): the URL names a hot standby or a read-only session; append through the primary's URL (PgEventStore.layerPg's url, with the standby as its readUrl)`,
+      ...cause
+    })
+  }
   if (state?.startsWith("22") === true || state === "54000") {
     return new EventStoreError({
       reason: "InvalidRequest",

@@ -92,3 +92,12 @@ export const makeNotifier = (
 
   return { start, token, wait }
 }
+
+/**
+ * The notifier of a hot standby, where LISTEN fails ("cannot execute LISTEN during recovery"): nothing
+ * wakes a subscriber, so an idle one re-reads every poll interval.
+ */
+export const makePollingNotifier = (pollInterval: Duration.Duration): ReturnType<typeof makeNotifier> => {
+  const pollMillis = Duration.toMillis(pollInterval)
+  return { start: Effect.void, token: () => "", wait: () => pause(pollMillis) }
+}

@@ -170,7 +170,7 @@ export const homeVisits = (
   for (const [household, visits] of PersistentMap.from(state.visits)) {
     for (let i = 0; i < visits.ids.length; i++) {
       const day = visits.days[i]!
-      if ((day & 1) === 0 || day < days.from || day > days.to) continue
+      if (!Visits.isHomeVisit(day) || !Visits.within(day, days)) continue
       county.add(household)
       const station = visits.stations[visits.station[i]!]!
       const households = byStation.get(station) ?? new Set<HouseholdId>()
@@ -197,7 +197,7 @@ export const serviceCoverage = (
   for (const visits of PersistentMap.from(state.visits).values()) {
     for (let i = 0; i < visits.ids.length; i++) {
       const day = visits.days[i]!
-      if (day >= days.from && day <= days.to) Visits.forEachSeen(visits, visits.seen[i]!, see)
+      if (Visits.within(day, days)) Visits.forEachSeen(visits, visits.seen[i]!, see)
     }
   }
   for (const file of HashMap.values(state.cases.files)) if (Cases.reached(file)) reached.add(file.person)

@@ -93,6 +93,12 @@ export const daysOf = (period: { readonly from: Text.LocalDate; readonly to: Tex
   to: dayNumber(period.to) * 2 + 1
 })
 
+/** A `days` value inside a period of `daysOf`. */
+export const within = (day: number, days: Days): boolean => day >= days.from && day <= days.to
+
+/** A `days` value of a home visit (入户探访). */
+export const isHomeVisit = (day: number): boolean => (day & 1) === 1
+
 const bitLimit = 30
 
 /** Calls `f` with each person `seen` names. */

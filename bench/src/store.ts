@@ -1,6 +1,7 @@
 // `npm run bench -- store` (quick) or `npm run bench -- store -- --full`: PgEventStore on the PostgreSQL server and on PGlite, each row side
 // by side with a raw baseline that writes and reads the same rows in the same table shape without the
-// store's guarantees (raw `pg` on the server, PGlite's own `query` embedded). See docs/benchmarks.md.
+// store's guarantees (raw `pg` on the server, PGlite's own `query` embedded) and, on the server, with
+// Emmett (`@event-driven-io/emmett-postgresql`) in a database of its own. See docs/benchmarks.md.
 import { randomBytes } from "node:crypto"
 import { loadavg } from "node:os"
 import { ConcurrencyConflict, EventStore, ExpectedVersion } from "@shuangbai/eventsourcing"
@@ -8,10 +9,11 @@ import { PgEventStore, type PgListen, PgliteClient } from "@shuangbai/postgres"
 import { Effect, Exit, type Layer, ManagedRuntime, Scope, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import pg from "pg"
+import * as Emmett from "./internal/emmett.ts"
 import { makeRawWriter, type Raw, rawReadPage, rawReadStream, request } from "./internal/storeWorkload.ts"
 import { type CpuPerEvent, cpuMeter } from "./util/cpu.ts"
 import { perSecond, printTable, ratio } from "./util/table.ts"
-import { compare } from "./util/timing.ts"
+import { compare, compareSides } from "./util/timing.ts"
 
 const url = process.env.SHUANGBAI_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
 
@@ -20,7 +22,7 @@ interface Sizes {
   readonly runs: number
   /** Row 1: appends of one event per round. */
   readonly single: number
-  /** Row 2: appends of 100 events per round. */
+  /** Row 2: appends of 100 events per round, into one stream of the round. */
   readonly batches: number
   /** Row 3: appends of one event per writer per round. */
   readonly perWriter: number
@@ -45,7 +47,7 @@ const quick: Sizes = {
 const full: Sizes = {
   runs: 5,
   single: 300,
-  batches: 20,
+  batches: 100,
   perWriter: 60,
   raced: 150,
   streamEvents: 10_000,
@@ -65,25 +67,59 @@ interface Backend {
   readonly raw: ReadonlyArray<Raw>
   readonly storeSchema: string
   readonly rawSchema: string
+  /** The peer, on the server only. */
+  readonly emmett: Emmett.Emmett | undefined
   readonly sql: (statement: string) => Promise<ReadonlyArray<Record<string, unknown>>>
   readonly close: () => Promise<void>
 }
 
-/** A row's figures: medians in events/s, and the median of the per-round ratios store ÷ baseline. */
+/** Node CPU per event of each side of a row, in µs (with the local server's, where it can be seen). */
+interface RowCpu {
+  readonly store: CpuPerEvent
+  readonly raw: CpuPerEvent
+  readonly emmett: CpuPerEvent | undefined
+}
+
+/**
+ * A row's figures: medians in events/s, and the medians of the per-round ratios store ÷ raw and store ÷
+ * Emmett (NaN where a side did not run).
+ */
 interface Figures {
   readonly store: number
   readonly raw: number
   readonly ratio: number
+  readonly emmett: number
+  readonly vsEmmett: number
+  readonly cpu?: RowCpu
 }
 
-const pair = async (
-  size: Sizes,
-  store: (run: number) => Promise<number>,
-  raw: (run: number) => Promise<number>
-): Promise<Figures> => {
-  const { a, b, ratio } = await compare(size.runs, store, raw)
-  return { store: a, raw: b, ratio }
+type Side = (run: number) => Promise<number>
+
+/** Every side of a row in the same rounds, their order rotated per round, each one's CPU added up. */
+const sides = async (size: Sizes, store: Side, raw: Side, emmett: Side | undefined): Promise<Figures> => {
+  const counted = (run: number) => run >= 0
+  const meters = [cpuMeter(), cpuMeter(), cpuMeter()] as const
+  const measured = [store, raw, ...(emmett === undefined ? [] : [emmett])].map((side, i) =>
+    meters[i]!.measure(side, counted)
+  )
+  const { rates, ratios } = await compareSides(size.runs, measured)
+  return {
+    store: rates[0]!,
+    raw: rates[1]!,
+    ratio: ratios[1]!,
+    emmett: rates[2] ?? Number.NaN,
+    vsEmmett: ratios[2] ?? Number.NaN,
+    cpu: {
+      store: meters[0].perEvent(),
+      raw: meters[1].perEvent(),
+      emmett: emmett === undefined ? undefined : meters[2].perEvent()
+    }
+  }
 }
+
+/** The Emmett side of a row, where the backend has Emmett. */
+const withEmmett = (b: Backend, side: (emmett: Emmett.Emmett) => Side): Side | undefined =>
+  b.emmett === undefined ? undefined : side(b.emmett)
 
 const run$ = <A, E>(effect: Effect.Effect<A, E>): Promise<A> => Effect.runPromise(effect)
 
@@ -91,48 +127,43 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i)
 
 // Rows ------------------------------------------------------------------------------------------
 
-/**
- * 1. One event per append, one after another: each append is a transaction and a commit. Also adds up
- * the CPU each side used (this process, and the local server's processes), to show where the time goes.
- */
-const singleAppends = async (
-  b: Backend,
-  size: Sizes
-): Promise<Figures & { cpu: { store: CpuPerEvent; raw: CpuPerEvent } }> => {
+/** 1. One event per append, one after another: each append is a transaction and a commit. */
+const singleAppends = (b: Backend, size: Sizes): Promise<Figures> => {
   const tenant = "t-single"
   const writer = makeRawWriter(b.rawSchema)
   const streamOf = (run: number) => ({ category: "visit", id: `single-${run}` })
-  const storeCpu = cpuMeter()
-  const rawCpu = cpuMeter()
-  const counted = (run: number) => run >= 0
-  const figures = await pair(
+  return sides(
     size,
-    storeCpu.measure(
-      (run) =>
-        run$(
-          Effect.gen(function* () {
-            for (let v = 0; v < size.single; v++) {
-              yield* b.store.append(request(tenant, streamOf(run), ExpectedVersion.exact(v), 1))
-            }
-            return size.single
-          })
-        ),
-      counted
-    ),
-    rawCpu.measure(async (run) => {
+    (run) =>
+      run$(
+        Effect.gen(function* () {
+          for (let v = 0; v < size.single; v++) {
+            yield* b.store.append(request(tenant, streamOf(run), ExpectedVersion.exact(v), 1))
+          }
+          return size.single
+        })
+      ),
+    async (run) => {
       for (let i = 0; i < size.single; i++) await writer.insert(b.raw[0]!, tenant, streamOf(run), 1)
       return size.single
-    }, counted)
+    },
+    withEmmett(b, (e) => async (run) => {
+      const stream = Emmett.streamName(tenant, streamOf(run))
+      for (let v = 0; v < size.single; v++) await Emmett.append(e.store, stream, 1, v)
+      return size.single
+    })
   )
-  return { ...figures, cpu: { store: storeCpu.perEvent(), raw: rawCpu.perEvent() } }
 }
 
-/** 2. 100 events per append; the baseline is one multi-row INSERT of 100 rows. */
+/**
+ * 2. 100 events per append, a fresh stream each round filled to `batches` × 100 events (10,000 at the full
+ * size); the baseline is one multi-row INSERT of 100 rows.
+ */
 const batchAppends = (b: Backend, size: Sizes): Promise<Figures> => {
   const tenant = "t-batch"
   const writer = makeRawWriter(b.rawSchema)
   const streamOf = (run: number) => ({ category: "visit", id: `batch-${run}` })
-  return pair(
+  return sides(
     size,
     (run) =>
       run$(
@@ -146,7 +177,12 @@ const batchAppends = (b: Backend, size: Sizes): Promise<Figures> => {
     async (run) => {
       for (let i = 0; i < size.batches; i++) await writer.insert(b.raw[0]!, tenant, streamOf(run), 100)
       return size.batches * 100
-    }
+    },
+    withEmmett(b, (e) => async (run) => {
+      const stream = Emmett.streamName(tenant, streamOf(run))
+      for (let i = 0; i < size.batches; i++) await Emmett.append(e.store, stream, 100, i * 100)
+      return size.batches * 100
+    })
   )
 }
 
@@ -166,12 +202,21 @@ const ownStreams = (store: EventStore.EventStoreShape, tenant: string, size: Siz
     ).pipe(Effect.as(writers * size.perWriter))
   )
 
+/** Eight Emmett writers, each on its own stream, one event per append. */
+const emmettOwnStreams = (e: Emmett.Emmett, tenant: string, size: Sizes, run: number) =>
+  Promise.all(
+    range(writers).map(async (w) => {
+      const stream = Emmett.streamName(tenant, { category: "visit", id: `w${w}-${run}` })
+      for (let v = 0; v < size.perWriter; v++) await Emmett.append(e.store, stream, 1, v)
+    })
+  ).then(() => writers * size.perWriter)
+
 /** 3. Eight writers, each on its own stream of one tenant (group commit). */
 const concurrentWriters = (b: Backend, size: Sizes): Promise<Figures> => {
   const tenant = "t-writers"
   const writer = makeRawWriter(b.rawSchema)
   const streamOf = (run: number, w: number) => ({ category: "visit", id: `w${w}-${run}` })
-  return pair(
+  return sides(
     size,
     (run) => ownStreams(b.store, tenant, size, run),
     async (run) => {
@@ -181,19 +226,20 @@ const concurrentWriters = (b: Backend, size: Sizes): Promise<Figures> => {
         })
       )
       return writers * size.perWriter
-    }
+    },
+    withEmmett(b, (e) => (run) => emmettOwnStreams(e, tenant, size, run))
   )
 }
 
 /**
  * 4. Eight writers on one stream, as command handlers: append at the version they know; on a conflict
  * read the events they missed (their state catches up) and try again. Counts the events written; the
- * baseline is row 3's, which has no conflicts to lose.
+ * raw baseline is row 3's, which has no conflicts to lose. Emmett's writers do the same through its API.
  */
 const racingWriters = async (b: Backend, size: Sizes, baseline: Figures): Promise<Figures & { conflicts: number }> => {
   const tenant = "t-race"
   let conflicts = 0
-  const { a } = await compare(size.runs, (run) => {
+  const store: Side = (run) => {
     const stream = { category: "case", id: `race-${run}` }
     let written = 0
     const handler = Effect.gen(function* () {
@@ -218,14 +264,53 @@ const racingWriters = async (b: Backend, size: Sizes, baseline: Figures): Promis
     return run$(Effect.forEach(range(writers), () => handler, { concurrency: "unbounded", discard: true })).then(
       () => written
     )
+  }
+  const emmett = withEmmett(b, (e) => async (run) => {
+    const stream = Emmett.streamName(tenant, { category: "case", id: `race-${run}` })
+    let written = 0
+    const handler = async () => {
+      let known = 0
+      for (let attempt = 0; attempt < size.raced * 20 && written < size.raced; attempt++) {
+        try {
+          known = Number((await Emmett.append(e.store, stream, 1, known)).nextExpectedStreamVersion)
+          written += 1
+        } catch (error) {
+          if (!Emmett.isConflict(error)) throw error
+          known = Number((await e.store.readStream(stream, { from: BigInt(known + 1) })).currentStreamVersion)
+        }
+      }
+    }
+    await Promise.all(range(writers).map(handler))
+    return written
   })
-  return { store: a, raw: baseline.raw, ratio: a / baseline.raw, conflicts: conflicts / size.runs }
+  const counted = (run: number) => run >= 0
+  const storeCpu = cpuMeter()
+  const emmettCpu = cpuMeter()
+  const measured = [storeCpu.measure(store, counted)]
+  if (emmett !== undefined) measured.push(emmettCpu.measure(emmett, counted))
+  const { rates, ratios } = await compareSides(size.runs, measured)
+  return {
+    store: rates[0]!,
+    raw: baseline.raw,
+    ratio: rates[0]! / baseline.raw,
+    emmett: rates[1] ?? Number.NaN,
+    vsEmmett: ratios[1] ?? Number.NaN,
+    cpu: {
+      store: storeCpu.perEvent(),
+      raw: baseline.cpu?.raw ?? { process: Number.NaN, server: Number.NaN },
+      emmett: emmett === undefined ? undefined : emmettCpu.perEvent()
+    },
+    conflicts: conflicts / size.runs
+  }
 }
 
 const readTenant = "t-read"
 const bigStream = { category: "household", id: "hh-big" }
 
-/** Fills the read tenant: the big stream interleaved with other streams, then copies it for the baseline. */
+/**
+ * Fills the read tenant: the big stream interleaved with other streams, then copies it for the baseline;
+ * Emmett, emptied first so that its whole log is the read tenant's, gets the same appends.
+ */
 const populate = async (b: Backend, size: Sizes) => {
   const rounds = size.streamEvents / 100
   const others = (size.logEvents - size.streamEvents) / rounds
@@ -238,6 +323,14 @@ const populate = async (b: Backend, size: Sizes) => {
       }
     })
   )
+  if (b.emmett !== undefined) {
+    const e = b.emmett
+    await e.truncate()
+    for (let round = 0; round < rounds; round++) {
+      await Emmett.append(e.store, Emmett.streamName(readTenant, bigStream), 100)
+      await Emmett.append(e.store, Emmett.streamName(readTenant, { category: "case", id: `c-${round}` }), others)
+    }
+  }
   // The baseline reads the very same rows.
   await b.sql(`INSERT INTO ${b.rawSchema}.events SELECT * FROM ${b.storeSchema}.events WHERE tenant = '${readTenant}'`)
   await b.sql(`ANALYZE ${b.storeSchema}.events`)
@@ -246,10 +339,11 @@ const populate = async (b: Backend, size: Sizes) => {
 
 /** 5. The big stream read whole, by version. */
 const readOneStream = (b: Backend, size: Sizes): Promise<Figures> =>
-  pair(
+  sides(
     size,
     () => run$(Effect.map(b.store.readStream(readTenant, bigStream), (events) => events.length)),
-    async () => (await rawReadStream(b.raw[0]!, b.rawSchema, readTenant, bigStream)).rows.length
+    async () => (await rawReadStream(b.raw[0]!, b.rawSchema, readTenant, bigStream)).rows.length,
+    withEmmett(b, (e) => async () => (await e.store.readStream(Emmett.streamName(readTenant, bigStream))).events.length)
   )
 
 /** The baseline of rows 6 and 7: raw keyset pages over the whole log. */
@@ -267,7 +361,7 @@ const rawReadAll = async (b: Backend, size: Sizes): Promise<number> => {
 
 /** 6. The tenant's whole log through `readAll`, a page at a time. */
 const readAllPages = (b: Backend, size: Sizes): Promise<Figures> =>
-  pair(
+  sides(
     size,
     () =>
       run$(
@@ -283,15 +377,20 @@ const readAllPages = (b: Backend, size: Sizes): Promise<Figures> =>
           return count
         })
       ),
-    () => rawReadAll(b, size)
+    () => rawReadAll(b, size),
+    withEmmett(b, (e) => () => e.readAll(pageSize))
   )
 
-/** 7. A subscriber catching up from position 0 over the same log (its target is absolute). */
+/**
+ * 7. A subscriber catching up from position 0 over the same log (its target is absolute); Emmett's side is
+ * its consumer with a reactor, pulling pages of the same size.
+ */
 const catchUp = (b: Backend, size: Sizes): Promise<Figures> =>
-  pair(
+  sides(
     size,
     () => run$(b.store.subscribe(readTenant, { after: 0 }).pipe(Stream.take(size.logEvents), Stream.runCount)),
-    () => rawReadAll(b, size)
+    () => rawReadAll(b, size),
+    withEmmett(b, (e) => (run) => e.follow(size.logEvents, pageSize, run))
   )
 
 /** Appends per transaction in a tenant of one-event appends: the appends of one batch share a store time. */
@@ -305,7 +404,7 @@ const perTransaction = async (b: Backend, tenant: string): Promise<number> => {
 
 const names = () => {
   const id = randomBytes(4).toString("hex")
-  return { storeSchema: `bench_store_${id}`, rawSchema: `bench_raw_${id}` }
+  return { storeSchema: `bench_store_${id}`, rawSchema: `bench_raw_${id}`, emmettDatabase: `bench_emmett_${id}` }
 }
 
 type Services<R> = R | SqlClient.SqlClient | PgListen.PgListen | EventStore.EventStore
@@ -316,6 +415,7 @@ const open = async <R>(
   schemas: { readonly storeSchema: string; readonly rawSchema: string },
   connect: (runtime: ManagedRuntime.ManagedRuntime<Services<R>, unknown>) => Promise<{
     readonly raw: ReadonlyArray<Raw>
+    readonly emmett?: Emmett.Emmett
     readonly close: () => Promise<void>
   }>,
   /** Drops both schemas once the store is closed (an in-memory database needs nothing). */
@@ -340,7 +440,16 @@ const open = async <R>(
     )
     await runtime.runPromise(PgEventStore.migrate(schemas.rawSchema))
     const raw = await connect(runtime)
-    return { name, store, ungrouped, raw: raw.raw, ...schemas, sql, close: () => raw.close().finally(shutdown) }
+    return {
+      name,
+      store,
+      ungrouped,
+      raw: raw.raw,
+      emmett: raw.emmett,
+      ...schemas,
+      sql,
+      close: () => raw.close().finally(shutdown)
+    }
   } catch (error) {
     await shutdown()
     throw error
@@ -348,7 +457,7 @@ const open = async <R>(
 }
 
 const server = (): Promise<Backend> => {
-  const schemas = names()
+  const { emmettDatabase, ...schemas } = names()
   return open(
     "server",
     PgEventStore.layerPg({ url, schema: schemas.storeSchema, migrate: true, maxConnections: writers + 2 }),
@@ -356,7 +465,12 @@ const server = (): Promise<Backend> => {
     async () => {
       const clients = range(writers).map(() => new pg.Client({ connectionString: url }))
       await Promise.all(clients.map((c) => c.connect()))
-      return { raw: clients, close: async () => void (await Promise.all(clients.map((c) => c.end()))) }
+      const closeClients = async () => void (await Promise.all(clients.map((c) => c.end())))
+      const emmett = await Emmett.openEmmett(url, emmettDatabase).catch(async (error) => {
+        await closeClients()
+        throw error
+      })
+      return { raw: clients, emmett, close: () => emmett.close().finally(closeClients) }
     },
     async () => {
       const client = new pg.Client({ connectionString: url })
@@ -395,7 +509,9 @@ interface Row {
   readonly minRatio?: number
   /** The events/s this row must reach, if it has a target. */
   readonly minRate?: number
-  readonly note?: string
+  readonly note?: string | undefined
+  /** An append row: its CPU per event is printed. */
+  readonly append?: boolean
 }
 
 const measure = async (b: Backend, size: Sizes): Promise<Array<Row>> => {
@@ -413,7 +529,7 @@ const measure = async (b: Backend, size: Sizes): Promise<Array<Row>> => {
   const grouped = await perTransaction(b, "t-writers")
   const ungrouped = await step("3b the same, group commit off", async () => {
     const { a } = await compare(size.runs, (run) => ownStreams(b.ungrouped, "t-ungrouped", size, run))
-    return { store: a, raw: concurrent.raw, ratio: a / concurrent.raw }
+    return { store: a, raw: concurrent.raw, ratio: a / concurrent.raw, emmett: Number.NaN, vsEmmett: Number.NaN }
   })
   const raced = await step("4 eight writers, one stream", () => racingWriters(b, size, concurrent))
   await step(`populating ${n(size.logEvents)} events`, () => populate(b, size))
@@ -421,12 +537,18 @@ const measure = async (b: Backend, size: Sizes): Promise<Array<Row>> => {
   const all = await step("6 read all", () => readAllPages(b, size))
   const caught = await step("7 catch-up", () => catchUp(b, size))
   return [
-    { label: "1 single appends", figures: single, minRatio: 0.9, note: cpuNote(b, single.cpu) },
-    { label: "2 batches of 100", figures: batches, minRatio: 0.6 },
+    { label: "1 single appends", figures: single, minRatio: 0.9, append: true, note: cpuNote(b, single.cpu) },
+    {
+      label: `2 batches of 100 (streams of ${n(size.batches * 100)})`,
+      figures: batches,
+      minRatio: 0.6,
+      append: true
+    },
     {
       label: "3 8 writers, 8 streams",
       figures: concurrent,
       minRatio: 1.0,
+      append: true,
       note: `${grouped.toFixed(1)} appends per transaction`
     },
     {
@@ -437,22 +559,37 @@ const measure = async (b: Backend, size: Sizes): Promise<Array<Row>> => {
     {
       label: "4 8 writers, 1 stream",
       figures: raced,
-      note: `${(raced.conflicts / size.raced).toFixed(1)} conflicts per event written; baseline of row 3`
+      append: true,
+      note: `${(raced.conflicts / size.raced).toFixed(1)} conflicts per event written; raw baseline of row 3`
     },
     { label: `5 read 1 stream (${n(size.streamEvents)})`, figures: stream },
     { label: `6 read all (${n(size.logEvents)})`, figures: all, minRatio: 0.8 },
-    { label: `7 catch-up (${n(size.logEvents)})`, figures: caught, minRate: 50_000, note: "baseline of row 6" }
+    {
+      label: `7 catch-up (${n(size.logEvents)})`,
+      figures: caught,
+      minRate: 50_000,
+      note: b.emmett === undefined ? "baseline of row 6" : "raw baseline of row 6; Emmett: its consumer"
+    }
   ]
 }
 
-/** Where a single append's time goes: CPU per append in this process and on the local server. */
-const cpuNote = (b: Backend, cpu: { store: CpuPerEvent; raw: CpuPerEvent }) => {
-  const us = (x: number) => `${Math.round(x)}`
-  const own = `${b.name === "server" ? "Node" : "Node+PGlite"} CPU ${us(cpu.store.process)} vs ${us(cpu.raw.process)} µs`
-  return b.name === "server" && Number.isFinite(cpu.store.server)
-    ? `per append: ${own}, server CPU ${us(cpu.store.server)} vs ${us(cpu.raw.server)} µs`
-    : `per append: ${own}`
+const us = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? "–" : `${Math.round(x)}`)
+
+/**
+ * Where a single append's time goes: on the server, the local server's CPU per event of each side (where it
+ * can be seen); on PGlite, whose database runs in this process, this process's CPU.
+ */
+const cpuNote = (b: Backend, cpu: RowCpu | undefined) => {
+  if (cpu === undefined) return undefined
+  if (b.name !== "server") return `Node+PGlite CPU µs/event ${us(cpu.store.process)} / ${us(cpu.raw.process)}`
+  return Number.isFinite(cpu.store.server)
+    ? `server CPU µs/event ${us(cpu.store.server)} / ${us(cpu.raw.server)} / ${us(cpu.emmett?.server)}`
+    : undefined
 }
+
+/** Node CPU per event of each side: this process's CPU over the rounds that side ran (PGlite's included). */
+const nodeCpu = (cpu: RowCpu | undefined) =>
+  cpu === undefined ? "" : `${us(cpu.store.process)} / ${us(cpu.raw.process)} / ${us(cpu.emmett?.process)}`
 
 const mark = (ok: boolean) => (ok ? "✓" : "✗")
 
@@ -464,13 +601,26 @@ const targetOf = (row: Row): string => {
 
 const printServer = (rows: ReadonlyArray<Row>) =>
   printTable(
-    ["row (server)", "store ev/s", "raw pg ev/s", "store ÷ raw", "target", "note"],
+    [
+      "row (server)",
+      "store ev/s",
+      "raw pg ev/s",
+      "Emmett ev/s",
+      "store ÷ raw",
+      "store ÷ Emmett",
+      "target (÷ raw)",
+      "Node CPU µs/event store / raw / Emmett",
+      "note"
+    ],
     rows.map((row) => [
       row.label,
       perSecond(row.figures.store),
       perSecond(row.figures.raw),
+      Number.isFinite(row.figures.emmett) ? perSecond(row.figures.emmett) : "",
       ratio(row.figures.ratio),
+      Number.isFinite(row.figures.vsEmmett) ? ratio(row.figures.vsEmmett) : "",
       targetOf(row),
+      row.append ? nodeCpu(row.figures.cpu) : "",
       row.note ?? ""
     ])
   )
@@ -525,8 +675,10 @@ const load = () => loadavg()[0]!.toFixed(1)
 export const run = async ({ full: isFull }: { full: boolean }): Promise<void> => {
   const size = isFull ? full : quick
   console.log(
-    `PgEventStore against raw SQL on the same table shape: ${size.runs} rounds per row, store and baseline ` +
-      `alternating; events/s are medians, store ÷ raw the median of the per-round ratios.\n`
+    `PgEventStore against raw SQL on the same table shape and, on the server, Emmett ` +
+      `(@event-driven-io/emmett-postgresql) in a database of its own: ${size.runs} rounds per row, every side ` +
+      `once a round, the order rotated each round; events/s are medians, store ÷ raw and store ÷ Emmett the ` +
+      `medians of the per-round ratios.\n`
   )
   const before = load()
   const serverRows = await suite(server, size)

@@ -4,6 +4,7 @@ import type { Event } from "../Domain.ts"
 import * as Recruitment from "../recruitment/index.ts"
 import type { CampaignKind } from "../relief/Events.ts"
 import type { CampaignId, HouseholdId, PersonId, StationId } from "../shared/Ids.ts"
+import { PersistentMap } from "../shared/Persistent.ts"
 import * as Stations from "../stations/index.ts"
 import type { CourseKind, MaterialKind } from "../training/Events.ts"
 import * as Training from "../training/index.ts"
@@ -112,7 +113,7 @@ const make = (periods: Periods, options: Options) => {
     staffing: contextPart(Workforce.codec, until(periods.asOf, Workforce.Projections.staffing)),
     drives: contextPart(Recruitment.codec, until(periods.asOf, Recruitment.Projections.drives)),
     households: part(Households.types, Households.make(periods.coverage.to)),
-    visits: part(Visits.conductedTypes, Visits.conducted),
+    visits: part(Visits.conductedTypes, Visits.counted),
     cases: part(
       Cases.types,
       Cases.make({ at: periods.firstHalf.to, openedIn: periods.firstHalf, reachedIn: periods.coverage })
@@ -163,14 +164,19 @@ export const homeVisits = (
   state: State,
   period: Period.Period
 ): { readonly county: number; readonly byStation: ReadonlyMap<StationId, number> } => {
+  const days = Visits.daysOf(period)
   const county = new Set<HouseholdId>()
   const byStation = new Map<StationId, Set<HouseholdId>>()
-  for (const visit of HashMap.values(state.visits)) {
-    if (visit.modality !== "HomeVisit" || !Period.within(visit.visitedOn, period)) continue
-    county.add(visit.household)
-    const households = byStation.get(visit.station) ?? new Set<HouseholdId>()
-    households.add(visit.household)
-    byStation.set(visit.station, households)
+  for (const [household, visits] of PersistentMap.from(state.visits)) {
+    for (let i = 0; i < visits.ids.length; i++) {
+      const day = visits.days[i]!
+      if (!Visits.isHomeVisit(day) || !Visits.within(day, days)) continue
+      county.add(household)
+      const station = visits.stations[visits.station[i]!]!
+      const households = byStation.get(station) ?? new Set<HouseholdId>()
+      households.add(household)
+      byStation.set(station, households)
+    }
   }
   return { county: county.size, byStation: new Map([...byStation].map(([s, h]) => [s, h.size])) }
 }
@@ -186,8 +192,13 @@ export const serviceCoverage = (
 ): { readonly county: CoverageCount; readonly byStation: ReadonlyMap<StationId, CoverageCount> } => {
   const { coverage } = state.config.periods
   const reached = new Set<PersonId>()
-  for (const visit of HashMap.values(state.visits)) {
-    if (Period.within(visit.visitedOn, coverage)) for (const person of visit.persons) reached.add(person)
+  const days = Visits.daysOf(coverage)
+  const see = (person: PersonId) => reached.add(person)
+  for (const visits of PersistentMap.from(state.visits).values()) {
+    for (let i = 0; i < visits.ids.length; i++) {
+      const day = visits.days[i]!
+      if (Visits.within(day, days)) Visits.forEachSeen(visits, visits.seen[i]!, see)
+    }
   }
   for (const file of HashMap.values(state.cases.files)) if (Cases.reached(file)) reached.add(file.person)
   const byStation = new Map<StationId, { recipients: number; reached: number }>()

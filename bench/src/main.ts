@@ -7,6 +7,7 @@ const only = args.filter((a) => !a.startsWith("--"))
 const suites: Record<string, () => Promise<{ run: (options: { full: boolean }) => Promise<void> }>> = {
   http: () => import("./http.ts"),
   replay: () => import("./replay.ts"),
+  spans: () => import("./spans.ts"),
   store: () => import("./store.ts")
 }
 for (const [name, load] of Object.entries(suites)) {

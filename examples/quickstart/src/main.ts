@@ -2,6 +2,7 @@
 import { Registry, Shared, Stations, Visits, Workforce } from "@shuangbai/core"
 import { type CommandHandler, EventStore, IdGenerator, Projection } from "@shuangbai/eventsourcing"
 import { Console, Effect, Layer } from "effect"
+import { layerFromEnv } from "./tracing.ts"
 
 const tenant = "yangshan" // the county bureau that owns the data
 const bureau = { id: "bureau-01", role: "bureau" }
@@ -96,10 +97,18 @@ export const lines = (report: Visits.Projections.Report, language: Shared.Langua
   ]
 }
 
-/** The program with an in-memory store and real event ids; swap the store layer for Postgres in production. */
-export const main: Effect.Effect<Visits.Projections.Report, CommandHandler.HandleError> = program.pipe(
-  Effect.tap((report) => Console.log([...lines(report, "zh-CN"), ...lines(report, "en")].join("\n"))),
-  Effect.provide(Layer.mergeAll(EventStore.layerMemory, IdGenerator.layer))
-)
+/**
+ * The program with an in-memory store and real event ids; swap the store layer for Postgres in production.
+ * `tracing` installs a tracer (`layerFromEnv` in ./tracing.ts): every command and store call is a span.
+ */
+export const makeMain = (
+  tracing: Layer.Layer<never> = Layer.empty
+): Effect.Effect<Visits.Projections.Report, CommandHandler.HandleError> =>
+  program.pipe(
+    Effect.tap((report) => Console.log([...lines(report, "zh-CN"), ...lines(report, "en")].join("\n"))),
+    Effect.provide(Layer.mergeAll(EventStore.layerMemory, IdGenerator.layer, tracing))
+  )
 
-if (import.meta.main) Effect.runPromise(main)
+export const main = makeMain()
+
+if (import.meta.main) Effect.runPromise(makeMain(layerFromEnv()))

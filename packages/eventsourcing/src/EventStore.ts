@@ -3,6 +3,7 @@ import type { AppendContext, NewEvent, StoredEvent, Tenant } from "./Envelope.ts
 import type { ConcurrencyConflict, EventStoreError, IdempotencyMismatch, StreamNotFound } from "./Errors.ts"
 import type { ExpectedVersion } from "./ExpectedVersion.ts"
 import * as MemoryStore from "./internal/memoryStore.ts"
+import { traced as tracedStore } from "./internal/traced.ts"
 import { verifyingReads } from "./internal/verifyingReads.ts"
 import type { StreamId } from "./StreamId.ts"
 import type { Instant } from "./Text.ts"
@@ -96,7 +97,15 @@ export interface MemoryOptions {
 
 /** An in-memory store with every guarantee of the port. For tests, examples and embedding. */
 export const makeMemory = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
-  options?.verifyReads === true ? Effect.map(MemoryStore.make(options), verifyingReads) : MemoryStore.make(options)
+  Effect.map(MemoryStore.make(options), (store) =>
+    tracedStore(options?.verifyReads === true ? verifyingReads(store) : store)
+  )
+
+/**
+ * The store with every call in a span `EventStore.<method>` carrying the tenant, stream and command id
+ * where the call has them. Both stores apply it; a store built on the port applies it once, outermost.
+ */
+export const traced: (store: EventStoreShape) => EventStoreShape = tracedStore
 
 export const layerMemory: Layer.Layer<EventStore> = Layer.effect(EventStore, makeMemory())
 

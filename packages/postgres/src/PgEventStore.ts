@@ -46,6 +46,11 @@ export interface Options {
    * "Read replicas").
    */
   readonly replicaWait?: Duration.Input
+  /**
+   * Every call in a span (`EventStore.traced`; default on). Off only to measure what spans cost: without
+   * a tracer installed that is a few allocations per call (docs/benchmarks.md).
+   */
+  readonly spans?: boolean
 }
 
 /**
@@ -135,8 +140,10 @@ export const make = (
     })
   })
 
-const verified = (options: Options, store: EventStore.EventStoreShape) =>
-  options.verifyReads === true ? Audit.verifyingReads(store) : store
+const verified = (options: Pick<Options, "verifyReads" | "spans">, store: EventStore.EventStoreShape) => {
+  const checked = options.verifyReads === true ? Audit.verifyingReads(store) : store
+  return options.spans === false ? checked : EventStore.traced(checked)
+}
 
 /**
  * A read-only `EventStore` on a PostgreSQL hot standby (needs only its `SqlClient`): reads and
@@ -144,7 +151,7 @@ const verified = (options: Options, store: EventStore.EventStoreShape) =>
  * LISTEN; `append` fails without touching anything.
  */
 export const makeStandby = (
-  options: Pick<Options, "schema" | "pollInterval" | "verifyReads"> = {}
+  options: Pick<Options, "schema" | "pollInterval" | "verifyReads" | "spans"> = {}
 ): Effect.Effect<EventStore.EventStoreShape, EventStoreError, SqlClient.SqlClient> =>
   Effect.gen(function* () {
     const schema = options.schema ?? defaultSchema

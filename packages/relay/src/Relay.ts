@@ -1,7 +1,7 @@
 import { headers, nanos } from "@nats-io/transport-node"
-import { type Envelope, EventStore, type EventStoreError } from "@shuangbai/eventsourcing"
+import { Backoff, type Envelope, EventStore, type EventStoreError } from "@shuangbai/eventsourcing"
 import { Checkpoints, ProjectionRunner } from "@shuangbai/postgres"
-import { Duration, Effect, Ref, Schedule } from "effect"
+import { Duration, Effect, Ref, type Schedule } from "effect"
 import type { SqlClient } from "effect/sql"
 import { call, isStreamNotFound, JetStreamClient } from "./JetStreamClient.ts"
 import { RelayError } from "./RelayError.ts"
@@ -27,7 +27,7 @@ export interface Options {
   readonly pageSize?: number
   /** How long the broker remembers a message id to drop repeats (default 2 minutes). */
   readonly duplicateWindow?: Duration.Input
-  /** Waits between retries of a publish the broker did not answer. Default: jittered exponential from 100 ms, capped at 10 s, forever. */
+  /** Waits between retries of a publish the broker did not answer. Default: `Backoff.reconnect` (jittered exponential from 100 ms, capped at 5 s, forever). */
   readonly retry?: Schedule.Schedule<unknown, RelayError>
   /** Called after each acknowledged publish (progress, metrics). */
   readonly onPublished?: (event: Envelope.StoredEvent, ack: Ack) => Effect.Effect<void>
@@ -39,10 +39,8 @@ export interface Ack {
   readonly duplicate: boolean
 }
 
-export const defaultRetry: Schedule.Schedule<unknown, RelayError> = Schedule.min([
-  Schedule.exponential("100 millis"),
-  Schedule.spaced("10 seconds")
-]).pipe(Schedule.jittered)
+/** The store's reconnect schedule: a broker is retried as the database is. */
+export const defaultRetry: Schedule.Schedule<unknown, RelayError> = Backoff.reconnect
 
 interface Resolved {
   readonly tenant: string

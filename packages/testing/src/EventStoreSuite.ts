@@ -7,6 +7,7 @@ import type { Options } from "./internal/suite/fixtures.ts"
 import { hostileTests } from "./internal/suite/hostileTests.ts"
 import { propertyTests } from "./internal/suite/propertyTests.ts"
 import { logTests } from "./internal/suite/readTests.ts"
+import { spanTests } from "./internal/suite/spanTests.ts"
 import { subscriptionTests } from "./internal/suite/subscriptionTests.ts"
 
 export interface SuiteOptions {
@@ -40,5 +41,6 @@ export const suite = (
     concurrencyTests(it, resolved)
     subscriptionTests(it, resolved)
     propertyTests(it, resolved)
+    spanTests(it, resolved)
   })
 }

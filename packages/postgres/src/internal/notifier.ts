@@ -1,4 +1,5 @@
-import { type Context, Deferred, Duration, Effect, type Scope, Stream } from "effect"
+import { Backoff } from "@shuangbai/eventsourcing"
+import { type Context, Deferred, Duration, Effect, Schedule, type Scope, Stream } from "effect"
 import type { PgListen } from "../PgListen.ts"
 
 /**
@@ -14,7 +15,7 @@ export const pause = (ms: number): Effect.Effect<void> =>
 /**
  * Wakes subscribers when a tenant's log may have grown. One LISTEN per store, shared by every
  * subscriber; notifications are only a wake-up, never a source of events, and a poll interval bounds
- * the wait when one is lost or the LISTEN connection is down (it reconnects with backoff).
+ * the wait when one is lost or the LISTEN connection is down (it reconnects on `Backoff.reconnect`).
  */
 export const makeNotifier = (
   listen: PgListen["Service"],
@@ -45,30 +46,34 @@ export const makeNotifier = (
   }
 
   const pollMillis = Duration.toMillis(pollInterval)
-  const maxBackoff = 5_000
-  const follow = (failures: number): Effect.Effect<never> =>
-    Stream.runForEach(listen.listen(channel), (tenant) =>
-      Effect.sync(() => {
-        failures = 0
-        wake(tenant)
-      })
-    ).pipe(
-      Effect.exit,
-      Effect.flatMap((exit) => {
-        // Whatever was notified while the connection was down is lost: everyone re-reads.
-        wakeAll()
-        const delay = Math.min(maxBackoff, 100 * 2 ** Math.min(failures, 10))
-        return Effect.logWarning(`LISTEN ${channel} ended; reconnecting in ${delay} ms`, exit).pipe(
-          Effect.andThen(pause(delay)),
-          Effect.andThen(Effect.suspend(() => follow(failures + 1)))
+  // Reconnects on `Backoff.reconnect`, stepped by hand because a connection that delivered notifications
+  // was healthy: the next outage starts the schedule over, from its shortest delay.
+  const follow: Effect.Effect<never> = Effect.gen(function* () {
+    let step = yield* Schedule.toStep(Backoff.reconnect)
+    while (true) {
+      let healthy = false
+      const exit = yield* Effect.exit(
+        Stream.runForEach(listen.listen(channel), (tenant) =>
+          Effect.sync(() => {
+            healthy = true
+            wake(tenant)
+          })
         )
-      })
-    )
+      )
+      // Whatever was notified while the connection was down is lost: everyone re-reads.
+      wakeAll()
+      if (healthy) step = yield* Schedule.toStep(Backoff.reconnect)
+      const [, delay] = yield* Effect.orDie(step(Date.now(), undefined))
+      const millis = Math.round(Duration.toMillis(delay))
+      yield* Effect.logWarning(`LISTEN ${channel} ended; reconnecting in ${millis} ms`, exit)
+      yield* pause(millis)
+    }
+  })
 
   const start = Effect.suspend(() => {
     if (started) return Effect.void
     started = true
-    return Effect.asVoid(Effect.forkIn(Effect.setContext(follow(0), context), scope))
+    return Effect.asVoid(Effect.forkIn(Effect.setContext(follow, context), scope))
   })
 
   /** A token that changes whenever the tenant is notified or the listener reconnects. */

@@ -1,5 +1,6 @@
 import {
   AppendValidation,
+  Backoff,
   type Envelope,
   type EventStore,
   type EventStoreError,
@@ -7,13 +8,12 @@ import {
   StreamNotFound,
   Subscription
 } from "@shuangbai/eventsourcing"
-import { Effect, Stream } from "effect"
+import { Clock, Effect, Stream } from "effect"
 import type { SqlClient } from "effect/sql"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 import type * as Statement from "effect/sql/Statement"
 import { fromSqlError } from "./errors.ts"
 import type { makeNotifier } from "./notifier.ts"
-import { pause } from "./notifier.ts"
 import { columns, decodeAllValues, jsonRow, type Shape } from "./rows.ts"
 
 // Text PostgreSQL cannot hold (NUL, a lone surrogate) was never stored: a read for it finds nothing.
@@ -189,19 +189,14 @@ export const makeReads = (
     })
 
   // A subscriber outlives connection trouble: a page that fails with Unavailable is read again, from
-  // the same cursor, after a growing pause.
-  const retryUnavailable = <A>(
-    effect: Effect.Effect<A, EventStoreError>,
-    attempt = 0
-  ): Effect.Effect<A, EventStoreError> =>
-    Effect.catchIf(
-      effect,
-      (e) => e.reason === "Unavailable",
-      (e) =>
-        Effect.logWarning(`event store unavailable, retrying: ${e.message}`).pipe(
-          Effect.andThen(pause(Math.min(5_000, 50 * 2 ** Math.min(attempt, 10)))),
-          Effect.andThen(retryUnavailable(effect, attempt + 1))
-        )
+  // the same cursor, on the reconnect schedule (in wall-clock time, as `pause`: a TestClock must not stop it).
+  const retryUnavailable = <A>(effect: Effect.Effect<A, EventStoreError>): Effect.Effect<A, EventStoreError> =>
+    effect.pipe(
+      Effect.tapError((e) =>
+        e.reason === "Unavailable" ? Effect.logWarning(`event store unavailable, retrying: ${e.message}`) : Effect.void
+      ),
+      Effect.retry({ schedule: Backoff.reconnect, while: (e) => e.reason === "Unavailable" }),
+      Effect.provideService(Clock.Clock, Clock.Clock.defaultValue())
     )
 
   const subscribe: EventStore.EventStoreShape["subscribe"] = (tenant, { after }) =>

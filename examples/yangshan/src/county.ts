@@ -1024,23 +1024,28 @@ export const makeScenario = (options: Options = {}): Scenario => {
 
   type CaseType = typeof CaseworkTypes.Events.CaseType.Type
   type Service = typeof CaseworkTypes.Events.ServiceType.Type
-  const caseTypeOf = (h: Household, p: Person): CaseType => {
-    if (p !== h.head) return "ChildWelfare"
+  /** The case types a recipient's case may have: one, or two for a household in difficulty. */
+  const caseTypesOf = (h: Household, p: Person): ReadonlyArray<CaseType> => {
+    if (p !== h.head) return ["ChildWelfare"]
     switch (h.kind) {
       case "tekun":
       case "alone":
       case "leftBehind":
-        return "ElderlyCare"
+        return ["ElderlyCare"]
       case "disabled":
-        return "Disability"
+        return ["Disability"]
       case "dibao":
-        return "SocialAssistance"
+        return ["SocialAssistance"]
       case "childInDifficulty":
       case "difficulty":
-        return random.pick(["FamilyRelations", "SocialAssistance"])
+        return ["FamilyRelations", "SocialAssistance"]
       case "special":
-        return "MentalHealth"
+        return ["MentalHealth"]
     }
+  }
+  const caseTypeOf = (h: Household, p: Person): CaseType => {
+    const types = caseTypesOf(h, p)
+    return types.length === 1 ? types[0]! : random.pick(types)
   }
   const servicesOf: Record<CaseType, ReadonlyArray<Service>> = {
     ChildWelfare: ["PsychosocialSupport", "ResourceLinking", "CapacityBuilding"],
@@ -1199,10 +1204,23 @@ export const makeScenario = (options: Options = {}): Scenario => {
       )
     }
   }
-  /** A case file for a recipient on file for a month at least, in the charge of a worker on post that day. */
-  const newCaseFile = (openedOn: string): CaseFile => {
+  /**
+   * A case file for a recipient on file for a month at least, in the charge of a worker on post that day;
+   * undefined when every such recipient has each case they may have (a small county runs out).
+   */
+  const newCaseFile = (openedOn: string): CaseFile | undefined => {
     const registeredBy = addDays(openedOn, -30)
-    for (;;) {
+    // Whether anyone is left to pick: asked only after many misses, so a full county never pays for it.
+    const anyLeft = () =>
+      onFile.some(
+        (h) =>
+          h.registeredOn <= registeredBy &&
+          [h.head, ...(h.child === undefined ? [] : [h.child])].some((p) =>
+            caseTypesOf(h, p).some((type) => !usedCases.has(Casework.caseIdOf(p.id as Shared.PersonId, type)))
+          )
+      )
+    for (let misses = 0; ; misses++) {
+      if (misses === 1_000 && !anyLeft()) return undefined
       const h = random.pick(onFile)
       if (h.registeredOn > registeredBy) continue
       const p = h.child !== undefined && random.chance(0.5) ? h.child : h.head
@@ -1218,6 +1236,7 @@ export const makeScenario = (options: Options = {}): Scenario => {
   for (let i = 0; i < 30; i++) {
     const openedOn = dateIn("2022-03-01", "2023-05-31")
     const c = newCaseFile(openedOn)
+    if (c === undefined) continue
     const closedOn = addDays(openedOn, random.int(60, 180))
     runCase(c, openedOn, { closeOn: closedOn })
     history.push({ c, closedOn })
@@ -1227,6 +1246,7 @@ export const makeScenario = (options: Options = {}): Scenario => {
   for (let i = 0; i < 75; i++) {
     const openedOn = dateIn("2023-04-01", "2023-12-20")
     const c = newCaseFile(openedOn)
+    if (c === undefined) continue
     carried.push(c)
     const closeOn = i < 17 ? dateIn("2024-02-01", "2024-06-20") : undefined
     runCase(c, openedOn, closeOn === undefined ? {} : { closeOn })
@@ -1246,6 +1266,7 @@ export const makeScenario = (options: Options = {}): Scenario => {
       again !== undefined
         ? { ...again.c, openedOn, worker: someWorker(again.c.h.station, openedOn) }
         : newCaseFile(openedOn)
+    if (c === undefined) continue
     newThisHalf.push(c)
     runCase(c, openedOn, {
       ...(closes ? { closeOn: dateIn(addDays(openedOn, 30), "2024-06-28") } : {}),
@@ -1257,7 +1278,8 @@ export const makeScenario = (options: Options = {}): Scenario => {
   // July and August: new cases and closings after the first half (outside F14 and F15).
   for (let i = 0; i < 11; i++) {
     const openedOn = dateIn("2024-07-01", "2024-08-05")
-    runCase(newCaseFile(openedOn), openedOn)
+    const c = newCaseFile(openedOn)
+    if (c !== undefined) runCase(c, openedOn)
   }
   const openInJuly = [
     ...carried.slice(40, 42),

@@ -122,7 +122,7 @@ const demo = Command.make(
     ...common,
     scale: Flag.Finite("scale").pipe(
       Flag.withDescription(
-        "A smaller county, 0.01 ≤ S ≤ 1 (1: the article's, some 73,000 commands; below 1 the article's figures are not expected)."
+        "A smaller county, 0 < S ≤ 1 (1: the article's, some 73,000 commands; below 1 the article's figures are not expected)."
       ),
       Flag.withDefault(1)
     ),
@@ -139,9 +139,8 @@ const demo = Command.make(
       if (tenant !== Demo.tenant) {
         return yield* Effect.fail(fail("Usage", `the demo county is the tenant ${Demo.tenant}: leave out --tenant`))
       }
-      // below 0.01 the scenario's case files outnumber its recipients (examples/yangshan cannot build it)
-      if (!(flags.scale >= 0.01 && flags.scale <= 1)) {
-        return yield* Effect.fail(fail("Usage", `--scale takes a number from 0.01 to 1, not ${flags.scale}`))
+      if (!(flags.scale > 0 && flags.scale <= 1)) {
+        return yield* Effect.fail(fail("Usage", `--scale takes a number above 0 and at most 1, not ${flags.scale}`))
       }
       if (flags.concurrency < 1) return yield* Effect.fail(fail("Usage", "--concurrency takes a whole number ≥ 1"))
       // as the administrator only, checked before the store is opened

@@ -1,8 +1,7 @@
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { createConnection } from "node:net"
 import { join } from "node:path"
-import { describe, it } from "@effect/vitest"
+import { Services } from "@shuangbai/testing"
 
 // The CLI run as a user runs it: a process of its bin (from the sources, with the @shuangbai/source
 // condition, so the test needs no build), its exit code, stdout and stderr.
@@ -59,34 +58,6 @@ export const start = (args: ReadonlyArray<string>, ready: RegExp) => {
   return { child, started, stopped }
 }
 
-export const pgUrl = process.env.SHUANGBAI_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
-
-const reachable = (url: string) =>
-  new Promise<boolean>((resolve) => {
-    const parsed = new URL(url)
-    const socket = createConnection({ host: parsed.hostname, port: Number(parsed.port || 5432) })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(2_000, () => done(false))
-    socket.once("connect", () => done(true))
-    socket.once("error", () => done(false))
-  })
-
-const pgAvailable = await reachable(pgUrl)
-
-/** Tests that need the server: skipped (saying so) without one, failing instead when SHUANGBAI_REQUIRE_PG=1. */
-export const describePg = (name: string, body: () => void) => {
-  if (pgAvailable) return describe(name, body)
-  if (process.env.SHUANGBAI_REQUIRE_PG === "1") {
-    return describe(name, () => {
-      it("reaches PostgreSQL", () => {
-        throw new Error(`SHUANGBAI_REQUIRE_PG=1 but PostgreSQL at ${pgUrl} is not reachable`)
-      })
-    })
-  }
-  return describe.skip(`${name} (no PostgreSQL at ${pgUrl}; set SHUANGBAI_PG_URL)`, body)
-}
+export const { describePg, pgUrl } = Services
 
 export const randomSchema = () => `sb_cli_${randomBytes(6).toString("hex")}`

@@ -549,7 +549,7 @@ describePg("PgEventStore configuration errors", () => {
         const sql = yield* SqlClient.SqlClient
         const append = errorOf(yield* Effect.exit(store.append(yield* request("t", stream))))
         assert.strictEqual(append._tag === "EventStoreError" && append.reason, "NotMigrated")
-        assert.include(append.message, "run the migrations (PgEventStore.migrate)")
+        assert.include(append.message, "run the migrations (PgEventStore.migrate, or `shuangbai migrate`)")
         const read = errorOf(yield* Effect.exit(store.readAll("t", { after: 0, limit: 1 })))
         assert.strictEqual(read.reason, "NotMigrated")
         yield* sql`CREATE SCHEMA ${sql(schema)}`

@@ -1,53 +1,11 @@
 import { randomBytes } from "node:crypto"
-import { createConnection } from "node:net"
-import { describe, it } from "@effect/vitest"
 import { EventStore, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
+import { Services } from "@shuangbai/testing"
 import { Effect, Layer, Schedule } from "effect"
 import { SqlClient } from "effect/sql"
 import * as PgEventStore from "../src/PgEventStore.ts"
 
-export const pgUrl = process.env.SHUANGBAI_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
-const requirePg = process.env.SHUANGBAI_REQUIRE_PG === "1"
-
-const probe = (url: string) =>
-  new Promise<boolean>((resolve) => {
-    let host = "127.0.0.1"
-    let port = 5432
-    try {
-      const parsed = new URL(url)
-      host = parsed.hostname || host
-      port = Number(parsed.port || 5432)
-    } catch {
-      resolve(false)
-      return
-    }
-    const socket = createConnection({ host, port })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(2_000, () => done(false))
-    socket.once("connect", () => done(true))
-    socket.once("error", () => done(false))
-  })
-
-export const pgAvailable = await probe(pgUrl)
-
-/**
- * A describe block for tests that need the server: skipped (and saying so) when none is reachable,
- * failing instead when SHUANGBAI_REQUIRE_PG=1.
- */
-export const describePg = (name: string, body: () => void) => {
-  if (pgAvailable) return describe(name, body)
-  if (requirePg) {
-    return describe(name, () => {
-      it("reaches PostgreSQL", () => {
-        throw new Error(`SHUANGBAI_REQUIRE_PG=1 but PostgreSQL at ${pgUrl} is not reachable`)
-      })
-    })
-  }
-  return describe.skip(`${name} (no PostgreSQL at ${pgUrl}; set SHUANGBAI_PG_URL)`, body)
-}
+export const { describePg, pgUrl } = Services
 
 export const randomSchema = () => `sb_test_${randomBytes(6).toString("hex")}`
 

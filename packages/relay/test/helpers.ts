@@ -1,52 +1,27 @@
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
-import { createConnection, createServer } from "node:net"
+import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { describe, it } from "@effect/vitest"
 import { EventStore, type EventStoreError, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
 import { type Checkpoints, PgEventStore } from "@shuangbai/postgres"
+import { Services } from "@shuangbai/testing"
 import { Effect, Layer } from "effect"
 import { SqlClient } from "effect/sql"
 import * as JetStreamClient from "../src/JetStreamClient.ts"
 
-export const pgUrl = process.env.SHUANGBAI_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
+export const { pgUrl } = Services
 export const natsUrl = process.env.SHUANGBAI_NATS_URL ?? "127.0.0.1:4222"
 
-const reachable = (host: string, port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host, port })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(2_000, () => done(false))
-    socket.once("connect", () => done(true))
-    socket.once("error", () => done(false))
-  })
-
-const hostPort = (url: string, port: number) => {
-  const parsed = new URL(url.includes("://") ? url : `nats://${url}`)
-  return [parsed.hostname || "127.0.0.1", Number(parsed.port || port)] as const
-}
-
-const missing = [
-  ...((await reachable(...hostPort(pgUrl, 5432))) ? [] : [`PostgreSQL at ${pgUrl}`]),
-  ...((await reachable(...hostPort(natsUrl, 4222))) ? [] : [`NATS at ${natsUrl}`])
-]
-
 /** Skipped (and saying so) without PostgreSQL and NATS; failing instead under SHUANGBAI_REQUIRE_NATS=1 (CI). */
-export const describeBroker = (name: string, body: () => void) => {
-  if (missing.length === 0) return describe(name, body)
-  if (process.env.SHUANGBAI_REQUIRE_NATS === "1")
-    return describe(name, () => {
-      it("reaches PostgreSQL and NATS", () => {
-        throw new Error(`SHUANGBAI_REQUIRE_NATS=1 but ${missing.join(" and ")} is not reachable`)
-      })
-    })
-  return describe.skip(`${name} (no ${missing.join(", no ")})`, body)
-}
+export const describeBroker = (name: string, body: () => void) =>
+  Services.describeRequiring(
+    name,
+    [Services.postgres, { name: "NATS", address: natsUrl, defaultPort: 4222, variable: "SHUANGBAI_NATS_URL" }],
+    "SHUANGBAI_REQUIRE_NATS",
+    body
+  )
 
 export const unique = (label: string) => `${label}_${randomBytes(5).toString("hex")}`
 
@@ -143,7 +118,7 @@ export const privateBroker = Effect.gen(function* () {
   let current: ReturnType<typeof spawn> | undefined
   const start = Effect.gen(function* () {
     current = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", dir], { stdio: "ignore" })
-    for (let i = 0; i < 100 && !(yield* Effect.promise(() => reachable("127.0.0.1", port))); i++)
+    for (let i = 0; i < 100 && !(yield* Effect.promise(() => Services.reachable(`127.0.0.1:${port}`, port))); i++)
       yield* Effect.sleep("100 millis")
   })
   const kill = Effect.sync(() => {

@@ -1,44 +1,18 @@
 import { randomBytes } from "node:crypto"
 import { createConnection, createServer, type Server as NetServer, type Socket } from "node:net"
-import { describe, it } from "@effect/vitest"
 import type { EventStore } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
+import { Services } from "@shuangbai/testing"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { HttpServer } from "effect/http"
 import { SqlClient } from "effect/sql"
 import { Authentication, Server } from "../src/index.ts"
 
-export const pgUrl = process.env.SHUANGBAI_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
-
-const reachable = (host: string, port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host, port })
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(2_000, () => done(false))
-    socket.once("connect", () => done(true))
-    socket.once("error", () => done(false))
-  })
+export const { describePg, pgUrl } = Services
 
 const pgAddress = new URL(pgUrl)
 export const pgHost = pgAddress.hostname || "127.0.0.1"
 export const pgPort = Number(pgAddress.port || 5432)
-export const pgAvailable = await reachable(pgHost, pgPort)
-
-/** Tests that need PostgreSQL: skipped (saying so) when none is reachable, failing when SHUANGBAI_REQUIRE_PG=1. */
-export const describePg = (name: string, body: () => void) => {
-  if (pgAvailable) return describe(name, body)
-  if (process.env.SHUANGBAI_REQUIRE_PG === "1") {
-    return describe(name, () => {
-      it("reaches PostgreSQL", () => {
-        throw new Error(`SHUANGBAI_REQUIRE_PG=1 but PostgreSQL at ${pgUrl} is not reachable`)
-      })
-    })
-  }
-  return describe.skip(`${name} (no PostgreSQL at ${pgUrl}; set SHUANGBAI_PG_URL)`, body)
-}
 
 export const randomSchema = () => `sb_server_${randomBytes(6).toString("hex")}`
 

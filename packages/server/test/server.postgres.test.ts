@@ -1,3 +1,5 @@
+import { EventStore } from "@shuangbai/eventsourcing"
+import { Effect, Layer } from "effect"
 import { assert, it } from "vitest"
 import { describePg, pgRelay, pgStore, randomSchema, seed, start, visit } from "./helpers.ts"
 import { suite } from "./ServerSuite.ts"
@@ -35,6 +37,50 @@ describePg("HTTP API on PostgreSQL", () => {
       assert.strictEqual(retried.status, 200, JSON.stringify(retried.body))
       const log = await server.call("auditor", "GET", "/events?after=0&limit=1000")
       assert.strictEqual(log.body.filter((e: any) => e.commandId === "during-outage").length, 1)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("answers 409 when another writer moves the stream on every attempt, and writes nothing", async () => {
+    // The real store, read one event behind on visit streams: as if another writer appended between each
+    // read and its append, so every append the handler makes is refused by the store's version check.
+    let visitReads = 0
+    const contended = Layer.effect(
+      EventStore.EventStore,
+      Effect.map(EventStore.EventStore, (store) => ({
+        ...store,
+        readStream: (tenant, stream, options) =>
+          stream.category !== "visit"
+            ? store.readStream(tenant, stream, options)
+            : Effect.map(
+                Effect.flatMap(
+                  Effect.sync(() => visitReads++),
+                  () => store.readStream(tenant, stream, options)
+                ),
+                (events) => events.slice(0, -1)
+              )
+      }))
+    ).pipe(Layer.provide(pgStore()))
+    const server = await start(contended)
+    try {
+      await seed(server)
+      const first = await server.call("worker", "POST", "/commands/visits/RecordVisit", visit("v-409"), {
+        "idempotency-key": "first"
+      })
+      assert.strictEqual(first.status, 200, JSON.stringify(first.body))
+      visitReads = 0
+      const again = await server.call("worker", "POST", "/commands/visits/RecordVisit", visit("v-409"), {
+        "idempotency-key": "contended"
+      })
+      assert.strictEqual(again.status, 409, JSON.stringify(again.body))
+      assert.strictEqual(again.body.code, "ConcurrencyConflict")
+      assert.isAbove(visitReads, 1, "the handler retried before giving up")
+      const log = await server.call("auditor", "GET", "/events?after=0&limit=1000")
+      assert.deepStrictEqual(
+        log.body.filter((e: any) => e.stream.category === "visit").map((e: any) => e.commandId),
+        ["first"]
+      )
     } finally {
       await server.close()
     }

@@ -275,3 +275,80 @@ describe("Access.authorizeRead", () => {
     }).pipe(Effect.provide(TestLayer))
   )
 })
+
+describe("Access.handle: the policy and the handler share one read of each stream", () => {
+  const recordVisit = (visit: string) => ({
+    _tag: "RecordVisit",
+    visit,
+    household: "h-001",
+    station: "s-qigong",
+    worker: "w-01",
+    visitedOn: "2024-06-30",
+    personsSeen: ["h-001-p1"],
+    modality: "HomeVisit",
+    findings: "身体尚可",
+    needs: [],
+    itemsGiven: []
+  })
+
+  /** The store as counted from the outside: how often each stream is read, and a hook run before appends. */
+  const counting = (beforeAppend: (store: EventStore.EventStoreShape) => Effect.Effect<void, never>) =>
+    Effect.gen(function* () {
+      const store = yield* EventStore.EventStore
+      const reads = new Map<string, number>()
+      const counted: EventStore.EventStoreShape = {
+        ...store,
+        readStream: (t, stream, options) => {
+          const key = `${stream.category}/${stream.id}`
+          reads.set(key, (reads.get(key) ?? 0) + 1)
+          return store.readStream(t, stream, options)
+        },
+        append: (request) => Effect.andThen(beforeAppend(store), store.append(request))
+      }
+      return { counted, reads }
+    })
+
+  it.effect("a visit reads its household, its worker and its own stream once each", () =>
+    Effect.gen(function* () {
+      yield* county
+      yield* handle(qigongWorker, household("h-001", "s-qigong"), { commandId: "register-h-001" })
+      const { counted, reads } = yield* counting(() => Effect.void)
+      const handled = yield* handle(qigongWorker, recordVisit("v-1"), { commandId: "record-v-1" }).pipe(
+        Effect.provideService(EventStore.EventStore, counted)
+      )
+      assert.deepStrictEqual(
+        handled.events.map((e) => e.type),
+        ["VisitConducted"]
+      )
+      assert.deepStrictEqual(Object.fromEntries(reads), { "household/h-001": 1, "visit/v-1": 1, "worker/w-01": 1 })
+    }).pipe(Effect.provide(TestLayer))
+  )
+
+  it.effect("a conflict's retry reads afresh: it sees the other writer's same visit and writes nothing more", () =>
+    Effect.gen(function* () {
+      yield* county
+      yield* handle(qigongWorker, household("h-001", "s-qigong"), { commandId: "register-h-001" })
+      // another writer records the same visit between this command's read and its append, once
+      let raced = false
+      const ids = yield* IdGenerator.IdGenerator
+      const { counted } = yield* counting((store) => {
+        if (raced) return Effect.void
+        raced = true
+        return handle(qigongWorker, recordVisit("v-1"), { commandId: "other-writer" }).pipe(
+          Effect.provideService(EventStore.EventStore, store),
+          Effect.provideService(IdGenerator.IdGenerator, ids),
+          Effect.orDie,
+          Effect.asVoid
+        )
+      })
+      const handled = yield* handle(qigongWorker, recordVisit("v-1"), { commandId: "record-v-1" }).pipe(
+        Effect.provideService(EventStore.EventStore, counted)
+      )
+      // a stale read would decide to record it again at version 0 and conflict until the attempts ran out
+      assert.deepStrictEqual(
+        [handled.events.length, handled.version, (handled.state as { _tag: string })._tag],
+        [0, 1, "Conducted"]
+      )
+    }).pipe(Effect.provide(TestLayer))
+  )
+})

@@ -1,19 +1,19 @@
 import {
   type CommandHandler,
   type Envelope,
-  type EventStore,
+  EventStore,
   type IdGenerator,
   InvalidCommand,
   issuesOf
 } from "@shuangbai/eventsourcing"
 import { Effect, Schema } from "effect"
 import * as Domain from "../Domain.ts"
-import type * as Workforce from "../workforce/index.ts"
 import { type AccessDenied, deny, Refusals } from "./AccessDenied.ts"
 import { loadFacts } from "./Facts.ts"
 import { commandRule, decideCommand, decideRead, readRule } from "./Policy.ts"
 import { actorOf, type Principal, type Role } from "./Principal.ts"
 import type { Read } from "./Read.ts"
+import { sharingReads } from "./SharedReads.ts"
 
 type LoadError = CommandHandler.LoadError
 /** What Domain.handle takes: a command decoded here first, or one no context routes (it refuses it). */
@@ -39,7 +39,8 @@ const tagOf = (input: unknown): string | undefined =>
  * the principal in the role that granted it (never anything the command body says), and a command the
  * policy refuses fails with AccessDenied before anything is written. The command is untrusted input (a
  * request body): it is decoded here, and one that does not decode, or whose tag no context routes, fails
- * with InvalidCommand as `Domain.handle` would.
+ * with InvalidCommand as `Domain.handle` would. The policy and the command's handler share one read of
+ * each stream per attempt (SharedReads.ts): the handler decides on the state the policy saw.
  */
 export const handle = (
   principal: Principal,
@@ -68,14 +69,17 @@ export const handle = (
       Effect.mapError((error) => new InvalidCommand({ command: tag!, issues: issuesOf(error.issue) }))
     )
     const targets = rule.targets(decoded)
-    const facts = yield* loadFacts(principal, tenant, rule.roles, targets)
+    const store = sharingReads(yield* EventStore.EventStore)
+    const facts = yield* loadFacts(principal, tenant, rule.roles, targets).pipe(
+      Effect.provideService(EventStore.EventStore, store)
+    )
     const role = yield* Effect.fromResult(decideCommand(principal, decoded, { ...facts, tenant }))
     return yield* Domain.handle(principal.tenant, command as DomainCommand, {
       actor: actorOf(principal, role),
       commandId: options.commandId,
       ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
       ...(options.causationId === undefined ? {} : { causationId: options.causationId })
-    })
+    }).pipe(Effect.provideService(EventStore.EventStore, store))
   })
 
 /**

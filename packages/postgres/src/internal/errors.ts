@@ -2,7 +2,7 @@ import { EventStoreError } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
 
-export const notMigratedHint = "run the migrations (PgEventStore.migrate)"
+export const notMigratedHint = "run the migrations (PgEventStore.migrate, or `shuangbai migrate`)"
 
 /** The SQLSTATE of a driver error, wherever the driver put it. */
 export const sqlStateOf = (error: SqlError): string | undefined => {

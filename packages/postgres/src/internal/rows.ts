@@ -118,7 +118,7 @@ export const decodeValues = (row: ReadonlyArray<unknown>, shape: Shape): Envelop
     if (!(e instanceof Corrupt)) throw e
     return new EventStoreError({
       reason: "Corrupt",
-      message: `the stored event of tenant ${String(row[0])} at position ${String(row[1])} cannot be read: column ${e.field} is malformed; check its hash chain (Audit.verifyChain)`
+      message: `the stored event of tenant ${String(row[0])} at position ${String(row[1])} cannot be read: column ${e.field} is malformed; check its hash chain (Audit.verifyChain, or \`shuangbai audit verify\`)`
     })
   }
 }

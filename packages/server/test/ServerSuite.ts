@@ -370,6 +370,10 @@ export const suite = (name: string, store: () => Layer.Layer<EventStore.EventSto
       }
       const before = await server.call("worker", "GET", `/households/hh-0001/history?asOf=${all[0].recordedAt}`)
       assert.strictEqual(before.status, 404)
+      const stream = "/streams/household/hh-0001"
+      assert.strictEqual((await server.call("worker", "GET", `${stream}?asOf=1`)).status, 404)
+      const streamNow = await server.call("worker", "GET", `${stream}?asOf=${all.length}`)
+      assert.strictEqual(streamNow.body[0].type, "HouseholdRegistered")
     })
 
     it("records every read of personal data with its purpose, and lists them to auditors only", async () => {

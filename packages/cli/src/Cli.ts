@@ -367,19 +367,30 @@ const exportCommand = Command.make(
       Flag.withDescription("File to write (default: standard output)."),
       Flag.optional
     ),
+    asOf: Flag.String("as-of").pipe(
+      Flag.withMetavar("WHEN"),
+      Flag.withDescription(`The log as it stood at ${cutText}.`),
+      Flag.optional
+    ),
     purpose
   },
   (flags) =>
     onStore(flags, () =>
       Effect.gen(function* () {
+        const asOf = Option.isSome(flags.asOf) ? yield* parseAsOf(flags.asOf.value) : undefined
+        if (asOf !== undefined && asOf.bound === undefined) {
+          return yield* Effect.fail(fail("BadDate", `--as-of of an export is ${cutText}, not a day`))
+        }
         const tenant = yield* Store.knownTenant(flags.tenant)
         yield* Principal.authorizeExport(yield* Principal.of(flags, tenant), Option.getOrUndefined(flags.purpose))
-        const written = yield* Exchange.exportLog(tenant, Option.getOrUndefined(flags.output))
+        const written = yield* Exchange.exportLog(tenant, Option.getOrUndefined(flags.output), asOf?.bound)
         if (Option.isSome(flags.output)) {
           yield* Console.error(
-            `exported ${written.toLocaleString("en-US")} events of ${tenant} to ${flags.output.value}`
+            `exported ${written.events.toLocaleString("en-US")} events of ${tenant} to ${flags.output.value}`
           )
         }
+        // the chain's hash at the last position exported stands for everything before it
+        yield* Console.error(`through position ${written.position}, hash ${written.hash}`)
       })
     )
 ).pipe(

@@ -10,24 +10,6 @@ import {
 import { Effect, Result } from "effect"
 import * as Progress from "./Progress.ts"
 
-const pageSize = 2_000
-
-/** Every stored event of the tenant, page by page, in position order. */
-export const forEachPage = <E, R>(
-  tenant: Envelope.Tenant,
-  f: (page: ReadonlyArray<Envelope.StoredEvent>) => Effect.Effect<void, E, R>
-): Effect.Effect<number, E | EventStoreError, R | EventStore.EventStore> =>
-  Effect.gen(function* () {
-    const store = yield* EventStore.EventStore
-    let after = 0
-    for (;;) {
-      const page = yield* store.readAll(tenant, { after, limit: pageSize })
-      if (page.length === 0) return after
-      yield* f(page)
-      after = page[page.length - 1]!.position
-    }
-  })
-
 /**
  * Reads the tenant's log (as of a bound when given: Reports.Snapshot), decodes every event with the domain's
  * codec (an event it cannot decode stops the fold, naming the event) and folds the projection; a progress

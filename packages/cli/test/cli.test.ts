@@ -208,6 +208,11 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     const written = await run(["export", "--tenant", tenant, "--data-dir", r, "--purpose", "test"])
     assert.strictEqual(written.code, 0, written.stderr)
     assert.deepStrictEqual(written.stdout.trim().split("\n"), events)
+    // as of a position: that prefix, and the chain's hash there on stderr
+    const cut = await run(["export", "--tenant", tenant, "--data-dir", r, "--purpose", "test", "--as-of", "10"])
+    assert.strictEqual(cut.code, 0, cut.stderr)
+    assert.deepStrictEqual(cut.stdout.trim().split("\n"), events.slice(0, 10))
+    assert.include(cut.stderr, `through position 10, hash ${JSON.parse(events[9]!).hash}`)
   })
 
   it("export then import gives the same log; importing again writes nothing", async () => {

@@ -17,6 +17,10 @@ import urllib.error
 import urllib.request
 
 
+# percent-encoded, as X-Purpose is (urllib.parse.quote of the text)
+PURPOSE = "host-app%20example"
+
+
 def call(base, method, path, token=None, body=None, headers=None):
     data = None if body is None else json.dumps(body).encode("utf-8")
     request = urllib.request.Request(base + path, data=data, method=method)
@@ -47,6 +51,8 @@ def events(base, token, path, headers):
     request.add_header("Accept", "text/event-stream")
     for name, value in headers.items():
         request.add_header(name, value)
+    # reading the log is a read of personal data: its purpose is recorded in the access log
+    request.add_header("X-Purpose", PURPOSE)
     response = urllib.request.urlopen(request, timeout=30)
     try:
         fields = {}
@@ -92,7 +98,7 @@ def main():
 
     head = 0
     while True:
-        status, page = call(args.base, "GET", "/events?after=%d&limit=1000" % head, auditor)
+        status, page = call(args.base, "GET", "/events?after=%d&limit=1000" % head, auditor, headers={"X-Purpose": PURPOSE})
         expect(status == 200, "reading the log: %s %s" % (status, page))
         if not page:
             break

@@ -1,10 +1,10 @@
-import { Reports, type Shared } from "@shuangbai/core"
+import { Access, Reports, type Shared } from "@shuangbai/core"
 import { Audit, EventStore, Text } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
-import { Clock, Console, Effect, Option } from "effect"
+import { Clock, Console, Effect, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Exchange from "./Exchange.ts"
-import { fail } from "./Failure.ts"
+import { type CliFailure, fail } from "./Failure.ts"
 import * as Log from "./Log.ts"
 import * as Principal from "./Principal.ts"
 import * as Progress from "./Progress.ts"
@@ -41,6 +41,36 @@ const onStore = <A, E, R extends Store.Services>(
 
 /** The bureaus' calendar day (China time). */
 const today = Effect.map(Clock.currentTimeMillis, Text.chinaDateOf)
+
+/** Why personal data is read: required where it is (Access.AccessLog), recorded in the access log. */
+const purpose = Flag.String("purpose").pipe(
+  Flag.withMetavar("TEXT"),
+  Flag.withDescription(
+    "Why you read this personal data (required for it; recorded with who and when in the access log, which auditors list with `shuangbai audit access-log`)."
+  ),
+  Flag.optional
+)
+
+const cutText =
+  "a position (1234: the log up to it) or a store instant (2024-08-08T16:00:00.000Z: what had been recorded by then)"
+
+/** An --as-of text: Reports.Snapshot.parseAsOf, its error as BadDate. */
+const parseAsOf = (text: string): Effect.Effect<Reports.Snapshot.AsOf, CliFailure> => {
+  // a day that does not exist is refused as every date flag refuses it
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    return Effect.map(Report.parseDate("--as-of", text), (day) => ({ bound: undefined, day }))
+  }
+  const parsed = Reports.Snapshot.parseAsOf(text)
+  return Result.isSuccess(parsed)
+    ? Effect.succeed(parsed.success)
+    : Effect.fail(fail("BadDate", `--as-of ${parsed.failure}`))
+}
+
+/** The digest two auditors compare, on stderr so that standard output stays the report. */
+const printDigest = (value: unknown, through: Reports.Snapshot.Through) =>
+  Console.error(
+    `sha256 ${Reports.Snapshot.digest(value)} (through position ${through.position}${through.recordedAt === undefined ? "" : `, recorded ${through.recordedAt}`})`
+  )
 
 const language = Flag.Literals("lang", ["zh-CN", "en"]).pipe(
   Flag.withDescription("Language of labels and headings."),
@@ -176,20 +206,23 @@ const report = Command.make(
       Flag.optional
     ),
     asOf: Flag.String("as-of").pipe(
-      Flag.withMetavar("DATE"),
-      Flag.withDescription("The report's day, YYYY-MM-DD (default: today, China time)."),
+      Flag.withMetavar("WHEN"),
+      Flag.withDescription(
+        `The report's day, YYYY-MM-DD (default: today, China time), or ${cutText}, on that moment's day. The digest of the result is printed on stderr.`
+      ),
       Flag.optional
     ),
     format: Flag.Literals("format", ["table", "json", "csv"]).pipe(
       Flag.withDescription("table for people, json or csv for programs and spreadsheets."),
       Flag.withDefault("table" as const)
     ),
-    lang: language
+    lang: language,
+    purpose
   },
   (flags) =>
     Effect.gen(function* () {
       const definition = yield* Report.definition(flags.name)
-      const asOf = Option.isSome(flags.asOf) ? yield* Report.parseDate("--as-of", flags.asOf.value) : yield* today
+      const asOf = Option.isSome(flags.asOf) ? yield* parseAsOf(flags.asOf.value) : { bound: undefined, day: undefined }
       const period = Option.isSome(flags.period) ? yield* Report.parsePeriod(flags.period.value) : undefined
       if (period !== undefined && !definition.period) {
         return yield* Effect.fail(fail("Usage", `report ${flags.name} takes no --period`))
@@ -198,13 +231,24 @@ const report = Command.make(
       if (station !== undefined && !definition.station) {
         return yield* Effect.fail(fail("Usage", `report ${flags.name} takes no --station (try report stations)`))
       }
-      const prepared = definition.make({ asOf, period, station, format: flags.format, language: flags.lang })
       yield* onStore(flags, () =>
         Effect.gen(function* () {
           const tenant = yield* Store.knownTenant(flags.tenant)
-          yield* Principal.authorizeReport(yield* Principal.of(flags, tenant), flags.name, station)
-          const { state } = yield* Log.fold(tenant, prepared.projection, flags.name)
+          yield* Principal.authorizeReport(
+            yield* Principal.of(flags, tenant),
+            flags.name,
+            station,
+            Option.getOrUndefined(flags.purpose)
+          )
+          // a cut's day is the day of its moment, so the same question gives the same report whenever asked
+          const day = asOf.day ?? (yield* Reports.Snapshot.dayOf(tenant, asOf.bound)) ?? (yield* today)
+          const request = { asOf: day, period, station, language: flags.lang }
+          const prepared = definition.make({ ...request, format: flags.format })
+          const { state, through } = yield* Log.fold(tenant, prepared.projection, flags.name, asOf.bound)
           yield* Effect.sync(() => process.stdout.write(prepared.render(state)))
+          // the digest is of the report's JSON (what --format json prints), whatever the format
+          const json = flags.format === "json" ? prepared : definition.make({ ...request, format: "json" })
+          yield* printDigest(JSON.parse(json.render(state)), through)
         })
       )
     })
@@ -231,14 +275,28 @@ const history = Command.make(
       Flag.withDescription("table: one line per event; json: every entry with its event."),
       Flag.withDefault("table" as const)
     ),
-    lang: language
+    lang: language,
+    asOf: Flag.String("as-of").pipe(
+      Flag.withMetavar("WHEN"),
+      Flag.withDescription(`The history as it stood at ${cutText}.`),
+      Flag.optional
+    ),
+    purpose
   },
   (flags) =>
     onStore(flags, () =>
       Effect.gen(function* () {
+        const asOf = Option.isSome(flags.asOf) ? yield* parseAsOf(flags.asOf.value) : undefined
+        if (asOf !== undefined && asOf.bound === undefined) {
+          return yield* Effect.fail(fail("BadDate", `--as-of of a history is ${cutText}, not a day`))
+        }
         const tenant = yield* Store.knownTenant(flags.tenant)
-        yield* Principal.authorizeHistory(yield* Principal.of(flags, tenant), flags.subject)
-        const found = yield* Reports.HouseholdHistory.read(tenant, flags.subject as Shared.HouseholdId)
+        yield* Principal.authorizeHistory(
+          yield* Principal.of(flags, tenant),
+          flags.subject,
+          Option.getOrUndefined(flags.purpose)
+        )
+        const found = yield* Reports.HouseholdHistory.read(tenant, flags.subject as Shared.HouseholdId, asOf?.bound)
         if (found.entries.length === 0) {
           return yield* Effect.fail(
             fail("NothingFound", `no event of tenant ${tenant} names the household ${flags.subject}`)
@@ -251,14 +309,23 @@ const history = Command.make(
               : Reports.HouseholdHistory.print(found, flags.lang)
           )
         )
+        const last = found.entries[found.entries.length - 1]!
+        yield* printDigest(found, { position: last.position, recordedAt: last.recordedAt })
       })
     )
 ).pipe(
   Command.withShortDescription("Everything recorded about a household"),
   Command.withDescription(
-    "Everything recorded about a household and its members, across streams, in order: what, when it happened, who recorded it and when."
+    "Everything recorded about a household and its members, across streams, in order: what, when it happened, who recorded it and when; then who read it, when and why (the access log). Reading it is recorded there too, with --purpose. The digest of the history is printed on stderr."
   ),
-  Command.withExamples([{ command: "shuangbai history hh-yangcheng-00024 --tenant yangshan --lang en" }])
+  Command.withExamples([
+    { command: 'shuangbai history hh-yangcheng-00024 --tenant yangshan --lang en --purpose "home visit on 8 August"' },
+    {
+      command:
+        'shuangbai history hh-yangcheng-00024 --tenant yangshan --as-of 2024-08-08T16:00:00.000Z --purpose "annual audit"',
+      description: "as it stood at a store time"
+    }
+  ])
 )
 
 // ---- replay ----------------------------------------------------------------------------------------------
@@ -298,19 +365,31 @@ const exportCommand = Command.make(
       Flag.withAlias("o"),
       Flag.withDescription("File to write (default: standard output)."),
       Flag.optional
-    )
+    ),
+    asOf: Flag.String("as-of").pipe(
+      Flag.withMetavar("WHEN"),
+      Flag.withDescription(`The log as it stood at ${cutText}.`),
+      Flag.optional
+    ),
+    purpose
   },
   (flags) =>
     onStore(flags, () =>
       Effect.gen(function* () {
+        const asOf = Option.isSome(flags.asOf) ? yield* parseAsOf(flags.asOf.value) : undefined
+        if (asOf !== undefined && asOf.bound === undefined) {
+          return yield* Effect.fail(fail("BadDate", `--as-of of an export is ${cutText}, not a day`))
+        }
         const tenant = yield* Store.knownTenant(flags.tenant)
-        yield* Principal.authorizeLog(yield* Principal.of(flags, tenant))
-        const written = yield* Exchange.exportLog(tenant, Option.getOrUndefined(flags.output))
+        yield* Principal.authorizeExport(yield* Principal.of(flags, tenant), Option.getOrUndefined(flags.purpose))
+        const written = yield* Exchange.exportLog(tenant, Option.getOrUndefined(flags.output), asOf?.bound)
         if (Option.isSome(flags.output)) {
           yield* Console.error(
-            `exported ${written.toLocaleString("en-US")} events of ${tenant} to ${flags.output.value}`
+            `exported ${written.events.toLocaleString("en-US")} events of ${tenant} to ${flags.output.value}`
           )
         }
+        // the chain's hash at the last position exported stands for everything before it
+        yield* Console.error(`through position ${written.position}, hash ${written.hash}`)
       })
     )
 ).pipe(
@@ -318,7 +397,9 @@ const exportCommand = Command.make(
   Command.withDescription(
     "Writes the tenant's log as JSONL: one stored envelope per line, in position order, hashes included, so that the file verifies on its own (shuangbai import checks it)."
   ),
-  Command.withExamples([{ command: "shuangbai export --tenant yangshan -o yangshan.jsonl" }])
+  Command.withExamples([
+    { command: 'shuangbai export --tenant yangshan -o yangshan.jsonl --purpose "off-site backup"' }
+  ])
 )
 
 const importCommand = Command.make(
@@ -376,10 +457,52 @@ const verify = Command.make("verify", common, (flags) =>
   )
 )
 
+const accessLog = Command.make(
+  "access-log",
+  {
+    ...common,
+    format: Flag.Literals("format", ["table", "json"]).pipe(
+      Flag.withDescription("table: one line per read; json: every entry."),
+      Flag.withDefault("table" as const)
+    )
+  },
+  (flags) =>
+    onStore(flags, () =>
+      Effect.gen(function* () {
+        const tenant = yield* Store.knownTenant(flags.tenant)
+        yield* Principal.authorizeAccessLog(yield* Principal.of(flags, tenant))
+        const entries: Array<Access.AccessLog.Entry> = []
+        for (;;) {
+          const page = yield* Access.AccessLog.list(tenant, { after: entries.at(-1)?.position ?? 0, limit: 1_000 })
+          entries.push(...page)
+          if (page.length < 1_000) break
+        }
+        yield* Effect.sync(() =>
+          process.stdout.write(
+            flags.format === "json"
+              ? `${JSON.stringify(entries, null, 2)}\n`
+              : entries
+                  .map(
+                    (e) =>
+                      `#${e.position}  ${e.recordedAt}  ${e.actor.id} (${e.actor.role}${e.actor.station === undefined ? "" : `, ${e.actor.station}`})  ${e.what}  purpose: ${e.purpose}\n`
+                  )
+                  .join("")
+          )
+        )
+      })
+    )
+).pipe(
+  Command.withShortDescription("List who read personal data, when and why"),
+  Command.withDescription(
+    "Lists the tenant's access log (Access.AccessLog): every read of personal data through the library, the API or this CLI, with who read it, in which role, when, what and the stated purpose, oldest first. For auditors."
+  ),
+  Command.withExamples([{ command: "shuangbai audit access-log --tenant yangshan --as aud-1 --as-role auditor" }])
+)
+
 const audit = Command.make("audit").pipe(
   Command.withShortDescription("Audit of the log"),
   Command.withDescription("Audit of the log."),
-  Command.withSubcommands([verify])
+  Command.withSubcommands([verify, accessLog])
 )
 
 // ---- the root --------------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs"
+import { Reports } from "@shuangbai/core"
 import {
   Audit,
   Envelope,
@@ -10,7 +11,6 @@ import {
 } from "@shuangbai/eventsourcing"
 import { Effect, Schema } from "effect"
 import { type CliFailure, fail } from "./Failure.ts"
-import * as Log from "./Log.ts"
 import * as Progress from "./Progress.ts"
 
 // The log as JSONL: one stored envelope per line, in position order, exactly as the store holds it
@@ -22,11 +22,19 @@ const writeAll = (stream: NodeJS.WritableStream, text: string): Effect.Effect<vo
     else stream.once("drain", () => resume(Effect.void))
   })
 
-/** Writes the tenant's log to `path`, or to standard output; returns the number of events. */
+/**
+ * Writes the tenant's log (as of a bound when given: Reports.Snapshot) to `path`, or to standard output;
+ * returns the number of events and the last one's position and hash (which stands for the whole prefix).
+ */
 export const exportLog = (
   tenant: Envelope.Tenant,
-  path: string | undefined
-): Effect.Effect<number, EventStoreError | CliFailure, EventStore.EventStore> =>
+  path: string | undefined,
+  bound?: Reports.Snapshot.Bound
+): Effect.Effect<
+  { readonly events: number; readonly position: number; readonly hash: string },
+  EventStoreError | CliFailure,
+  EventStore.EventStore
+> =>
   Effect.gen(function* () {
     const head = yield* (yield* EventStore.EventStore).head(tenant)
     const progress = Progress.bar("export", head.position)
@@ -35,7 +43,9 @@ export const exportLog = (
       catch: (error) => fail("BadInput", `cannot write ${path}: ${(error as Error).message}`)
     })
     let events = 0
-    yield* Log.forEachPage(tenant, (page) => {
+    let hash = HashChain.genesis
+    const through = yield* Reports.Snapshot.forEachPage(tenant, bound, (page) => {
+      hash = page[page.length - 1]!.hash
       const text = `${page.map((e) => JSON.stringify(e)).join("\n")}\n`
       events += page.length
       const write = fd === undefined ? writeAll(process.stdout, text) : Effect.sync(() => writeSync(fd, text))
@@ -48,7 +58,7 @@ export const exportLog = (
       ),
       Effect.ensuring(progress.finish)
     )
-    return events
+    return { events, position: through.position, hash }
   })
 
 const decodeEnvelope = Schema.decodeUnknownResult(Envelope.StoredEvent)

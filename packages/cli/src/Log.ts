@@ -1,4 +1,4 @@
-import { Domain } from "@shuangbai/core"
+import { Domain, Reports } from "@shuangbai/core"
 import {
   type Envelope,
   EventStore,
@@ -10,34 +10,18 @@ import {
 import { Effect, Result } from "effect"
 import * as Progress from "./Progress.ts"
 
-const pageSize = 2_000
-
-/** Every stored event of the tenant, page by page, in position order. */
-export const forEachPage = <E, R>(
-  tenant: Envelope.Tenant,
-  f: (page: ReadonlyArray<Envelope.StoredEvent>) => Effect.Effect<void, E, R>
-): Effect.Effect<number, E | EventStoreError, R | EventStore.EventStore> =>
-  Effect.gen(function* () {
-    const store = yield* EventStore.EventStore
-    let after = 0
-    for (;;) {
-      const page = yield* store.readAll(tenant, { after, limit: pageSize })
-      if (page.length === 0) return after
-      yield* f(page)
-      after = page[page.length - 1]!.position
-    }
-  })
-
 /**
- * Reads the tenant's log, decodes every event with the domain's codec (an event it cannot decode stops
- * the fold, naming the event) and folds the projection; a progress bar on a terminal.
+ * Reads the tenant's log (as of a bound when given: Reports.Snapshot), decodes every event with the domain's
+ * codec (an event it cannot decode stops the fold, naming the event) and folds the projection; a progress
+ * bar on a terminal.
  */
 export const fold = <S>(
   tenant: Envelope.Tenant,
   projection: Projection.Projection<Domain.Event, S>,
-  label = "replay"
+  label = "replay",
+  bound?: Reports.Snapshot.Bound
 ): Effect.Effect<
-  { readonly state: S; readonly events: number },
+  { readonly state: S; readonly events: number; readonly through: Reports.Snapshot.Through },
   EventStoreError | UnknownEventType | InvalidEvent,
   EventStore.EventStore
 > =>
@@ -46,7 +30,7 @@ export const fold = <S>(
     const progress = Progress.bar(label, head.position)
     let state = projection.initial
     let events = 0
-    yield* forEachPage(tenant, (page) =>
+    const through = yield* Reports.Snapshot.forEachPage(tenant, bound, (page) =>
       Effect.gen(function* () {
         for (const stored of page) {
           const decoded = Domain.codec.decode(stored)
@@ -58,5 +42,5 @@ export const fold = <S>(
       })
     )
     yield* progress.finish
-    return { state, events }
+    return { state, events, through }
   })

@@ -18,6 +18,7 @@ export const toFailure = (error: unknown): CliFailure => {
       `${error.principal} may not read or write ${error.what}: ${error.messages.en} (${error.code})`
     )
   }
+  if (error instanceof Access.AccessLog.MissingPurpose) return fail("Usage", `${error.message}: add --purpose TEXT`)
   if (error instanceof Error)
     return fail("Failed", `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`)
   return fail("Failed", String(error))

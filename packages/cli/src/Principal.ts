@@ -90,11 +90,35 @@ type Authorized = ReturnType<typeof Access.authorizeRead>
 export const authorizeLog = (principal: Access.Principal): Authorized =>
   Access.authorizeRead(principal, { _tag: "Log", tenant: principal.tenant })
 
-export const authorizeHistory = (principal: Access.Principal, household: string): Authorized =>
-  Access.authorizeRead(principal, { _tag: "HouseholdHistory", tenant: principal.tenant, household })
+/** Reads that show personal data: checked, then recorded in the access log with their purpose. */
+type Recorded = ReturnType<typeof Access.AccessLog.authorizeAndRecord>
 
-/** The read each report is. */
-export const authorizeReport = (principal: Access.Principal, name: string, station: string | undefined): Authorized => {
+/** The whole log written out (export): a read of everyone's data, recorded with its purpose. */
+export const authorizeExport = (principal: Access.Principal, purpose: string | undefined): Recorded =>
+  Access.AccessLog.authorizeAndRecord(principal, { _tag: "Log", tenant: principal.tenant }, purpose)
+
+export const authorizeHistory = (
+  principal: Access.Principal,
+  household: string,
+  purpose: string | undefined
+): Recorded =>
+  Access.AccessLog.authorizeAndRecord(
+    principal,
+    { _tag: "HouseholdHistory", tenant: principal.tenant, household },
+    purpose
+  )
+
+/** The access log itself: the auditor's. */
+export const authorizeAccessLog = (principal: Access.Principal): Authorized =>
+  Access.authorizeRead(principal, { _tag: "AccessLog", tenant: principal.tenant })
+
+/** The read each report is; those that list people are recorded with their purpose. */
+export const authorizeReport = (
+  principal: Access.Principal,
+  name: string,
+  station: string | undefined,
+  purpose: string | undefined
+): Recorded => {
   const tenant = principal.tenant
   const at = station === undefined ? {} : { station }
   const read: Access.Read =
@@ -111,5 +135,5 @@ export const authorizeReport = (principal: Access.Principal, name: string, stati
             : name === "training"
               ? { _tag: "TrainingParticipation", tenant }
               : { _tag: "CountyDashboard", tenant }
-  return Access.authorizeRead(principal, read)
+  return Access.AccessLog.authorizeAndRecord(principal, read, purpose)
 }

@@ -44,7 +44,17 @@ beforeAll(async () => {
   const demo = await run(["demo", "--scale", "0.01", "--data-dir", seed])
   assert.strictEqual(demo.code, 0, demo.stderr)
   assert.match(demo.stdout, /Hash chain verified/)
-  const written = await run(["export", "--tenant", tenant, "--data-dir", seed, "-o", exported])
+  const written = await run([
+    "export",
+    "--tenant",
+    tenant,
+    "--data-dir",
+    seed,
+    "-o",
+    exported,
+    "--purpose",
+    "test fixture"
+  ])
   assert.strictEqual(written.code, 0, written.stderr)
 }, 240_000)
 
@@ -82,13 +92,26 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     assert.include(rows, `F13,F13.households,households on file,${households.value},count,,${asOf},,,`)
     assert.include(table.stdout, "县级指标")
     assert.match(table.stdout, new RegExp(`${households.label["zh-CN"]} +${households.value.toLocaleString("en-US")} `))
+
+    // as of a position: the same digest on every run, whatever the format
+    const cut = ["report", "county", "--tenant", tenant, "--as-of", "500", "--data-dir", a]
+    const digests = [await run(cut), await run([...cut, "--format", "json"])]
+    for (const d of digests) assert.match(d.stderr, /^sha256 [0-9a-f]{64} \(through position 500, recorded /)
+    assert.strictEqual(digests[0].stderr, digests[1].stderr)
+    const bad = await run([...cut.slice(0, 5), "2024-08-08T00:00:00+08:00", "--data-dir", a])
+    assert.strictEqual(bad.code, exitCodes.BadDate, bad.stderr)
   })
 
   it("the other reports print in their formats, filtered by station", async () => {
     const b = copy("b")
     const common = ["--tenant", tenant, "--as-of", asOf, "--data-dir", b]
     const station = "sgz-yangcheng"
-    const csv = await run(["report", "caseloads", ...common, "--station", station, "--format", "csv", "--lang", "en"])
+    const csv = await run([
+      "report",
+      "caseloads",
+      ...common,
+      ...["--station", station, "--format", "csv", "--lang", "en", "--purpose", "test"]
+    ])
     assert.strictEqual(csv.code, 0, csv.stderr)
     const rows = csv.stdout.trim().split("\r\n")
     assert.strictEqual(rows[0], "worker,name,station,on post,open cases")
@@ -105,7 +128,7 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
       participation.stations.reduce((n: number, s: { personTimes: number }) => n + s.personTimes, 0)
     )
 
-    const schedule = await run(["report", "visit-schedule", ...common, "--lang", "en"])
+    const schedule = await run(["report", "visit-schedule", ...common, "--lang", "en", "--purpose", "test"])
     assert.strictEqual(schedule.code, 0, schedule.stderr)
     assert.include(schedule.stdout, `Visit schedule (as of ${asOf})`)
   })
@@ -116,9 +139,17 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
       .map((line) => JSON.parse(line))
       .find((e) => e.type === "HouseholdRegistered")
     const household = registered.data.household
-    const json = await run(["history", household, "--tenant", tenant, "--data-dir", c, "--format", "json"])
+    const history_ = ["history", household, "--tenant", tenant, "--data-dir", c]
+    const unstated = await run(history_)
+    assert.strictEqual(unstated.code, exitCodes.Usage, unstated.stderr)
+    assert.include(unstated.stderr, "--purpose")
+    const json = await run([...history_, "--format", "json", "--purpose", "复核家庭档案"])
     assert.strictEqual(json.code, 0, json.stderr)
     const history = JSON.parse(json.stdout)
+    assert.deepStrictEqual(
+      history.reads.map((r: { purpose: string }) => r.purpose),
+      ["复核家庭档案"]
+    )
     assert.strictEqual(history.household, household)
     const positions = history.entries.map((e: { position: number }) => e.position)
     assert.include(positions, registered.position)
@@ -126,10 +157,45 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
       positions,
       [...positions].sort((x: number, y: number) => x - y)
     )
-    const text = await run(["history", household, "--tenant", tenant, "--data-dir", c, "--lang", "en"])
+    const text = await run([...history_, "--lang", "en", "--purpose", "test", "--as-of", String(registered.position)])
     assert.strictEqual(text.code, 0, text.stderr)
     assert.include(text.stdout, `History of household ${household}`)
-    assert.strictEqual(text.stdout.trim().split("\n").length, positions.length + 1)
+    const events = text.stdout.split("Read by")[0]!.trim().split("\n")
+    assert.deepStrictEqual(
+      events.slice(1).map((line) => Number(/^#(\d+)/.exec(line)?.[1])),
+      [registered.position]
+    )
+    assert.match(text.stderr, new RegExp(`^sha256 [0-9a-f]{64} \\(through position ${registered.position}, `))
+
+    const listed = await run([
+      "audit",
+      "access-log",
+      "--tenant",
+      tenant,
+      "--data-dir",
+      c,
+      "--as",
+      "aud-1",
+      "--as-role",
+      "auditor"
+    ])
+    assert.strictEqual(listed.code, 0, listed.stderr)
+    assert.include(listed.stdout, `HouseholdHistory ${household}  purpose: 复核家庭档案`)
+    const worker = await run([
+      "audit",
+      "access-log",
+      "--tenant",
+      tenant,
+      "--data-dir",
+      c,
+      "--as",
+      "w-1",
+      "--as-role",
+      "worker",
+      "--as-station",
+      "sgz-yangcheng"
+    ])
+    assert.strictEqual(worker.code, exitCodes.AccessDenied, worker.stderr)
   })
 
   it("replay decodes and folds every event; export to standard output writes every envelope", async () => {
@@ -139,9 +205,14 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     assert.strictEqual(replayed.code, 0, replayed.stderr)
     assert.include(replayed.stdout, `replayed ${events.length.toLocaleString("en-US")} events of yangshan`)
     assert.strictEqual(replayed.stderr, "", "no progress bar when stderr is not a terminal")
-    const written = await run(["export", "--tenant", tenant, "--data-dir", r])
+    const written = await run(["export", "--tenant", tenant, "--data-dir", r, "--purpose", "test"])
     assert.strictEqual(written.code, 0, written.stderr)
     assert.deepStrictEqual(written.stdout.trim().split("\n"), events)
+    // as of a position: that prefix, and the chain's hash there on stderr
+    const cut = await run(["export", "--tenant", tenant, "--data-dir", r, "--purpose", "test", "--as-of", "10"])
+    assert.strictEqual(cut.code, 0, cut.stderr)
+    assert.deepStrictEqual(cut.stdout.trim().split("\n"), events.slice(0, 10))
+    assert.include(cut.stderr, `through position 10, hash ${JSON.parse(events[9]!).hash}`)
   })
 
   it("export then import gives the same log; importing again writes nothing", async () => {
@@ -157,7 +228,17 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     assert.strictEqual(again.code, 0, again.stderr)
     assert.match(again.stdout, /were recorded already and wrote nothing/)
     const reexported = join(dir, "reexported.jsonl")
-    const written = await run(["export", "--tenant", tenant, "--data-dir", target, "-o", reexported])
+    const written = await run([
+      "export",
+      "--tenant",
+      tenant,
+      "--data-dir",
+      target,
+      "-o",
+      reexported,
+      "--purpose",
+      "test"
+    ])
     assert.strictEqual(written.code, 0, written.stderr)
     assert.deepStrictEqual(lines(reexported).map(withoutStoreFields), events.map(withoutStoreFields))
     const verified = await run(["audit", "verify", "--tenant", tenant, "--data-dir", target])
@@ -223,11 +304,11 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     // the bureau's staff read the county's figures, never a household's file
     const worker = await run([
       ...["history", "hh-x", "--tenant", tenant, "--data-dir", a],
-      ...["--as", "sw-999", "--as-role", "bureau"]
+      ...["--as", "sw-999", "--as-role", "bureau", "--purpose", "test"]
     ])
     assert.strictEqual(worker.code, exitCodes.AccessDenied, worker.stderr)
     assert.include(worker.stderr, "sw-999 may not")
-    const nothing = await run(["history", "hh-none", "--tenant", tenant, "--data-dir", a])
+    const nothing = await run(["history", "hh-none", "--tenant", tenant, "--data-dir", a, "--purpose", "test"])
     assert.strictEqual(nothing.code, exitCodes.NothingFound, nothing.stderr)
     assert.include(nothing.stderr, "names the household hh-none")
   })

@@ -110,8 +110,13 @@ export const render = (): string => {
     lines.push("")
   }
   table("Reports", "reports", [
-    "Every report takes `tenant` (only the principal's own), `asOf` (yyyy-mm-dd), `station`, a period",
-    "(`from`, `to`) where it has one, and `position` (the log as it stood then).",
+    "Every report takes `tenant` (only the principal's own), `asOf`, `station`, a period (`from`, `to`)",
+    "where it has one, and `position`. `asOf` is a day (yyyy-mm-dd, the report's day), a position (`1234`) or",
+    "a store instant (`2024-08-08T16:00:00.000Z`): the log as it stood then, on that moment's day",
+    '(docs/audit.md, "Time travel"). Reports, histories, streams and `/events` answer with `X-Result-Digest: sha256=<hex>` of their JSON, to',
+    "compare with another auditor's. Reads of personal data (a history, a stream, the log, the visit schedule,",
+    "the caseloads) need `X-Purpose` (percent-encoded) or `purpose=`, else 400 `MissingPurpose`; they are",
+    "recorded in the access log (`GET /access-log`, auditors).",
     ""
   ])
   table("The log and its live feed", "log", [

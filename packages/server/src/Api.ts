@@ -31,13 +31,29 @@ const optionalText = (description: string) => Schema.optionalKey(Schema.String.a
 
 const tenantParam = optionalText("the tenant to read; default and only allowed value: the principal's own")
 
+const cutParam = optionalText(
+  "as of a position (1234) or a store instant (2024-08-08T16:00:00.000Z): what the log held then; the answer's X-Result-Digest is sha256 of its canonical JSON"
+)
+
+const purposeParam = optionalText("the purpose of this read of personal data, where X-Purpose cannot be sent")
+
+/** Reads of personal data state their purpose; the access log records it (GET /access-log). */
+const purposeHeader = Schema.Struct({
+  "x-purpose": optionalText(
+    "the purpose of this read (percent-encoded UTF-8): required for personal data (400 MissingPurpose without it), recorded in the access log"
+  )
+})
+
 export const ReportQuery = Schema.Struct({
   tenant: tenantParam,
-  asOf: optionalText("the day the report is made on, yyyy-mm-dd (default: today in China)"),
+  asOf: optionalText(
+    "a day, yyyy-mm-dd: the report's day (default: today in China); a position (1234) or a store instant (2024-08-08T16:00:00.000Z): the log as it stood then, on that moment's day. X-Result-Digest: sha256 of the answer's canonical JSON; X-As-Of-Position: the last position folded"
+  ),
   from: optionalText("first day of the period, yyyy-mm-dd (training)"),
   to: optionalText("last day of the period, yyyy-mm-dd (training)"),
   station: optionalText("only this station"),
-  position: optionalText("the log as it stood at this position")
+  position: optionalText("the log as it stood at this position"),
+  purpose: purposeParam
 })
 
 const Report = Schema.Unknown.annotate({
@@ -71,6 +87,7 @@ const reports = Reports.reports
     (group: any, report) =>
       (group as any).add(
         HttpApiEndpoint.get(report.name, `/reports/${report.name}`, {
+          headers: purposeHeader,
           query: ReportQuery,
           success: Report,
           error: readErrors
@@ -81,10 +98,14 @@ const reports = Reports.reports
   .add(
     HttpApiEndpoint.get("household-history", "/households/:household/history", {
       params: { household: Schema.String },
-      query: { tenant: tenantParam },
+      headers: purposeHeader,
+      query: { tenant: tenantParam, asOf: cutParam, purpose: purposeParam },
       success: Report,
       error: readErrors
-    }).annotate(OpenApi.Description, "Every event about a household and its members, in position order")
+    }).annotate(
+      OpenApi.Description,
+      "Every event about a household and its members, in position order, and who read them (`reads`)"
+    )
   )
   .add(
     HttpApiEndpoint.get("dashboard", "/dashboard", {
@@ -107,10 +128,13 @@ export const FeedEvent = Schema.String.pipe(HttpApiSchema.asText({ contentType: 
 const log = HttpApiGroup.make("log")
   .add(
     HttpApiEndpoint.get("events", "/events", {
+      headers: purposeHeader,
       query: {
         tenant: tenantParam,
         after: optionalText("exclusive position to read after (default 0)"),
-        limit: optionalText("at most this many events, 1–1000 (default 100)")
+        limit: optionalText("at most this many events, 1–1000 (default 100)"),
+        asOf: cutParam,
+        purpose: purposeParam
       },
       success: Schema.Array(Envelope.StoredEvent),
       error: readErrors
@@ -119,18 +143,40 @@ const log = HttpApiGroup.make("log")
   .add(
     HttpApiEndpoint.get("stream", "/streams/:category/:id", {
       params: { category: Schema.String, id: Schema.String },
-      query: { tenant: tenantParam },
+      headers: purposeHeader,
+      query: { tenant: tenantParam, asOf: cutParam, purpose: purposeParam },
       success: Schema.Array(Envelope.StoredEvent),
       error: readErrors
     }).annotate(OpenApi.Description, "One stream's events by version")
   )
   .add(
     HttpApiEndpoint.get("feed", "/feed", {
-      headers: Schema.Struct({ "last-event-id": optionalText("the last position received") }),
-      query: { tenant: tenantParam, after: optionalText("the last position received, when Last-Event-ID is absent") },
+      headers: Schema.Struct({
+        "last-event-id": optionalText("the last position received"),
+        "x-purpose": purposeHeader.fields["x-purpose"]
+      }),
+      query: {
+        tenant: tenantParam,
+        after: optionalText("the last position received, when Last-Event-ID is absent"),
+        purpose: purposeParam
+      },
       success: FeedEvent,
       error: readErrors
     }).annotate(OpenApi.Description, "The tenant's log, then every new event as it is committed (SSE)")
+  )
+  .add(
+    HttpApiEndpoint.get("access-log", "/access-log", {
+      query: {
+        tenant: tenantParam,
+        after: optionalText("exclusive position of the access log to read after (default 0)"),
+        limit: optionalText("at most this many reads, 1–1000 (default 100)")
+      },
+      success: Schema.Array(Schema.Unknown.annotate({ identifier: "AccessLogEntry" })),
+      error: readErrors
+    }).annotate(
+      OpenApi.Description,
+      "Every recorded read of personal data: who (actor and role), when, what and the stated purpose (auditors)"
+    )
   )
 
 const Health = Schema.Struct({ status: Schema.Literals(["ok", "unavailable"]) }).annotate({ identifier: "Health" })

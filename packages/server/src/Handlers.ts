@@ -1,4 +1,4 @@
-import { Access } from "@shuangbai/core"
+import { Access, Reports as R } from "@shuangbai/core"
 import { EventStore, IdGenerator, StreamId, Text } from "@shuangbai/eventsourcing"
 import { Cause, Clock, Deferred, Duration, Effect, Layer, Result, Schema, Stream } from "effect"
 import { type HttpServerRequest, HttpServerResponse } from "effect/http"
@@ -70,12 +70,62 @@ export const answerFailures = <R>(
 
 const tenantOf = (principal: Access.Principal, query: Record<string, string>) => query.tenant ?? principal.tenant
 
-const authorize = (principal: Access.Principal, read: Access.Read) =>
-  Access.authorizeRead(principal, read).pipe(
-    Effect.mapError((error) =>
-      error._tag === "AccessDenied" ? accessDenied(error) : Reports.fromReadError(error as never)
+/**
+ * The stated purpose of a read: the X-Purpose header (percent-encoded UTF-8, as encodeURIComponent writes
+ * it) or, where a client cannot set headers (EventSource), the `purpose` query parameter.
+ */
+const purposeOf = (
+  request: HttpServerRequest.HttpServerRequest
+): Effect.Effect<string | undefined, ApiError.ApiError> => {
+  const header = request.headers["x-purpose"]
+  if (header === undefined) return Effect.succeed(queryOf(request).purpose)
+  try {
+    return Effect.succeed(decodeURIComponent(header))
+  } catch {
+    return Effect.fail(
+      ApiError.invalidRequest("X-Purpose is percent-encoded UTF-8 (encodeURIComponent)", {
+        issues: [{ path: "X-Purpose", message: "not percent-encoded UTF-8" }]
+      })
+    )
+  }
+}
+
+/** Access.AccessLog.authorizeAndRecord: checks the read and, for personal data, records it with its purpose. */
+const authorize = (principal: Access.Principal, read: Access.Read, request: HttpServerRequest.HttpServerRequest) =>
+  Effect.flatMap(purposeOf(request), (purpose) =>
+    Access.AccessLog.authorizeAndRecord(principal, read, purpose).pipe(
+      Effect.mapError((error) =>
+        error._tag === "AccessDenied"
+          ? accessDenied(error)
+          : error._tag === "MissingPurpose"
+            ? ApiError.make({
+                status: 400,
+                code: "MissingPurpose",
+                message: error.message,
+                issues: [{ path: "X-Purpose", message: "expected the purpose of this read of personal data" }]
+              })
+            : Reports.fromReadError(error as never)
+      )
     )
   )
+
+/** A read's answer with the digest two auditors compare (Reports.Snapshot.digest) and how far it reached. */
+const answer = (value: unknown, through?: { readonly position: number }) =>
+  HttpServerResponse.jsonUnsafe(value, {
+    headers: {
+      "x-result-digest": `sha256=${R.Snapshot.digest(value)}`,
+      ...(through === undefined ? {} : { "x-as-of-position": String(through.position) })
+    }
+  })
+
+/** The `asOf` of a log or history read: a position or a store instant (a day cuts nothing there). */
+const cutOf = (text: string | undefined): Effect.Effect<R.Snapshot.Bound | undefined, ApiError.ApiError> => {
+  if (text === undefined) return Effect.succeed(undefined)
+  const parsed = R.Snapshot.parseAsOf(text)
+  if (Result.isSuccess(parsed) && parsed.success.bound !== undefined) return Effect.succeed(parsed.success.bound)
+  const message = Result.isFailure(parsed) ? parsed.failure : "asOf here is a position or a store instant, not a day"
+  return Effect.fail(ApiError.invalidRequest(message, { issues: [{ path: "asOf", message }] }))
+}
 
 const IdempotencyKey = Text.Id
 
@@ -162,9 +212,9 @@ const events = (principal: Access.Principal, request: HttpServerRequest.HttpServ
         ApiError.invalidRequest("limit is 1 to 1000", { issues: [{ path: "limit", message: "expected 1 to 1000" }] })
       )
     }
-    yield* authorize(principal, { _tag: "Log", tenant })
-    const store = yield* EventStore.EventStore
-    return json(yield* storeError(store.readAll(tenant, { after, limit })))
+    const bound = yield* cutOf(query.asOf)
+    yield* authorize(principal, { _tag: "Log", tenant }, request)
+    return answer(yield* storeError(R.Snapshot.readPage(tenant, bound, { after, limit })))
   })
 
 const stream = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
@@ -179,13 +229,20 @@ const stream = (principal: Access.Principal, request: HttpServerRequest.HttpServ
     if (id._tag === "Failure") {
       return yield* Effect.fail(ApiError.invalidRequest("not a stream: /streams/<category>/<id>"))
     }
-    yield* authorize(principal, { _tag: "Stream", tenant, stream: id.success })
+    const bound = yield* cutOf(query.asOf)
+    yield* authorize(principal, { _tag: "Stream", tenant, stream: id.success }, request)
     const store = yield* EventStore.EventStore
-    const read = yield* store.readStream(tenant, id.success).pipe(
+    const cut =
+      bound === undefined
+        ? undefined
+        : bound._tag === "Position"
+          ? { asOfPosition: bound.position }
+          : { asOfTime: bound.recordedAt }
+    const read = yield* store.readStream(tenant, id.success, cut).pipe(
       Effect.catchTag("StreamNotFound", (error) => Effect.fail(ApiError.notFound(error.message))),
       Effect.mapError((error) => (error._tag === "ApiError" ? error : Reports.fromReadError(error)))
     )
-    return json(read)
+    return answer(read)
   })
 
 const report =
@@ -193,8 +250,10 @@ const report =
     Effect.gen(function* () {
       const query = yield* Reports.decodeQuery(queryOf(request))
       const tenant = query.tenant ?? principal.tenant
-      yield* authorize(principal, definition.read(tenant, query))
-      return json(yield* definition.run(tenant, query))
+      const asOf = yield* Reports.resolveAsOf(tenant, query)
+      yield* authorize(principal, definition.read(tenant, query), request)
+      const { value, through } = yield* definition.run(tenant, query, asOf)
+      return answer(value, through)
     })
 
 const householdHistory = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
@@ -203,12 +262,29 @@ const householdHistory = (principal: Access.Principal, request: HttpServerReques
     const tenant = tenantOf(principal, query)
     const household = decodeURIComponent(new URL(request.url, "http://localhost").pathname.split("/")[2] ?? "")
     if (!Schema.is(Text.Id)(household)) return yield* Effect.fail(ApiError.invalidRequest("not a household id"))
-    yield* authorize(principal, { _tag: "HouseholdHistory", tenant, household })
-    const history = yield* Reports.householdHistory(tenant, household)
+    const bound = yield* cutOf(query.asOf)
+    yield* authorize(principal, { _tag: "HouseholdHistory", tenant, household }, request)
+    const history = yield* Reports.householdHistory(tenant, household, bound)
     if (history.entries.length === 0) {
       return yield* Effect.fail(ApiError.notFound(`no events name household ${household}`))
     }
-    return json(history)
+    return answer(history)
+  })
+
+/** The tenant's access log (Access.AccessLog): who read whose data, when and why; for auditors. */
+const accessLog = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const query = queryOf(request)
+    const tenant = tenantOf(principal, query)
+    const after = yield* position("after", query.after, 0)
+    const limit = yield* position("limit", query.limit, 100)
+    if (limit < 1 || limit > 1000) {
+      return yield* Effect.fail(
+        ApiError.invalidRequest("limit is 1 to 1000", { issues: [{ path: "limit", message: "expected 1 to 1000" }] })
+      )
+    }
+    yield* authorize(principal, { _tag: "AccessLog", tenant }, request)
+    return answer(yield* storeError(Access.AccessLog.list(tenant, { after, limit })))
   })
 
 const dashboard = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
@@ -224,7 +300,7 @@ const dashboard = (principal: Access.Principal, request: HttpServerRequest.HttpS
         })
       )
     }
-    yield* authorize(principal, { _tag: "CountyDashboard", tenant })
+    yield* authorize(principal, { _tag: "CountyDashboard", tenant }, request)
     const state = yield* storeError(Reports.foldLog(tenant, Dashboard.projection(parsed.success.asOf)))
     return HttpServerResponse.html(Dashboard.render(state, parsed.success.language))
   })
@@ -240,7 +316,7 @@ const feed = (options: Options) => (principal: Access.Principal, request: HttpSe
     const tenant = tenantOf(principal, query)
     const lastEventId = request.headers["last-event-id"]
     const after = yield* position(lastEventId === undefined ? "after" : "Last-Event-ID", lastEventId ?? query.after, 0)
-    yield* authorize(principal, { _tag: "Log", tenant })
+    yield* authorize(principal, { _tag: "Log", tenant }, request)
     const store = yield* EventStore.EventStore
     const head = yield* storeError(store.head(tenant))
     if (after > head.position) {
@@ -310,6 +386,7 @@ export const layer = (options: Options = {}): Layer.Layer<any, never, Services> 
         .handleRaw("events", guarded(events))
         .handleRaw("stream", guarded(stream))
         .handleRaw("feed", guarded(feed(options)))
+        .handleRaw("access-log", guarded(accessLog))
     ),
     HttpApiBuilder.group(api, "system" as never, (handlers: any) =>
       handlers.handle("health", () => health).handleRaw("ready", () => ready)

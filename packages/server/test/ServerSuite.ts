@@ -270,13 +270,21 @@ export const suite = (name: string, store: () => Layer.Layer<EventStore.EventSto
 
     it("refuses a Last-Event-ID that is not a position or is beyond the head (400)", async () => {
       const url = `${server.base}/feed`
-      const notPosition = await follow(url, { authorization: "Bearer key-auditor", "last-event-id": "abc" }, () => true)
+      const notPosition = await follow(
+        url,
+        { authorization: "Bearer key-auditor", "x-purpose": "e2e", "last-event-id": "abc" },
+        () => true
+      )
       assert.strictEqual(notPosition.status, 400)
       assert.strictEqual((notPosition.body as any).code, "InvalidPosition")
-      const beyond = await follow(url, { authorization: "Bearer key-auditor", "last-event-id": "999999" }, () => true)
+      const beyond = await follow(
+        url,
+        { authorization: "Bearer key-auditor", "x-purpose": "e2e", "last-event-id": "999999" },
+        () => true
+      )
       assert.strictEqual(beyond.status, 400)
       assert.strictEqual((beyond.body as any).code, "BeyondHead")
-      const worker = await follow(url, { authorization: "Bearer key-worker" }, () => true)
+      const worker = await follow(url, { authorization: "Bearer key-worker", "x-purpose": "e2e" }, () => true)
       assert.strictEqual(worker.status, 403)
     })
 
@@ -295,7 +303,7 @@ export const suite = (name: string, store: () => Layer.Layer<EventStore.EventSto
         final = (await log()).at(-1).position
         if (lastSeen() >= final!) connection?.abort()
       })()
-      const headers = { authorization: "Bearer key-auditor" }
+      const headers = { authorization: "Bearer key-auditor", "x-purpose": "e2e" }
       // First connection: a few events, then the client goes away mid-stream.
       await follow(`${server.base}/feed?after=${start}`, headers, (event) => {
         received.push(event)
@@ -328,6 +336,74 @@ export const suite = (name: string, store: () => Layer.Layer<EventStore.EventSto
         expected.map((e) => e.eventId)
       )
       assert.isTrue(received.every((e) => e.event === "VisitConducted" || e.event === JSON.parse(e.data).type))
+    })
+
+    it("reads the log, a history and a report as of a position or a store time, each with a digest", async () => {
+      const all = await log()
+      const third = all[2]
+      const cut = await server.call("auditor", "GET", "/events?asOf=3")
+      assert.deepStrictEqual(
+        cut.body.map((e: any) => e.position),
+        [1, 2, 3]
+      )
+      const digest = cut.headers.get("x-result-digest")
+      assert.match(digest ?? "", /^sha256=[0-9a-f]{64}$/)
+      assert.strictEqual((await server.call("auditor", "GET", "/events?asOf=3")).headers.get("x-result-digest"), digest)
+      const byTime = await server.call("auditor", "GET", `/events?asOf=${third.recordedAt}&limit=1000`)
+      assert.deepStrictEqual(
+        byTime.body.map((e: any) => e.position),
+        all.filter((e) => e.recordedAt <= third.recordedAt).map((e) => e.position)
+      )
+      const report = async (asOf: string) => server.call("bureau", "GET", `/reports/county-dashboard?asOf=${asOf}`)
+      const [first, again, later] = [await report("5"), await report("5"), await report(String(all.length))]
+      assert.strictEqual(first.status, 200, JSON.stringify(first.body))
+      assert.strictEqual(first.headers.get("x-as-of-position"), "5")
+      assert.strictEqual(again.headers.get("x-result-digest"), first.headers.get("x-result-digest"))
+      assert.notStrictEqual(later.headers.get("x-result-digest"), first.headers.get("x-result-digest"))
+      for (const bad of ["2024-02-30T00:00:00.000Z", "2024-08-08T00:00:00Z", "-1"]) {
+        const refusedAnswer = await report(encodeURIComponent(bad))
+        assert.strictEqual(refusedAnswer.status, 400, bad)
+        assert.deepStrictEqual(
+          refusedAnswer.body.issues.map((i: any) => i.path),
+          ["asOf"]
+        )
+      }
+      const before = await server.call("worker", "GET", `/households/hh-0001/history?asOf=${all[0].recordedAt}`)
+      assert.strictEqual(before.status, 404)
+      const stream = "/streams/household/hh-0001"
+      assert.strictEqual((await server.call("worker", "GET", `${stream}?asOf=1`)).status, 404)
+      const streamNow = await server.call("worker", "GET", `${stream}?asOf=${all.length}`)
+      assert.strictEqual(streamNow.body[0].type, "HouseholdRegistered")
+    })
+
+    it("records every read of personal data with its purpose, and lists them to auditors only", async () => {
+      const reads = async () => (await server.call("auditor", "GET", "/access-log?limit=1000")).body as Array<any>
+      const count = (await reads()).length
+      const missing = await server.call("worker", "GET", "/households/hh-0001/history", undefined, { "x-purpose": "" })
+      assert.strictEqual(missing.status, 400)
+      assert.strictEqual(missing.body.code, "MissingPurpose")
+      assert.strictEqual((await reads()).length, count, "a read without a purpose is neither made nor recorded")
+      const purpose = "入户探访前核对家庭情况"
+      const history = await server.call("worker", "GET", "/households/hh-0001/history", undefined, {
+        "x-purpose": encodeURIComponent(purpose)
+      })
+      assert.strictEqual(history.status, 200, JSON.stringify(history.body))
+      assert.include(
+        history.body.reads.map((r: any) => r.purpose),
+        purpose
+      )
+      const listed = await reads()
+      const mine = listed.find((r) => r.purpose === purpose)
+      assert.deepStrictEqual(
+        [mine.actor.id, mine.actor.role, mine.what],
+        ["worker-017", "worker", "HouseholdHistory hh-0001"]
+      )
+      // the auditor's own reads of the log are recorded too
+      assert.isTrue(listed.some((r) => r.actor.id === "auditor-01" && r.what === "Log"))
+      const refusedAnswer = await server.call("worker", "GET", "/access-log")
+      assert.strictEqual(refusedAnswer.status, 403)
+      // the tenant's log holds none of them
+      assert.isFalse((await log()).some((e) => e.type === "PersonalDataRead"))
     })
 
     it("publishes an OpenAPI document with every command and a reference page", async () => {

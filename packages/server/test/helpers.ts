@@ -125,6 +125,8 @@ export const start = async (
       method,
       headers: {
         ...(who === undefined ? {} : { authorization: `Bearer key-${who}` }),
+        // reads of personal data state a purpose (the access log records it); a test may override it
+        "x-purpose": "e2e",
         ...(body === undefined ? {} : { "content-type": "application/json" }),
         ...headers
       },

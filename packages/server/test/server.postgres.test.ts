@@ -107,9 +107,9 @@ describePg("HTTP API on PostgreSQL", () => {
     const schema = randomSchema()
     const server = await start(pgStore({ schema, keep: true }))
     await seed(server)
-    const feed = fetch(`${server.base}/feed`, { headers: { authorization: "Bearer key-auditor" } }).then((r) =>
-      r.text()
-    )
+    const feed = fetch(`${server.base}/feed`, {
+      headers: { authorization: "Bearer key-auditor", "x-purpose": "e2e" }
+    }).then((r) => r.text())
     const sent = Array.from({ length: 8 }, (_, i) =>
       server
         .call("worker", "POST", "/commands/visits/RecordVisit", visit(`v-shutdown-${i}`), {

@@ -1,6 +1,8 @@
 // Who may do what: a pure policy over principals, commands and reads (Policy.ts), and the wrappers every
-// way in uses to send a command or make a read as an authenticated principal (Handle.ts).
+// way in uses to send a command or make a read as an authenticated principal (Handle.ts), recording reads
+// of personal data with their purpose (AccessLog.ts).
 export { AccessDenied, Refusals } from "./AccessDenied.ts"
+export * as AccessLog from "./AccessLog.ts"
 export { loadFacts } from "./Facts.ts"
 export { authorizeRead, handle, type Options } from "./Handle.ts"
 export {

@@ -10,9 +10,11 @@ import {
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
 import { Effect, HashSet, Result } from "effect"
+import * as AccessLog from "../access/AccessLog.ts"
 import * as Domain from "../Domain.ts"
 import type { HouseholdId, PersonId } from "../shared/Ids.ts"
 import type { Label, Language } from "../shared/Labels.ts"
+import * as Snapshot from "./Snapshot.ts"
 
 // Everything about one household across streams — its file, visits, cases, relief, the activities its
 // members attended — in position order, with who did what and when from the envelope. An event belongs to
@@ -123,6 +125,8 @@ export interface History {
   readonly members: ReadonlyArray<PersonId>
   /** In position order. */
   readonly entries: ReadonlyArray<Entry>
+  /** Who read the household's data, when and why (the access log, `Access.AccessLog`), oldest first. */
+  readonly reads?: ReadonlyArray<AccessLog.Entry>
 }
 
 export const view = (state: State): History => {
@@ -143,7 +147,11 @@ export const print = (history: History, language: Language): string => {
     (e) =>
       `#${e.position}  ${e.occurredOn}  ${e.label[language]}  ${actorText(e.actor)}  ${StreamId.format(e.stream)}@${e.version}  ${recorded} ${e.recordedAt}`
   )
-  return `${heading}\n${lines.join("\n")}\n`
+  const readHeading = language === "en" ? "Read by" : "查阅记录"
+  const reads = (history.reads ?? []).map(
+    (r) => `${r.recordedAt}  ${actorText(r.actor)}  ${r.what}  ${language === "en" ? "purpose" : "目的"}: ${r.purpose}`
+  )
+  return `${heading}\n${lines.join("\n")}\n${reads.length === 0 ? "" : `${readHeading}\n${reads.join("\n")}\n`}`
 }
 
 const pageSize = 1_000
@@ -166,16 +174,20 @@ const readAllOf = (
 
 /**
  * A household's history read from the store by subject: the events naming the household, then those
- * naming each of its members, merged in position order, decoded with the domain's codec.
+ * naming each of its members, merged in position order, decoded with the domain's codec; as of a bound
+ * (`Snapshot.Bound`) when given. Its `reads` are the access log's reads of the household inside the bound
+ * (by store time or, for a position, everything: the access log has its own positions).
  */
 export const read = (
   tenant: Envelope.Tenant,
-  household: HouseholdId
+  household: HouseholdId,
+  bound?: Snapshot.Bound
 ): Effect.Effect<History, EventStoreError | UnknownEventType | InvalidEvent, EventStore.EventStore> =>
   Effect.gen(function* () {
     const decodeAll = (stored: Iterable<Envelope.StoredEvent>) => {
       const recorded: Array<Recorded<Domain.Event>> = []
       for (const event of stored) {
+        if (!Snapshot.includes(bound, event)) continue
         const decoded = Domain.codec.decode(event)
         if (Result.isFailure(decoded)) return Result.fail(decoded.failure)
         recorded.push(decoded.success)
@@ -190,5 +202,12 @@ export const read = (
       for (const event of yield* readAllOf(tenant, member)) byPosition.set(event.position, event)
     }
     const all = [...byPosition.values()].sort((a, b) => a.position - b.position)
-    return view(Projection.fold(history, yield* Effect.fromResult(decodeAll(all))))
+    const found = view(Projection.fold(history, yield* Effect.fromResult(decodeAll(all))))
+    // the access log has positions of its own: a position bound cuts it at the store time of the last entry
+    const last = found.entries[found.entries.length - 1]
+    const until = bound === undefined ? undefined : bound._tag === "Time" ? bound.recordedAt : (last?.recordedAt ?? "")
+    const reads = (yield* AccessLog.readsOf(tenant, household)).filter(
+      (entry) => until === undefined || entry.recordedAt <= until
+    )
+    return { ...found, reads }
   })

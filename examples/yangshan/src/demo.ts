@@ -46,6 +46,27 @@ const progress = (out: Output, label: string, total: number) => {
   }
 }
 
+/**
+ * The command rate in the first and in the last tenth of a run: whether commands slow down as the county's
+ * streams grow (a relief campaign reaches a thousand events by the end).
+ */
+const tenths = (total: number) => {
+  const started = performance.now()
+  const at: Array<number> = []
+  return {
+    update: (done: number) => {
+      while (at.length < 10 && done >= Math.ceil(((at.length + 1) * total) / 10)) at.push(performance.now())
+    },
+    summary: (): string | undefined => {
+      if (at.length < 10) return undefined
+      const perTenth = total / 10
+      const first = perTenth / ((at[0]! - started) / 1000)
+      const last = perTenth / ((at[9]! - at[8]!) / 1000)
+      return `first tenth ${Math.round(first)}/s, last tenth ${Math.round(last)}/s (${(last / first).toFixed(2)}× the first)`
+    }
+  }
+}
+
 export interface Outcome {
   /** Whether the commands were sent in this run (false: the log already held them). */
   readonly sent: boolean
@@ -87,12 +108,21 @@ export const program = (args: Args, out: Output = stdout) =>
       )
       const bar = progress(out, "  commands", scenario.steps.length)
       const t = performance.now()
-      const sent = yield* send(scenario.steps, { concurrency: args.concurrency, onProgress: bar.update })
+      const rate = tenths(scenario.steps.length)
+      const sent = yield* send(scenario.steps, {
+        concurrency: args.concurrency,
+        onProgress: (done) => {
+          bar.update(done)
+          rate.update(done)
+        }
+      })
       sendMs = performance.now() - t
       const recorded = (yield* store.head(tenant)).position - head.position
       log(
         `  ${recorded.toLocaleString("en-US")} events recorded in ${seconds(sendMs)}${sent.unchanged > 0 ? ` (${sent.unchanged.toLocaleString("en-US")} commands changed nothing)` : ""}`
       )
+      const rates = rate.summary()
+      if (rates !== undefined) log(`  commands: ${rates}`)
     }
     const total = (yield* store.head(tenant)).position
     const t = performance.now()

@@ -1,7 +1,7 @@
 // Sending the scenario, reading the log back, and what is printed: shared by main.ts and the tests.
 import { Domain, Reports, type Shared } from "@shuangbai/core"
 import { Audit, EventStore, type EventStoreError, type HashChain, type IdGenerator } from "@shuangbai/eventsourcing"
-import { type Clock, Data, Deferred, Duration, Effect, Semaphore } from "effect"
+import { type Clock, Data, Deferred, Duration, Effect } from "effect"
 import { compare, type Row } from "./article.ts"
 import { asOf, type Step, tenant } from "./county.ts"
 
@@ -62,6 +62,51 @@ export interface Sent {
 }
 
 /**
+ * `concurrency` permits, given to the waiting step that comes first in the scenario. A step that waited for
+ * an earlier one on its stream is then the next to run, instead of queueing behind the hundreds of later
+ * steps in the window: a long chain (a campaign's thousand distributions) is not what paces a tenth of the run.
+ */
+const stepPermits = (concurrency: number) => {
+  let free = concurrency
+  const waiting: Array<{ readonly index: number; readonly granted: Deferred.Deferred<void> }> = []
+  const release = Effect.suspend(() => {
+    const next = waiting.shift()
+    if (next !== undefined) return Deferred.succeed(next.granted, undefined)
+    free += 1
+    return Effect.void
+  })
+  const acquire = (index: number) =>
+    Effect.suspend(() => {
+      if (free > 0) {
+        free -= 1
+        return Effect.void
+      }
+      const granted = Deferred.makeUnsafe<void>()
+      let at = waiting.findIndex((w) => w.index > index)
+      if (at < 0) at = waiting.length
+      waiting.splice(at, 0, { index, granted })
+      return Deferred.await(granted).pipe(
+        Effect.onInterrupt(() =>
+          Effect.suspend(() => {
+            const queued = waiting.findIndex((w) => w.granted === granted)
+            if (queued >= 0) {
+              waiting.splice(queued, 1)
+              return Effect.void
+            }
+            return release
+          })
+        )
+      )
+    })
+  return <A, E, R>(index: number, effect: Effect.Effect<A, E, R>) =>
+    Effect.acquireUseRelease(
+      acquire(index),
+      () => effect,
+      () => release
+    )
+}
+
+/**
  * Sends every step through `Domain.handle`, at most `concurrency` at once. Steps that share a key (a stream
  * they write or read) run in the order given; the others overlap. Each step waits only for the earlier
  * steps it shares a key with, and steps start in order, so no step waits for one that has not started.
@@ -72,7 +117,7 @@ export const send = (
   options: SendOptions = {}
 ): Effect.Effect<Sent, StepFailed, EventStore.EventStore | IdGenerator.IdGenerator> =>
   Effect.gen(function* () {
-    const permits = yield* Semaphore.make(options.concurrency ?? 64)
+    const withPermit = stepPermits(options.concurrency ?? 64)
     const done = steps.map(() => Deferred.makeUnsafe<void>())
     const last = new Map<string, number>()
     const waitsFor = steps.map((step, i) => {
@@ -93,7 +138,8 @@ export const send = (
       (step, i) =>
         Effect.gen(function* () {
           for (const j of waitsFor[i]!) yield* Deferred.await(done[j]!)
-          const handled = yield* permits.withPermit(
+          const handled = yield* withPermit(
+            i,
             Domain.handle(tenant, step.command, { actor: step.actor, commandId: step.commandId })
           )
           if (handled.duplicate || handled.events.length === 0) unchanged += 1

@@ -16,6 +16,8 @@ import type { EventCodec } from "./EventCodec.ts"
 import { EventStore } from "./EventStore.ts"
 import * as ExpectedVersion from "./ExpectedVersion.ts"
 import { IdGenerator } from "./IdGenerator.ts"
+import * as StreamStates from "./internal/streamStates.ts"
+import * as StateCache from "./StateCache.ts"
 import type { StreamId } from "./StreamId.ts"
 import { instantFromMillis } from "./Text.ts"
 
@@ -139,23 +141,18 @@ export const load = <E extends { readonly _tag: string }, S>(
   decider: { readonly initialState: S; readonly evolve: (state: S, event: E) => S },
   codec: EventCodec<E>
 ): Effect.Effect<{ readonly state: S; readonly version: number }, LoadError, EventStore> =>
-  Effect.gen(function* () {
-    const store = yield* EventStore
-    const events = yield* store
-      .readStream(tenant, stream)
-      .pipe(Effect.catchTag("StreamNotFound", () => Effect.succeed([] as ReadonlyArray<StoredEvent>)))
-    let state = decider.initialState
-    for (const stored of events) {
-      const decoded = codec.decode(stored)
-      if (Result.isFailure(decoded)) return yield* Effect.fail(decoded.failure)
-      state = decider.evolve(state, decoded.success.event)
-    }
-    return { state, version: events.length }
-  })
+  Effect.flatMap(EventStore, (store) =>
+    Effect.map(StreamStates.loadWhole({ decider, codec }, store, tenant, stream), ({ state, version }) => ({
+      state,
+      version
+    }))
+  )
 
 /**
  * load → decide → append with the version loaded. A conflict means another writer got there first:
- * reload and decide again, a bounded number of times, so the rules always see the latest state.
+ * reload and decide again, a bounded number of times, so the rules always see the latest state. The load
+ * starts from the state this handler kept for the stream, if any, and reads only what was written since
+ * (StateCache.ts): the same state a whole read would give, at a cost that does not grow with the stream.
  */
 export const make = <
   C,
@@ -170,6 +167,7 @@ export const make = <
 ): Handle<I, S, ER, R> => {
   const decode = decodeCommand(definition.command)
   const maxAttempts = definition.maxAttempts ?? 5
+  const states = StreamStates.make(definition)
 
   return (
     tenant: Tenant,
@@ -182,6 +180,7 @@ export const make = <
       if (refused.length > 0) return yield* Effect.fail(new InvalidCommand({ command: tagOf(input), issues: refused }))
       const store = yield* EventStore
       const ids = yield* IdGenerator
+      const { capacity } = yield* StateCache.Settings
       const stream = definition.stream(command)
       yield* Effect.annotateCurrentSpan({ stream: `${stream.category}/${stream.id}` })
       const context = {
@@ -229,7 +228,8 @@ export const make = <
 
       let attempts = 0
       const attempt = Effect.gen(function* () {
-        const { state, version } = yield* load(tenant, stream, definition.decider, definition.codec)
+        const loaded = yield* states.load(store, tenant, stream, capacity)
+        const { state, version } = loaded
         // A retried command after success is decided again, and is often refused ("already registered") or
         // decided differently now. So whenever nothing new is written, the commandId is looked up: if it was
         // recorded, the first result is returned as it stands, with the state and version just loaded;
@@ -255,13 +255,12 @@ export const make = <
           )
         }
         return yield* store.append({ tenant, stream, expected: ExpectedVersion.exact(version), events, context }).pipe(
-          Effect.map(
-            (appended): Handled<S> =>
-              appended.duplicate
-                ? // The store returned the first result: its events are in the state loaded already.
-                  { events: appended.events, version, state, duplicate: true }
-                : { events: appended.events, version: appended.version, state: next, duplicate: false }
-          ),
+          Effect.map((appended): Handled<S> => {
+            // The store returned the first result: its events are in the state loaded already.
+            if (appended.duplicate) return { events: appended.events, version, state, duplicate: true }
+            states.appended(store, tenant, stream, loaded, appended.events, capacity)
+            return { events: appended.events, version: appended.version, state: next, duplicate: false }
+          }),
           Effect.catchIf(refusedUnwritten, (error) => firstResultOr(Effect.fail(error)))
         )
       })

@@ -73,3 +73,15 @@ export const Event = Schema.Union([ActivityPlanned, ActivityHeld, ActivityCancel
 export type Event = typeof Event.Type
 
 export const codec = EventCodec.make({ ActivityPlanned, ActivityHeld, ActivityCancelled })
+
+/** The business day: the day planned or held; a cancellation is as of now (none). */
+export const dateOf = (event: Event): Text.LocalDate | undefined => {
+  switch (event._tag) {
+    case "ActivityPlanned":
+      return event.plannedOn
+    case "ActivityHeld":
+      return event.heldOn
+    case "ActivityCancelled":
+      return undefined
+  }
+}

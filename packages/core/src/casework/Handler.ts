@@ -2,7 +2,7 @@ import { CommandHandler, type Decider, type EventStore, type Text } from "@shuan
 import { Effect } from "effect"
 import { loadHousehold } from "../registry/Handler.ts"
 import * as RegistryState from "../registry/State.ts"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import type { HouseholdId, PersonId } from "../shared/Ids.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
 import { Command } from "./Commands.ts"
@@ -17,8 +17,8 @@ export const subjects = (event: Event, before: State): ReadonlyArray<string> => 
   return before._tag === "NoCase" ? [] : [before.case.household, before.case.person]
 }
 
-/** Business time: the start of the day (UTC+8) the form gives. */
-export const occurredAt = (event: Event): number => startOfChinaDay(dateOf(event))
+/** Business time: the start of the event's business day (`dateOf`). */
+export const occurredAt = occurredAtOf(dateOf)
 
 /**
  * Whether the person has consent to referral in force in their household's file (registry context,

@@ -120,3 +120,30 @@ export const codec = EventCodec.make({
   ApplicantHired,
   DriveClosed
 })
+
+/**
+ * The business day of each step. A drive has none: it is announced when it is recorded, and its window
+ * (`opensOn`) may lie ahead, while a business day is one that has come (`DateIsInFuture`).
+ */
+export const dateOf = (event: Event): Text.LocalDate | undefined => {
+  switch (event._tag) {
+    case "DriveOpened":
+      return undefined
+    case "ApplicationReceived":
+      return event.receivedOn
+    case "ApplicantShortlisted":
+      return event.shortlistedOn
+    case "ApplicantRejected":
+      return event.rejectedOn
+    case "OfferMade":
+      return event.offeredOn
+    case "OfferAccepted":
+      return event.acceptedOn
+    case "OfferDeclined":
+      return event.declinedOn
+    case "ApplicantHired":
+      return event.hiredOn
+    case "DriveClosed":
+      return event.closedOn
+  }
+}

@@ -139,3 +139,25 @@ export const codec = EventCodec.make({
   RiskAssessed,
   HouseholdArchived
 })
+
+/** The business day: the day the form says it happened; members are added and removed as of now (none). */
+export const dateOf = (event: Event): Text.LocalDate | undefined => {
+  switch (event._tag) {
+    case "HouseholdRegistered":
+      return event.registeredOn
+    case "CategoryAssigned":
+    case "CategoryRevoked":
+      return event.verifiedOn
+    case "ConsentRecorded":
+      return event.givenOn
+    case "ConsentWithdrawn":
+      return event.withdrawnOn
+    case "RiskAssessed":
+      return event.assessedOn
+    case "HouseholdArchived":
+      return event.archivedOn
+    case "MemberAdded":
+    case "MemberRemoved":
+      return undefined
+  }
+}

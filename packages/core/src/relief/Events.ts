@@ -113,3 +113,21 @@ export const codec = EventCodec.make({
   RelocationAssisted,
   CampaignClosed
 })
+
+/** The business day an event happened on. */
+export const dateOf = (event: Event): Text.LocalDate => {
+  switch (event._tag) {
+    case "CampaignLaunched":
+      return event.launchedOn
+    case "SuppliesReceived":
+      return event.receivedOn
+    case "SuppliesDistributed":
+      return event.distributedOn
+    case "RecipientVisited":
+      return event.visitedOn
+    case "RelocationAssisted":
+      return event.assistedOn
+    case "CampaignClosed":
+      return event.closedOn
+  }
+}

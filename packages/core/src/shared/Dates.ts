@@ -32,3 +32,15 @@ export const addDays = (date: Text.LocalDate, days: number): Text.LocalDate =>
 
 /** The instant a day begins in China (UTC+8): the business time (`occurredAt`) of an event dated that day. */
 export const startOfChinaDay = (date: Text.LocalDate): number => Date.parse(`${date}T00:00:00+08:00`)
+
+/**
+ * An event's business time (`occurredAt`) from its business date: the start of that day in China, or none
+ * (the time it is recorded) for an event that carries no date. Every context derives it from its `dateOf`,
+ * the same function the reports date events by, so the two never disagree.
+ */
+export const occurredAtOf =
+  <E>(dateOf: (event: E) => Text.LocalDate | undefined) =>
+  (event: E): number | undefined => {
+    const date = dateOf(event)
+    return date === undefined ? undefined : startOfChinaDay(date)
+  }

@@ -77,3 +77,18 @@ export const codec = EventCodec.make({
   StationClosed,
   CountyConfigured
 })
+
+/** The business day an event happened on; none for the county's settings. */
+export const dateOf = (event: Event): Text.LocalDate | undefined => {
+  switch (event._tag) {
+    case "StationEstablished":
+      return event.establishedOn
+    case "ServicePointOpened":
+      return event.openedOn
+    case "ServicePointClosed":
+    case "StationClosed":
+      return event.closedOn
+    case "CountyConfigured":
+      return undefined
+  }
+}

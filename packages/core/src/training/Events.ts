@@ -69,3 +69,7 @@ export const Event = Schema.Union([CourseHeld, ExchangeVisitHeld, MaterialsPrint
 export type Event = typeof Event.Type
 
 export const codec = EventCodec.make({ CourseHeld, ExchangeVisitHeld, MaterialsPrinted })
+
+/** The business day an event happened on. */
+export const dateOf = (event: Event): Text.LocalDate =>
+  event._tag === "MaterialsPrinted" ? event.printedOn : event.heldOn

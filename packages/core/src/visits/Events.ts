@@ -80,3 +80,7 @@ export const Event = Schema.Union([VisitScheduled, VisitConducted, VisitSkipped,
 export type Event = typeof Event.Type
 
 export const codec = EventCodec.make({ VisitScheduled, VisitConducted, VisitSkipped, VisitAmended, VisitVoided })
+
+/** The business day: a conducted visit happened on the day it was made, however late it is recorded. */
+export const dateOf = (event: Event): Text.LocalDate | undefined =>
+  event._tag === "VisitConducted" ? event.visitedOn : undefined

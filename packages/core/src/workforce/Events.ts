@@ -78,3 +78,21 @@ export const codec = EventCodec.make({
   WorkerTransferred,
   WorkerLeft
 })
+
+/** The business day an event happened on. */
+export const dateOf = (event: Event): Text.LocalDate => {
+  switch (event._tag) {
+    case "PostsAllotted":
+      return event.allottedOn
+    case "PostFilled":
+      return event.filledOn
+    case "PostVacated":
+      return event.vacatedOn
+    case "WorkerHired":
+      return event.hiredOn
+    case "WorkerTransferred":
+      return event.transferredOn
+    case "WorkerLeft":
+      return event.leftOn
+  }
+}

@@ -7,12 +7,12 @@ import {
   type Text
 } from "@shuangbai/eventsourcing"
 import { Clock, Effect, Result, Schema } from "effect"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
 import { findStation } from "../stations/Handler.ts"
 import * as Commands from "./Commands.ts"
 import { type QuotaContext, quotaDecider, type WorkerContext, workerDecider } from "./Decide.ts"
-import { codec, type Event } from "./Events.ts"
+import { codec, dateOf, type Event } from "./Events.ts"
 import { type Quota, type State, stationOn } from "./State.ts"
 import { quotaStreamOf, streamOf } from "./Stream.ts"
 
@@ -39,25 +39,7 @@ import { quotaStreamOf, streamOf } from "./Stream.ts"
  * the quota's context reads it (`findStation`, by the station's id, over the county's townships).
  */
 
-/** The business day an event happened on. */
-export const businessDate = (event: Event): Text.LocalDate => {
-  switch (event._tag) {
-    case "PostsAllotted":
-      return event.allottedOn
-    case "PostFilled":
-      return event.filledOn
-    case "PostVacated":
-      return event.vacatedOn
-    case "WorkerHired":
-      return event.hiredOn
-    case "WorkerTransferred":
-      return event.transferredOn
-    case "WorkerLeft":
-      return event.leftOn
-  }
-}
-
-const occurredAt = (event: Event): number => startOfChinaDay(businessDate(event))
+const occurredAt = occurredAtOf(dateOf)
 
 const subjects = (event: Event): ReadonlyArray<string> => ("worker" in event ? [event.worker] : [])
 

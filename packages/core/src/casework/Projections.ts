@@ -1,17 +1,9 @@
 import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
-import { addDays } from "../shared/Dates.ts"
+import { addDays, type Period, within } from "../shared/Dates.ts"
 import type { CaseId, StationId, WorkerId } from "../shared/Ids.ts"
 import { PersistentMap } from "../shared/Persistent.ts"
 import { type CaseType, dateOf, type Event } from "./Events.ts"
 import { category } from "./Stream.ts"
-
-/** A span of business days, both ends included. */
-export interface Period {
-  readonly from: Text.LocalDate
-  readonly to: Text.LocalDate
-}
-
-export const within = (date: Text.LocalDate, period: Period): boolean => date >= period.from && date <= period.to
 
 export { addDays }
 

@@ -1,18 +1,9 @@
 import type { Text } from "@shuangbai/eventsourcing"
+import type { Period } from "../shared/Dates.ts"
 
-/** A span of business days, both ends included. */
-export interface Period {
-  readonly from: Text.LocalDate
-  readonly to: Text.LocalDate
-}
+export { addDays, type Period, within } from "../shared/Dates.ts"
 
 export const make = (from: Text.LocalDate, to: Text.LocalDate): Period => ({ from, to })
-
-export const within = (date: Text.LocalDate, period: Period): boolean => date >= period.from && date <= period.to
-
-/** The day `days` after `date` (before, when negative): calendar arithmetic, no time zone involved. */
-export const addDays = (date: Text.LocalDate, days: number): Text.LocalDate =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 
 /** Whole days from `from` to `to` (negative when `to` is earlier). */
 export const daysBetween = (from: Text.LocalDate, to: Text.LocalDate): number =>

@@ -26,7 +26,19 @@ export const ageOn = (birthDate: Text.LocalDate, on: Text.LocalDate): number => 
   return on.slice(5) < birthDate.slice(5) ? years - 1 : years
 }
 
-/** The day `days` after `date` (calendar arithmetic, no time zone involved). */
+/** A span of business days, both ends included. */
+export interface Period {
+  readonly from: Text.LocalDate
+  readonly to: Text.LocalDate
+}
+
+/** Whether `date` falls in `period`, both ends included. */
+export const within = (date: Text.LocalDate, period: Period): boolean => date >= period.from && date <= period.to
+
+/** Every day a date can name: the period of a count over all time. */
+export const allTime: Period = { from: "0000-01-01", to: "9999-12-31" }
+
+/** The day `days` after `date` (before, when negative): calendar arithmetic, no time zone involved. */
 export const addDays = (date: Text.LocalDate, days: number): Text.LocalDate =>
   new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 

@@ -8,6 +8,7 @@ import {
 } from "@shuangbai/eventsourcing"
 import { HashMap, Option, Result } from "effect"
 import * as Registry from "../registry/index.ts"
+import type { Period } from "../shared/Dates.ts"
 import type { HouseholdId, StationId, VisitId } from "../shared/Ids.ts"
 import { codec, type Event } from "./Events.ts"
 import { category } from "./Stream.ts"
@@ -44,12 +45,6 @@ export const decodeAll = (
     recorded.push(decoded.success)
   }
   return Result.succeed(recorded)
-}
-
-/** A reporting period, both days included. */
-export interface Period {
-  readonly from: Text.LocalDate
-  readonly to: Text.LocalDate
 }
 
 export interface Counts {

@@ -36,7 +36,7 @@ export const evolveQuota = (state: Quota, event: Event): Quota => {
 // ---- a worker ("worker" stream) -----------------------------------------------------------------
 
 /** A stretch of days at one station: from `from`, up to but not including `until` (open while on it). */
-export interface Period {
+export interface Posting {
   readonly station: StationId
   readonly from: Text.LocalDate
   readonly until?: Text.LocalDate
@@ -51,7 +51,7 @@ export type State =
       readonly station: StationId
       /** The day the current period began (hired or transferred in). */
       readonly since: Text.LocalDate
-      readonly periods: ReadonlyArray<Period>
+      readonly periods: ReadonlyArray<Posting>
     }
   | {
       readonly _tag: "Left"
@@ -59,7 +59,7 @@ export type State =
       readonly name: Text.NonEmptyText
       readonly station: StationId
       readonly leftOn: Text.LocalDate
-      readonly periods: ReadonlyArray<Period>
+      readonly periods: ReadonlyArray<Posting>
     }
 
 export const initial: State = { _tag: "NotHired" }
@@ -67,7 +67,7 @@ export const initial: State = { _tag: "NotHired" }
 /** The calendar day after `date`. */
 export const nextDay = (date: Text.LocalDate): Text.LocalDate => addDays(date, 1)
 
-const closeLast = (periods: ReadonlyArray<Period>, until: Text.LocalDate): ReadonlyArray<Period> =>
+const closeLast = (periods: ReadonlyArray<Posting>, until: Text.LocalDate): ReadonlyArray<Posting> =>
   periods.map((p, i) => (i === periods.length - 1 ? { station: p.station, from: p.from, until } : p))
 
 /** Pure and total: an event that does not fit the stage (none is ever decided) leaves the state as it is. */

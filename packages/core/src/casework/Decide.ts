@@ -151,6 +151,33 @@ const inCase = (
 
 const reached = (c: Case, stage: Stage): boolean => rankOf(c.stage) >= rankOf(stage)
 
+/** The rule that refuses a step taken before the case reached the stage it needs. */
+const notYet = { Assessed: CaseNotAssessed, Planned: CaseNotPlanned, Intervening: NoServiceDelivered } as const
+
+/**
+ * A step of the work in an open case (assess, plan, deliver, follow up, evaluate): the case has reached the
+ * stage the step needs, and the step's day lies inside the case. The step records one event.
+ */
+const step = (
+  state: State,
+  now: number,
+  taken: {
+    readonly case: CaseId
+    readonly needs?: keyof typeof notYet
+    readonly field: string
+    readonly date: Text.LocalDate
+  },
+  event: () => Event
+): Decision =>
+  Result.gen(function* () {
+    const c = yield* caseOpenNow(taken.case, state)
+    if (taken.needs !== undefined && !reached(c, taken.needs)) {
+      return yield* Result.fail(notYet[taken.needs]({ case: taken.case }))
+    }
+    yield* inCase(taken.case, c, taken.field, taken.date, now)
+    return [event()]
+  })
+
 const referralOf = (id: CaseId, c: Case, referral: ReferralId): Result.Result<Referral, RuleViolation> => {
   const found = c.referrals.find((r) => r.referral === referral)
   return found === undefined ? Result.fail(ReferralNotFound({ case: id, referral })) : Result.succeed(found)
@@ -201,35 +228,33 @@ export const recordAssessment = (
   state: State,
   context: Decider.DecisionContext
 ): Decision =>
-  Result.gen(function* () {
-    const c = yield* caseOpenNow(cmd.case, state)
-    yield* inCase(cmd.case, c, "assessedOn", cmd.assessedOn, context.now)
-    return [
+  step(
+    state,
+    context.now,
+    { case: cmd.case, field: "assessedOn", date: cmd.assessedOn },
+    () =>
       new AssessmentRecorded({ case: cmd.case, needs: cmd.needs, riskLevel: cmd.riskLevel, assessedOn: cmd.assessedOn })
-    ]
-  })
+  )
 
 export const recordPlan = (cmd: Commands.RecordPlan, state: State, context: Decider.DecisionContext): Decision =>
-  Result.gen(function* () {
-    const c = yield* caseOpenNow(cmd.case, state)
-    if (!reached(c, "Assessed")) return yield* Result.fail(CaseNotAssessed({ case: cmd.case }))
-    yield* inCase(cmd.case, c, "plannedOn", cmd.plannedOn, context.now)
-    return [new PlanRecorded({ case: cmd.case, goals: cmd.goals, services: cmd.services, plannedOn: cmd.plannedOn })]
-  })
+  step(
+    state,
+    context.now,
+    { case: cmd.case, needs: "Assessed", field: "plannedOn", date: cmd.plannedOn },
+    () => new PlanRecorded({ case: cmd.case, goals: cmd.goals, services: cmd.services, plannedOn: cmd.plannedOn })
+  )
 
 export const deliverService = (
   cmd: Commands.DeliverService,
   state: State,
   context: Decider.DecisionContext
 ): Decision =>
-  Result.gen(function* () {
-    const c = yield* caseOpenNow(cmd.case, state)
-    if (!reached(c, "Planned")) return yield* Result.fail(CaseNotPlanned({ case: cmd.case }))
-    yield* inCase(cmd.case, c, "deliveredOn", cmd.deliveredOn, context.now)
-    return [
-      new ServiceDelivered({ case: cmd.case, service: cmd.service, deliveredOn: cmd.deliveredOn, notes: cmd.notes })
-    ]
-  })
+  step(
+    state,
+    context.now,
+    { case: cmd.case, needs: "Planned", field: "deliveredOn", date: cmd.deliveredOn },
+    () => new ServiceDelivered({ case: cmd.case, service: cmd.service, deliveredOn: cmd.deliveredOn, notes: cmd.notes })
+  )
 
 export const makeReferral = (cmd: Commands.MakeReferral, state: State, context: CaseworkContext): Decision =>
   Result.gen(function* () {
@@ -312,26 +337,25 @@ export const recordFollowUp = (
   state: State,
   context: Decider.DecisionContext
 ): Decision =>
-  Result.gen(function* () {
-    const c = yield* caseOpenNow(cmd.case, state)
-    if (!reached(c, "Intervening")) return yield* Result.fail(NoServiceDelivered({ case: cmd.case }))
-    yield* inCase(cmd.case, c, "followedUpOn", cmd.followedUpOn, context.now)
-    return [new FollowUpRecorded({ case: cmd.case, followedUpOn: cmd.followedUpOn, notes: cmd.notes })]
-  })
+  step(
+    state,
+    context.now,
+    { case: cmd.case, needs: "Intervening", field: "followedUpOn", date: cmd.followedUpOn },
+    () => new FollowUpRecorded({ case: cmd.case, followedUpOn: cmd.followedUpOn, notes: cmd.notes })
+  )
 
 export const recordEvaluation = (
   cmd: Commands.RecordEvaluation,
   state: State,
   context: Decider.DecisionContext
 ): Decision =>
-  Result.gen(function* () {
-    const c = yield* caseOpenNow(cmd.case, state)
-    if (!reached(c, "Intervening")) return yield* Result.fail(NoServiceDelivered({ case: cmd.case }))
-    yield* inCase(cmd.case, c, "evaluatedOn", cmd.evaluatedOn, context.now)
-    return [
+  step(
+    state,
+    context.now,
+    { case: cmd.case, needs: "Intervening", field: "evaluatedOn", date: cmd.evaluatedOn },
+    () =>
       new EvaluationRecorded({ case: cmd.case, outcome: cmd.outcome, evaluatedOn: cmd.evaluatedOn, notes: cmd.notes })
-    ]
-  })
+  )
 
 export const closeCase = (cmd: Commands.CloseCase, state: State, context: Decider.DecisionContext): Decision =>
   Result.gen(function* () {

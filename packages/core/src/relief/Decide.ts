@@ -132,6 +132,27 @@ const byWorkerOnPost = (
   context: Context
 ) => onPostAt(cmd.worker, cmd.station, date, context.onPost?.get(cmd.worker))
 
+/**
+ * Field work in a campaign (supplies handed out, a recipient visited, a relocation helped): the campaign is
+ * open on its day, the station is in its scope, a recipient named is on file (`recipient`), and the worker is
+ * on post at that station that day. Gives the campaign.
+ */
+const fieldWork = (
+  cmd: { readonly campaign: CampaignId; readonly worker: WorkerId; readonly station: StationId },
+  state: State.State,
+  field: string,
+  date: Text.LocalDate,
+  context: Context,
+  recipient?: { readonly person: PersonId; readonly household: HouseholdId }
+): Result.Result<Launched, RuleViolation> =>
+  Result.gen(function* () {
+    const campaign = yield* openOn(cmd.campaign, state, field, date, context)
+    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
+    if (recipient !== undefined) yield* registered(recipient, context)
+    yield* byWorkerOnPost(cmd, date, context)
+    return campaign
+  })
+
 export const launchCampaign = (cmd: Commands.LaunchCampaign, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
     if (state._tag !== "NotLaunched") {
@@ -175,10 +196,7 @@ export const receiveSupplies = (cmd: Commands.ReceiveSupplies, state: State.Stat
  */
 export const distributeSupplies = (cmd: Commands.DistributeSupplies, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
-    const campaign = yield* openOn(cmd.campaign, state, "distributedOn", cmd.distributedOn, context)
-    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
-    yield* registered(cmd, context)
-    yield* byWorkerOnPost(cmd, cmd.distributedOn, context)
+    const campaign = yield* fieldWork(cmd, state, "distributedOn", cmd.distributedOn, context, cmd)
     const onHand = State.onHand(campaign, cmd.item)
     if (cmd.quantity > onHand) {
       return yield* Result.fail(StockInsufficient({ item: cmd.item, requested: cmd.quantity, onHand }))
@@ -204,10 +222,7 @@ export const distributeSupplies = (cmd: Commands.DistributeSupplies, state: Stat
  */
 export const visitRecipient = (cmd: Commands.VisitRecipient, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
-    const campaign = yield* openOn(cmd.campaign, state, "visitedOn", cmd.visitedOn, context)
-    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
-    yield* registered(cmd, context)
-    yield* byWorkerOnPost(cmd, cmd.visitedOn, context)
+    const campaign = yield* fieldWork(cmd, state, "visitedOn", cmd.visitedOn, context, cmd)
     if (campaign.visited.has(State.visitKey(cmd.person, cmd.visitedOn))) return []
     return [
       new RecipientVisited({
@@ -229,9 +244,7 @@ export const visitRecipient = (cmd: Commands.VisitRecipient, state: State.State,
  */
 export const assistRelocation = (cmd: Commands.AssistRelocation, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
-    const campaign = yield* openOn(cmd.campaign, state, "assistedOn", cmd.assistedOn, context)
-    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
-    yield* byWorkerOnPost(cmd, cmd.assistedOn, context)
+    yield* fieldWork(cmd, state, "assistedOn", cmd.assistedOn, context)
     return [
       new RelocationAssisted({
         campaign: cmd.campaign,

@@ -69,10 +69,11 @@ export class ActivityCancelled extends Schema.TaggedClass<ActivityCancelled>()("
   reason: Text.NonEmptyText
 }) {}
 
-export const Event = Schema.Union([ActivityPlanned, ActivityHeld, ActivityCancelled])
-export type Event = typeof Event.Type
-
 export const codec = EventCodec.make({ ActivityPlanned, ActivityHeld, ActivityCancelled })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
 
 /** The business day: the day planned or held; a cancellation is as of now (none). */
 export const dateOf = (event: Event): Text.LocalDate | undefined => {

@@ -161,22 +161,6 @@ export class CaseTransferred extends Schema.TaggedClass<CaseTransferred>()(
   )
 ) {}
 
-export const Event = Schema.Union([
-  CaseOpened,
-  AssessmentRecorded,
-  PlanRecorded,
-  ServiceDelivered,
-  ReferralMade,
-  ReferralAccepted,
-  ReferralRejected,
-  FollowUpRecorded,
-  EvaluationRecorded,
-  CaseClosed,
-  CaseReopened,
-  CaseTransferred
-])
-export type Event = typeof Event.Type
-
 export const codec = EventCodec.make({
   CaseOpened,
   AssessmentRecorded,
@@ -191,6 +175,10 @@ export const codec = EventCodec.make({
   CaseReopened,
   CaseTransferred
 })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
 
 /** The business day an event is dated. */
 export const dateOf = (event: Event): Text.LocalDate => {

@@ -96,19 +96,6 @@ export class DriveClosed extends Schema.TaggedClass<DriveClosed>()("DriveClosed"
   closedOn: Text.LocalDate
 }) {}
 
-export const Event = Schema.Union([
-  DriveOpened,
-  ApplicationReceived,
-  ApplicantShortlisted,
-  ApplicantRejected,
-  OfferMade,
-  OfferAccepted,
-  OfferDeclined,
-  ApplicantHired,
-  DriveClosed
-])
-export type Event = typeof Event.Type
-
 export const codec = EventCodec.make({
   DriveOpened,
   ApplicationReceived,
@@ -120,6 +107,10 @@ export const codec = EventCodec.make({
   ApplicantHired,
   DriveClosed
 })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
 
 /**
  * The business day of each step. A drive has none: it is announced when it is recorded, and its window

@@ -115,19 +115,6 @@ export class HouseholdArchived extends Schema.TaggedClass<HouseholdArchived>()("
   reason: Text.NonEmptyText
 }) {}
 
-export const Event = Schema.Union([
-  HouseholdRegistered,
-  MemberAdded,
-  MemberRemoved,
-  CategoryAssigned,
-  CategoryRevoked,
-  ConsentRecorded,
-  ConsentWithdrawn,
-  RiskAssessed,
-  HouseholdArchived
-])
-export type Event = typeof Event.Type
-
 export const codec = EventCodec.make({
   HouseholdRegistered,
   MemberAdded,
@@ -139,6 +126,10 @@ export const codec = EventCodec.make({
   RiskAssessed,
   HouseholdArchived
 })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
 
 /** The business day: the day the form says it happened; members are added and removed as of now (none). */
 export const dateOf = (event: Event): Text.LocalDate | undefined => {

@@ -95,16 +95,6 @@ export class CampaignClosed extends Schema.TaggedClass<CampaignClosed>()("Campai
   closedOn: Text.LocalDate
 }) {}
 
-export const Event = Schema.Union([
-  CampaignLaunched,
-  SuppliesReceived,
-  SuppliesDistributed,
-  RecipientVisited,
-  RelocationAssisted,
-  CampaignClosed
-])
-export type Event = typeof Event.Type
-
 export const codec = EventCodec.make({
   CampaignLaunched,
   SuppliesReceived,
@@ -113,6 +103,10 @@ export const codec = EventCodec.make({
   RelocationAssisted,
   CampaignClosed
 })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
 
 /** The business day an event happened on. */
 export const dateOf = (event: Event): Text.LocalDate => {

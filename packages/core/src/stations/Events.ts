@@ -60,15 +60,6 @@ export class CountyConfigured extends Schema.TaggedClass<CountyConfigured>()("Co
 export const StationEvent = Schema.Union([StationEstablished, ServicePointOpened, ServicePointClosed, StationClosed])
 export type StationEvent = typeof StationEvent.Type
 
-export const Event = Schema.Union([
-  StationEstablished,
-  ServicePointOpened,
-  ServicePointClosed,
-  StationClosed,
-  CountyConfigured
-])
-export type Event = typeof Event.Type
-
 /** One codec for both stream categories of the context ("station" and "county"). */
 export const codec = EventCodec.make({
   StationEstablished,
@@ -77,6 +68,10 @@ export const codec = EventCodec.make({
   StationClosed,
   CountyConfigured
 })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
 
 /** The business day an event happened on; none for the county's settings. */
 export const dateOf = (event: Event): Text.LocalDate | undefined => {

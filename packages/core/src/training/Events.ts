@@ -65,10 +65,11 @@ export class MaterialsPrinted extends Schema.TaggedClass<MaterialsPrinted>()("Ma
   scope: StationScope
 }) {}
 
-export const Event = Schema.Union([CourseHeld, ExchangeVisitHeld, MaterialsPrinted])
-export type Event = typeof Event.Type
-
 export const codec = EventCodec.make({ CourseHeld, ExchangeVisitHeld, MaterialsPrinted })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
 
 /** The business day an event happened on. */
 export const dateOf = (event: Event): Text.LocalDate =>

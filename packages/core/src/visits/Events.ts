@@ -76,10 +76,11 @@ export class VisitVoided extends Schema.TaggedClass<VisitVoided>()("VisitVoided"
   reason: Text.NonEmptyText
 }) {}
 
-export const Event = Schema.Union([VisitScheduled, VisitConducted, VisitSkipped, VisitAmended, VisitVoided])
-export type Event = typeof Event.Type
-
 export const codec = EventCodec.make({ VisitScheduled, VisitConducted, VisitSkipped, VisitAmended, VisitVoided })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
 
 /** The business day: a conducted visit happened on the day it was made, however late it is recorded. */
 export const dateOf = (event: Event): Text.LocalDate | undefined =>

@@ -66,9 +66,6 @@ export type QuotaEvent = typeof QuotaEvent.Type
 export const WorkerEvent = Schema.Union([WorkerHired, WorkerTransferred, WorkerLeft])
 export type WorkerEvent = typeof WorkerEvent.Type
 
-export const Event = Schema.Union([PostsAllotted, PostFilled, PostVacated, WorkerHired, WorkerTransferred, WorkerLeft])
-export type Event = typeof Event.Type
-
 /** One codec for both stream categories of the context ("post-quota" and "worker"). */
 export const codec = EventCodec.make({
   PostsAllotted,
@@ -78,6 +75,10 @@ export const codec = EventCodec.make({
   WorkerTransferred,
   WorkerLeft
 })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
 
 /** The business day an event happened on. */
 export const dateOf = (event: Event): Text.LocalDate => {

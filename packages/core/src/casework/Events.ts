@@ -146,20 +146,20 @@ export class CaseReopened extends Schema.TaggedClass<CaseReopened>()("CaseReopen
   reopenedOn: Text.LocalDate
 }) {}
 
+/** A case's new holder: another worker, another station, or both (CaseTransferred, TransferCase). */
+export const Transfer = Schema.Struct({
+  case: CaseId,
+  worker: Schema.optionalKey(WorkerId),
+  station: Schema.optionalKey(StationId),
+  transferredOn: Text.LocalDate
+}).check(
+  Schema.makeFilter((t) => t.worker !== undefined || t.station !== undefined || "names a worker, a station or both", {
+    expected: "a transfer to a worker and/or a station"
+  })
+)
+
 /** The case handed to another worker, another station, or both. */
-export class CaseTransferred extends Schema.TaggedClass<CaseTransferred>()(
-  "CaseTransferred",
-  Schema.Struct({
-    case: CaseId,
-    worker: Schema.optionalKey(WorkerId),
-    station: Schema.optionalKey(StationId),
-    transferredOn: Text.LocalDate
-  }).check(
-    Schema.makeFilter((t) => t.worker !== undefined || t.station !== undefined || "names a worker, a station or both", {
-      expected: "a transfer to a worker and/or a station"
-    })
-  )
-) {}
+export class CaseTransferred extends Schema.TaggedClass<CaseTransferred>()("CaseTransferred", Transfer) {}
 
 export const codec = EventCodec.make({
   CaseOpened,

@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import { type Domain, Reports, Shared } from "@shuangbai/core"
 import { type Projection, Text } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"

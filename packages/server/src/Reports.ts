@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import { type Access, Domain, Reports as R, type Shared } from "@shuangbai/core"
 import {
   type Envelope,

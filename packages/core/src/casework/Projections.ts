@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
 import { addDays, type Period, within } from "../shared/Dates.ts"
 import type { CaseId, StationId, WorkerId } from "../shared/Ids.ts"

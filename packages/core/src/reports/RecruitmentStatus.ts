@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import type { Projection, Text } from "@shuangbai/eventsourcing"
 import type { Event } from "../Domain.ts"
 import * as Recruitment from "../recruitment/index.ts"

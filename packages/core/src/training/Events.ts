@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import { EventCodec, Text } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CourseId, StationId, WorkerId } from "../shared/Ids.ts"

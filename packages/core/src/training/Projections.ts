@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import { Projection, type Text } from "@shuangbai/eventsourcing"
 import { allTime, type Period, within } from "../shared/Dates.ts"
 import type { CourseId, StationId, WorkerId } from "../shared/Ids.ts"

@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import { Activities, Casework, type Domain, Reports, type Shared } from "@shuangbai/core"
 import { Projection, type Text } from "@shuangbai/eventsourcing"
 import * as Charts from "./Charts.ts"

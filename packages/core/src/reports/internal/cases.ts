@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import { type CaseType, dateOf } from "../../casework/Events.ts"

@@ -7,8 +7,8 @@ import type { AppendRequest, ReadStreamOptions } from "./EventStore.ts"
 import { ExpectedVersion } from "./ExpectedVersion.ts"
 import { canonicalPayload, seal } from "./HashChain.ts"
 import { Verbatim, write } from "./internal/canonical.ts"
+import { Id, Instant, unstorableText } from "./Scalars.ts"
 import { StreamId } from "./StreamId.ts"
-import { Id, Instant, unstorableText } from "./Text.ts"
 
 export const defaultMaxEventBytes = 1024 * 1024
 
@@ -223,7 +223,7 @@ export const readStreamError = (options: ReadStreamOptions | undefined): EventSt
     ? undefined
     : new EventStoreError({
         reason: "InvalidRequest",
-        message: `invalid asOfTime ${JSON.stringify(String(options.asOfTime).slice(0, 80))}: expected an instant in UTC, YYYY-MM-DDTHH:MM:SS.mmmZ (Text.instantFromMillis(Date.parse(text)) converts one with an offset)`
+        message: `invalid asOfTime ${JSON.stringify(String(options.asOfTime).slice(0, 80))}: expected an instant in UTC, YYYY-MM-DDTHH:MM:SS.mmmZ (Scalars.instantFromMillis(Date.parse(text)) converts one with an offset)`
       })
 
 const validCommandEnvelope = Schema.decodeUnknownResult(

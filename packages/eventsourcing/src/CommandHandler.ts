@@ -16,8 +16,8 @@ import type { EventCodec } from "./EventCodec.ts"
 import { EventStore } from "./EventStore.ts"
 import * as ExpectedVersion from "./ExpectedVersion.ts"
 import { IdGenerator } from "./IdGenerator.ts"
+import { instantFromMillis } from "./Scalars.ts"
 import type { StreamId } from "./StreamId.ts"
-import { instantFromMillis } from "./Text.ts"
 
 /** Who sends a command and how it ties to what came before. */
 export interface CommandMetadata {

@@ -1,5 +1,5 @@
 import { Access } from "@shuangbai/core"
-import { EventStore, IdGenerator, StreamId, Text } from "@shuangbai/eventsourcing"
+import { EventStore, IdGenerator, Scalars, StreamId } from "@shuangbai/eventsourcing"
 import { Cause, Clock, Deferred, Duration, Effect, Layer, Result, Schema, Stream } from "effect"
 import { type HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder } from "effect/http-api"
@@ -77,7 +77,7 @@ const authorize = (principal: Access.Principal, read: Access.Read) =>
     )
   )
 
-const IdempotencyKey = Text.Id
+const IdempotencyKey = Scalars.Id
 
 const command = (route: Commands.CommandRoute, options: Options) => {
   const limit = options.bodyLimit ?? 64 * 1024
@@ -202,7 +202,7 @@ const householdHistory = (principal: Access.Principal, request: HttpServerReques
     const query = queryOf(request)
     const tenant = tenantOf(principal, query)
     const household = decodeURIComponent(new URL(request.url, "http://localhost").pathname.split("/")[2] ?? "")
-    if (!Schema.is(Text.Id)(household)) return yield* Effect.fail(ApiError.invalidRequest("not a household id"))
+    if (!Schema.is(Scalars.Id)(household)) return yield* Effect.fail(ApiError.invalidRequest("not a household id"))
     yield* authorize(principal, { _tag: "HouseholdHistory", tenant, household })
     const history = yield* Reports.householdHistory(tenant, household)
     if (history.entries.length === 0) {
@@ -215,7 +215,7 @@ const dashboard = (principal: Access.Principal, request: HttpServerRequest.HttpS
   Effect.gen(function* () {
     const query = queryOf(request)
     const tenant = tenantOf(principal, query)
-    const today = Text.chinaDateOf(yield* Clock.currentTimeMillis)
+    const today = Scalars.chinaDateOf(yield* Clock.currentTimeMillis)
     const parsed = Dashboard.parseQuery(query, today)
     if (Result.isFailure(parsed)) {
       return yield* Effect.fail(

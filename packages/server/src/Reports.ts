@@ -8,7 +8,7 @@ import {
   issuesOf,
   Projection,
   type Recorded,
-  Text,
+  Scalars,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
 import { Clock, Effect, Result, Schema } from "effect"
@@ -23,14 +23,14 @@ type HouseholdId = Shared.HouseholdId
 /** The query every report understands; each uses the parameters that make sense for it. */
 export const Query = Schema.Struct({
   /** The tenant to read: the principal's own (another tenant is refused). Default: the principal's. */
-  tenant: Schema.optionalKey(Text.Id),
+  tenant: Schema.optionalKey(Scalars.Id),
   /** The day the report is made on (yyyy-mm-dd). Default: today in China. */
-  asOf: Schema.optionalKey(Text.LocalDate),
+  asOf: Schema.optionalKey(Scalars.LocalDate),
   /** A period (training: its courses; default the year before asOf's). */
-  from: Schema.optionalKey(Text.LocalDate),
-  to: Schema.optionalKey(Text.LocalDate),
+  from: Schema.optionalKey(Scalars.LocalDate),
+  to: Schema.optionalKey(Scalars.LocalDate),
   /** Only this station (station dashboard, visit schedule, caseloads). */
-  station: Schema.optionalKey(Text.Id),
+  station: Schema.optionalKey(Scalars.Id),
   /** The log as it stood at this position (an audit of what was known then). */
   position: Schema.optionalKey(Schema.NumberFromString.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0)))
 })
@@ -82,7 +82,7 @@ export const foldLog = <S>(
     return state
   })
 
-const today = Effect.map(Clock.currentTimeMillis, Text.chinaDateOf)
+const today = Effect.map(Clock.currentTimeMillis, Scalars.chinaDateOf)
 const asOfOf = (query: Query) => (query.asOf === undefined ? today : Effect.succeed(query.asOf))
 
 const run = <A>(effect: Effect.Effect<A, ReadError, EventStore.EventStore>) => Effect.mapError(effect, fromReadError)

@@ -1,4 +1,4 @@
-import { EventCodec, Text } from "@shuangbai/eventsourcing"
+import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { ActivityId, PersonId, StationId } from "../shared/Ids.ts"
 
@@ -48,9 +48,9 @@ export class ActivityPlanned extends Schema.TaggedClass<ActivityPlanned>()("Acti
   activity: ActivityId,
   station: StationId,
   theme: ActivityTheme,
-  title: Text.NonEmptyText,
-  plannedOn: Text.LocalDate,
-  scheduledFor: Schema.optionalKey(Text.LocalDate)
+  title: Scalars.NonEmptyText,
+  plannedOn: Scalars.LocalDate,
+  scheduledFor: Schema.optionalKey(Scalars.LocalDate)
 }) {}
 
 /** The activity took place: its day and who came, as a headcount and/or a list of persons on file. */
@@ -58,7 +58,7 @@ export class ActivityHeld extends Schema.TaggedClass<ActivityHeld>()(
   "ActivityHeld",
   Schema.Struct({
     activity: ActivityId,
-    heldOn: Text.LocalDate,
+    heldOn: Scalars.LocalDate,
     headcount: Schema.optionalKey(Headcount),
     participants: Participants
   }).check(someoneAttended)
@@ -66,7 +66,7 @@ export class ActivityHeld extends Schema.TaggedClass<ActivityHeld>()(
 
 export class ActivityCancelled extends Schema.TaggedClass<ActivityCancelled>()("ActivityCancelled", {
   activity: ActivityId,
-  reason: Text.NonEmptyText
+  reason: Scalars.NonEmptyText
 }) {}
 
 export const codec = EventCodec.make({ ActivityPlanned, ActivityHeld, ActivityCancelled })
@@ -76,7 +76,7 @@ export const Event = codec.union
 export type Event = typeof Event.Type
 
 /** The business day: the day planned or held; a cancellation is as of now (none). */
-export const dateOf = (event: Event): Text.LocalDate | undefined => {
+export const dateOf = (event: Event): Scalars.LocalDate | undefined => {
   switch (event._tag) {
     case "ActivityPlanned":
       return event.plannedOn

@@ -1,5 +1,5 @@
 // F1…F23 are the article's figures, each defined in docs/figures.md.
-import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
+import { Projection, type Recorded } from "@shuangbai/eventsourcing"
 import { type Period, within } from "../shared/Dates.ts"
 import type { ActivityId, PersonId, StationId } from "../shared/Ids.ts"
 import { PersistentMap, PersistentSet } from "../shared/Persistent.ts"

@@ -1,4 +1,4 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import { RiskLevel } from "../shared/RecipientCategory.ts"
@@ -30,7 +30,7 @@ export class OpenCase extends Schema.TaggedClass<OpenCase>()("OpenCase", {
   worker: WorkerId,
   caseType: CaseType,
   riskLevel: RiskLevel,
-  openedOn: Text.LocalDate
+  openedOn: Scalars.LocalDate
 }) {}
 
 export class RecordAssessment extends Schema.TaggedClass<RecordAssessment>()(

@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
 import { householdOnFile, memberOnFile } from "../registry/Decide.ts"
 import type * as Registry from "../registry/State.ts"
@@ -48,7 +48,7 @@ export interface CaseworkContext extends Decider.DecisionContext {
 // registry's (HouseholdNotRegistered, HouseholdIsArchived, PersonNotMember); a worker not on post at the
 // case's station that day with the workforce's (WorkerNotOnPostAtStation).
 
-export const CaseAlreadyOpen = Rule.define<{ case: CaseId; openedOn: Text.LocalDate }>("CaseAlreadyOpen", {
+export const CaseAlreadyOpen = Rule.define<{ case: CaseId; openedOn: Scalars.LocalDate }>("CaseAlreadyOpen", {
   en: (f) => `case ${f.case} has been open since ${f.openedOn}: a recipient has one open case of a type`,
   zh: (f) => `个案 ${f.case} 自 ${f.openedOn} 起在跟进中：同一服务对象同一类型只能有一个在办个案`
 })
@@ -56,7 +56,7 @@ export const CaseNotOpened = Rule.define<{ case: CaseId }>("CaseNotOpened", {
   en: (f) => `no case ${f.case} has been opened`,
   zh: (f) => `个案 ${f.case} 尚未接案`
 })
-export const CaseAlreadyClosed = Rule.define<{ case: CaseId; closedOn: Text.LocalDate }>("CaseAlreadyClosed", {
+export const CaseAlreadyClosed = Rule.define<{ case: CaseId; closedOn: Scalars.LocalDate }>("CaseAlreadyClosed", {
   en: (f) => `case ${f.case} was closed on ${f.closedOn}: reopen it first`,
   zh: (f) => `个案 ${f.case} 已于 ${f.closedOn} 结案，须先重开`
 })
@@ -76,7 +76,7 @@ export const CaseNotEvaluated = Rule.define<{ case: CaseId; reason: CloseReason 
   en: (f) => `case ${f.case} has no evaluation since it was (re)opened: closing for ${f.reason} needs one`,
   zh: (f) => `个案 ${f.case} 自接案或重开后尚未评估，以「${f.reason}」结案须先评估`
 })
-export const CrisisFollowUpMissing = Rule.define<{ case: CaseId; since: Text.LocalDate }>("CrisisFollowUpMissing", {
+export const CrisisFollowUpMissing = Rule.define<{ case: CaseId; since: Scalars.LocalDate }>("CrisisFollowUpMissing", {
   en: (f) => `the crisis intervention of ${f.since} in case ${f.case} has had no follow-up yet`,
   zh: (f) => `个案 ${f.case} 于 ${f.since} 的危机干预尚未跟进`
 })
@@ -140,9 +140,9 @@ const inCase = (
   id: CaseId,
   c: Case,
   field: string,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   now: number
-): Result.Result<Text.LocalDate, RuleViolation> =>
+): Result.Result<Scalars.LocalDate, RuleViolation> =>
   Result.gen(function* () {
     yield* notInFuture(field, date, now)
     if (date < c.since) return yield* Result.fail(DateBeforeCaseOpened({ case: id, field, date, since: c.since }))
@@ -165,7 +165,7 @@ const step = (
     readonly case: CaseId
     readonly needs?: keyof typeof notYet
     readonly field: string
-    readonly date: Text.LocalDate
+    readonly date: Scalars.LocalDate
   },
   event: () => Event
 ): Decision =>
@@ -282,7 +282,7 @@ const answerReferral = (
   referral: ReferralId,
   answer: "Accepted" | "Rejected",
   field: string,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   state: State,
   now: number,
   event: () => Event

@@ -1,4 +1,4 @@
-import { CommandHandler, type Decider, type EventStore, type Text } from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type EventStore, type Scalars } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { loadHousehold } from "../registry/Handler.ts"
 import * as RegistryState from "../registry/State.ts"
@@ -25,7 +25,7 @@ export const occurredAt = occurredAtOf(dateOf)
  * ConsentRecorded/ConsentWithdrawn with scope "Referral"). An archived or unknown household gives none.
  */
 export const consentToRefer = (
-  tenant: Text.Id,
+  tenant: Scalars.Id,
   household: HouseholdId,
   person: PersonId
 ): Effect.Effect<boolean, CommandHandler.LoadError, EventStore.EventStore> =>

@@ -1,5 +1,5 @@
 // F1…F23 are the article's figures, each defined in docs/figures.md.
-import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
+import { Projection, type Recorded, type Scalars } from "@shuangbai/eventsourcing"
 import { addDays, type Period, within } from "../shared/Dates.ts"
 import type { CaseId, StationId, WorkerId } from "../shared/Ids.ts"
 import { PersistentMap } from "../shared/Persistent.ts"
@@ -55,7 +55,7 @@ export interface AsOf {
  * (decide refuses it), the last one dated on or before the day decides. A persistent map (shared/Persistent.ts):
  * an event costs O(log n), however many cases there are.
  */
-export const ongoingAt = (date: Text.LocalDate): Projection.Projection<Event, ReadonlyMap<CaseId, AsOf>> =>
+export const ongoingAt = (date: Scalars.LocalDate): Projection.Projection<Event, ReadonlyMap<CaseId, AsOf>> =>
   Projection.make<Event, ReadonlyMap<CaseId, AsOf>>({
     initial: PersistentMap.empty(),
     evolve: (state, recorded) => {
@@ -101,7 +101,7 @@ export interface CaseNow {
   readonly station: StationId
   readonly open: boolean
   /** Days of crisis interventions no follow-up has answered yet, earliest first. */
-  readonly pendingCrises: ReadonlyArray<Text.LocalDate>
+  readonly pendingCrises: ReadonlyArray<Scalars.LocalDate>
 }
 
 /**
@@ -169,8 +169,8 @@ export interface FollowUpDue {
   readonly worker: WorkerId
   readonly station: StationId
   /** The earliest crisis intervention not yet followed up. */
-  readonly since: Text.LocalDate
-  readonly dueBy: Text.LocalDate
+  readonly since: Scalars.LocalDate
+  readonly dueBy: Scalars.LocalDate
 }
 
 /**
@@ -179,7 +179,7 @@ export interface FollowUpDue {
  */
 export const crisisFollowUps = (
   state: ReadonlyMap<CaseId, CaseNow>,
-  asOf: Text.LocalDate,
+  asOf: Scalars.LocalDate,
   options: FollowUpOptions = {}
 ): { readonly due: ReadonlyArray<FollowUpDue>; readonly overdue: ReadonlyArray<FollowUpDue> } => {
   const deadline = options.deadlineDays ?? defaultDeadlineDays

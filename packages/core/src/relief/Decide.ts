@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result, Schema } from "effect"
 import { notInFuture } from "../shared/Dates.ts"
 import type { CampaignId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
@@ -46,7 +46,7 @@ export const CampaignAlreadyLaunched = Rule.define<{ campaign: CampaignId }>("Ca
   zh: (f) => `救助行动 ${f.campaign} 已启动，且登记信息不同`
 })
 
-export const CampaignAlreadyClosed = Rule.define<{ campaign: CampaignId; closedOn: Text.LocalDate }>(
+export const CampaignAlreadyClosed = Rule.define<{ campaign: CampaignId; closedOn: Scalars.LocalDate }>(
   "CampaignAlreadyClosed",
   {
     en: (f) => `campaign ${f.campaign} was closed on ${f.closedOn}: nothing more may be recorded`,
@@ -54,7 +54,7 @@ export const CampaignAlreadyClosed = Rule.define<{ campaign: CampaignId; closedO
   }
 )
 
-export const DateBeforeLaunch = Rule.define<{ field: string; date: Text.LocalDate; launchedOn: Text.LocalDate }>(
+export const DateBeforeLaunch = Rule.define<{ field: string; date: Scalars.LocalDate; launchedOn: Scalars.LocalDate }>(
   "DateBeforeLaunch",
   {
     en: (f) => `${f.field} ${f.date} is before the campaign was launched on ${f.launchedOn}`,
@@ -100,7 +100,7 @@ const openOn = (
   campaign: CampaignId,
   state: State.State,
   field: string,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   context: Context
 ): Result.Result<Launched, RuleViolation> =>
   Result.gen(function* () {
@@ -128,7 +128,7 @@ const registered = (cmd: { readonly person: PersonId; readonly household: Househ
 /** Field work is done by a worker on post at the station named for it, on its day. */
 const byWorkerOnPost = (
   cmd: { readonly worker: WorkerId; readonly station: StationId },
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   context: Context
 ) => onPostAt(cmd.worker, cmd.station, date, context.onPost?.get(cmd.worker))
 
@@ -141,7 +141,7 @@ const fieldWork = (
   cmd: { readonly campaign: CampaignId; readonly worker: WorkerId; readonly station: StationId },
   state: State.State,
   field: string,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   context: Context,
   recipient?: { readonly person: PersonId; readonly household: HouseholdId }
 ): Result.Result<Launched, RuleViolation> =>

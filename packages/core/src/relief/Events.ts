@@ -1,5 +1,5 @@
 // F1…F23 are the article's figures, each defined in docs/figures.md.
-import { EventCodec, Text } from "@shuangbai/eventsourcing"
+import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CampaignId, HouseholdId, PersonId, StationId, VillageId, VisitId, WorkerId } from "../shared/Ids.ts"
 
@@ -34,9 +34,9 @@ export type Quantity = typeof Quantity.Type
 export class CampaignLaunched extends Schema.TaggedClass<CampaignLaunched>()("CampaignLaunched", {
   campaign: CampaignId,
   kind: CampaignKind,
-  title: Text.NonEmptyText,
+  title: Scalars.NonEmptyText,
   scope: CampaignScope,
-  launchedOn: Text.LocalDate
+  launchedOn: Scalars.LocalDate
 }) {}
 
 export class SuppliesReceived extends Schema.TaggedClass<SuppliesReceived>()("SuppliesReceived", {
@@ -44,8 +44,8 @@ export class SuppliesReceived extends Schema.TaggedClass<SuppliesReceived>()("Su
   item: ReliefItem,
   quantity: Quantity,
   /** The donor or source: the bureau's own stock, a charity, a company… */
-  source: Text.NonEmptyText,
-  receivedOn: Text.LocalDate
+  source: Scalars.NonEmptyText,
+  receivedOn: Scalars.LocalDate
 }) {}
 
 export class SuppliesDistributed extends Schema.TaggedClass<SuppliesDistributed>()("SuppliesDistributed", {
@@ -55,7 +55,7 @@ export class SuppliesDistributed extends Schema.TaggedClass<SuppliesDistributed>
   person: PersonId,
   household: HouseholdId,
   village: VillageId,
-  distributedOn: Text.LocalDate,
+  distributedOn: Scalars.LocalDate,
   /** The worker who handed it out (the actor in the envelope is whoever recorded it). */
   worker: WorkerId,
   /** The worker's station: the campaign's figures are also reported per station. */
@@ -72,7 +72,7 @@ export class RecipientVisited extends Schema.TaggedClass<RecipientVisited>()("Re
   person: PersonId,
   household: HouseholdId,
   village: VillageId,
-  visitedOn: Text.LocalDate,
+  visitedOn: Scalars.LocalDate,
   worker: WorkerId,
   station: StationId,
   visit: Schema.optionalKey(VisitId)
@@ -85,15 +85,15 @@ export class RelocationAssisted extends Schema.TaggedClass<RelocationAssisted>()
   household: HouseholdId,
   fromVillage: VillageId,
   /** Where the person went: a shelter, a relative's home, a school hall… */
-  toPlace: Text.NonEmptyText,
-  assistedOn: Text.LocalDate,
+  toPlace: Scalars.NonEmptyText,
+  assistedOn: Scalars.LocalDate,
   worker: WorkerId,
   station: StationId
 }) {}
 
 export class CampaignClosed extends Schema.TaggedClass<CampaignClosed>()("CampaignClosed", {
   campaign: CampaignId,
-  closedOn: Text.LocalDate
+  closedOn: Scalars.LocalDate
 }) {}
 
 export const codec = EventCodec.make({
@@ -110,7 +110,7 @@ export const Event = codec.union
 export type Event = typeof Event.Type
 
 /** The business day an event happened on. */
-export const dateOf = (event: Event): Text.LocalDate => {
+export const dateOf = (event: Event): Scalars.LocalDate => {
   switch (event._tag) {
     case "CampaignLaunched":
       return event.launchedOn

@@ -1,4 +1,4 @@
-import { CommandHandler, type Decider, type EventStore, type Text } from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type EventStore, type Scalars } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { occurredAtOf } from "../shared/Dates.ts"
 import type { WorkerId } from "../shared/Ids.ts"
@@ -15,7 +15,7 @@ export const loadContext = (
   _state: State,
   base: Decider.DecisionContext
 ): Effect.Effect<Context, CommandHandler.LoadError, EventStore.EventStore> => {
-  const withOnPost = (workers: ReadonlyArray<WorkerId>, date: Text.LocalDate) =>
+  const withOnPost = (workers: ReadonlyArray<WorkerId>, date: Scalars.LocalDate) =>
     Effect.map(workersOnPost(base.tenant, workers, date), (onPost): Context => ({ ...base, onPost }))
   switch (command._tag) {
     case "RecordCourse":

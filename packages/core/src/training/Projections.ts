@@ -1,5 +1,5 @@
 // F1…F23 are the article's figures, each defined in docs/figures.md.
-import { Projection, type Text } from "@shuangbai/eventsourcing"
+import { Projection, type Scalars } from "@shuangbai/eventsourcing"
 import { allTime, type Period, within } from "../shared/Dates.ts"
 import type { CourseId, StationId, WorkerId } from "../shared/Ids.ts"
 import { PersistentMap, PersistentSet } from "../shared/Persistent.ts"
@@ -106,7 +106,7 @@ export const participation = participationIn(allTime)
 
 export interface ExchangeVisitSummary {
   readonly host: StationId
-  readonly heldOn: Text.LocalDate
+  readonly heldOn: Scalars.LocalDate
   /** Stations taking part: the host and the visiting stations (F20: 6). */
   readonly stations: number
   /** Workers taking part (F20: 25). */

@@ -4,7 +4,7 @@ import {
   type InvalidEvent,
   Projection,
   type Recorded,
-  type Text,
+  type Scalars,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
 import { HashMap, Option, Result } from "effect"
@@ -78,11 +78,11 @@ export interface HouseholdsAndVisits {
   readonly period: Period
   readonly households: HashMap.HashMap<
     HouseholdId,
-    { readonly station: StationId; readonly archivedOn?: Text.LocalDate }
+    { readonly station: StationId; readonly archivedOn?: Scalars.LocalDate }
   >
   readonly visits: HashMap.HashMap<
     VisitId,
-    { readonly household: HouseholdId; readonly station: StationId; readonly visitedOn: Text.LocalDate }
+    { readonly household: HouseholdId; readonly station: StationId; readonly visitedOn: Scalars.LocalDate }
   >
 }
 

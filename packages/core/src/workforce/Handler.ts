@@ -4,7 +4,7 @@ import {
   type Envelope,
   EventStore,
   type IdGenerator,
-  type Text
+  type Scalars
 } from "@shuangbai/eventsourcing"
 import { Clock, Effect, Result, Schema } from "effect"
 import { occurredAtOf } from "../shared/Dates.ts"
@@ -64,7 +64,7 @@ export const loadWorker = (
 export const workerOnPost = (
   tenant: Envelope.Tenant,
   worker: WorkerId,
-  date: Text.LocalDate
+  date: Scalars.LocalDate
 ): Effect.Effect<StationId | undefined, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(loadWorker(tenant, worker), (state) => stationOn(state, date))
 
@@ -75,7 +75,7 @@ export const workerOnPost = (
 export const workersOnPost = (
   tenant: Envelope.Tenant,
   workers: Iterable<WorkerId>,
-  date: Text.LocalDate
+  date: Scalars.LocalDate
 ): Effect.Effect<ReadonlyMap<WorkerId, StationId>, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(
     Effect.forEach(
@@ -245,7 +245,7 @@ type Services = EventStore.EventStore | IdGenerator.IdGenerator
 /** Frees the worker's post at the station (nothing when they hold none there), as one step of a command. */
 const vacate = (
   tenant: Envelope.Tenant,
-  post: { readonly station: StationId; readonly worker: WorkerId; readonly on: Text.LocalDate },
+  post: { readonly station: StationId; readonly worker: WorkerId; readonly on: Scalars.LocalDate },
   metadata: CommandHandler.CommandMetadata,
   step: string
 ): Effect.Effect<void, HandleError, Services> =>
@@ -262,7 +262,7 @@ const withPostFilled = (
   tenant: Envelope.Tenant,
   command: Commands.HireWorker | Commands.TransferWorker,
   station: StationId,
-  on: Text.LocalDate,
+  on: Scalars.LocalDate,
   metadata: CommandHandler.CommandMetadata
 ): Effect.Effect<CommandHandler.Handled<State>, HandleError, Services> =>
   Effect.gen(function* () {

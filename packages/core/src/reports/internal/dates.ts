@@ -1,4 +1,4 @@
-import type { Text } from "@shuangbai/eventsourcing"
+import type { Scalars } from "@shuangbai/eventsourcing"
 import * as Activities from "../../activities/Events.ts"
 import * as Casework from "../../casework/Events.ts"
 import type { Event } from "../../Domain.ts"
@@ -10,7 +10,7 @@ import * as Training from "../../training/Events.ts"
 import * as Visits from "../../visits/Events.ts"
 import * as Workforce from "../../workforce/Events.ts"
 
-type DateOf = (event: Event) => Text.LocalDate | undefined
+type DateOf = (event: Event) => Scalars.LocalDate | undefined
 
 /** Each event type's context's `dateOf`: the one that also gives the event its `occurredAt`. */
 const dateOfByType = new Map<string, DateOf>(
@@ -24,4 +24,4 @@ const dateOfByType = new Map<string, DateOf>(
  * (settings, corrections, members added or removed, a drive announced): those apply whenever they were
  * recorded. Reports "as of" a day leave out events dated after it.
  */
-export const businessDate = (event: Event): Text.LocalDate | undefined => dateOfByType.get(event._tag)?.(event)
+export const businessDate = (event: Event): Scalars.LocalDate | undefined => dateOfByType.get(event._tag)?.(event)

@@ -1,4 +1,4 @@
-import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
+import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../../shared/Ids.ts"
@@ -10,7 +10,7 @@ export interface Visit {
   readonly household: HouseholdId
   readonly station: StationId
   readonly worker: WorkerId
-  readonly visitedOn: Text.LocalDate
+  readonly visitedOn: Scalars.LocalDate
   readonly modality: Modality
   readonly persons: ReadonlyArray<PersonId>
 }
@@ -64,7 +64,7 @@ export interface Scheduled {
   readonly station: StationId
   readonly worker: WorkerId
   readonly persons: ReadonlyArray<PersonId>
-  readonly dueOn: Text.LocalDate
+  readonly dueOn: Scalars.LocalDate
 }
 
 /** The events `scheduled` reads. */

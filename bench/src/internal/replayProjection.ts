@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 // What the replay folds the log into: the county dashboard, every figure of docs/figures.md in one fold.
 import { type Domain, Reports } from "@shuangbai/core"
 import type { Projection } from "@shuangbai/eventsourcing"

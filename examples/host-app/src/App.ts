@@ -1,7 +1,7 @@
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
 import { Access } from "@shuangbai/core"
-import { type EventStore, IdGenerator, Text } from "@shuangbai/eventsourcing"
+import { type EventStore, IdGenerator, Scalars } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { ApiError, Authentication, Server } from "@shuangbai/server"
 import { Clock, Effect, Layer } from "effect"
@@ -55,7 +55,7 @@ const routes = (options: Options) =>
             e._tag === "AccessDenied" ? ApiError.forbidden(e.code, e.messages) : ApiError.unavailable(e.message)
           )
         )
-        const today = Text.chinaDateOf(yield* Clock.currentTimeMillis)
+        const today = Scalars.chinaDateOf(yield* Clock.currentTimeMillis)
         const since = new Date(Date.parse(`${today}T00:00:00Z`) - Number(query.get("days") ?? 30) * 86_400_000)
         return json(
           yield* Effect.orDie(

@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 // What the article reports (docs/figures.md), and how a figure of the dashboard is held against it.
 import type { Reports, Shared } from "@shuangbai/core"
 import { ids } from "./county.ts"

@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 // Yangshan County (阳山县), Qingyuan, as the Southern Daily article describes it: the commands its civil-affairs
 // bureau and its 13 township stations would send from 2021 to the article's day, in time order. Seeded: the
 // same options give the same commands, ids included, so a re-run is recognised and a resend is a no-op.

@@ -1,5 +1,5 @@
 import { Access, Reports, type Shared } from "@shuangbai/core"
-import { Audit, EventStore, Text } from "@shuangbai/eventsourcing"
+import { Audit, EventStore, Scalars } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Clock, Console, Effect, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -40,7 +40,7 @@ const onStore = <A, E, R extends Store.Services>(
   })
 
 /** The bureaus' calendar day (China time). */
-const today = Effect.map(Clock.currentTimeMillis, Text.chinaDateOf)
+const today = Effect.map(Clock.currentTimeMillis, Scalars.chinaDateOf)
 
 /** Why personal data is read: required where it is (Access.AccessLog), recorded in the access log. */
 const purpose = Flag.String("purpose").pipe(

@@ -1,5 +1,6 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import { type Domain, Reports, Shared } from "@shuangbai/core"
-import { type Projection, Text } from "@shuangbai/eventsourcing"
+import { type Projection, Scalars } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { type CliFailure, fail } from "./Failure.ts"
 import * as Table from "./Table.ts"
@@ -10,7 +11,7 @@ import * as Table from "./Table.ts"
 export type Format = "table" | "json" | "csv"
 
 export interface Request {
-  readonly asOf: Text.LocalDate
+  readonly asOf: Scalars.LocalDate
   readonly period: Reports.Period.Period | undefined
   readonly station: string | undefined
   readonly format: Format
@@ -284,9 +285,9 @@ export const definition = (name: string): Effect.Effect<Definition, CliFailure> 
 
 // ---- dates and periods ---------------------------------------------------------------------------------
 
-const isDate = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && Text.isCalendarDate(s)
+const isDate = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && Scalars.isCalendarDate(s)
 
-export const parseDate = (flag: string, text: string): Effect.Effect<Text.LocalDate, CliFailure> =>
+export const parseDate = (flag: string, text: string): Effect.Effect<Scalars.LocalDate, CliFailure> =>
   isDate(text)
     ? Effect.succeed(text)
     : Effect.fail(fail("BadDate", `${flag} ${text} is not a date: write a calendar day as YYYY-MM-DD`))

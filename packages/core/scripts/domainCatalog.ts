@@ -3,7 +3,7 @@
 // AST for every field's type. Nothing here is written by hand but the headings: the prose that explains
 // the domain lives in docs/domain.prose.md and is put in front of the catalog by `render`.
 
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema, type SchemaAST } from "effect"
 import * as Domain from "../src/Domain.ts"
 import * as Core from "../src/index.ts"
@@ -31,9 +31,9 @@ const leafTags = new Set(["String", "Number", "Boolean", "BigInt"])
 const isLeaf = (value: unknown): value is Schema.Top =>
   Schema.isSchema(value) && leafTags.has(value.ast._tag) && value.ast.checks !== undefined
 
-/** The modules whose exported leaf Schemas give names: the kernel's Text, Shared, each context's. */
+/** The modules whose exported leaf Schemas give names: the kernel's Scalars, Shared, each context's. */
 const namingModules = (): ReadonlyArray<Record<string, unknown>> => {
-  const modules: Array<Record<string, unknown>> = [Text, Core.Shared]
+  const modules: Array<Record<string, unknown>> = [Scalars, Core.Shared]
   for (const ns of Object.values(Core) as ReadonlyArray<Record<string, unknown>>) {
     if (typeof ns !== "object" || ns === null || !("Events" in ns)) continue
     modules.push(ns, ns.Events as Record<string, unknown>, ns.Commands as Record<string, unknown>)

@@ -4,7 +4,7 @@ import { join } from "node:path"
 import { Context, Effect, Layer, Schema } from "effect"
 import { Tenant } from "./Envelope.ts"
 import { canonicalJson } from "./HashChain.ts"
-import { Instant } from "./Text.ts"
+import { Instant } from "./Scalars.ts"
 
 /**
  * A signed checkpoint of a tenant's log: "at `at`, the log of `tenant` ended at `position` with `hash`",

@@ -7,8 +7,8 @@ import type { AppendRequest, ReadStreamOptions } from "./EventStore.ts"
 import { ExpectedVersion } from "./ExpectedVersion.ts"
 import { canonicalPayload, seal } from "./HashChain.ts"
 import { Verbatim, write } from "./internal/canonical.ts"
+import { Id, Instant, unstorableText } from "./Scalars.ts"
 import { StreamId } from "./StreamId.ts"
-import { Id, Instant, unstorableText } from "./Text.ts"
 
 export const defaultMaxEventBytes = 1024 * 1024
 
@@ -116,8 +116,8 @@ export const validate = (
       readonly payloads: ReadonlyArray<string>
       /** Each event's `canonicalJson(data)`, for `fingerprint`. */
       readonly canonical: ReadonlyArray<string>
-      /** The same text where it is also the canonical form of the stored payload, for `HashChain.seal`. */
-      readonly sealData: ReadonlyArray<string | undefined>
+      /** The canonical form of the payload as stored (the same text where it round-trips), for `HashChain.seal`; undefined when seal must work it out. */
+      readonly storedCanonical: ReadonlyArray<string | undefined>
     }
   | { readonly _tag: "Err"; readonly error: EventStoreError } => {
   const shape = validRequest(request)
@@ -127,7 +127,7 @@ export const validate = (
   const ids = new Set<string>()
   const payloads: Array<string> = []
   const canonical: Array<string> = []
-  const sealData: Array<string | undefined> = []
+  const storedCanonical: Array<string | undefined> = []
   for (const event of request.events) {
     if (ids.has(event.eventId)) return invalid(`event ${event.eventId} appears twice in one append`)
     ids.add(event.eventId)
@@ -147,9 +147,9 @@ export const validate = (
     payloads.push(payload)
     const { text, roundTrips } = canonicalPayload(event.data)
     canonical.push(text)
-    sealData.push(roundTrips ? text : undefined)
+    storedCanonical.push(roundTrips ? text : undefined)
   }
-  return { _tag: "Ok", payloads, canonical, sealData }
+  return { _tag: "Ok", payloads, canonical, storedCanonical }
 }
 
 /**
@@ -159,7 +159,7 @@ export const validate = (
  */
 export const stored = (
   request: AppendRequest,
-  accepted: { readonly payloads: ReadonlyArray<string>; readonly sealData: ReadonlyArray<string | undefined> },
+  accepted: { readonly payloads: ReadonlyArray<string>; readonly storedCanonical: ReadonlyArray<string | undefined> },
   index: number,
   place: { readonly version: number; readonly position: number; readonly recordedAt: string; readonly prevHash: string }
 ): StoredEvent => {
@@ -183,7 +183,7 @@ export const stored = (
       subjects: [...event.subjects],
       prevHash: place.prevHash
     },
-    accepted.sealData[index]
+    accepted.storedCanonical[index]
   )
 }
 
@@ -223,7 +223,7 @@ export const readStreamError = (options: ReadStreamOptions | undefined): EventSt
     ? undefined
     : new EventStoreError({
         reason: "InvalidRequest",
-        message: `invalid asOfTime ${JSON.stringify(String(options.asOfTime).slice(0, 80))}: expected an instant in UTC, YYYY-MM-DDTHH:MM:SS.mmmZ (Text.instantFromMillis(Date.parse(text)) converts one with an offset)`
+        message: `invalid asOfTime ${JSON.stringify(String(options.asOfTime).slice(0, 80))}: expected an instant in UTC, YYYY-MM-DDTHH:MM:SS.mmmZ (Scalars.instantFromMillis(Date.parse(text)) converts one with an offset)`
       })
 
 const validCommandEnvelope = Schema.decodeUnknownResult(

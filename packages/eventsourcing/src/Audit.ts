@@ -6,7 +6,7 @@ import type { EventStoreError } from "./Errors.ts"
 import { EventStore } from "./EventStore.ts"
 import * as HashChain from "./HashChain.ts"
 import { ChainBroken } from "./internal/chainBroken.ts"
-import { instantFromMillis } from "./Text.ts"
+import { instantFromMillis } from "./Scalars.ts"
 
 export { ChainBroken } from "./internal/chainBroken.ts"
 export { verifyingReads } from "./internal/verifyingReads.ts"

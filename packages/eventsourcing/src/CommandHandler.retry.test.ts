@@ -8,8 +8,8 @@ import * as EventCodec from "./EventCodec.ts"
 import * as EventStore from "./EventStore.ts"
 import * as IdGenerator from "./IdGenerator.ts"
 import * as Rule from "./Rule.ts"
+import { NonEmptyText } from "./Scalars.ts"
 import * as StreamId from "./StreamId.ts"
-import { NonEmptyText } from "./Text.ts"
 
 // The handler looks a commandId up only when a decision writes nothing new. These tests pin down what a
 // caller sees: a retried command gets its first result, whatever the decider makes of it now, and a new

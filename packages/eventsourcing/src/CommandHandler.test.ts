@@ -7,8 +7,8 @@ import * as EventCodec from "./EventCodec.ts"
 import * as EventStore from "./EventStore.ts"
 import * as IdGenerator from "./IdGenerator.ts"
 import * as Rule from "./Rule.ts"
+import { NonEmptyText } from "./Scalars.ts"
 import * as StreamId from "./StreamId.ts"
-import { NonEmptyText } from "./Text.ts"
 
 // A counter that refuses to go past a limit: the smallest decider that exercises every path.
 class Incremented extends Schema.TaggedClass<Incremented>()("Incremented", { counter: NonEmptyText, by: Schema.Int }) {}

@@ -17,9 +17,9 @@ import { EventStore } from "./EventStore.ts"
 import * as ExpectedVersion from "./ExpectedVersion.ts"
 import { IdGenerator } from "./IdGenerator.ts"
 import * as StreamStates from "./internal/streamStates.ts"
+import { instantFromMillis } from "./Scalars.ts"
 import * as StateCache from "./StateCache.ts"
 import type { StreamId } from "./StreamId.ts"
-import { instantFromMillis } from "./Text.ts"
 
 /** Who sends a command and how it ties to what came before. */
 export interface CommandMetadata {

@@ -1,6 +1,6 @@
 import { Schema } from "effect"
+import { Id, Instant } from "./Scalars.ts"
 import { StreamId } from "./StreamId.ts"
-import { Id, Instant } from "./Text.ts"
 
 /** A county bureau (or any host-app tenant): every key of the store starts with it. */
 export const Tenant = Id

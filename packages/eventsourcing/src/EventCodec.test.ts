@@ -67,6 +67,13 @@ describe("EventCodec.combine", () => {
 })
 
 describe("EventCodec.make", () => {
+  it("exposes its classes as one union, in the order given, that decodes each of them", () => {
+    assert.deepStrictEqual(doors.union.members, [Opened, Closed])
+    const closed = Schema.decodeUnknownSync(doors.union)({ _tag: "Closed", id: "d1" })
+    assert.instanceOf(closed, Closed)
+    assert.throws(() => Schema.decodeUnknownSync(doors.union)({ _tag: "Renamed", id: "d1", name: "东门" }))
+  })
+
   it("upcasts a stored sample of every old version to the current shape", () => {
     const v1 = names.decode(stored("Renamed", 1, { id: "d1", title: "东门" }))
     const v2 = names.decode(stored("Renamed", 2, { id: "d1", name: "东门" }))

@@ -26,10 +26,16 @@ export interface EventCodec<E extends { readonly _tag: string }> {
   readonly decode: (stored: StoredEvent) => Result.Result<Recorded<E>, UnknownEventType | InvalidEvent>
 }
 
+/** A codec made from event classes, with those classes as one Schema union (a context's `Events.Event`). */
+export interface ClassCodec<M extends EventSchemas> extends EventCodec<EventOf<M>> {
+  /** The event classes, in the order given to `make`. */
+  readonly union: Schema.Union<ReadonlyArray<M[keyof M]>>
+}
+
 export const make = <M extends EventSchemas>(
   schemas: M,
   versioning: { readonly [K in keyof M]?: Versioning } = {}
-): EventCodec<EventOf<M>> => {
+): ClassCodec<M> => {
   const types = Object.keys(schemas)
   const decoders = new Map(types.map((t) => [t, Schema.decodeUnknownResult(schemas[t]!)]))
   // A valid payload is read by a validator compiled from the Schema (internal/fastDecode.ts), with the same
@@ -40,6 +46,7 @@ export const make = <M extends EventSchemas>(
 
   return {
     types,
+    union: Schema.Union(types.map((t) => schemas[t as keyof M]!)),
     schemaVersion: versionOf,
     encode: (event) => {
       const encoder = encoders.get(event._tag)

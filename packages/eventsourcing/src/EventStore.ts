@@ -5,8 +5,8 @@ import type { ExpectedVersion } from "./ExpectedVersion.ts"
 import * as MemoryStore from "./internal/memoryStore.ts"
 import { traced as tracedStore } from "./internal/traced.ts"
 import { verifyingReads } from "./internal/verifyingReads.ts"
+import type { Instant } from "./Scalars.ts"
 import type { StreamId } from "./StreamId.ts"
-import type { Instant } from "./Text.ts"
 
 export interface AppendRequest {
   readonly tenant: Tenant

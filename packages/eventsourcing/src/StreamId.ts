@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { Id } from "./Text.ts"
+import { Id } from "./Scalars.ts"
 
 /** A stream category: lower-case words joined by dots or dashes, e.g. `visit`, `post-quota`. */
 export const Category = Schema.String.check(

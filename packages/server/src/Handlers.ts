@@ -1,5 +1,5 @@
 import { Access, Reports as R } from "@shuangbai/core"
-import { EventStore, IdGenerator, StreamId, Text } from "@shuangbai/eventsourcing"
+import { EventStore, IdGenerator, Scalars, StreamId } from "@shuangbai/eventsourcing"
 import { Cause, Clock, Deferred, Duration, Effect, Layer, Result, Schema, Stream } from "effect"
 import { type HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder } from "effect/http-api"
@@ -127,7 +127,7 @@ const cutOf = (text: string | undefined): Effect.Effect<R.Snapshot.Bound | undef
   return Effect.fail(ApiError.invalidRequest(message, { issues: [{ path: "asOf", message }] }))
 }
 
-const IdempotencyKey = Text.Id
+const IdempotencyKey = Scalars.Id
 
 const command = (route: Commands.CommandRoute, options: Options) => {
   const limit = options.bodyLimit ?? 64 * 1024
@@ -261,7 +261,7 @@ const householdHistory = (principal: Access.Principal, request: HttpServerReques
     const query = queryOf(request)
     const tenant = tenantOf(principal, query)
     const household = decodeURIComponent(new URL(request.url, "http://localhost").pathname.split("/")[2] ?? "")
-    if (!Schema.is(Text.Id)(household)) return yield* Effect.fail(ApiError.invalidRequest("not a household id"))
+    if (!Schema.is(Scalars.Id)(household)) return yield* Effect.fail(ApiError.invalidRequest("not a household id"))
     const bound = yield* cutOf(query.asOf)
     yield* authorize(principal, { _tag: "HouseholdHistory", tenant, household }, request)
     const history = yield* Reports.householdHistory(tenant, household, bound)
@@ -291,7 +291,7 @@ const dashboard = (principal: Access.Principal, request: HttpServerRequest.HttpS
   Effect.gen(function* () {
     const query = queryOf(request)
     const tenant = tenantOf(principal, query)
-    const today = Text.chinaDateOf(yield* Clock.currentTimeMillis)
+    const today = Scalars.chinaDateOf(yield* Clock.currentTimeMillis)
     const parsed = Dashboard.parseQuery(query, today)
     if (Result.isFailure(parsed)) {
       return yield* Effect.fail(

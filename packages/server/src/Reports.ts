@@ -1,5 +1,5 @@
 import { type Access, type Domain, Reports as R, type Shared } from "@shuangbai/core"
-import { type Envelope, type EventStore, issuesOf, type Projection, Text } from "@shuangbai/eventsourcing"
+import { type Envelope, type EventStore, issuesOf, type Projection, Scalars } from "@shuangbai/eventsourcing"
 import { Clock, Effect, Result, Schema } from "effect"
 import * as ApiError from "./ApiError.ts"
 
@@ -19,17 +19,17 @@ const AsOfText = Schema.String.check(
 /** The query every report understands; each uses the parameters that make sense for it. */
 export const Query = Schema.Struct({
   /** The tenant to read: the principal's own (another tenant is refused). Default: the principal's. */
-  tenant: Schema.optionalKey(Text.Id),
+  tenant: Schema.optionalKey(Scalars.Id),
   /**
    * As of a position (`1234`: the log up to it), a store instant (`2024-08-08T16:00:00.000Z`: what had been
    * recorded by then) or a day (`2024-08-08`: the report's day over the whole log). Default: today in China.
    */
   asOf: Schema.optionalKey(AsOfText),
   /** A period (training: its courses; default the year before asOf's). */
-  from: Schema.optionalKey(Text.LocalDate),
-  to: Schema.optionalKey(Text.LocalDate),
+  from: Schema.optionalKey(Scalars.LocalDate),
+  to: Schema.optionalKey(Scalars.LocalDate),
   /** Only this station (station dashboard, visit schedule, caseloads). */
-  station: Schema.optionalKey(Text.Id),
+  station: Schema.optionalKey(Scalars.Id),
   /** The log as it stood at this position (as `asOf=<position>`; with `asOf=<day>`, that day's report of it). */
   position: Schema.optionalKey(Schema.NumberFromString.check(Schema.isInt(), Schema.isGreaterThanOrEqualTo(0))),
   /** The purpose of a read of personal data, where X-Purpose cannot be sent (Access.AccessLog). */
@@ -40,7 +40,7 @@ export type Query = typeof Query.Type
 /** Where a report is read: the cut of the log and the report's day. */
 export interface AsOf {
   readonly bound: R.Snapshot.Bound | undefined
-  readonly day: Text.LocalDate
+  readonly day: Scalars.LocalDate
   /** Whether the request named the day or a cut (else the day is today's). */
   readonly explicit: boolean
 }
@@ -108,7 +108,7 @@ const answer = <S>(
     Effect.map(({ state, through }) => ({ value: view(state), through }))
   )
 
-const today = Effect.map(Clock.currentTimeMillis, Text.chinaDateOf)
+const today = Effect.map(Clock.currentTimeMillis, Scalars.chinaDateOf)
 
 const run = <A>(effect: Effect.Effect<A, ReadError, EventStore.EventStore>) => Effect.mapError(effect, fromReadError)
 

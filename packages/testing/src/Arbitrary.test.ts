@@ -6,9 +6,9 @@ import {
   InvalidCommand,
   InvalidEvent,
   RuleViolation,
+  Scalars,
   StreamId,
   StreamNotFound,
-  Text,
   UnknownEventType
 } from "@shuangbai/eventsourcing"
 import { Result, Schema } from "effect"
@@ -17,27 +17,27 @@ import * as Arbitrary from "./Arbitrary.ts"
 
 // Sample domain-like schemas: tagged classes in a union, nested classes, tuples, records, brands.
 class Household extends Schema.Class<Household>("Household")({
-  id: Text.Id,
+  id: Scalars.Id,
   members: Schema.Array(
-    Schema.Struct({ name: Text.NonEmptyText, age: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 120 })) })
+    Schema.Struct({ name: Scalars.NonEmptyText, age: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 120 })) })
   )
 }) {}
 class VisitScheduled extends Schema.TaggedClass<VisitScheduled>()("VisitScheduled", {
-  visitId: Text.Id,
-  on: Text.LocalDate,
+  visitId: Scalars.Id,
+  on: Scalars.LocalDate,
   household: Household,
-  note: Schema.optionalKey(Text.Text)
+  note: Schema.optionalKey(Scalars.Text)
 }) {}
 class VisitConducted extends Schema.TaggedClass<VisitConducted>()("VisitConducted", {
-  visitId: Text.Id,
-  at: Text.Instant,
+  visitId: Scalars.Id,
+  at: Scalars.Instant,
   modality: Schema.Literals(["home", "phone", "video"]),
   personsSeen: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
-  findings: Schema.Array(Text.NonEmptyText).check(Schema.isMaxLength(3))
+  findings: Schema.Array(Scalars.NonEmptyText).check(Schema.isMaxLength(3))
 }) {}
 class VisitVoided extends Schema.TaggedClass<VisitVoided>()("VisitVoided", {
   visitId: Schema.String.check(Schema.isUUID(7)),
-  reason: Text.NonEmptyText.check(Schema.isMaxLength(20))
+  reason: Scalars.NonEmptyText.check(Schema.isMaxLength(20))
 }) {}
 const VisitEvent = Schema.Union([VisitScheduled, VisitConducted, VisitVoided])
 
@@ -48,16 +48,16 @@ interface Tree {
   readonly children: ReadonlyArray<Tree>
 }
 const Tree: Schema.Codec<Tree> = Schema.Struct({
-  label: Text.Id,
+  label: Scalars.Id,
   children: Schema.Array(Schema.suspend((): Schema.Codec<Tree> => Tree))
 })
 
 const kernelSchemas: Record<string, Schema.Codec<any, any, never, never>> = {
-  Text: Text.Text,
-  NonEmptyText: Text.NonEmptyText,
-  Id: Text.Id,
-  LocalDate: Text.LocalDate,
-  Instant: Text.Instant,
+  Text: Scalars.Text,
+  NonEmptyText: Scalars.NonEmptyText,
+  Id: Scalars.Id,
+  LocalDate: Scalars.LocalDate,
+  Instant: Scalars.Instant,
   Category: StreamId.Category,
   StreamId: StreamId.StreamId,
   EventId: Envelope.EventId,
@@ -82,15 +82,15 @@ const sampleSchemas: Record<string, Schema.Codec<any, any, never, never>> = {
   StationCode,
   Tree,
   Tuple: Schema.Tuple([Schema.Literal("a"), Schema.Boolean, Schema.optionalKey(Schema.Number)]),
-  TupleWithRest: Schema.TupleWithRest(Schema.Tuple([Text.Id]), [Schema.Int]),
-  Record: Schema.Record(Text.Id, Schema.Int.check(Schema.isLessThan(0))),
+  TupleWithRest: Schema.TupleWithRest(Schema.Tuple([Scalars.Id]), [Schema.Int]),
+  Record: Schema.Record(Scalars.Id, Schema.Int.check(Schema.isLessThan(0))),
   Bounded: Schema.Number.check(Schema.isGreaterThan(0.5), Schema.isLessThanOrEqualTo(2)),
   Finite: Schema.Finite,
   Lengths: Schema.String.check(Schema.isMinLength(3), Schema.isMaxLength(5)),
   NonEmptyArray: Schema.Array(Schema.Boolean).check(Schema.isMinLength(2)),
   Null: Schema.NullOr(Schema.Undefined),
   Unknown: Schema.Record(Schema.String, Schema.Unknown),
-  Option: Schema.Option(Text.Id),
+  Option: Schema.Option(Scalars.Id),
   Transformed: Schema.Struct({ n: Schema.NumberFromString, date: Schema.Date })
 }
 
@@ -154,9 +154,9 @@ describe("Arbitrary.make", () => {
   it("generates realistic instants and calendar dates, and text without NUL", () => {
     fc.assert(
       fc.property(
-        Arbitrary.make(Text.Instant),
-        Arbitrary.make(Text.LocalDate),
-        Arbitrary.make(Text.Text),
+        Arbitrary.make(Scalars.Instant),
+        Arbitrary.make(Scalars.LocalDate),
+        Arbitrary.make(Scalars.Text),
         (instant, date, text) => {
           assert.strictEqual(new Date(instant).toISOString(), instant)
           assert.strictEqual(new Date(`${date}T00:00:00.000Z`).toISOString().slice(0, 10), date)

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { CommandHandler, Decider, EventCodec, EventStore, Rule, StreamId, Text } from "@shuangbai/eventsourcing"
+import { CommandHandler, Decider, EventCodec, EventStore, Rule, Scalars, StreamId } from "@shuangbai/eventsourcing"
 import { Effect, Exit, Layer, Result, Schema } from "effect"
 import * as DeciderSpec from "./DeciderSpec.ts"
 import * as HandlerSpec from "./HandlerSpec.ts"
@@ -58,7 +58,7 @@ describe("HandlerSpec", () => {
         .then([new Incremented({ counter: "a", by: 3 })])
       assert.strictEqual(written[0]!.version, 2)
       assert.strictEqual(written[0]!.position, 2)
-      assert.strictEqual(written[0]!.occurredAt, Text.instantFromMillis(DeciderSpec.defaultContext.now))
+      assert.strictEqual(written[0]!.occurredAt, Scalars.instantFromMillis(DeciderSpec.defaultContext.now))
     })
   )
 

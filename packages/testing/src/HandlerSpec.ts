@@ -6,8 +6,8 @@ import {
   ExpectedVersion,
   IdGenerator,
   type RuleViolation,
-  type StreamId,
-  Text
+  Scalars,
+  type StreamId
 } from "@shuangbai/eventsourcing"
 import { Clock, Effect, Layer, Result } from "effect"
 import { assert } from "vitest"
@@ -121,7 +121,7 @@ export const make = <Input, State, LoadError, Event extends { readonly _tag: str
               Effect.map(ids.next, (eventId) => ({
                 eventId,
                 ...options.codec.encode(event),
-                occurredAt: Text.instantFromMillis(now),
+                occurredAt: Scalars.instantFromMillis(now),
                 subjects: []
               }))
             )

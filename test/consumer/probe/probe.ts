@@ -1,14 +1,14 @@
 // What a host app does with the published packages, compiled once as ESM and once as CommonJS: use the library's
 // Schemas as values (branded ids, inside its own Schema), send commands to a store on PGlite, read a report.
 import { Casework, Registry, Shared, Stations, Visits, Workforce } from "@shuangbai/core"
-import { Envelope, EventStore, IdGenerator, Projection, Text } from "@shuangbai/eventsourcing"
+import { Envelope, EventStore, IdGenerator, Projection, Scalars } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Effect, Layer, Schema } from "effect"
 
 // The app's own Schema, made of the library's.
 export const Referral = Schema.Struct({
   household: Shared.HouseholdId,
-  on: Text.LocalDate,
+  on: Scalars.LocalDate,
   caseType: Casework.Events.CaseType
 })
 
@@ -81,7 +81,7 @@ const program = Effect.gen(function* () {
     events: envelopes.length,
     total: report.total,
     referral: Schema.encodeSync(Referral)(referral),
-    refusesBadDate: Schema.is(Text.LocalDate)("2025-13-01") === false
+    refusesBadDate: Schema.is(Scalars.LocalDate)("2025-13-01") === false
   }
 })
 

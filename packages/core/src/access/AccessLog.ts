@@ -5,7 +5,7 @@ import {
   EventStoreError,
   ExpectedVersion,
   IdGenerator,
-  Text
+  Scalars
 } from "@shuangbai/eventsourcing"
 import { Clock, Data, Effect, Schema } from "effect"
 import type { AccessDenied } from "./AccessDenied.ts"
@@ -89,7 +89,7 @@ export const record = (
   Effect.gen(function* () {
     const store = yield* EventStore.EventStore
     const ids = yield* IdGenerator.IdGenerator
-    const now = Text.instantFromMillis(yield* Clock.currentTimeMillis)
+    const now = Scalars.instantFromMillis(yield* Clock.currentTimeMillis)
     const commandId = yield* ids.next
     const result = yield* store
       .append({

@@ -3,8 +3,8 @@ import {
   type Envelope,
   type EventCodec,
   type EventStore,
-  StreamId,
-  Text
+  Scalars,
+  StreamId
 } from "@shuangbai/eventsourcing"
 import { Clock, Effect } from "effect"
 import * as Activities from "../activities/index.ts"
@@ -93,7 +93,7 @@ export const loadFacts = (
     )
     const onPost = roles.includes("worker")
       ? yield* Effect.flatMap(Clock.currentTimeMillis, (now) =>
-          Workforce.workerOnPost(tenant, principal.id as WorkerId, Text.chinaDateOf(now))
+          Workforce.workerOnPost(tenant, principal.id as WorkerId, Scalars.chinaDateOf(now))
         )
       : undefined
     return { owners: new Map(found.flat()), onPost }

@@ -1,4 +1,4 @@
-import { type Envelope, Text } from "@shuangbai/eventsourcing"
+import { type Envelope, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 
 /**
@@ -21,10 +21,10 @@ export const stationRoles: ReadonlySet<Role> = new Set<Role>(["worker", "station
  * `station` is the station a worker or a station lead works for; tenant-wide roles have none.
  */
 export class Principal extends Schema.Class<Principal>("Principal")({
-  id: Text.Id,
-  tenant: Text.Id,
+  id: Scalars.Id,
+  tenant: Scalars.Id,
   roles: Schema.NonEmptyArray(Role),
-  station: Schema.optionalKey(Text.Id)
+  station: Schema.optionalKey(Scalars.Id)
 }) {}
 
 /** The actor recorded on every event a principal's command writes: who, in which role, for which station. */

@@ -1,7 +1,7 @@
-import { StreamId, Text } from "@shuangbai/eventsourcing"
+import { Scalars, StreamId } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 
-const tenant = Text.Id
+const tenant = Scalars.Id
 
 /**
  * What a principal can ask to read, each with the tenant it is asked of and what the decision needs. A
@@ -9,13 +9,13 @@ const tenant = Text.Id
  */
 export const Read = Schema.TaggedUnion({
   CountyDashboard: { tenant },
-  StationDashboard: { tenant, station: Text.Id },
-  VisitSchedule: { tenant, station: Schema.optionalKey(Text.Id) },
-  WorkerCaseloads: { tenant, station: Schema.optionalKey(Text.Id) },
+  StationDashboard: { tenant, station: Scalars.Id },
+  VisitSchedule: { tenant, station: Schema.optionalKey(Scalars.Id) },
+  WorkerCaseloads: { tenant, station: Schema.optionalKey(Scalars.Id) },
   RecruitmentStatus: { tenant },
   TrainingParticipation: { tenant },
   /** Everything about one household across streams. */
-  HouseholdHistory: { tenant, household: Text.Id },
+  HouseholdHistory: { tenant, household: Scalars.Id },
   /** One stream's events. */
   Stream: { tenant, stream: StreamId.StreamId },
   /** The tenant's whole log, and its live feed. */

@@ -1,4 +1,4 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { ActivityId, StationId } from "../shared/Ids.ts"
 import { ActivityTheme, Headcount, Participants, personTimesOf } from "./Events.ts"
@@ -7,9 +7,9 @@ export class PlanActivity extends Schema.TaggedClass<PlanActivity>()("PlanActivi
   activity: ActivityId,
   station: StationId,
   theme: ActivityTheme,
-  title: Text.NonEmptyText,
-  plannedOn: Text.LocalDate,
-  scheduledFor: Schema.optionalKey(Text.LocalDate)
+  title: Scalars.NonEmptyText,
+  plannedOn: Scalars.LocalDate,
+  scheduledFor: Schema.optionalKey(Scalars.LocalDate)
 }) {}
 
 /** Records that a planned activity took place, with its attendance. */
@@ -17,7 +17,7 @@ export class RecordActivity extends Schema.TaggedClass<RecordActivity>()(
   "RecordActivity",
   Schema.Struct({
     activity: ActivityId,
-    heldOn: Text.LocalDate,
+    heldOn: Scalars.LocalDate,
     headcount: Schema.optionalKey(Headcount),
     participants: Participants
   }).check(
@@ -29,7 +29,7 @@ export class RecordActivity extends Schema.TaggedClass<RecordActivity>()(
 
 export class CancelActivity extends Schema.TaggedClass<CancelActivity>()("CancelActivity", {
   activity: ActivityId,
-  reason: Text.NonEmptyText
+  reason: Scalars.NonEmptyText
 }) {}
 
 export const Command = Schema.Union([PlanActivity, RecordActivity, CancelActivity])

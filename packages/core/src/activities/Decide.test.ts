@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { type Decider, Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
+import { type Decider, Projection, type Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { Arbitrary, DeciderLaws, DeciderSpec, ProjectionLaws } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
@@ -105,7 +105,7 @@ describe("activities: decide", () => {
   })
 
   it("DateIsInFuture: neither planned nor held on a day after today", () => {
-    const future = fc.integer({ min: 1, max: 3650 }).map((d) => Text.chinaDateOf(now + d * 86_400_000))
+    const future = fc.integer({ min: 1, max: 3650 }).map((d) => Scalars.chinaDateOf(now + d * 86_400_000))
     fc.assert(
       fc.property(future, (date) => {
         given([])
@@ -141,7 +141,7 @@ const stations = ["s1", "s2"].map((s) => StationId.make(s))
 const people = ["p1", "p2", "p3", "p4", "p5"].map((p) => PersonId.make(p))
 const day = fc
   .integer({ min: 0, max: 40 })
-  .map((n) => Text.chinaDateOf(Date.parse("2024-06-01T04:00:00Z") + n * 86_400_000))
+  .map((n) => Scalars.chinaDateOf(Date.parse("2024-06-01T04:00:00Z") + n * 86_400_000))
 
 const command: fc.Arbitrary<Commands.Command> = fc.oneof(
   fc
@@ -171,8 +171,8 @@ const command: fc.Arbitrary<Commands.Command> = fc.oneof(
 const newLog = () =>
   ProjectionLaws.recorder<Event>((event) => ({
     stream: streamOf(event.activity),
-    occurredAt: Text.instantFromMillis(now),
-    recordedAt: Text.instantFromMillis(now),
+    occurredAt: Scalars.instantFromMillis(now),
+    recordedAt: Scalars.instantFromMillis(now),
     actor: context.actor
   }))
 

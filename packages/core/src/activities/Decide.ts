@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
 import { notInFuture } from "../shared/Dates.ts"
 import type { ActivityId } from "../shared/Ids.ts"
@@ -16,7 +16,7 @@ export const ActivityNotPlanned = Rule.define<{ activity: ActivityId }>("Activit
   en: (f) => `activity ${f.activity} has not been planned`,
   zh: (f) => `活动 ${f.activity} 尚未策划`
 })
-export const ActivityAlreadyHeld = Rule.define<{ activity: ActivityId; heldOn: Text.LocalDate }>(
+export const ActivityAlreadyHeld = Rule.define<{ activity: ActivityId; heldOn: Scalars.LocalDate }>(
   "ActivityAlreadyHeld",
   {
     en: (f) => `activity ${f.activity} was already held on ${f.heldOn}`,

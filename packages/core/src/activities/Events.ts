@@ -1,4 +1,4 @@
-import { EventCodec, Text } from "@shuangbai/eventsourcing"
+import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { ActivityId, PersonId, StationId } from "../shared/Ids.ts"
 
@@ -48,9 +48,9 @@ export class ActivityPlanned extends Schema.TaggedClass<ActivityPlanned>()("Acti
   activity: ActivityId,
   station: StationId,
   theme: ActivityTheme,
-  title: Text.NonEmptyText,
-  plannedOn: Text.LocalDate,
-  scheduledFor: Schema.optionalKey(Text.LocalDate)
+  title: Scalars.NonEmptyText,
+  plannedOn: Scalars.LocalDate,
+  scheduledFor: Schema.optionalKey(Scalars.LocalDate)
 }) {}
 
 /** The activity took place: its day and who came, as a headcount and/or a list of persons on file. */
@@ -58,7 +58,7 @@ export class ActivityHeld extends Schema.TaggedClass<ActivityHeld>()(
   "ActivityHeld",
   Schema.Struct({
     activity: ActivityId,
-    heldOn: Text.LocalDate,
+    heldOn: Scalars.LocalDate,
     headcount: Schema.optionalKey(Headcount),
     participants: Participants
   }).check(someoneAttended)
@@ -66,10 +66,23 @@ export class ActivityHeld extends Schema.TaggedClass<ActivityHeld>()(
 
 export class ActivityCancelled extends Schema.TaggedClass<ActivityCancelled>()("ActivityCancelled", {
   activity: ActivityId,
-  reason: Text.NonEmptyText
+  reason: Scalars.NonEmptyText
 }) {}
 
-export const Event = Schema.Union([ActivityPlanned, ActivityHeld, ActivityCancelled])
+export const codec = EventCodec.make({ ActivityPlanned, ActivityHeld, ActivityCancelled })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
 export type Event = typeof Event.Type
 
-export const codec = EventCodec.make({ ActivityPlanned, ActivityHeld, ActivityCancelled })
+/** The business day: the day planned or held; a cancellation is as of now (none). */
+export const dateOf = (event: Event): Scalars.LocalDate | undefined => {
+  switch (event._tag) {
+    case "ActivityPlanned":
+      return event.plannedOn
+    case "ActivityHeld":
+      return event.heldOn
+    case "ActivityCancelled":
+      return undefined
+  }
+}

@@ -1,8 +1,8 @@
 import { CommandHandler } from "@shuangbai/eventsourcing"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import { Command } from "./Commands.ts"
 import { decider } from "./Decide.ts"
-import { codec, type Event } from "./Events.ts"
+import { codec, dateOf, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
 
@@ -10,17 +10,8 @@ import { streamOf } from "./Stream.ts"
 export const subjects = (event: Event): ReadonlyArray<string> =>
   event._tag === "ActivityHeld" ? event.participants : []
 
-/** Business time: the day planned or held (UTC+8); a cancellation is as of now. */
-export const occurredAt = (event: Event): number | undefined => {
-  switch (event._tag) {
-    case "ActivityPlanned":
-      return startOfChinaDay(event.plannedOn)
-    case "ActivityHeld":
-      return startOfChinaDay(event.heldOn)
-    case "ActivityCancelled":
-      return undefined
-  }
-}
+/** Business time: the start of the event's business day (`dateOf`). */
+export const occurredAt = occurredAtOf(dateOf)
 
 /** What the activities handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
 export const definition: CommandHandler.Definition<Command, typeof Command.Encoded, Event, State> = {

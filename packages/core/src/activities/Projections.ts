@@ -1,16 +1,10 @@
-import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import { Projection, type Recorded } from "@shuangbai/eventsourcing"
+import { type Period, within } from "../shared/Dates.ts"
 import type { ActivityId, PersonId, StationId } from "../shared/Ids.ts"
 import { PersistentMap, PersistentSet } from "../shared/Persistent.ts"
 import { type ActivityTheme, type Event, personTimesOf } from "./Events.ts"
 import { category } from "./Stream.ts"
-
-/** A span of business days, both ends included. */
-export interface Period {
-  readonly from: Text.LocalDate
-  readonly to: Text.LocalDate
-}
-
-export const within = (date: Text.LocalDate, period: Period): boolean => date >= period.from && date <= period.to
 
 export interface Tally {
   /** Activities held (场次, F10: 422). */

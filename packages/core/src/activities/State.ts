@@ -1,17 +1,17 @@
-import type { Text } from "@shuangbai/eventsourcing"
+import type { Scalars } from "@shuangbai/eventsourcing"
 import type { PersonId, StationId } from "../shared/Ids.ts"
 import type { ActivityTheme, Event } from "./Events.ts"
 
 export interface Plan {
   readonly station: StationId
   readonly theme: ActivityTheme
-  readonly title: Text.NonEmptyText
-  readonly plannedOn: Text.LocalDate
-  readonly scheduledFor?: Text.LocalDate
+  readonly title: Scalars.NonEmptyText
+  readonly plannedOn: Scalars.LocalDate
+  readonly scheduledFor?: Scalars.LocalDate
 }
 
 export interface Attendance {
-  readonly heldOn: Text.LocalDate
+  readonly heldOn: Scalars.LocalDate
   readonly headcount?: number
   readonly participants: ReadonlyArray<PersonId>
 }
@@ -20,7 +20,7 @@ export type State =
   | { readonly _tag: "NotPlanned" }
   | { readonly _tag: "Planned"; readonly plan: Plan }
   | { readonly _tag: "Held"; readonly plan: Plan; readonly attendance: Attendance }
-  | { readonly _tag: "Cancelled"; readonly plan: Plan; readonly reason: Text.NonEmptyText }
+  | { readonly _tag: "Cancelled"; readonly plan: Plan; readonly reason: Scalars.NonEmptyText }
 
 export const initial: State = { _tag: "NotPlanned" }
 

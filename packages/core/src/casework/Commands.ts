@@ -1,10 +1,26 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
-import { CaseId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
+import { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import { RiskLevel } from "../shared/RecipientCategory.ts"
-import { CaseType, CloseReason, EvaluationOutcome, ReferralId, ServiceType } from "./Events.ts"
+import {
+  AssessmentRecorded,
+  CaseClosed,
+  CaseReopened,
+  CaseType,
+  EvaluationRecorded,
+  FollowUpRecorded,
+  PlanRecorded,
+  ReferralAccepted,
+  ReferralMade,
+  ReferralRejected,
+  ServiceDelivered,
+  Transfer
+} from "./Events.ts"
 
-const Lines = Schema.NonEmptyArray(Text.NonEmptyText).check(Schema.isMaxLength(100))
+// Every command but OpenCase is recorded as given: it takes its event's fields (Events.ts), defined once there.
+
+/** An event's fields without its tag: those of the command it records as given. */
+const asGiven = <F extends Schema.Struct.Fields>({ _tag: _, ...fields }: F): Omit<F, "_tag"> => fields
 
 /** Opens a case for a recipient; its id is `caseIdOf(person, caseType)` (Stream.ts). */
 export class OpenCase extends Schema.TaggedClass<OpenCase>()("OpenCase", {
@@ -14,90 +30,48 @@ export class OpenCase extends Schema.TaggedClass<OpenCase>()("OpenCase", {
   worker: WorkerId,
   caseType: CaseType,
   riskLevel: RiskLevel,
-  openedOn: Text.LocalDate
+  openedOn: Scalars.LocalDate
 }) {}
 
-export class RecordAssessment extends Schema.TaggedClass<RecordAssessment>()("RecordAssessment", {
-  case: CaseId,
-  needs: Lines,
-  riskLevel: RiskLevel,
-  assessedOn: Text.LocalDate
-}) {}
-
-export class RecordPlan extends Schema.TaggedClass<RecordPlan>()("RecordPlan", {
-  case: CaseId,
-  goals: Lines,
-  services: Schema.NonEmptyArray(ServiceType).check(Schema.isUnique()),
-  plannedOn: Text.LocalDate
-}) {}
-
-export class DeliverService extends Schema.TaggedClass<DeliverService>()("DeliverService", {
-  case: CaseId,
-  service: ServiceType,
-  deliveredOn: Text.LocalDate,
-  notes: Text.Text
-}) {}
-
-export class MakeReferral extends Schema.TaggedClass<MakeReferral>()("MakeReferral", {
-  case: CaseId,
-  referral: ReferralId,
-  organisation: Text.NonEmptyText,
-  reason: Text.NonEmptyText,
-  referredOn: Text.LocalDate
-}) {}
-
-export class AcceptReferral extends Schema.TaggedClass<AcceptReferral>()("AcceptReferral", {
-  case: CaseId,
-  referral: ReferralId,
-  acceptedOn: Text.LocalDate
-}) {}
-
-export class RejectReferral extends Schema.TaggedClass<RejectReferral>()("RejectReferral", {
-  case: CaseId,
-  referral: ReferralId,
-  rejectedOn: Text.LocalDate,
-  reason: Text.NonEmptyText
-}) {}
-
-export class RecordFollowUp extends Schema.TaggedClass<RecordFollowUp>()("RecordFollowUp", {
-  case: CaseId,
-  followedUpOn: Text.LocalDate,
-  notes: Text.Text
-}) {}
-
-export class RecordEvaluation extends Schema.TaggedClass<RecordEvaluation>()("RecordEvaluation", {
-  case: CaseId,
-  outcome: EvaluationOutcome,
-  evaluatedOn: Text.LocalDate,
-  notes: Text.Text
-}) {}
-
-export class CloseCase extends Schema.TaggedClass<CloseCase>()("CloseCase", {
-  case: CaseId,
-  reason: CloseReason,
-  closedOn: Text.LocalDate,
-  notes: Text.Text
-}) {}
-
-export class ReopenCase extends Schema.TaggedClass<ReopenCase>()("ReopenCase", {
-  case: CaseId,
-  reason: Text.NonEmptyText,
-  reopenedOn: Text.LocalDate
-}) {}
-
-export class TransferCase extends Schema.TaggedClass<TransferCase>()(
-  "TransferCase",
-  Schema.Struct({
-    case: CaseId,
-    worker: Schema.optionalKey(WorkerId),
-    station: Schema.optionalKey(StationId),
-    transferredOn: Text.LocalDate
-  }).check(
-    Schema.makeFilter((t) => t.worker !== undefined || t.station !== undefined || "names a worker, a station or both", {
-      expected: "a transfer to a worker and/or a station"
-    })
-  )
+export class RecordAssessment extends Schema.TaggedClass<RecordAssessment>()(
+  "RecordAssessment",
+  asGiven(AssessmentRecorded.fields)
 ) {}
+
+export class RecordPlan extends Schema.TaggedClass<RecordPlan>()("RecordPlan", asGiven(PlanRecorded.fields)) {}
+
+export class DeliverService extends Schema.TaggedClass<DeliverService>()(
+  "DeliverService",
+  asGiven(ServiceDelivered.fields)
+) {}
+
+export class MakeReferral extends Schema.TaggedClass<MakeReferral>()("MakeReferral", asGiven(ReferralMade.fields)) {}
+
+export class AcceptReferral extends Schema.TaggedClass<AcceptReferral>()(
+  "AcceptReferral",
+  asGiven(ReferralAccepted.fields)
+) {}
+
+export class RejectReferral extends Schema.TaggedClass<RejectReferral>()(
+  "RejectReferral",
+  asGiven(ReferralRejected.fields)
+) {}
+
+export class RecordFollowUp extends Schema.TaggedClass<RecordFollowUp>()(
+  "RecordFollowUp",
+  asGiven(FollowUpRecorded.fields)
+) {}
+
+export class RecordEvaluation extends Schema.TaggedClass<RecordEvaluation>()(
+  "RecordEvaluation",
+  asGiven(EvaluationRecorded.fields)
+) {}
+
+export class CloseCase extends Schema.TaggedClass<CloseCase>()("CloseCase", asGiven(CaseClosed.fields)) {}
+
+export class ReopenCase extends Schema.TaggedClass<ReopenCase>()("ReopenCase", asGiven(CaseReopened.fields)) {}
+
+export class TransferCase extends Schema.TaggedClass<TransferCase>()("TransferCase", Transfer) {}
 
 export const Command = Schema.Union([
   OpenCase,

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Decider, Text } from "@shuangbai/eventsourcing"
+import { Decider, Scalars } from "@shuangbai/eventsourcing"
 import { DeciderSpec } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
@@ -36,7 +36,7 @@ import { caseIdOf } from "./Stream.ts"
 
 // 2024-07-01, noon in China: "today" for every decision below.
 const now = Date.parse("2024-07-01T04:00:00Z")
-const today = Text.chinaDateOf(now)
+const today = Scalars.chinaDateOf(now)
 
 const person = PersonId.make("p-001")
 const household = HouseholdId.make("h-001")
@@ -601,7 +601,7 @@ describe("casework: across streams — the household, the recipient, the worker 
 })
 
 describe("casework: no future dates", () => {
-  const future = fc.integer({ min: 1, max: 3650 }).map((days) => Text.chinaDateOf(now + days * 86_400_000))
+  const future = fc.integer({ min: 1, max: 3650 }).map((days) => Scalars.chinaDateOf(now + days * 86_400_000))
   const full = [opened, assessed, planned, served, referred]
 
   it("DateIsInFuture: every dated command refuses a day after today", () => {

@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
 import { householdOnFile, memberOnFile } from "../registry/Decide.ts"
 import type * as Registry from "../registry/State.ts"
@@ -48,7 +48,7 @@ export interface CaseworkContext extends Decider.DecisionContext {
 // registry's (HouseholdNotRegistered, HouseholdIsArchived, PersonNotMember); a worker not on post at the
 // case's station that day with the workforce's (WorkerNotOnPostAtStation).
 
-export const CaseAlreadyOpen = Rule.define<{ case: CaseId; openedOn: Text.LocalDate }>("CaseAlreadyOpen", {
+export const CaseAlreadyOpen = Rule.define<{ case: CaseId; openedOn: Scalars.LocalDate }>("CaseAlreadyOpen", {
   en: (f) => `case ${f.case} has been open since ${f.openedOn}: a recipient has one open case of a type`,
   zh: (f) => `个案 ${f.case} 自 ${f.openedOn} 起在跟进中：同一服务对象同一类型只能有一个在办个案`
 })
@@ -56,7 +56,7 @@ export const CaseNotOpened = Rule.define<{ case: CaseId }>("CaseNotOpened", {
   en: (f) => `no case ${f.case} has been opened`,
   zh: (f) => `个案 ${f.case} 尚未接案`
 })
-export const CaseAlreadyClosed = Rule.define<{ case: CaseId; closedOn: Text.LocalDate }>("CaseAlreadyClosed", {
+export const CaseAlreadyClosed = Rule.define<{ case: CaseId; closedOn: Scalars.LocalDate }>("CaseAlreadyClosed", {
   en: (f) => `case ${f.case} was closed on ${f.closedOn}: reopen it first`,
   zh: (f) => `个案 ${f.case} 已于 ${f.closedOn} 结案，须先重开`
 })
@@ -76,7 +76,7 @@ export const CaseNotEvaluated = Rule.define<{ case: CaseId; reason: CloseReason 
   en: (f) => `case ${f.case} has no evaluation since it was (re)opened: closing for ${f.reason} needs one`,
   zh: (f) => `个案 ${f.case} 自接案或重开后尚未评估，以「${f.reason}」结案须先评估`
 })
-export const CrisisFollowUpMissing = Rule.define<{ case: CaseId; since: Text.LocalDate }>("CrisisFollowUpMissing", {
+export const CrisisFollowUpMissing = Rule.define<{ case: CaseId; since: Scalars.LocalDate }>("CrisisFollowUpMissing", {
   en: (f) => `the crisis intervention of ${f.since} in case ${f.case} has had no follow-up yet`,
   zh: (f) => `个案 ${f.case} 于 ${f.since} 的危机干预尚未跟进`
 })
@@ -140,9 +140,9 @@ const inCase = (
   id: CaseId,
   c: Case,
   field: string,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   now: number
-): Result.Result<Text.LocalDate, RuleViolation> =>
+): Result.Result<Scalars.LocalDate, RuleViolation> =>
   Result.gen(function* () {
     yield* notInFuture(field, date, now)
     if (date < c.since) return yield* Result.fail(DateBeforeCaseOpened({ case: id, field, date, since: c.since }))
@@ -150,6 +150,33 @@ const inCase = (
   })
 
 const reached = (c: Case, stage: Stage): boolean => rankOf(c.stage) >= rankOf(stage)
+
+/** The rule that refuses a step taken before the case reached the stage it needs. */
+const notYet = { Assessed: CaseNotAssessed, Planned: CaseNotPlanned, Intervening: NoServiceDelivered } as const
+
+/**
+ * A step of the work in an open case (assess, plan, deliver, follow up, evaluate): the case has reached the
+ * stage the step needs, and the step's day lies inside the case. The step records one event.
+ */
+const step = (
+  state: State,
+  now: number,
+  taken: {
+    readonly case: CaseId
+    readonly needs?: keyof typeof notYet
+    readonly field: string
+    readonly date: Scalars.LocalDate
+  },
+  event: () => Event
+): Decision =>
+  Result.gen(function* () {
+    const c = yield* caseOpenNow(taken.case, state)
+    if (taken.needs !== undefined && !reached(c, taken.needs)) {
+      return yield* Result.fail(notYet[taken.needs]({ case: taken.case }))
+    }
+    yield* inCase(taken.case, c, taken.field, taken.date, now)
+    return [event()]
+  })
 
 const referralOf = (id: CaseId, c: Case, referral: ReferralId): Result.Result<Referral, RuleViolation> => {
   const found = c.referrals.find((r) => r.referral === referral)
@@ -201,35 +228,33 @@ export const recordAssessment = (
   state: State,
   context: Decider.DecisionContext
 ): Decision =>
-  Result.gen(function* () {
-    const c = yield* caseOpenNow(cmd.case, state)
-    yield* inCase(cmd.case, c, "assessedOn", cmd.assessedOn, context.now)
-    return [
+  step(
+    state,
+    context.now,
+    { case: cmd.case, field: "assessedOn", date: cmd.assessedOn },
+    () =>
       new AssessmentRecorded({ case: cmd.case, needs: cmd.needs, riskLevel: cmd.riskLevel, assessedOn: cmd.assessedOn })
-    ]
-  })
+  )
 
 export const recordPlan = (cmd: Commands.RecordPlan, state: State, context: Decider.DecisionContext): Decision =>
-  Result.gen(function* () {
-    const c = yield* caseOpenNow(cmd.case, state)
-    if (!reached(c, "Assessed")) return yield* Result.fail(CaseNotAssessed({ case: cmd.case }))
-    yield* inCase(cmd.case, c, "plannedOn", cmd.plannedOn, context.now)
-    return [new PlanRecorded({ case: cmd.case, goals: cmd.goals, services: cmd.services, plannedOn: cmd.plannedOn })]
-  })
+  step(
+    state,
+    context.now,
+    { case: cmd.case, needs: "Assessed", field: "plannedOn", date: cmd.plannedOn },
+    () => new PlanRecorded({ case: cmd.case, goals: cmd.goals, services: cmd.services, plannedOn: cmd.plannedOn })
+  )
 
 export const deliverService = (
   cmd: Commands.DeliverService,
   state: State,
   context: Decider.DecisionContext
 ): Decision =>
-  Result.gen(function* () {
-    const c = yield* caseOpenNow(cmd.case, state)
-    if (!reached(c, "Planned")) return yield* Result.fail(CaseNotPlanned({ case: cmd.case }))
-    yield* inCase(cmd.case, c, "deliveredOn", cmd.deliveredOn, context.now)
-    return [
-      new ServiceDelivered({ case: cmd.case, service: cmd.service, deliveredOn: cmd.deliveredOn, notes: cmd.notes })
-    ]
-  })
+  step(
+    state,
+    context.now,
+    { case: cmd.case, needs: "Planned", field: "deliveredOn", date: cmd.deliveredOn },
+    () => new ServiceDelivered({ case: cmd.case, service: cmd.service, deliveredOn: cmd.deliveredOn, notes: cmd.notes })
+  )
 
 export const makeReferral = (cmd: Commands.MakeReferral, state: State, context: CaseworkContext): Decision =>
   Result.gen(function* () {
@@ -257,7 +282,7 @@ const answerReferral = (
   referral: ReferralId,
   answer: "Accepted" | "Rejected",
   field: string,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   state: State,
   now: number,
   event: () => Event
@@ -312,26 +337,25 @@ export const recordFollowUp = (
   state: State,
   context: Decider.DecisionContext
 ): Decision =>
-  Result.gen(function* () {
-    const c = yield* caseOpenNow(cmd.case, state)
-    if (!reached(c, "Intervening")) return yield* Result.fail(NoServiceDelivered({ case: cmd.case }))
-    yield* inCase(cmd.case, c, "followedUpOn", cmd.followedUpOn, context.now)
-    return [new FollowUpRecorded({ case: cmd.case, followedUpOn: cmd.followedUpOn, notes: cmd.notes })]
-  })
+  step(
+    state,
+    context.now,
+    { case: cmd.case, needs: "Intervening", field: "followedUpOn", date: cmd.followedUpOn },
+    () => new FollowUpRecorded({ case: cmd.case, followedUpOn: cmd.followedUpOn, notes: cmd.notes })
+  )
 
 export const recordEvaluation = (
   cmd: Commands.RecordEvaluation,
   state: State,
   context: Decider.DecisionContext
 ): Decision =>
-  Result.gen(function* () {
-    const c = yield* caseOpenNow(cmd.case, state)
-    if (!reached(c, "Intervening")) return yield* Result.fail(NoServiceDelivered({ case: cmd.case }))
-    yield* inCase(cmd.case, c, "evaluatedOn", cmd.evaluatedOn, context.now)
-    return [
+  step(
+    state,
+    context.now,
+    { case: cmd.case, needs: "Intervening", field: "evaluatedOn", date: cmd.evaluatedOn },
+    () =>
       new EvaluationRecorded({ case: cmd.case, outcome: cmd.outcome, evaluatedOn: cmd.evaluatedOn, notes: cmd.notes })
-    ]
-  })
+  )
 
 export const closeCase = (cmd: Commands.CloseCase, state: State, context: Decider.DecisionContext): Decision =>
   Result.gen(function* () {

@@ -1,4 +1,4 @@
-import { EventCodec, Text } from "@shuangbai/eventsourcing"
+import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CaseId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import { RiskLevel } from "../shared/RecipientCategory.ts"
@@ -51,10 +51,10 @@ export const isExcusing = (reason: CloseReason): reason is ExcusingCloseReason =
   (ExcusingCloseReason.literals as ReadonlyArray<string>).includes(reason)
 
 /** A referral is named by the host app so that its answer can be recorded against it. */
-export const ReferralId = Text.Id.pipe(Schema.brand("ReferralId"))
+export const ReferralId = Scalars.Id.pipe(Schema.brand("ReferralId"))
 export type ReferralId = typeof ReferralId.Type
 
-const Lines = Schema.NonEmptyArray(Text.NonEmptyText).check(Schema.isMaxLength(100))
+const Lines = Schema.NonEmptyArray(Scalars.NonEmptyText).check(Schema.isMaxLength(100))
 
 // Every event names its case (the stream's id, `caseIdOf(person, caseType)`), as the other contexts do.
 
@@ -67,7 +67,7 @@ export class CaseOpened extends Schema.TaggedClass<CaseOpened>()("CaseOpened", {
   worker: WorkerId,
   caseType: CaseType,
   riskLevel: RiskLevel,
-  openedOn: Text.LocalDate
+  openedOn: Scalars.LocalDate
 }) {}
 
 /** 预估: the recipient's needs and risk. A case may be assessed again as it goes on. */
@@ -75,7 +75,7 @@ export class AssessmentRecorded extends Schema.TaggedClass<AssessmentRecorded>()
   case: CaseId,
   needs: Lines,
   riskLevel: RiskLevel,
-  assessedOn: Text.LocalDate
+  assessedOn: Scalars.LocalDate
 }) {}
 
 /** 计划: the goals and the services planned to reach them. */
@@ -83,99 +83,83 @@ export class PlanRecorded extends Schema.TaggedClass<PlanRecorded>()("PlanRecord
   case: CaseId,
   goals: Lines,
   services: Schema.NonEmptyArray(ServiceType).check(Schema.isUnique()),
-  plannedOn: Text.LocalDate
+  plannedOn: Scalars.LocalDate
 }) {}
 
 /** 介入: one service given on one day. A crisis intervention calls for a follow-up within a deadline. */
 export class ServiceDelivered extends Schema.TaggedClass<ServiceDelivered>()("ServiceDelivered", {
   case: CaseId,
   service: ServiceType,
-  deliveredOn: Text.LocalDate,
-  notes: Text.Text
+  deliveredOn: Scalars.LocalDate,
+  notes: Scalars.Text
 }) {}
 
 /** 转介: the case referred to another organisation or agency, with the recipient's consent. */
 export class ReferralMade extends Schema.TaggedClass<ReferralMade>()("ReferralMade", {
   case: CaseId,
   referral: ReferralId,
-  organisation: Text.NonEmptyText,
-  reason: Text.NonEmptyText,
-  referredOn: Text.LocalDate
+  organisation: Scalars.NonEmptyText,
+  reason: Scalars.NonEmptyText,
+  referredOn: Scalars.LocalDate
 }) {}
 
 export class ReferralAccepted extends Schema.TaggedClass<ReferralAccepted>()("ReferralAccepted", {
   case: CaseId,
   referral: ReferralId,
-  acceptedOn: Text.LocalDate
+  acceptedOn: Scalars.LocalDate
 }) {}
 
 export class ReferralRejected extends Schema.TaggedClass<ReferralRejected>()("ReferralRejected", {
   case: CaseId,
   referral: ReferralId,
-  rejectedOn: Text.LocalDate,
-  reason: Text.NonEmptyText
+  rejectedOn: Scalars.LocalDate,
+  reason: Scalars.NonEmptyText
 }) {}
 
 /** 跟进: a call on the recipient after a service; answers every crisis intervention on or before its day. */
 export class FollowUpRecorded extends Schema.TaggedClass<FollowUpRecorded>()("FollowUpRecorded", {
   case: CaseId,
-  followedUpOn: Text.LocalDate,
-  notes: Text.Text
+  followedUpOn: Scalars.LocalDate,
+  notes: Scalars.Text
 }) {}
 
 /** 评估: how the case went. */
 export class EvaluationRecorded extends Schema.TaggedClass<EvaluationRecorded>()("EvaluationRecorded", {
   case: CaseId,
   outcome: EvaluationOutcome,
-  evaluatedOn: Text.LocalDate,
-  notes: Text.Text
+  evaluatedOn: Scalars.LocalDate,
+  notes: Scalars.Text
 }) {}
 
 /** 结案. */
 export class CaseClosed extends Schema.TaggedClass<CaseClosed>()("CaseClosed", {
   case: CaseId,
   reason: CloseReason,
-  closedOn: Text.LocalDate,
-  notes: Text.Text
+  closedOn: Scalars.LocalDate,
+  notes: Scalars.Text
 }) {}
 
 /** The same case taken up again: it keeps its history and the stage it had reached. */
 export class CaseReopened extends Schema.TaggedClass<CaseReopened>()("CaseReopened", {
   case: CaseId,
-  reason: Text.NonEmptyText,
-  reopenedOn: Text.LocalDate
+  reason: Scalars.NonEmptyText,
+  reopenedOn: Scalars.LocalDate
 }) {}
 
-/** The case handed to another worker, another station, or both. */
-export class CaseTransferred extends Schema.TaggedClass<CaseTransferred>()(
-  "CaseTransferred",
-  Schema.Struct({
-    case: CaseId,
-    worker: Schema.optionalKey(WorkerId),
-    station: Schema.optionalKey(StationId),
-    transferredOn: Text.LocalDate
-  }).check(
-    Schema.makeFilter((t) => t.worker !== undefined || t.station !== undefined || "names a worker, a station or both", {
-      expected: "a transfer to a worker and/or a station"
-    })
-  )
-) {}
+/** A case's new holder: another worker, another station, or both (CaseTransferred, TransferCase). */
+export const Transfer = Schema.Struct({
+  case: CaseId,
+  worker: Schema.optionalKey(WorkerId),
+  station: Schema.optionalKey(StationId),
+  transferredOn: Scalars.LocalDate
+}).check(
+  Schema.makeFilter((t) => t.worker !== undefined || t.station !== undefined || "names a worker, a station or both", {
+    expected: "a transfer to a worker and/or a station"
+  })
+)
 
-export const Event = Schema.Union([
-  CaseOpened,
-  AssessmentRecorded,
-  PlanRecorded,
-  ServiceDelivered,
-  ReferralMade,
-  ReferralAccepted,
-  ReferralRejected,
-  FollowUpRecorded,
-  EvaluationRecorded,
-  CaseClosed,
-  CaseReopened,
-  CaseTransferred
-])
-export type Event = typeof Event.Type
+/** The case handed to another worker, another station, or both. */
+export class CaseTransferred extends Schema.TaggedClass<CaseTransferred>()("CaseTransferred", Transfer) {}
 
 export const codec = EventCodec.make({
   CaseOpened,
@@ -192,8 +176,12 @@ export const codec = EventCodec.make({
   CaseTransferred
 })
 
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
+
 /** The business day an event is dated. */
-export const dateOf = (event: Event): Text.LocalDate => {
+export const dateOf = (event: Event): Scalars.LocalDate => {
   switch (event._tag) {
     case "CaseOpened":
       return event.openedOn

@@ -1,8 +1,8 @@
-import { CommandHandler, type Decider, type EventStore, type Text } from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type EventStore, type Scalars } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { loadHousehold } from "../registry/Handler.ts"
 import * as RegistryState from "../registry/State.ts"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import type { HouseholdId, PersonId } from "../shared/Ids.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
 import { Command } from "./Commands.ts"
@@ -17,15 +17,15 @@ export const subjects = (event: Event, before: State): ReadonlyArray<string> => 
   return before._tag === "NoCase" ? [] : [before.case.household, before.case.person]
 }
 
-/** Business time: the start of the day (UTC+8) the form gives. */
-export const occurredAt = (event: Event): number => startOfChinaDay(dateOf(event))
+/** Business time: the start of the event's business day (`dateOf`). */
+export const occurredAt = occurredAtOf(dateOf)
 
 /**
  * Whether the person has consent to referral in force in their household's file (registry context,
  * ConsentRecorded/ConsentWithdrawn with scope "Referral"). An archived or unknown household gives none.
  */
 export const consentToRefer = (
-  tenant: Text.Id,
+  tenant: Scalars.Id,
   household: HouseholdId,
   person: PersonId
 ): Effect.Effect<boolean, CommandHandler.LoadError, EventStore.EventStore> =>

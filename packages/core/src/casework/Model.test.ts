@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Decider, Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
+import { Decider, Projection, type Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { Arbitrary, DeciderLaws, ProjectionLaws } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
@@ -29,11 +29,11 @@ const referrals = ["r1", "r2"].map((r) => ReferralId.make(r))
 /** Days from 2024-06-01 to 2024-07-03: today is 2024-07-01, so a few are in the future. */
 const day = fc
   .integer({ min: 0, max: 32 })
-  .map((n) => Text.chinaDateOf(Date.parse("2024-06-01T04:00:00Z") + n * 86_400_000))
+  .map((n) => Scalars.chinaDateOf(Date.parse("2024-06-01T04:00:00Z") + n * 86_400_000))
 /** Later days, for reopening: a case is reopened on or after the day it was closed. */
 const lateDay = fc
   .integer({ min: 20, max: 31 })
-  .map((n) => Text.chinaDateOf(Date.parse("2024-06-01T04:00:00Z") + n * 86_400_000))
+  .map((n) => Scalars.chinaDateOf(Date.parse("2024-06-01T04:00:00Z") + n * 86_400_000))
 const caseId = fc.tuple(fc.constantFrom(...persons), fc.constantFrom(...caseTypes)).map(([p, t]) => caseIdOf(p, t))
 
 const command: fc.Arbitrary<Commands.Command> = fc.oneof(
@@ -154,12 +154,12 @@ interface Model {
 const newLog = () =>
   ProjectionLaws.recorder<Event>((event) => ({
     stream: streamOf(event.case),
-    occurredAt: Text.instantFromMillis(now),
-    recordedAt: Text.instantFromMillis(now),
+    occurredAt: Scalars.instantFromMillis(now),
+    recordedAt: Scalars.instantFromMillis(now),
     actor: context.actor
   }))
 
-const ongoingToday = Projections.ongoingAt(Text.chinaDateOf(now))
+const ongoingToday = Projections.ongoingAt(Scalars.chinaDateOf(now))
 
 const coverage = { closed: 0, reopened: 0, reopenedThenClosed: 0 }
 

@@ -1,5 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Projection, type Recorded, Text } from "@shuangbai/eventsourcing"
+import { Projection, type Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { ProjectionLaws } from "@shuangbai/testing"
 import { type CaseId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import {
@@ -17,8 +17,8 @@ import { caseIdOf, streamOf } from "./Stream.ts"
 
 const record = ProjectionLaws.recorder<Event>((event) => ({
   stream: streamOf(event.case),
-  occurredAt: Text.instantFromMillis(0),
-  recordedAt: Text.instantFromMillis(0),
+  occurredAt: Scalars.instantFromMillis(0),
+  recordedAt: Scalars.instantFromMillis(0),
   actor: { id: "w", role: "worker" }
 }))
 const recorded = (person: string, caseType: CaseType, make: (id: CaseId) => Event): Recorded<Event> =>

@@ -1,17 +1,10 @@
-import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
-import { addDays } from "../shared/Dates.ts"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import { Projection, type Recorded, type Scalars } from "@shuangbai/eventsourcing"
+import { addDays, type Period, within } from "../shared/Dates.ts"
 import type { CaseId, StationId, WorkerId } from "../shared/Ids.ts"
 import { PersistentMap } from "../shared/Persistent.ts"
 import { type CaseType, dateOf, type Event } from "./Events.ts"
 import { category } from "./Stream.ts"
-
-/** A span of business days, both ends included. */
-export interface Period {
-  readonly from: Text.LocalDate
-  readonly to: Text.LocalDate
-}
-
-export const within = (date: Text.LocalDate, period: Period): boolean => date >= period.from && date <= period.to
 
 export { addDays }
 
@@ -62,7 +55,7 @@ export interface AsOf {
  * (decide refuses it), the last one dated on or before the day decides. A persistent map (shared/Persistent.ts):
  * an event costs O(log n), however many cases there are.
  */
-export const ongoingAt = (date: Text.LocalDate): Projection.Projection<Event, ReadonlyMap<CaseId, AsOf>> =>
+export const ongoingAt = (date: Scalars.LocalDate): Projection.Projection<Event, ReadonlyMap<CaseId, AsOf>> =>
   Projection.make<Event, ReadonlyMap<CaseId, AsOf>>({
     initial: PersistentMap.empty(),
     evolve: (state, recorded) => {
@@ -108,7 +101,7 @@ export interface CaseNow {
   readonly station: StationId
   readonly open: boolean
   /** Days of crisis interventions no follow-up has answered yet, earliest first. */
-  readonly pendingCrises: ReadonlyArray<Text.LocalDate>
+  readonly pendingCrises: ReadonlyArray<Scalars.LocalDate>
 }
 
 /**
@@ -176,8 +169,8 @@ export interface FollowUpDue {
   readonly worker: WorkerId
   readonly station: StationId
   /** The earliest crisis intervention not yet followed up. */
-  readonly since: Text.LocalDate
-  readonly dueBy: Text.LocalDate
+  readonly since: Scalars.LocalDate
+  readonly dueBy: Scalars.LocalDate
 }
 
 /**
@@ -186,7 +179,7 @@ export interface FollowUpDue {
  */
 export const crisisFollowUps = (
   state: ReadonlyMap<CaseId, CaseNow>,
-  asOf: Text.LocalDate,
+  asOf: Scalars.LocalDate,
   options: FollowUpOptions = {}
 ): { readonly due: ReadonlyArray<FollowUpDue>; readonly overdue: ReadonlyArray<FollowUpDue> } => {
   const deadline = options.deadlineDays ?? defaultDeadlineDays

@@ -1,4 +1,4 @@
-import type { Text } from "@shuangbai/eventsourcing"
+import type { Scalars } from "@shuangbai/eventsourcing"
 import type { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import type { RiskLevel } from "../shared/RecipientCategory.ts"
 import type { CaseType, CloseReason, Event, ReferralId } from "./Events.ts"
@@ -16,8 +16,8 @@ const furthest = (a: Stage, b: Stage): Stage => (rankOf(a) >= rankOf(b) ? a : b)
 
 export interface Referral {
   readonly referral: ReferralId
-  readonly organisation: Text.NonEmptyText
-  readonly referredOn: Text.LocalDate
+  readonly organisation: Scalars.NonEmptyText
+  readonly referredOn: Scalars.LocalDate
   readonly status: "Pending" | "Accepted" | "Rejected"
 }
 
@@ -29,14 +29,14 @@ export interface Case {
   readonly worker: WorkerId
   readonly caseType: CaseType
   readonly riskLevel: RiskLevel
-  readonly openedOn: Text.LocalDate
+  readonly openedOn: Scalars.LocalDate
   /** The day the case was opened or last reopened: nothing in it is dated earlier. */
-  readonly since: Text.LocalDate
+  readonly since: Scalars.LocalDate
   readonly stage: Stage
   /** An evaluation was recorded since the case was last opened or reopened. */
   readonly evaluated: boolean
   /** Days of crisis interventions that no follow-up has answered yet, earliest first. */
-  readonly pendingCrises: ReadonlyArray<Text.LocalDate>
+  readonly pendingCrises: ReadonlyArray<Scalars.LocalDate>
   readonly referrals: ReadonlyArray<Referral>
   /** How many cases this file has held, this one included. */
   readonly number: number
@@ -49,13 +49,15 @@ export type State =
       readonly _tag: "Closed"
       readonly case: Case
       readonly reason: CloseReason
-      readonly closedOn: Text.LocalDate
+      readonly closedOn: Scalars.LocalDate
     }
 
 export const initial: State = { _tag: "NoCase" }
 
-const insertSorted = (dates: ReadonlyArray<Text.LocalDate>, date: Text.LocalDate): ReadonlyArray<Text.LocalDate> =>
-  [...dates, date].sort()
+const insertSorted = (
+  dates: ReadonlyArray<Scalars.LocalDate>,
+  date: Scalars.LocalDate
+): ReadonlyArray<Scalars.LocalDate> => [...dates, date].sort()
 
 const evolveOpen = (c: Case, event: Event): State => {
   const open = (next: Case): State => ({ _tag: "Open", case: next })

@@ -1,4 +1,4 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { DriveId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import { DriveFields, RejectionReason } from "./Events.ts"
@@ -8,54 +8,54 @@ export class OpenDrive extends Schema.TaggedClass<OpenDrive>()("OpenDrive", Driv
 export class ReceiveApplication extends Schema.TaggedClass<ReceiveApplication>()("ReceiveApplication", {
   drive: DriveId,
   applicant: PersonId,
-  name: Text.NonEmptyText,
-  receivedOn: Text.LocalDate
+  name: Scalars.NonEmptyText,
+  receivedOn: Scalars.LocalDate
 }) {}
 
 export class ShortlistApplicant extends Schema.TaggedClass<ShortlistApplicant>()("ShortlistApplicant", {
   drive: DriveId,
   applicant: PersonId,
-  shortlistedOn: Text.LocalDate
+  shortlistedOn: Scalars.LocalDate
 }) {}
 
 export class RejectApplicant extends Schema.TaggedClass<RejectApplicant>()("RejectApplicant", {
   drive: DriveId,
   applicant: PersonId,
   reason: RejectionReason,
-  rejectedOn: Text.LocalDate,
-  note: Schema.optionalKey(Text.NonEmptyText)
+  rejectedOn: Scalars.LocalDate,
+  note: Schema.optionalKey(Scalars.NonEmptyText)
 }) {}
 
 export class MakeOffer extends Schema.TaggedClass<MakeOffer>()("MakeOffer", {
   drive: DriveId,
   applicant: PersonId,
   station: StationId,
-  offeredOn: Text.LocalDate
+  offeredOn: Scalars.LocalDate
 }) {}
 
 export class AcceptOffer extends Schema.TaggedClass<AcceptOffer>()("AcceptOffer", {
   drive: DriveId,
   applicant: PersonId,
-  acceptedOn: Text.LocalDate
+  acceptedOn: Scalars.LocalDate
 }) {}
 
 export class DeclineOffer extends Schema.TaggedClass<DeclineOffer>()("DeclineOffer", {
   drive: DriveId,
   applicant: PersonId,
-  declinedOn: Text.LocalDate,
-  note: Schema.optionalKey(Text.NonEmptyText)
+  declinedOn: Scalars.LocalDate,
+  note: Schema.optionalKey(Scalars.NonEmptyText)
 }) {}
 
 export class HireApplicant extends Schema.TaggedClass<HireApplicant>()("HireApplicant", {
   drive: DriveId,
   applicant: PersonId,
   worker: WorkerId,
-  hiredOn: Text.LocalDate
+  hiredOn: Scalars.LocalDate
 }) {}
 
 export class CloseDrive extends Schema.TaggedClass<CloseDrive>()("CloseDrive", {
   drive: DriveId,
-  closedOn: Text.LocalDate
+  closedOn: Scalars.LocalDate
 }) {}
 
 export const Command = Schema.Union([

@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
 import { notInFuture } from "../shared/Dates.ts"
 import type { DriveId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
@@ -28,7 +28,7 @@ export const DriveNotOpened = Rule.define<{ drive: DriveId }>("DriveNotOpened", 
   en: (f) => `recruitment drive ${f.drive} has not been opened`,
   zh: (f) => `招聘 ${f.drive} 尚未发布`
 })
-export const DriveIsClosed = Rule.define<{ drive: DriveId; closedOn: Text.LocalDate }>("DriveIsClosed", {
+export const DriveIsClosed = Rule.define<{ drive: DriveId; closedOn: Scalars.LocalDate }>("DriveIsClosed", {
   en: (f) => `recruitment drive ${f.drive} closed on ${f.closedOn}: nothing more may be recorded`,
   zh: (f) => `招聘 ${f.drive} 已于 ${f.closedOn} 结束，不能再登记`
 })
@@ -66,17 +66,17 @@ export const WorkerAlreadyLinked = Rule.define<{ drive: DriveId; worker: WorkerI
   }
 )
 export const ApplicationOutsideWindow = Rule.define<{
-  receivedOn: Text.LocalDate
-  opensOn: Text.LocalDate
-  closesOn: Text.LocalDate
+  receivedOn: Scalars.LocalDate
+  opensOn: Scalars.LocalDate
+  closesOn: Scalars.LocalDate
 }>("ApplicationOutsideWindow", {
   en: (f) => `an application received on ${f.receivedOn} is outside the window ${f.opensOn}–${f.closesOn}`,
   zh: (f) => `报名日期 ${f.receivedOn} 不在报名期 ${f.opensOn} 至 ${f.closesOn} 内`
 })
 export const RecruitmentDateOutOfOrder = Rule.define<{
   field: string
-  date: Text.LocalDate
-  earliest: Text.LocalDate
+  date: Scalars.LocalDate
+  earliest: Scalars.LocalDate
 }>("RecruitmentDateOutOfOrder", {
   en: (f) => `${f.field} ${f.date} is before ${f.earliest}, the day of the previous step`,
   zh: (f) => `${f.field} ${f.date} 早于上一步的日期 ${f.earliest}`
@@ -85,7 +85,7 @@ export const RecruitmentDateOutOfOrder = Rule.define<{
 type DecisionContext = Decider.DecisionContext
 type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
 
-const notBefore = (field: string, date: Text.LocalDate, earliest: Text.LocalDate | undefined) =>
+const notBefore = (field: string, date: Scalars.LocalDate, earliest: Scalars.LocalDate | undefined) =>
   earliest !== undefined && date < earliest
     ? Result.fail(RecruitmentDateOutOfOrder({ field, date, earliest }))
     : Result.succeed(date)
@@ -176,7 +176,7 @@ const advance = (
   cmd: { readonly drive: DriveId; readonly applicant: PersonId },
   target: Stage,
   from: ReadonlyArray<Stage>,
-  date: { readonly field: string; readonly on: Text.LocalDate },
+  date: { readonly field: string; readonly on: Scalars.LocalDate },
   context: DecisionContext,
   make: (drive: Drive, application: Application) => Decision
 ): Decision =>

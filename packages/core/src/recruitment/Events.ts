@@ -1,4 +1,4 @@
-import { EventCodec, Text } from "@shuangbai/eventsourcing"
+import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { DriveId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 
@@ -26,11 +26,11 @@ export const DriveStations = Schema.NonEmptyArray(StationId).check(Schema.isUniq
 /** A drive's fields; its application window ends no earlier than it starts. */
 export const DriveFields = Schema.Struct({
   drive: DriveId,
-  title: Text.NonEmptyText,
+  title: Scalars.NonEmptyText,
   vacancies: Vacancies,
   stations: DriveStations,
-  opensOn: Text.LocalDate,
-  closesOn: Text.LocalDate
+  opensOn: Scalars.LocalDate,
+  closesOn: Scalars.LocalDate
 }).check(
   Schema.makeFilter((d: { readonly opensOn: string; readonly closesOn: string }) =>
     d.opensOn <= d.closesOn ? true : { path: ["closesOn"], issue: "must not be before opensOn" }
@@ -43,22 +43,22 @@ export class DriveOpened extends Schema.TaggedClass<DriveOpened>()("DriveOpened"
 export class ApplicationReceived extends Schema.TaggedClass<ApplicationReceived>()("ApplicationReceived", {
   drive: DriveId,
   applicant: PersonId,
-  name: Text.NonEmptyText,
-  receivedOn: Text.LocalDate
+  name: Scalars.NonEmptyText,
+  receivedOn: Scalars.LocalDate
 }) {}
 
 export class ApplicantShortlisted extends Schema.TaggedClass<ApplicantShortlisted>()("ApplicantShortlisted", {
   drive: DriveId,
   applicant: PersonId,
-  shortlistedOn: Text.LocalDate
+  shortlistedOn: Scalars.LocalDate
 }) {}
 
 export class ApplicantRejected extends Schema.TaggedClass<ApplicantRejected>()("ApplicantRejected", {
   drive: DriveId,
   applicant: PersonId,
   reason: RejectionReason,
-  rejectedOn: Text.LocalDate,
-  note: Schema.optionalKey(Text.NonEmptyText)
+  rejectedOn: Scalars.LocalDate,
+  note: Schema.optionalKey(Scalars.NonEmptyText)
 }) {}
 
 /** A post at one of the drive's stations is offered to a shortlisted applicant. */
@@ -66,20 +66,20 @@ export class OfferMade extends Schema.TaggedClass<OfferMade>()("OfferMade", {
   drive: DriveId,
   applicant: PersonId,
   station: StationId,
-  offeredOn: Text.LocalDate
+  offeredOn: Scalars.LocalDate
 }) {}
 
 export class OfferAccepted extends Schema.TaggedClass<OfferAccepted>()("OfferAccepted", {
   drive: DriveId,
   applicant: PersonId,
-  acceptedOn: Text.LocalDate
+  acceptedOn: Scalars.LocalDate
 }) {}
 
 export class OfferDeclined extends Schema.TaggedClass<OfferDeclined>()("OfferDeclined", {
   drive: DriveId,
   applicant: PersonId,
-  declinedOn: Text.LocalDate,
-  note: Schema.optionalKey(Text.NonEmptyText)
+  declinedOn: Scalars.LocalDate,
+  note: Schema.optionalKey(Scalars.NonEmptyText)
 }) {}
 
 /** The applicant who accepted is hired; `worker` is their id in the workforce context. */
@@ -87,27 +87,14 @@ export class ApplicantHired extends Schema.TaggedClass<ApplicantHired>()("Applic
   drive: DriveId,
   applicant: PersonId,
   worker: WorkerId,
-  hiredOn: Text.LocalDate
+  hiredOn: Scalars.LocalDate
 }) {}
 
 /** The drive ends: nothing more is recorded on it. */
 export class DriveClosed extends Schema.TaggedClass<DriveClosed>()("DriveClosed", {
   drive: DriveId,
-  closedOn: Text.LocalDate
+  closedOn: Scalars.LocalDate
 }) {}
-
-export const Event = Schema.Union([
-  DriveOpened,
-  ApplicationReceived,
-  ApplicantShortlisted,
-  ApplicantRejected,
-  OfferMade,
-  OfferAccepted,
-  OfferDeclined,
-  ApplicantHired,
-  DriveClosed
-])
-export type Event = typeof Event.Type
 
 export const codec = EventCodec.make({
   DriveOpened,
@@ -120,3 +107,34 @@ export const codec = EventCodec.make({
   ApplicantHired,
   DriveClosed
 })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
+
+/**
+ * The business day of each step. A drive has none: it is announced when it is recorded, and its window
+ * (`opensOn`) may lie ahead, while a business day is one that has come (`DateIsInFuture`).
+ */
+export const dateOf = (event: Event): Scalars.LocalDate | undefined => {
+  switch (event._tag) {
+    case "DriveOpened":
+      return undefined
+    case "ApplicationReceived":
+      return event.receivedOn
+    case "ApplicantShortlisted":
+      return event.shortlistedOn
+    case "ApplicantRejected":
+      return event.rejectedOn
+    case "OfferMade":
+      return event.offeredOn
+    case "OfferAccepted":
+      return event.acceptedOn
+    case "OfferDeclined":
+      return event.declinedOn
+    case "ApplicantHired":
+      return event.hiredOn
+    case "DriveClosed":
+      return event.closedOn
+  }
+}

@@ -1,8 +1,8 @@
 import { CommandHandler } from "@shuangbai/eventsourcing"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import { Command } from "./Commands.ts"
 import { decider } from "./Decide.ts"
-import { codec, type Event } from "./Events.ts"
+import { codec, dateOf, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
 
@@ -19,29 +19,8 @@ export const subjects = (event: Event): ReadonlyArray<string> => {
   }
 }
 
-/** Business time: the day of the step; a drive is announced as of now (its window may lie ahead). */
-export const occurredAt = (event: Event): number | undefined => {
-  switch (event._tag) {
-    case "DriveOpened":
-      return undefined
-    case "ApplicationReceived":
-      return startOfChinaDay(event.receivedOn)
-    case "ApplicantShortlisted":
-      return startOfChinaDay(event.shortlistedOn)
-    case "ApplicantRejected":
-      return startOfChinaDay(event.rejectedOn)
-    case "OfferMade":
-      return startOfChinaDay(event.offeredOn)
-    case "OfferAccepted":
-      return startOfChinaDay(event.acceptedOn)
-    case "OfferDeclined":
-      return startOfChinaDay(event.declinedOn)
-    case "ApplicantHired":
-      return startOfChinaDay(event.hiredOn)
-    case "DriveClosed":
-      return startOfChinaDay(event.closedOn)
-  }
-}
+/** Business time: the start of the event's business day (`dateOf`). */
+export const occurredAt = occurredAtOf(dateOf)
 
 /** What the recruitment handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
 export const definition: CommandHandler.Definition<Command, typeof Command.Encoded, Event, State> = {

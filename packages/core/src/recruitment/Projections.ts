@@ -1,4 +1,5 @@
-import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import { Projection, type Recorded, type Scalars } from "@shuangbai/eventsourcing"
 import { PersistentMap } from "../shared/Persistent.ts"
 import type { Event } from "./Events.ts"
 
@@ -8,21 +9,21 @@ import type { Event } from "./Events.ts"
  * reached the step.
  */
 export interface DriveStatus {
-  readonly title: Text.NonEmptyText | undefined
+  readonly title: Scalars.NonEmptyText | undefined
   readonly vacancies: number
   readonly applicants: number
   /**
    * Applications by the day received, for "applicants by 4 August" (F19). A persistent map
    * (shared/Persistent.ts): an application costs O(log days), however long the drive runs.
    */
-  readonly receivedOn: ReadonlyMap<Text.LocalDate, number>
+  readonly receivedOn: ReadonlyMap<Scalars.LocalDate, number>
   readonly shortlisted: number
   readonly rejected: number
   readonly offers: number
   readonly accepted: number
   readonly declined: number
   readonly hired: number
-  readonly closedOn: Text.LocalDate | undefined
+  readonly closedOn: Scalars.LocalDate | undefined
 }
 
 export const emptyDrive: DriveStatus = {
@@ -79,7 +80,7 @@ export const drives: Projection.Projection<Event, ReadonlyMap<string, DriveStatu
 )
 
 /** Applications received on or before a day (F19: more than 600 by 4 August). */
-export const applicantsBy = (status: DriveStatus, day: Text.LocalDate): number =>
+export const applicantsBy = (status: DriveStatus, day: Scalars.LocalDate): number =>
   [...PersistentMap.from(status.receivedOn)].reduce((n, [on, count]) => (on <= day ? n + count : n), 0)
 
 /** Applicants per post (F19 ÷ F18); undefined without vacancies. */
@@ -98,7 +99,7 @@ export interface CountyStatus {
 }
 
 /** The county: the sum of its drives. */
-export const county = (state: ReadonlyMap<string, DriveStatus>, asOf?: Text.LocalDate): CountyStatus => {
+export const county = (state: ReadonlyMap<string, DriveStatus>, asOf?: Scalars.LocalDate): CountyStatus => {
   const all = [...state.values()]
   const sum = (f: (d: DriveStatus) => number) => all.reduce((n, d) => n + f(d), 0)
   const vacancies = sum((d) => d.vacancies)

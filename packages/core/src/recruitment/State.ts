@@ -1,14 +1,14 @@
-import type { Text } from "@shuangbai/eventsourcing"
+import type { Scalars } from "@shuangbai/eventsourcing"
 import type { DriveId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import type { Event, Stage } from "./Events.ts"
 
 export interface Application {
   readonly applicant: PersonId
-  readonly name: Text.NonEmptyText
-  readonly receivedOn: Text.LocalDate
+  readonly name: Scalars.NonEmptyText
+  readonly receivedOn: Scalars.LocalDate
   readonly stage: Stage
   /** The day of the application's latest step: the next one may not come before it. */
-  readonly lastOn: Text.LocalDate
+  readonly lastOn: Scalars.LocalDate
   /** The station of the offer, once one is made. */
   readonly station?: StationId
   /** The worker id, once hired. */
@@ -17,21 +17,21 @@ export interface Application {
 
 export interface Drive {
   readonly drive: DriveId
-  readonly title: Text.NonEmptyText
+  readonly title: Scalars.NonEmptyText
   readonly vacancies: number
   readonly stations: ReadonlyArray<StationId>
-  readonly opensOn: Text.LocalDate
-  readonly closesOn: Text.LocalDate
+  readonly opensOn: Scalars.LocalDate
+  readonly closesOn: Scalars.LocalDate
   /** One application per person. */
   readonly applications: ReadonlyMap<PersonId, Application>
   /** The latest day an application step was recorded on, once there is one. */
-  readonly latest?: Text.LocalDate
+  readonly latest?: Scalars.LocalDate
 }
 
 export type State =
   | { readonly _tag: "NotOpened" }
   | { readonly _tag: "Open"; readonly drive: Drive }
-  | { readonly _tag: "Closed"; readonly drive: Drive; readonly closedOn: Text.LocalDate }
+  | { readonly _tag: "Closed"; readonly drive: Drive; readonly closedOn: Scalars.LocalDate }
 
 export const initial: State = { _tag: "NotOpened" }
 
@@ -43,13 +43,14 @@ export const postsTaken = (drive: Drive): number =>
 export const hiredCount = (drive: Drive): number =>
   [...drive.applications.values()].filter((a) => a.stage === "Hired").length
 
-const later = (a: Text.LocalDate | undefined, b: Text.LocalDate): Text.LocalDate => (a === undefined || b > a ? b : a)
+const later = (a: Scalars.LocalDate | undefined, b: Scalars.LocalDate): Scalars.LocalDate =>
+  a === undefined || b > a ? b : a
 
 const step = (
   drive: Drive,
   applicant: PersonId,
   stage: Stage,
-  on: Text.LocalDate,
+  on: Scalars.LocalDate,
   extra: { readonly station?: StationId; readonly worker?: WorkerId } = {}
 ): Drive => {
   const application = drive.applications.get(applicant)

@@ -1,4 +1,4 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
 import { RecipientCategory, RiskLevel } from "../shared/RecipientCategory.ts"
@@ -9,16 +9,16 @@ export class RegisterHousehold extends Schema.TaggedClass<RegisterHousehold>()("
   station: StationId,
   township: TownshipId,
   village: VillageId,
-  address: Text.NonEmptyText,
+  address: Scalars.NonEmptyText,
   head: Head,
-  registeredOn: Text.LocalDate
+  registeredOn: Scalars.LocalDate
 }) {}
 
 export class AddMember extends Schema.TaggedClass<AddMember>()("AddMember", {
   household: HouseholdId,
   person: PersonId,
-  name: Text.NonEmptyText,
-  birthDate: Text.LocalDate,
+  name: Scalars.NonEmptyText,
+  birthDate: Scalars.LocalDate,
   relation: MemberRelation,
   guardian: Schema.optionalKey(PersonId)
 }) {}
@@ -26,24 +26,24 @@ export class AddMember extends Schema.TaggedClass<AddMember>()("AddMember", {
 export class RemoveMember extends Schema.TaggedClass<RemoveMember>()("RemoveMember", {
   household: HouseholdId,
   person: PersonId,
-  reason: Text.NonEmptyText
+  reason: Scalars.NonEmptyText
 }) {}
 
 export class AssignCategory extends Schema.TaggedClass<AssignCategory>()("AssignCategory", {
   household: HouseholdId,
   person: PersonId,
   category: RecipientCategory,
-  verifiedBy: Text.Id,
-  verifiedOn: Text.LocalDate
+  verifiedBy: Scalars.Id,
+  verifiedOn: Scalars.LocalDate
 }) {}
 
 export class RevokeCategory extends Schema.TaggedClass<RevokeCategory>()("RevokeCategory", {
   household: HouseholdId,
   person: PersonId,
   category: RecipientCategory,
-  verifiedBy: Text.Id,
-  verifiedOn: Text.LocalDate,
-  reason: Text.NonEmptyText
+  verifiedBy: Scalars.Id,
+  verifiedOn: Scalars.LocalDate,
+  reason: Scalars.NonEmptyText
 }) {}
 
 export class RecordConsent extends Schema.TaggedClass<RecordConsent>()("RecordConsent", {
@@ -51,7 +51,7 @@ export class RecordConsent extends Schema.TaggedClass<RecordConsent>()("RecordCo
   person: PersonId,
   scope: ConsentScope,
   givenBy: PersonId,
-  givenOn: Text.LocalDate
+  givenOn: Scalars.LocalDate
 }) {}
 
 export class WithdrawConsent extends Schema.TaggedClass<WithdrawConsent>()("WithdrawConsent", {
@@ -59,21 +59,21 @@ export class WithdrawConsent extends Schema.TaggedClass<WithdrawConsent>()("With
   person: PersonId,
   scope: ConsentScope,
   withdrawnBy: PersonId,
-  withdrawnOn: Text.LocalDate
+  withdrawnOn: Scalars.LocalDate
 }) {}
 
 export class AssessRisk extends Schema.TaggedClass<AssessRisk>()("AssessRisk", {
   household: HouseholdId,
   person: Schema.optionalKey(PersonId),
   level: RiskLevel,
-  assessedOn: Text.LocalDate,
+  assessedOn: Scalars.LocalDate,
   assessedBy: WorkerId
 }) {}
 
 export class ArchiveHousehold extends Schema.TaggedClass<ArchiveHousehold>()("ArchiveHousehold", {
   household: HouseholdId,
-  archivedOn: Text.LocalDate,
-  reason: Text.NonEmptyText
+  archivedOn: Scalars.LocalDate,
+  reason: Scalars.NonEmptyText
 }) {}
 
 export const Command = Schema.Union([

@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
 import { ageOn, notInFuture } from "../shared/Dates.ts"
 import type { HouseholdId, PersonId } from "../shared/Ids.ts"
@@ -35,7 +35,7 @@ export const HouseholdNotRegistered = Rule.define<{ household: HouseholdId }>("H
   en: (f) => `household ${f.household} is not registered`,
   zh: (f) => `户 ${f.household} 尚未建档`
 })
-export const HouseholdIsArchived = Rule.define<{ household: HouseholdId; archivedOn: Text.LocalDate }>(
+export const HouseholdIsArchived = Rule.define<{ household: HouseholdId; archivedOn: Scalars.LocalDate }>(
   "HouseholdIsArchived",
   {
     en: (f) => `household ${f.household} was archived on ${f.archivedOn}: nothing more may be recorded`,
@@ -68,7 +68,7 @@ export const CategoryNotAssigned = Rule.define<{ person: PersonId; category: Rec
     zh: (f) => `${f.person} 没有 ${f.category} 类别`
   }
 )
-export const ConsentNotFromGuardian = Rule.define<{ person: PersonId; by: PersonId; on: Text.LocalDate }>(
+export const ConsentNotFromGuardian = Rule.define<{ person: PersonId; by: PersonId; on: Scalars.LocalDate }>(
   "ConsentNotFromGuardian",
   {
     en: (f) => `${f.person} is under 14 on ${f.on}: only their guardian on file may consent for them, not ${f.by}`,
@@ -79,7 +79,7 @@ export const ConsentNotFromPerson = Rule.define<{ person: PersonId; by: PersonId
   en: (f) => `only ${f.person} or their guardian may consent for ${f.person}, not ${f.by}`,
   zh: (f) => `只有 ${f.person} 本人或其监护人可以表示同意，${f.by} 不能`
 })
-export const GuardianNotAdultMember = Rule.define<{ person: PersonId; guardian: PersonId; on: Text.LocalDate }>(
+export const GuardianNotAdultMember = Rule.define<{ person: PersonId; guardian: PersonId; on: Scalars.LocalDate }>(
   "GuardianNotAdultMember",
   {
     en: (f) => `the guardian ${f.guardian} of ${f.person} must be an adult member of the household on ${f.on}`,
@@ -91,7 +91,7 @@ export const ConsentNotGiven = Rule.define<{ person: PersonId; scope: ConsentSco
   zh: (f) => `${f.person} 没有有效的 ${f.scope} 同意`
 })
 
-export const BirthDateTooEarly = Rule.define<{ person: PersonId; birthDate: Text.LocalDate; on: Text.LocalDate }>(
+export const BirthDateTooEarly = Rule.define<{ person: PersonId; birthDate: Scalars.LocalDate; on: Scalars.LocalDate }>(
   "BirthDateTooEarly",
   {
     en: (f) => `${f.person} born on ${f.birthDate} would be over ${maxAge} on ${f.on}: check the year`,
@@ -101,8 +101,8 @@ export const BirthDateTooEarly = Rule.define<{ person: PersonId; birthDate: Text
 export const HeadBornAfterRegistration = Rule.define<{
   household: HouseholdId
   person: PersonId
-  birthDate: Text.LocalDate
-  registeredOn: Text.LocalDate
+  birthDate: Scalars.LocalDate
+  registeredOn: Scalars.LocalDate
 }>("HeadBornAfterRegistration", {
   en: (f) =>
     `the head ${f.person} of household ${f.household}, born on ${f.birthDate}, was not born when it was registered on ${f.registeredOn}`,
@@ -114,8 +114,8 @@ type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
 /** A birth date no more than `maxAge` years before `on`, the day the person is put on file. */
 const plausibleBirthDate = (
   person: PersonId,
-  birthDate: Text.LocalDate,
-  on: Text.LocalDate
+  birthDate: Scalars.LocalDate,
+  on: Scalars.LocalDate
 ): Result.Result<void, RuleViolation> =>
   ageOn(birthDate, on) > maxAge ? Result.fail(BirthDateTooEarly({ person, birthDate, on })) : Result.succeed(undefined)
 
@@ -157,7 +157,7 @@ const mayConsentFor = (
   household: Household,
   person: Member,
   by: PersonId,
-  on: Text.LocalDate
+  on: Scalars.LocalDate
 ): Result.Result<void, RuleViolation> => {
   const byGuardian = person.guardian !== undefined && by === person.guardian
   if (ageOn(person.birthDate, on) < ageOfConsent && !byGuardian) {
@@ -235,7 +235,7 @@ export const addMember = (cmd: Commands.AddMember, state: State, context: Decide
     }
     // A member added later may be born after the registration (a newborn), never after the day they are added.
     yield* notInFuture("birthDate", cmd.birthDate, context.now)
-    yield* plausibleBirthDate(cmd.person, cmd.birthDate, Text.chinaDateOf(context.now))
+    yield* plausibleBirthDate(cmd.person, cmd.birthDate, Scalars.chinaDateOf(context.now))
     if (cmd.guardian !== undefined && (cmd.guardian === cmd.person || !memberOf(household, cmd.guardian))) {
       return yield* Result.fail(
         GuardianNotMember({ household: household.id, person: cmd.person, guardian: cmd.guardian })

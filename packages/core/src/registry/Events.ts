@@ -1,4 +1,4 @@
-import { EventCodec, Text } from "@shuangbai/eventsourcing"
+import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
 import { RecipientCategory, RiskLevel } from "../shared/RecipientCategory.ts"
@@ -34,7 +34,7 @@ export const ConsentScope = Schema.Literals(["DataProcessing", "Referral", "Publ
 export type ConsentScope = typeof ConsentScope.Type
 
 /** The head of the household, recorded with the file: they are its first member. */
-export const Head = Schema.Struct({ person: PersonId, name: Text.NonEmptyText, birthDate: Text.LocalDate })
+export const Head = Schema.Struct({ person: PersonId, name: Scalars.NonEmptyText, birthDate: Scalars.LocalDate })
 export type Head = typeof Head.Type
 
 /** 建档: a household file opened at a station. */
@@ -43,16 +43,16 @@ export class HouseholdRegistered extends Schema.TaggedClass<HouseholdRegistered>
   station: StationId,
   township: TownshipId,
   village: VillageId,
-  address: Text.NonEmptyText,
+  address: Scalars.NonEmptyText,
   head: Head,
-  registeredOn: Text.LocalDate
+  registeredOn: Scalars.LocalDate
 }) {}
 
 export class MemberAdded extends Schema.TaggedClass<MemberAdded>()("MemberAdded", {
   household: HouseholdId,
   person: PersonId,
-  name: Text.NonEmptyText,
-  birthDate: Text.LocalDate,
+  name: Scalars.NonEmptyText,
+  birthDate: Scalars.LocalDate,
   relation: Relation,
   /** The member who is this person's legal guardian (a child's parent or grandparent). */
   guardian: Schema.optionalKey(PersonId)
@@ -61,7 +61,7 @@ export class MemberAdded extends Schema.TaggedClass<MemberAdded>()("MemberAdded"
 export class MemberRemoved extends Schema.TaggedClass<MemberRemoved>()("MemberRemoved", {
   household: HouseholdId,
   person: PersonId,
-  reason: Text.NonEmptyText
+  reason: Scalars.NonEmptyText
 }) {}
 
 /** A civil-affairs category, with who verified it and on which day. */
@@ -69,17 +69,17 @@ export class CategoryAssigned extends Schema.TaggedClass<CategoryAssigned>()("Ca
   household: HouseholdId,
   person: PersonId,
   category: RecipientCategory,
-  verifiedBy: Text.Id,
-  verifiedOn: Text.LocalDate
+  verifiedBy: Scalars.Id,
+  verifiedOn: Scalars.LocalDate
 }) {}
 
 export class CategoryRevoked extends Schema.TaggedClass<CategoryRevoked>()("CategoryRevoked", {
   household: HouseholdId,
   person: PersonId,
   category: RecipientCategory,
-  verifiedBy: Text.Id,
-  verifiedOn: Text.LocalDate,
-  reason: Text.NonEmptyText
+  verifiedBy: Scalars.Id,
+  verifiedOn: Scalars.LocalDate,
+  reason: Scalars.NonEmptyText
 }) {}
 
 /** Consent to a scope, given by the person or, under 14, by their guardian (PIPL art. 31). */
@@ -88,7 +88,7 @@ export class ConsentRecorded extends Schema.TaggedClass<ConsentRecorded>()("Cons
   person: PersonId,
   scope: ConsentScope,
   givenBy: PersonId,
-  givenOn: Text.LocalDate
+  givenOn: Scalars.LocalDate
 }) {}
 
 export class ConsentWithdrawn extends Schema.TaggedClass<ConsentWithdrawn>()("ConsentWithdrawn", {
@@ -96,7 +96,7 @@ export class ConsentWithdrawn extends Schema.TaggedClass<ConsentWithdrawn>()("Co
   person: PersonId,
   scope: ConsentScope,
   withdrawnBy: PersonId,
-  withdrawnOn: Text.LocalDate
+  withdrawnOn: Scalars.LocalDate
 }) {}
 
 /** A risk assessment of one member or, without `person`, of the household as a whole. */
@@ -104,29 +104,16 @@ export class RiskAssessed extends Schema.TaggedClass<RiskAssessed>()("RiskAssess
   household: HouseholdId,
   person: Schema.optionalKey(PersonId),
   level: RiskLevel,
-  assessedOn: Text.LocalDate,
+  assessedOn: Scalars.LocalDate,
   assessedBy: WorkerId
 }) {}
 
 /** The file is closed (moved away, no longer eligible, deceased): nothing may be recorded after it. */
 export class HouseholdArchived extends Schema.TaggedClass<HouseholdArchived>()("HouseholdArchived", {
   household: HouseholdId,
-  archivedOn: Text.LocalDate,
-  reason: Text.NonEmptyText
+  archivedOn: Scalars.LocalDate,
+  reason: Scalars.NonEmptyText
 }) {}
-
-export const Event = Schema.Union([
-  HouseholdRegistered,
-  MemberAdded,
-  MemberRemoved,
-  CategoryAssigned,
-  CategoryRevoked,
-  ConsentRecorded,
-  ConsentWithdrawn,
-  RiskAssessed,
-  HouseholdArchived
-])
-export type Event = typeof Event.Type
 
 export const codec = EventCodec.make({
   HouseholdRegistered,
@@ -139,3 +126,29 @@ export const codec = EventCodec.make({
   RiskAssessed,
   HouseholdArchived
 })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
+
+/** The business day: the day the form says it happened; members are added and removed as of now (none). */
+export const dateOf = (event: Event): Scalars.LocalDate | undefined => {
+  switch (event._tag) {
+    case "HouseholdRegistered":
+      return event.registeredOn
+    case "CategoryAssigned":
+    case "CategoryRevoked":
+      return event.verifiedOn
+    case "ConsentRecorded":
+      return event.givenOn
+    case "ConsentWithdrawn":
+      return event.withdrawnOn
+    case "RiskAssessed":
+      return event.assessedOn
+    case "HouseholdArchived":
+      return event.archivedOn
+    case "MemberAdded":
+    case "MemberRemoved":
+      return undefined
+  }
+}

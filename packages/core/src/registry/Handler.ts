@@ -1,10 +1,10 @@
 import { CommandHandler, type Envelope, type EventStore } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import type { HouseholdId } from "../shared/Ids.ts"
 import { Command } from "./Commands.ts"
 import { decider } from "./Decide.ts"
-import { codec, type Event } from "./Events.ts"
+import { codec, dateOf, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
 
@@ -42,27 +42,8 @@ export const subjects = (event: Event): ReadonlyArray<string> => {
   }
 }
 
-/** Business time: the day the form says it happened; members are added and removed as of now. */
-export const occurredAt = (event: Event): number | undefined => {
-  switch (event._tag) {
-    case "HouseholdRegistered":
-      return startOfChinaDay(event.registeredOn)
-    case "CategoryAssigned":
-    case "CategoryRevoked":
-      return startOfChinaDay(event.verifiedOn)
-    case "ConsentRecorded":
-      return startOfChinaDay(event.givenOn)
-    case "ConsentWithdrawn":
-      return startOfChinaDay(event.withdrawnOn)
-    case "RiskAssessed":
-      return startOfChinaDay(event.assessedOn)
-    case "HouseholdArchived":
-      return startOfChinaDay(event.archivedOn)
-    case "MemberAdded":
-    case "MemberRemoved":
-      return undefined
-  }
-}
+/** Business time: the start of the event's business day (`dateOf`). */
+export const occurredAt = occurredAtOf(dateOf)
 
 /** What the registry's handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
 export const definition: CommandHandler.Definition<Command, typeof Command.Encoded, Event, State> = {

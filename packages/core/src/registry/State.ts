@@ -1,30 +1,30 @@
-import type { Text } from "@shuangbai/eventsourcing"
+import type { Scalars } from "@shuangbai/eventsourcing"
 import type { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
 import type { RecipientCategory, RiskLevel } from "../shared/RecipientCategory.ts"
 import type { ConsentScope, Event, Relation } from "./Events.ts"
 
 export interface Verification {
   readonly category: RecipientCategory
-  readonly verifiedBy: Text.Id
-  readonly verifiedOn: Text.LocalDate
+  readonly verifiedBy: Scalars.Id
+  readonly verifiedOn: Scalars.LocalDate
 }
 
 export interface Consent {
   readonly scope: ConsentScope
   readonly givenBy: PersonId
-  readonly givenOn: Text.LocalDate
+  readonly givenOn: Scalars.LocalDate
 }
 
 export interface Assessment {
   readonly level: RiskLevel
-  readonly assessedOn: Text.LocalDate
+  readonly assessedOn: Scalars.LocalDate
   readonly assessedBy: WorkerId
 }
 
 export interface Member {
   readonly person: PersonId
-  readonly name: Text.NonEmptyText
-  readonly birthDate: Text.LocalDate
+  readonly name: Scalars.NonEmptyText
+  readonly birthDate: Scalars.LocalDate
   readonly relation: Relation
   readonly guardian?: PersonId
   /** Categories the person carries now. */
@@ -40,9 +40,9 @@ export interface Household {
   readonly station: StationId
   readonly township: TownshipId
   readonly village: VillageId
-  readonly address: Text.NonEmptyText
+  readonly address: Scalars.NonEmptyText
   readonly head: PersonId
-  readonly registeredOn: Text.LocalDate
+  readonly registeredOn: Scalars.LocalDate
   /** Current members, the head first. */
   readonly members: ReadonlyArray<Member>
   /** The latest assessment of the household as a whole. */
@@ -55,8 +55,8 @@ export type State =
   | {
       readonly _tag: "Archived"
       readonly household: Household
-      readonly archivedOn: Text.LocalDate
-      readonly reason: Text.NonEmptyText
+      readonly archivedOn: Scalars.LocalDate
+      readonly reason: Scalars.NonEmptyText
     }
 
 export const initial: State = { _tag: "NotRegistered" }

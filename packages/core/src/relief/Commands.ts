@@ -1,4 +1,4 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CampaignId, HouseholdId, PersonId, StationId, VillageId, VisitId, WorkerId } from "../shared/Ids.ts"
 import { CampaignKind, CampaignScope, Quantity, ReliefItem } from "./Events.ts"
@@ -6,17 +6,17 @@ import { CampaignKind, CampaignScope, Quantity, ReliefItem } from "./Events.ts"
 export class LaunchCampaign extends Schema.TaggedClass<LaunchCampaign>()("LaunchCampaign", {
   campaign: CampaignId,
   kind: CampaignKind,
-  title: Text.NonEmptyText,
+  title: Scalars.NonEmptyText,
   scope: CampaignScope,
-  launchedOn: Text.LocalDate
+  launchedOn: Scalars.LocalDate
 }) {}
 
 export class ReceiveSupplies extends Schema.TaggedClass<ReceiveSupplies>()("ReceiveSupplies", {
   campaign: CampaignId,
   item: ReliefItem,
   quantity: Quantity,
-  source: Text.NonEmptyText,
-  receivedOn: Text.LocalDate
+  source: Scalars.NonEmptyText,
+  receivedOn: Scalars.LocalDate
 }) {}
 
 export class DistributeSupplies extends Schema.TaggedClass<DistributeSupplies>()("DistributeSupplies", {
@@ -26,7 +26,7 @@ export class DistributeSupplies extends Schema.TaggedClass<DistributeSupplies>()
   person: PersonId,
   household: HouseholdId,
   village: VillageId,
-  distributedOn: Text.LocalDate,
+  distributedOn: Scalars.LocalDate,
   worker: WorkerId,
   station: StationId
 }) {}
@@ -36,7 +36,7 @@ export class VisitRecipient extends Schema.TaggedClass<VisitRecipient>()("VisitR
   person: PersonId,
   household: HouseholdId,
   village: VillageId,
-  visitedOn: Text.LocalDate,
+  visitedOn: Scalars.LocalDate,
   worker: WorkerId,
   station: StationId,
   visit: Schema.optionalKey(VisitId)
@@ -47,15 +47,15 @@ export class AssistRelocation extends Schema.TaggedClass<AssistRelocation>()("As
   person: PersonId,
   household: HouseholdId,
   fromVillage: VillageId,
-  toPlace: Text.NonEmptyText,
-  assistedOn: Text.LocalDate,
+  toPlace: Scalars.NonEmptyText,
+  assistedOn: Scalars.LocalDate,
   worker: WorkerId,
   station: StationId
 }) {}
 
 export class CloseCampaign extends Schema.TaggedClass<CloseCampaign>()("CloseCampaign", {
   campaign: CampaignId,
-  closedOn: Text.LocalDate
+  closedOn: Scalars.LocalDate
 }) {}
 
 export const Command = Schema.Union([

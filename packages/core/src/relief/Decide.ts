@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result, Schema } from "effect"
 import { notInFuture } from "../shared/Dates.ts"
 import type { CampaignId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
@@ -46,7 +46,7 @@ export const CampaignAlreadyLaunched = Rule.define<{ campaign: CampaignId }>("Ca
   zh: (f) => `救助行动 ${f.campaign} 已启动，且登记信息不同`
 })
 
-export const CampaignAlreadyClosed = Rule.define<{ campaign: CampaignId; closedOn: Text.LocalDate }>(
+export const CampaignAlreadyClosed = Rule.define<{ campaign: CampaignId; closedOn: Scalars.LocalDate }>(
   "CampaignAlreadyClosed",
   {
     en: (f) => `campaign ${f.campaign} was closed on ${f.closedOn}: nothing more may be recorded`,
@@ -54,7 +54,7 @@ export const CampaignAlreadyClosed = Rule.define<{ campaign: CampaignId; closedO
   }
 )
 
-export const DateBeforeLaunch = Rule.define<{ field: string; date: Text.LocalDate; launchedOn: Text.LocalDate }>(
+export const DateBeforeLaunch = Rule.define<{ field: string; date: Scalars.LocalDate; launchedOn: Scalars.LocalDate }>(
   "DateBeforeLaunch",
   {
     en: (f) => `${f.field} ${f.date} is before the campaign was launched on ${f.launchedOn}`,
@@ -100,7 +100,7 @@ const openOn = (
   campaign: CampaignId,
   state: State.State,
   field: string,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   context: Context
 ): Result.Result<Launched, RuleViolation> =>
   Result.gen(function* () {
@@ -128,9 +128,30 @@ const registered = (cmd: { readonly person: PersonId; readonly household: Househ
 /** Field work is done by a worker on post at the station named for it, on its day. */
 const byWorkerOnPost = (
   cmd: { readonly worker: WorkerId; readonly station: StationId },
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   context: Context
 ) => onPostAt(cmd.worker, cmd.station, date, context.onPost?.get(cmd.worker))
+
+/**
+ * Field work in a campaign (supplies handed out, a recipient visited, a relocation helped): the campaign is
+ * open on its day, the station is in its scope, a recipient named is on file (`recipient`), and the worker is
+ * on post at that station that day. Gives the campaign.
+ */
+const fieldWork = (
+  cmd: { readonly campaign: CampaignId; readonly worker: WorkerId; readonly station: StationId },
+  state: State.State,
+  field: string,
+  date: Scalars.LocalDate,
+  context: Context,
+  recipient?: { readonly person: PersonId; readonly household: HouseholdId }
+): Result.Result<Launched, RuleViolation> =>
+  Result.gen(function* () {
+    const campaign = yield* openOn(cmd.campaign, state, field, date, context)
+    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
+    if (recipient !== undefined) yield* registered(recipient, context)
+    yield* byWorkerOnPost(cmd, date, context)
+    return campaign
+  })
 
 export const launchCampaign = (cmd: Commands.LaunchCampaign, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
@@ -175,10 +196,7 @@ export const receiveSupplies = (cmd: Commands.ReceiveSupplies, state: State.Stat
  */
 export const distributeSupplies = (cmd: Commands.DistributeSupplies, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
-    const campaign = yield* openOn(cmd.campaign, state, "distributedOn", cmd.distributedOn, context)
-    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
-    yield* registered(cmd, context)
-    yield* byWorkerOnPost(cmd, cmd.distributedOn, context)
+    const campaign = yield* fieldWork(cmd, state, "distributedOn", cmd.distributedOn, context, cmd)
     const onHand = State.onHand(campaign, cmd.item)
     if (cmd.quantity > onHand) {
       return yield* Result.fail(StockInsufficient({ item: cmd.item, requested: cmd.quantity, onHand }))
@@ -204,10 +222,7 @@ export const distributeSupplies = (cmd: Commands.DistributeSupplies, state: Stat
  */
 export const visitRecipient = (cmd: Commands.VisitRecipient, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
-    const campaign = yield* openOn(cmd.campaign, state, "visitedOn", cmd.visitedOn, context)
-    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
-    yield* registered(cmd, context)
-    yield* byWorkerOnPost(cmd, cmd.visitedOn, context)
+    const campaign = yield* fieldWork(cmd, state, "visitedOn", cmd.visitedOn, context, cmd)
     if (campaign.visited.has(State.visitKey(cmd.person, cmd.visitedOn))) return []
     return [
       new RecipientVisited({
@@ -229,9 +244,7 @@ export const visitRecipient = (cmd: Commands.VisitRecipient, state: State.State,
  */
 export const assistRelocation = (cmd: Commands.AssistRelocation, state: State.State, context: Context): Decision =>
   Result.gen(function* () {
-    const campaign = yield* openOn(cmd.campaign, state, "assistedOn", cmd.assistedOn, context)
-    yield* inScope(cmd.campaign, campaign.scope, cmd.station)
-    yield* byWorkerOnPost(cmd, cmd.assistedOn, context)
+    yield* fieldWork(cmd, state, "assistedOn", cmd.assistedOn, context)
     return [
       new RelocationAssisted({
         campaign: cmd.campaign,

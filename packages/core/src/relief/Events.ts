@@ -1,4 +1,5 @@
-import { EventCodec, Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CampaignId, HouseholdId, PersonId, StationId, VillageId, VisitId, WorkerId } from "../shared/Ids.ts"
 
@@ -33,9 +34,9 @@ export type Quantity = typeof Quantity.Type
 export class CampaignLaunched extends Schema.TaggedClass<CampaignLaunched>()("CampaignLaunched", {
   campaign: CampaignId,
   kind: CampaignKind,
-  title: Text.NonEmptyText,
+  title: Scalars.NonEmptyText,
   scope: CampaignScope,
-  launchedOn: Text.LocalDate
+  launchedOn: Scalars.LocalDate
 }) {}
 
 export class SuppliesReceived extends Schema.TaggedClass<SuppliesReceived>()("SuppliesReceived", {
@@ -43,8 +44,8 @@ export class SuppliesReceived extends Schema.TaggedClass<SuppliesReceived>()("Su
   item: ReliefItem,
   quantity: Quantity,
   /** The donor or source: the bureau's own stock, a charity, a company… */
-  source: Text.NonEmptyText,
-  receivedOn: Text.LocalDate
+  source: Scalars.NonEmptyText,
+  receivedOn: Scalars.LocalDate
 }) {}
 
 export class SuppliesDistributed extends Schema.TaggedClass<SuppliesDistributed>()("SuppliesDistributed", {
@@ -54,7 +55,7 @@ export class SuppliesDistributed extends Schema.TaggedClass<SuppliesDistributed>
   person: PersonId,
   household: HouseholdId,
   village: VillageId,
-  distributedOn: Text.LocalDate,
+  distributedOn: Scalars.LocalDate,
   /** The worker who handed it out (the actor in the envelope is whoever recorded it). */
   worker: WorkerId,
   /** The worker's station: the campaign's figures are also reported per station. */
@@ -71,7 +72,7 @@ export class RecipientVisited extends Schema.TaggedClass<RecipientVisited>()("Re
   person: PersonId,
   household: HouseholdId,
   village: VillageId,
-  visitedOn: Text.LocalDate,
+  visitedOn: Scalars.LocalDate,
   worker: WorkerId,
   station: StationId,
   visit: Schema.optionalKey(VisitId)
@@ -84,26 +85,16 @@ export class RelocationAssisted extends Schema.TaggedClass<RelocationAssisted>()
   household: HouseholdId,
   fromVillage: VillageId,
   /** Where the person went: a shelter, a relative's home, a school hall… */
-  toPlace: Text.NonEmptyText,
-  assistedOn: Text.LocalDate,
+  toPlace: Scalars.NonEmptyText,
+  assistedOn: Scalars.LocalDate,
   worker: WorkerId,
   station: StationId
 }) {}
 
 export class CampaignClosed extends Schema.TaggedClass<CampaignClosed>()("CampaignClosed", {
   campaign: CampaignId,
-  closedOn: Text.LocalDate
+  closedOn: Scalars.LocalDate
 }) {}
-
-export const Event = Schema.Union([
-  CampaignLaunched,
-  SuppliesReceived,
-  SuppliesDistributed,
-  RecipientVisited,
-  RelocationAssisted,
-  CampaignClosed
-])
-export type Event = typeof Event.Type
 
 export const codec = EventCodec.make({
   CampaignLaunched,
@@ -113,3 +104,25 @@ export const codec = EventCodec.make({
   RelocationAssisted,
   CampaignClosed
 })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
+
+/** The business day an event happened on. */
+export const dateOf = (event: Event): Scalars.LocalDate => {
+  switch (event._tag) {
+    case "CampaignLaunched":
+      return event.launchedOn
+    case "SuppliesReceived":
+      return event.receivedOn
+    case "SuppliesDistributed":
+      return event.distributedOn
+    case "RecipientVisited":
+      return event.visitedOn
+    case "RelocationAssisted":
+      return event.assistedOn
+    case "CampaignClosed":
+      return event.closedOn
+  }
+}

@@ -1,13 +1,13 @@
-import { CommandHandler, type Decider, type Envelope, type EventStore, type Text } from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type Envelope, type EventStore } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { loadHousehold } from "../registry/Handler.ts"
 import { memberOf } from "../registry/State.ts"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import type { HouseholdId, PersonId } from "../shared/Ids.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
 import * as Commands from "./Commands.ts"
 import { type Context, decider } from "./Decide.ts"
-import { codec, type Event } from "./Events.ts"
+import { codec, dateOf, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
 
@@ -52,30 +52,12 @@ export const loadContext = (
     }
   })
 
-/** The business day an event happened on. */
-export const dateOf = (event: Event): Text.LocalDate => {
-  switch (event._tag) {
-    case "CampaignLaunched":
-      return event.launchedOn
-    case "SuppliesReceived":
-      return event.receivedOn
-    case "SuppliesDistributed":
-      return event.distributedOn
-    case "RecipientVisited":
-      return event.visitedOn
-    case "RelocationAssisted":
-      return event.assistedOn
-    case "CampaignClosed":
-      return event.closedOn
-  }
-}
-
 /** The recipient and their household, for the events that name one. */
 export const subjects = (event: Event): ReadonlyArray<string> =>
   "person" in event ? [event.household, event.person] : []
 
-/** Business time: the start of the day (UTC+8) the event happened on. */
-export const occurredAt = (event: Event): number => startOfChinaDay(dateOf(event))
+/** Business time: the start of the event's business day (`dateOf`). */
+export const occurredAt = occurredAtOf(dateOf)
 
 /** What the relief handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
 export const definition: CommandHandler.Definition<

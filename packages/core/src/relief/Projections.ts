@@ -1,4 +1,5 @@
-import { Projection, type Recorded, type Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import { Projection, type Recorded, type Scalars } from "@shuangbai/eventsourcing"
 import type { PersonId, VillageId } from "../shared/Ids.ts"
 import { PersistentSet } from "../shared/Persistent.ts"
 import type { CampaignKind, Event, ReliefItem } from "./Events.ts"
@@ -30,9 +31,9 @@ export interface FieldWork {
 /** One campaign as the county reports it. */
 export interface CampaignSummary extends FieldWork {
   readonly kind: CampaignKind | undefined
-  readonly title: Text.NonEmptyText | undefined
-  readonly launchedOn: Text.LocalDate | undefined
-  readonly closedOn: Text.LocalDate | undefined
+  readonly title: Scalars.NonEmptyText | undefined
+  readonly launchedOn: Scalars.LocalDate | undefined
+  readonly closedOn: Scalars.LocalDate | undefined
   /** Pieces received per item. */
   readonly received: Quantities
 }

@@ -1,4 +1,4 @@
-import type { Text } from "@shuangbai/eventsourcing"
+import type { Scalars } from "@shuangbai/eventsourcing"
 import type { CampaignKind, CampaignScope, Event, ReliefItem } from "./Events.ts"
 
 /** Pieces per item. */
@@ -22,9 +22,9 @@ export const add = (quantities: Quantities, item: ReliefItem, quantity: number):
 /** What a launched campaign knows, open or closed. */
 export interface Campaign {
   readonly kind: CampaignKind
-  readonly title: Text.NonEmptyText
+  readonly title: Scalars.NonEmptyText
   readonly scope: CampaignScope
-  readonly launchedOn: Text.LocalDate
+  readonly launchedOn: Scalars.LocalDate
   readonly received: Quantities
   readonly distributed: Quantities
   /** `person@date` of each campaign visit, so that the same visit recorded twice is recorded once. */
@@ -34,11 +34,11 @@ export interface Campaign {
 export type State =
   | { readonly _tag: "NotLaunched" }
   | ({ readonly _tag: "Open" } & Campaign)
-  | ({ readonly _tag: "Closed"; readonly closedOn: Text.LocalDate } & Campaign)
+  | ({ readonly _tag: "Closed"; readonly closedOn: Scalars.LocalDate } & Campaign)
 
 export const initial: State = { _tag: "NotLaunched" }
 
-export const visitKey = (personId: string, date: Text.LocalDate): string => `${personId}@${date}`
+export const visitKey = (personId: string, date: Scalars.LocalDate): string => `${personId}@${date}`
 
 /** Pieces of an item received and not yet handed out. */
 export const onHand = (campaign: Campaign, item: ReliefItem): number =>

@@ -1,4 +1,4 @@
-import type { Projection, Text } from "@shuangbai/eventsourcing"
+import type { Projection, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap, HashSet } from "effect"
 import type { Event } from "../Domain.ts"
 import * as Recruitment from "../recruitment/index.ts"
@@ -52,7 +52,7 @@ import * as Period from "./Period.ts"
 /** The periods the figures cover. `periods(asOf)` gives the article's. */
 export interface Periods {
   /** "Now": F1, F13, F16–F19, F21. */
-  readonly asOf: Text.LocalDate
+  readonly asOf: Scalars.LocalDate
   /** F2: recipients on its last day, reached during it. */
   readonly coverage: Period.Period
   /** F3–F8: the campaigns launched in it. */
@@ -80,7 +80,7 @@ export interface Options {
  * The article's periods for a report made on `asOf`: coverage, campaigns, F9–F11 in the year to date; the
  * first half of that year; exchange visits, training and publicity in the year before ("last year").
  */
-export const periods = (asOf: Text.LocalDate, overrides: Partial<Omit<Periods, "asOf">> = {}): Periods => {
+export const periods = (asOf: Scalars.LocalDate, overrides: Partial<Omit<Periods, "asOf">> = {}): Periods => {
   const year = Period.yearOf(asOf)
   const ytd = Period.yearToDate(asOf)
   return {
@@ -153,7 +153,7 @@ export interface ViewOptions {
 
 export interface Dashboard {
   readonly county: string | undefined
-  readonly asOf: Text.LocalDate
+  readonly asOf: Scalars.LocalDate
   readonly figures: ReadonlyArray<Figure>
 }
 

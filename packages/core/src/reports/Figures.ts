@@ -1,4 +1,4 @@
-import type { Text } from "@shuangbai/eventsourcing"
+import type { Scalars } from "@shuangbai/eventsourcing"
 import type { Label, Labels } from "../shared/Labels.ts"
 
 /** The article's figures (docs/figures.md). */
@@ -148,8 +148,8 @@ export type Measure = keyof typeof measures
 
 /** The days a figure covers: a period, or (without `from`) the state on one day. */
 export interface Covers {
-  readonly from?: Text.LocalDate
-  readonly to: Text.LocalDate
+  readonly from?: Scalars.LocalDate
+  readonly to: Scalars.LocalDate
 }
 
 /** What one row is about, when a figure is reported per campaign, drive or exchange visit. */

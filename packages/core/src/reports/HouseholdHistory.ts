@@ -5,8 +5,8 @@ import {
   type InvalidEvent,
   Projection,
   type Recorded,
+  Scalars,
   StreamId,
-  Text,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
 import { Effect, HashSet, Result } from "effect"
@@ -35,7 +35,7 @@ export interface Entry {
    * The business date: the day `occurredAt` falls on in China time (UTC+8), the date the worker recorded.
    * (A visit on 27 January happened at 2025-01-26T16:00:00.000Z: the UTC date is a day early.)
    */
-  readonly occurredOn: Text.LocalDate
+  readonly occurredOn: Scalars.LocalDate
   /** Store time: when it was recorded. */
   readonly recordedAt: string
   readonly actor: Envelope.Actor
@@ -73,7 +73,7 @@ const entryOf = (recorded: Recorded<Domain.Event>): Entry => {
     context: context?.name ?? "unknown",
     label: context?.eventLabels[recorded.type] ?? unknownLabel(recorded.type),
     occurredAt: recorded.occurredAt,
-    occurredOn: Text.chinaDateOf(Date.parse(recorded.occurredAt)),
+    occurredOn: Scalars.chinaDateOf(Date.parse(recorded.occurredAt)),
     recordedAt: recorded.recordedAt,
     actor: recorded.actor,
     commandId: recorded.commandId,

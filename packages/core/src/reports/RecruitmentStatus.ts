@@ -1,4 +1,5 @@
-import type { Projection, Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import type { Projection, Scalars } from "@shuangbai/eventsourcing"
 import type { Event } from "../Domain.ts"
 import * as Recruitment from "../recruitment/index.ts"
 import type { StationId } from "../shared/Ids.ts"
@@ -8,7 +9,7 @@ import { byKey, contextPart, fixed, routed, until } from "./internal/narrow.ts"
 // Posts, workers on post and vacancies (the workforce's staffing), next to the recruitment drives and
 // their applicants: both context projections, fed the whole log, read on `asOf`.
 
-const make = (asOf: Text.LocalDate) =>
+const make = (asOf: Scalars.LocalDate) =>
   routed({
     asOf: fixed(asOf),
     staffing: contextPart(Workforce.codec, until(asOf, Workforce.Projections.staffing)),
@@ -18,7 +19,7 @@ const make = (asOf: Text.LocalDate) =>
 export type State = ReturnType<typeof make>["initial"]
 
 /** Recruitment status on `asOf` (events dated later left out). */
-export const projection = (asOf: Text.LocalDate): Projection.Projection<Event, State> => make(asOf)
+export const projection = (asOf: Scalars.LocalDate): Projection.Projection<Event, State> => make(asOf)
 
 export interface Drive {
   readonly drive: string
@@ -42,7 +43,7 @@ export interface Station {
 }
 
 export interface Status {
-  readonly asOf: Text.LocalDate
+  readonly asOf: Scalars.LocalDate
   /** Posts allotted (F16). */
   readonly posts: number
   /** Workers on post (F17). */

@@ -7,7 +7,7 @@ import {
   type InvalidEvent,
   Projection,
   type Recorded,
-  Text,
+  Scalars,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
 import { Effect, Result } from "effect"
@@ -20,7 +20,7 @@ import * as Domain from "../Domain.ts"
 /** Where the log is cut: after this position, or after the last event recorded at or before this instant. */
 export type Bound =
   | { readonly _tag: "Position"; readonly position: number }
-  | { readonly _tag: "Time"; readonly recordedAt: Text.Instant }
+  | { readonly _tag: "Time"; readonly recordedAt: Scalars.Instant }
 
 /**
  * What `--as-of` and `asOf` take: a position (`1234`), a store instant in its canonical form
@@ -30,7 +30,7 @@ export interface AsOf {
   /** The cut of the log, if any. */
   readonly bound: Bound | undefined
   /** The report's business day, when the text names one (a day, or the China day of an instant). */
-  readonly day: Text.LocalDate | undefined
+  readonly day: Scalars.LocalDate | undefined
 }
 
 const positionPattern = /^(0|[1-9][0-9]{0,14})$/
@@ -39,10 +39,10 @@ const positionPattern = /^(0|[1-9][0-9]{0,14})$/
 export const parseAsOf = (text: string): Result.Result<AsOf, string> => {
   if (positionPattern.test(text))
     return Result.succeed({ bound: { _tag: "Position", position: Number(text) }, day: undefined })
-  if (Text.isInstant(text)) {
-    return Result.succeed({ bound: { _tag: "Time", recordedAt: text }, day: Text.chinaDateOf(Date.parse(text)) })
+  if (Scalars.isInstant(text)) {
+    return Result.succeed({ bound: { _tag: "Time", recordedAt: text }, day: Scalars.chinaDateOf(Date.parse(text)) })
   }
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text) && Text.isCalendarDate(text))
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text) && Scalars.isCalendarDate(text))
     return Result.succeed({ bound: undefined, day: text })
   return Result.fail(
     `${JSON.stringify(text.slice(0, 40))} is not a position (a whole number ≥ 0), a store instant (YYYY-MM-DDTHH:MM:SS.mmmZ) or a day (YYYY-MM-DD)`
@@ -57,7 +57,7 @@ export const includes = (bound: Bound | undefined, event: { readonly position: n
 /** How far a snapshot reached: its last event, 0 and no time when it has none. */
 export interface Through {
   readonly position: number
-  readonly recordedAt: Text.Instant | undefined
+  readonly recordedAt: Scalars.Instant | undefined
 }
 
 export type ReadError = EventStoreError | UnknownEventType | InvalidEvent
@@ -144,13 +144,13 @@ export const digest = (value: unknown): string =>
 export const dayOf = (
   tenant: Envelope.Tenant,
   bound: Bound | undefined
-): Effect.Effect<Text.LocalDate | undefined, EventStoreError, EventStore.EventStore> =>
+): Effect.Effect<Scalars.LocalDate | undefined, EventStoreError, EventStore.EventStore> =>
   Effect.gen(function* () {
     if (bound === undefined) return undefined
-    if (bound._tag === "Time") return Text.chinaDateOf(Date.parse(bound.recordedAt))
+    if (bound._tag === "Time") return Scalars.chinaDateOf(Date.parse(bound.recordedAt))
     const store = yield* EventStore.EventStore
     const at = Math.min(bound.position, (yield* store.head(tenant)).position)
     if (at === 0) return undefined
     const [event] = yield* store.readAll(tenant, { after: at - 1, limit: 1 })
-    return event === undefined ? undefined : Text.chinaDateOf(Date.parse(event.recordedAt))
+    return event === undefined ? undefined : Scalars.chinaDateOf(Date.parse(event.recordedAt))
   })

@@ -1,4 +1,5 @@
-import type { Projection, Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import type { Projection, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { Event } from "../Domain.ts"
 import type { StationId, TownshipId } from "../shared/Ids.ts"
@@ -32,7 +33,7 @@ export interface StationFigures {
 
 export interface Dashboard {
   readonly county: string | undefined
-  readonly asOf: Text.LocalDate
+  readonly asOf: Scalars.LocalDate
   readonly stations: ReadonlyArray<StationFigures>
 }
 

@@ -1,4 +1,4 @@
-import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
+import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { Event } from "../Domain.ts"
 import type { HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
@@ -65,8 +65,8 @@ export const statusLabels: Labels<Status> = {
 
 /** The latest campaign visit of each person, dated on or before `asOf`. */
 const campaignVisits = (
-  asOf: Text.LocalDate
-): Projection.Projection<Event, HashMap.HashMap<PersonId, Text.LocalDate>> => ({
+  asOf: Scalars.LocalDate
+): Projection.Projection<Event, HashMap.HashMap<PersonId, Scalars.LocalDate>> => ({
   initial: HashMap.empty(),
   evolve: (state, { event }: Recorded<Event>) => {
     if (event._tag !== "RecipientVisited" || event.visitedOn > asOf) return state
@@ -75,7 +75,7 @@ const campaignVisits = (
   }
 })
 
-const make = (asOf: Text.LocalDate) =>
+const make = (asOf: Scalars.LocalDate) =>
   routed({
     asOf: fixed(asOf),
     households: part(Households.types, Households.make(asOf)),
@@ -87,7 +87,7 @@ const make = (asOf: Text.LocalDate) =>
 export type State = ReturnType<typeof make>["initial"]
 
 /** The schedule on `asOf`: fold the log, then `view` with a cadence. */
-export const projection = (asOf: Text.LocalDate): Projection.Projection<Event, State> => make(asOf)
+export const projection = (asOf: Scalars.LocalDate): Projection.Projection<Event, State> => make(asOf)
 
 export interface RecipientDue {
   readonly person: PersonId
@@ -96,8 +96,8 @@ export interface RecipientDue {
   readonly categories: ReadonlyArray<RecipientCategory>
   readonly risk: Risk
   readonly intervalDays: number
-  readonly lastVisitedOn: Text.LocalDate | undefined
-  readonly dueOn: Text.LocalDate
+  readonly lastVisitedOn: Scalars.LocalDate | undefined
+  readonly dueOn: Scalars.LocalDate
   readonly status: Status
   /** Days past `dueOn` on `asOf`; 0 when not overdue. */
   readonly daysOverdue: number
@@ -108,7 +108,7 @@ export interface ScheduledDue {
   readonly household: HouseholdId
   readonly station: StationId
   readonly worker: WorkerId
-  readonly dueOn: Text.LocalDate
+  readonly dueOn: Scalars.LocalDate
   readonly status: Status
   readonly daysOverdue: number
 }
@@ -123,7 +123,7 @@ export interface Group {
 }
 
 export interface Schedule {
-  readonly asOf: Text.LocalDate
+  readonly asOf: Scalars.LocalDate
   readonly cadence: Cadence
   readonly horizonDays: number
   /** Recipients due or overdue, most overdue first. */
@@ -149,8 +149,8 @@ export const intervalFor = (cadence: Cadence, risk: Risk, categories: ReadonlyAr
 
 /** Due, overdue or neither on `asOf`. */
 export const statusOn = (
-  dueOn: Text.LocalDate,
-  asOf: Text.LocalDate,
+  dueOn: Scalars.LocalDate,
+  asOf: Scalars.LocalDate,
   horizonDays: number
 ): { readonly status: Status; readonly daysOverdue: number } | undefined =>
   dueOn < asOf
@@ -170,8 +170,8 @@ export const view = (state: State, options: Options = {}): Schedule => {
   const horizonDays = options.horizonDays ?? defaultHorizonDays
   const modalities = new Set<Modality>(options.modalities ?? ["HomeVisit"])
 
-  const lastSeen = new Map<PersonId, Text.LocalDate>()
-  const seen = (person: PersonId, on: Text.LocalDate) => {
+  const lastSeen = new Map<PersonId, Scalars.LocalDate>()
+  const seen = (person: PersonId, on: Scalars.LocalDate) => {
     const before = lastSeen.get(person)
     if (before === undefined || before < on) lastSeen.set(person, on)
   }

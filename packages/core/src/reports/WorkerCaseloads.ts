@@ -1,4 +1,4 @@
-import type { Projection, Text } from "@shuangbai/eventsourcing"
+import type { Projection, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { CaseType } from "../casework/Events.ts"
 import type { Event } from "../Domain.ts"
@@ -11,7 +11,7 @@ import * as Workers from "./internal/workers.ts"
 // the workers on post, so that a worker on post with no case shows as 0. "Open" is read at the end of the
 // log, or on `asOf` (events dated later left out).
 
-const make = (asOf: Text.LocalDate | undefined) => {
+const make = (asOf: Scalars.LocalDate | undefined) => {
   const end = asOf ?? "9999-12-31"
   return routed({
     asOf: fixed(asOf),
@@ -22,7 +22,7 @@ const make = (asOf: Text.LocalDate | undefined) => {
 
 export type State = ReturnType<typeof make>["initial"]
 
-export const projection = (options: { readonly asOf?: Text.LocalDate } = {}): Projection.Projection<Event, State> =>
+export const projection = (options: { readonly asOf?: Scalars.LocalDate } = {}): Projection.Projection<Event, State> =>
   make(options.asOf)
 
 export interface WorkerLoad {
@@ -45,7 +45,7 @@ export interface StationLoad {
 }
 
 export interface Caseloads {
-  readonly asOf: Text.LocalDate | undefined
+  readonly asOf: Scalars.LocalDate | undefined
   /** Workers on post and workers with an open case, by worker id. */
   readonly workers: ReadonlyArray<WorkerLoad>
   /** By the station of the case (its latest transfer), station ids in order. */

@@ -1,4 +1,4 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { StationId, TownshipId, VillageId } from "../shared/Ids.ts"
 import { ClosureReason, Townships } from "./Events.ts"
@@ -7,33 +7,33 @@ import { ClosureReason, Townships } from "./Events.ts"
 export class EstablishStation extends Schema.TaggedClass<EstablishStation>()("EstablishStation", {
   township: TownshipId,
   station: StationId,
-  name: Text.NonEmptyText,
-  establishedOn: Text.LocalDate
+  name: Scalars.NonEmptyText,
+  establishedOn: Scalars.LocalDate
 }) {}
 
 export class OpenServicePoint extends Schema.TaggedClass<OpenServicePoint>()("OpenServicePoint", {
   township: TownshipId,
   village: VillageId,
-  name: Text.NonEmptyText,
-  openedOn: Text.LocalDate
+  name: Scalars.NonEmptyText,
+  openedOn: Scalars.LocalDate
 }) {}
 
 export class CloseServicePoint extends Schema.TaggedClass<CloseServicePoint>()("CloseServicePoint", {
   township: TownshipId,
   village: VillageId,
-  closedOn: Text.LocalDate
+  closedOn: Scalars.LocalDate
 }) {}
 
 export class CloseStation extends Schema.TaggedClass<CloseStation>()("CloseStation", {
   township: TownshipId,
-  closedOn: Text.LocalDate,
+  closedOn: Scalars.LocalDate,
   reason: ClosureReason,
-  note: Schema.optionalKey(Text.NonEmptyText)
+  note: Schema.optionalKey(Scalars.NonEmptyText)
 }) {}
 
 /** Sets (or replaces) the county's name and townships. */
 export class ConfigureCounty extends Schema.TaggedClass<ConfigureCounty>()("ConfigureCounty", {
-  name: Text.NonEmptyText,
+  name: Scalars.NonEmptyText,
   townships: Townships
 }) {}
 

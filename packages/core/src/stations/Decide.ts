@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
 import { notInFuture } from "../shared/Dates.ts"
 import type { StationId, TownshipId, VillageId } from "../shared/Ids.ts"
@@ -36,7 +36,7 @@ export const StationNotEstablished = Rule.define<{ township: TownshipId }>("Stat
   en: (f) => `township ${f.township} has no station yet`,
   zh: (f) => `乡镇 ${f.township} 尚未设立社工站`
 })
-export const StationIsClosed = Rule.define<{ township: TownshipId; closedOn: Text.LocalDate }>("StationIsClosed", {
+export const StationIsClosed = Rule.define<{ township: TownshipId; closedOn: Scalars.LocalDate }>("StationIsClosed", {
   en: (f) => `the station of township ${f.township} closed on ${f.closedOn}: establish it again first`,
   zh: (f) => `乡镇 ${f.township} 的社工站已于 ${f.closedOn} 撤销，须先重新设立`
 })
@@ -57,8 +57,8 @@ export const ServicePointNotOpen = Rule.define<{ township: TownshipId; village: 
 })
 export const StationDateOutOfOrder = Rule.define<{
   field: string
-  date: Text.LocalDate
-  earliest: Text.LocalDate
+  date: Scalars.LocalDate
+  earliest: Scalars.LocalDate
 }>("StationDateOutOfOrder", {
   en: (f) => `${f.field} ${f.date} is before ${f.earliest}, a date this station already recorded`,
   zh: (f) => `${f.field} ${f.date} 早于本站已登记的日期 ${f.earliest}`
@@ -78,9 +78,9 @@ type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
 
 const notBefore = (
   field: string,
-  date: Text.LocalDate,
-  earliest: Text.LocalDate
-): Result.Result<Text.LocalDate, RuleViolation> =>
+  date: Scalars.LocalDate,
+  earliest: Scalars.LocalDate
+): Result.Result<Scalars.LocalDate, RuleViolation> =>
   date < earliest ? Result.fail(StationDateOutOfOrder({ field, date, earliest })) : Result.succeed(date)
 
 const active = (township: TownshipId, state: State): Result.Result<Station, RuleViolation> => {

@@ -1,10 +1,10 @@
-import { CommandHandler, type Decider, type Envelope, type EventStore, type Text } from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type Envelope, type EventStore } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import type { StationId, TownshipId } from "../shared/Ids.ts"
 import * as Commands from "./Commands.ts"
 import { countyDecider, decider, type StationContext } from "./Decide.ts"
-import { codec, type Event } from "./Events.ts"
+import { codec, dateOf, type Event } from "./Events.ts"
 import type { CountyState, State } from "./State.ts"
 import { countyStream, streamOf } from "./Stream.ts"
 
@@ -74,25 +74,7 @@ export const findStation = (
     return found
   })
 
-/** The business day an event happened on; none for the county's settings. */
-export const businessDate = (event: Event): Text.LocalDate | undefined => {
-  switch (event._tag) {
-    case "StationEstablished":
-      return event.establishedOn
-    case "ServicePointOpened":
-      return event.openedOn
-    case "ServicePointClosed":
-    case "StationClosed":
-      return event.closedOn
-    case "CountyConfigured":
-      return undefined
-  }
-}
-
-const occurredAt = (event: Event) => {
-  const date = businessDate(event)
-  return date === undefined ? undefined : startOfChinaDay(date)
-}
+const occurredAt = occurredAtOf(dateOf)
 
 /** Establishing a station checks the township against the county's list, read in the same attempt. */
 export const loadContext = (

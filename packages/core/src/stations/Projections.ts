@@ -1,11 +1,12 @@
-import { Projection, type Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import { Projection, type Scalars } from "@shuangbai/eventsourcing"
 import type { StationId, TownshipId, VillageId } from "../shared/Ids.ts"
 import type { Event } from "./Events.ts"
 
 /** A station as the dashboard lists it. */
 export interface StationEntry {
   readonly township: TownshipId
-  readonly name: Text.NonEmptyText
+  readonly name: Scalars.NonEmptyText
   readonly active: boolean
   /** Villages with an open service point (社工点) of this station. */
   readonly servicePoints: ReadonlySet<VillageId>
@@ -13,7 +14,7 @@ export interface StationEntry {
 
 /** Stations and the county's townships: what station coverage (F1) is computed from. */
 export interface Coverage {
-  readonly county: Text.NonEmptyText | undefined
+  readonly county: Scalars.NonEmptyText | undefined
   /** The county's townships, from its latest configuration. */
   readonly townships: ReadonlySet<TownshipId>
   /** Every station ever established, by id. */
@@ -66,7 +67,7 @@ export const coverage = Projection.make<Event, Coverage>({
 })
 
 export interface CoverageSummary {
-  readonly county: Text.NonEmptyText | undefined
+  readonly county: Scalars.NonEmptyText | undefined
   /** The county's townships (13 in Yangshan). */
   readonly townships: number
   /** Stations open now, wherever they are. */

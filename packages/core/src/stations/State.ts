@@ -1,20 +1,20 @@
-import type { Text } from "@shuangbai/eventsourcing"
+import type { Scalars } from "@shuangbai/eventsourcing"
 import type { StationId, TownshipId, VillageId } from "../shared/Ids.ts"
 import type { ClosureReason, Event, Township } from "./Events.ts"
 
 export interface ServicePoint {
   readonly village: VillageId
-  readonly name: Text.NonEmptyText
-  readonly openedOn: Text.LocalDate
+  readonly name: Scalars.NonEmptyText
+  readonly openedOn: Scalars.LocalDate
   /** Set while the point is closed; a point opened again starts without it. */
-  readonly closedOn?: Text.LocalDate
+  readonly closedOn?: Scalars.LocalDate
 }
 
 export interface Station {
   readonly township: TownshipId
   readonly station: StationId
-  readonly name: Text.NonEmptyText
-  readonly establishedOn: Text.LocalDate
+  readonly name: Scalars.NonEmptyText
+  readonly establishedOn: Scalars.LocalDate
   /** Every service point the township's station ever opened, open or closed, by village. */
   readonly servicePoints: ReadonlyMap<VillageId, ServicePoint>
 }
@@ -29,7 +29,7 @@ export type State =
   | {
       readonly _tag: "Closed"
       readonly station: Station
-      readonly closedOn: Text.LocalDate
+      readonly closedOn: Scalars.LocalDate
       readonly reason: ClosureReason
     }
 
@@ -88,7 +88,7 @@ export const evolve = (state: State, event: Event): State => {
 /** The county's settings stream. */
 export type CountyState =
   | { readonly _tag: "NotConfigured" }
-  | { readonly _tag: "Configured"; readonly name: Text.NonEmptyText; readonly townships: ReadonlyArray<Township> }
+  | { readonly _tag: "Configured"; readonly name: Scalars.NonEmptyText; readonly townships: ReadonlyArray<Township> }
 
 export const countyInitial: CountyState = { _tag: "NotConfigured" }
 

@@ -1,4 +1,4 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CourseId, StationId, WorkerId } from "../shared/Ids.ts"
 import { CourseKind, MaterialKind, Quantity, StationScope } from "./Events.ts"
@@ -8,8 +8,8 @@ import { ExchangeVisitId, PrintRunId } from "./Stream.ts"
 export class RecordCourse extends Schema.TaggedClass<RecordCourse>()("RecordCourse", {
   course: CourseId,
   kind: CourseKind,
-  title: Text.NonEmptyText,
-  heldOn: Text.LocalDate,
+  title: Scalars.NonEmptyText,
+  heldOn: Scalars.LocalDate,
   attendees: Schema.NonEmptyArray(WorkerId)
 }) {}
 
@@ -18,15 +18,15 @@ export class RecordExchangeVisit extends Schema.TaggedClass<RecordExchangeVisit>
   host: StationId,
   visiting: Schema.NonEmptyArray(StationId),
   participants: Schema.NonEmptyArray(WorkerId),
-  heldOn: Text.LocalDate
+  heldOn: Scalars.LocalDate
 }) {}
 
 export class RecordPrintRun extends Schema.TaggedClass<RecordPrintRun>()("RecordPrintRun", {
   printRun: PrintRunId,
   kind: MaterialKind,
-  title: Text.NonEmptyText,
+  title: Scalars.NonEmptyText,
   quantity: Quantity,
-  printedOn: Text.LocalDate,
+  printedOn: Scalars.LocalDate,
   scope: StationScope
 }) {}
 

@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result, Schema } from "effect"
 import { notInFuture } from "../shared/Dates.ts"
 import type { CourseId, StationId, WorkerId } from "../shared/Ids.ts"
@@ -44,7 +44,7 @@ export const WorkerListedTwice = Rule.define<{ worker: WorkerId }>("WorkerListed
 
 // Not the workforce's `WorkerNotOnPost` (one worker, for a transfer or a leave): every attendee of a course or
 // exchange visit who was not on post on its day, named together. A code names one rule.
-export const AttendeesNotOnPost = Rule.define<{ workers: ReadonlyArray<WorkerId>; date: Text.LocalDate }>(
+export const AttendeesNotOnPost = Rule.define<{ workers: ReadonlyArray<WorkerId>; date: Scalars.LocalDate }>(
   "AttendeesNotOnPost",
   {
     en: (f) => `attendees not on post on ${f.date}: ${f.workers.join(", ")}`,
@@ -80,7 +80,7 @@ const firstRepeated = <A>(list: ReadonlyArray<A>): A | undefined => list.find((x
 /** Each worker once, each on post on the day: returns them with their station. */
 const onPostOn = (
   workers: ReadonlyArray<WorkerId>,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   context: Context
 ): Result.Result<ReadonlyArray<Participant>, RuleViolation> => {
   const repeated = firstRepeated(workers)

@@ -1,4 +1,5 @@
-import { EventCodec, Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CourseId, StationId, WorkerId } from "../shared/Ids.ts"
 import { ExchangeVisitId, PrintRunId } from "./Stream.ts"
@@ -39,8 +40,8 @@ export type Quantity = typeof Quantity.Type
 export class CourseHeld extends Schema.TaggedClass<CourseHeld>()("CourseHeld", {
   course: CourseId,
   kind: CourseKind,
-  title: Text.NonEmptyText,
-  heldOn: Text.LocalDate,
+  title: Scalars.NonEmptyText,
+  heldOn: Scalars.LocalDate,
   attendees: Schema.NonEmptyArray(Participant)
 }) {}
 
@@ -53,19 +54,24 @@ export class ExchangeVisitHeld extends Schema.TaggedClass<ExchangeVisitHeld>()("
   host: StationId,
   visiting: Schema.NonEmptyArray(StationId),
   participants: Schema.NonEmptyArray(Participant),
-  heldOn: Text.LocalDate
+  heldOn: Scalars.LocalDate
 }) {}
 
 export class MaterialsPrinted extends Schema.TaggedClass<MaterialsPrinted>()("MaterialsPrinted", {
   printRun: PrintRunId,
   kind: MaterialKind,
-  title: Text.NonEmptyText,
+  title: Scalars.NonEmptyText,
   quantity: Quantity,
-  printedOn: Text.LocalDate,
+  printedOn: Scalars.LocalDate,
   scope: StationScope
 }) {}
 
-export const Event = Schema.Union([CourseHeld, ExchangeVisitHeld, MaterialsPrinted])
+export const codec = EventCodec.make({ CourseHeld, ExchangeVisitHeld, MaterialsPrinted })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
 export type Event = typeof Event.Type
 
-export const codec = EventCodec.make({ CourseHeld, ExchangeVisitHeld, MaterialsPrinted })
+/** The business day an event happened on. */
+export const dateOf = (event: Event): Scalars.LocalDate =>
+  event._tag === "MaterialsPrinted" ? event.printedOn : event.heldOn

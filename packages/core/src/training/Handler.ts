@@ -1,11 +1,11 @@
-import { CommandHandler, type Decider, type EventStore, type Text } from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type EventStore, type Scalars } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import type { WorkerId } from "../shared/Ids.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
 import * as Commands from "./Commands.ts"
 import { type Context, decider } from "./Decide.ts"
-import { codec, type Event } from "./Events.ts"
+import { codec, dateOf, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { courseStream, exchangeVisitStream, publicityStream } from "./Stream.ts"
 
@@ -15,7 +15,7 @@ export const loadContext = (
   _state: State,
   base: Decider.DecisionContext
 ): Effect.Effect<Context, CommandHandler.LoadError, EventStore.EventStore> => {
-  const withOnPost = (workers: ReadonlyArray<WorkerId>, date: Text.LocalDate) =>
+  const withOnPost = (workers: ReadonlyArray<WorkerId>, date: Scalars.LocalDate) =>
     Effect.map(workersOnPost(base.tenant, workers, date), (onPost): Context => ({ ...base, onPost }))
   switch (command._tag) {
     case "RecordCourse":
@@ -38,10 +38,6 @@ const streamOf = (command: Commands.Command) => {
   }
 }
 
-/** The business day an event happened on. */
-export const dateOf = (event: Event): Text.LocalDate =>
-  event._tag === "MaterialsPrinted" ? event.printedOn : event.heldOn
-
 /** The workers an event names are its subjects: a worker's training record is found by a subject query. */
 export const subjects = (event: Event): ReadonlyArray<string> => {
   switch (event._tag) {
@@ -54,8 +50,8 @@ export const subjects = (event: Event): ReadonlyArray<string> => {
   }
 }
 
-/** Business time: the start of the day (UTC+8) the event happened on. */
-export const occurredAt = (event: Event): number => startOfChinaDay(dateOf(event))
+/** Business time: the start of the event's business day (`dateOf`). */
+export const occurredAt = occurredAtOf(dateOf)
 
 /** What the training handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
 export const definition: CommandHandler.Definition<

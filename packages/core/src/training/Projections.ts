@@ -1,17 +1,10 @@
-import { Projection, type Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import { Projection, type Scalars } from "@shuangbai/eventsourcing"
+import { allTime, type Period, within } from "../shared/Dates.ts"
 import type { CourseId, StationId, WorkerId } from "../shared/Ids.ts"
 import { PersistentMap, PersistentSet } from "../shared/Persistent.ts"
 import type { CourseKind, Event, MaterialKind } from "./Events.ts"
 import type { ExchangeVisitId, PrintRunId } from "./Stream.ts"
-
-/** Days from `from` to `to`, both included; an open end is unbounded. Events are placed by their business date. */
-export interface Period {
-  readonly from?: Text.LocalDate
-  readonly to?: Text.LocalDate
-}
-
-export const within = (period: Period, date: Text.LocalDate): boolean =>
-  (period.from === undefined || date >= period.from) && (period.to === undefined || date <= period.to)
 
 // The collections that grow with the log (courses, visits, print runs, workers) are persistent
 // (shared/Persistent.ts): an event costs O(log n), and `from` takes back a state saved and read back. The same
@@ -78,7 +71,7 @@ export const participationIn = (period: Period): Projection.Projection<Event, Pa
   Projection.make({
     initial: noParticipation,
     evolve: (state, { event }) => {
-      if (event._tag !== "CourseHeld" || !within(period, event.heldOn)) return state
+      if (event._tag !== "CourseHeld" || !within(event.heldOn, period)) return state
       if (PersistentSet.from(state.courses).has(event.course)) return state
       const attendance = event.attendees.length
       let byStation = state.byStation
@@ -107,13 +100,13 @@ export const participationIn = (period: Period): Projection.Projection<Event, Pa
   })
 
 /** All courses ever held. */
-export const participation = participationIn({})
+export const participation = participationIn(allTime)
 
 // ---- exchange visits (F20, F21) --------------------------------------------------------------------
 
 export interface ExchangeVisitSummary {
   readonly host: StationId
-  readonly heldOn: Text.LocalDate
+  readonly heldOn: Scalars.LocalDate
   /** Stations taking part: the host and the visiting stations (F20: 6). */
   readonly stations: number
   /** Workers taking part (F20: 25). */
@@ -140,7 +133,7 @@ export const exchangeVisitsIn = (period: Period): Projection.Projection<Event, E
   Projection.make({
     initial: noExchangeVisits,
     evolve: (state, { event }) => {
-      if (event._tag !== "ExchangeVisitHeld" || !within(period, event.heldOn)) return state
+      if (event._tag !== "ExchangeVisitHeld" || !within(event.heldOn, period)) return state
       if (PersistentMap.from(state.visits).has(event.exchangeVisit)) return state
       const stations = new Set([event.host, ...event.visiting])
       const workers = new Set(event.participants.map((p) => p.worker))
@@ -158,7 +151,7 @@ export const exchangeVisitsIn = (period: Period): Projection.Projection<Event, E
   })
 
 /** All exchange visits ever held. */
-export const exchangeVisits = exchangeVisitsIn({})
+export const exchangeVisits = exchangeVisitsIn(allTime)
 
 // ---- printed materials (F23) -----------------------------------------------------------------------
 
@@ -186,7 +179,7 @@ export const printedMaterialsIn = (period: Period): Projection.Projection<Event,
   Projection.make({
     initial: noPrintedMaterials,
     evolve: (state, { event }) => {
-      if (event._tag !== "MaterialsPrinted" || !within(period, event.printedOn)) return state
+      if (event._tag !== "MaterialsPrinted" || !within(event.printedOn, period)) return state
       if (PersistentSet.from(state.runs).has(event.printRun)) return state
       const before = state.byKind[event.kind]
       return {
@@ -197,4 +190,4 @@ export const printedMaterialsIn = (period: Period): Projection.Projection<Event,
   })
 
 /** All materials ever printed. */
-export const printedMaterials = printedMaterialsIn({})
+export const printedMaterials = printedMaterialsIn(allTime)

@@ -1,4 +1,4 @@
-import { StreamId, Text } from "@shuangbai/eventsourcing"
+import { Scalars, StreamId } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import type { CourseId } from "../shared/Ids.ts"
 
@@ -6,9 +6,9 @@ import type { CourseId } from "../shared/Ids.ts"
 // recording one twice is then a no-op decided on that stream alone, and no county-wide stream
 // serialises every write of the context or grows without end.
 
-export const ExchangeVisitId = Text.Id.pipe(Schema.brand("ExchangeVisitId"))
+export const ExchangeVisitId = Scalars.Id.pipe(Schema.brand("ExchangeVisitId"))
 export type ExchangeVisitId = typeof ExchangeVisitId.Type
-export const PrintRunId = Text.Id.pipe(Schema.brand("PrintRunId"))
+export const PrintRunId = Scalars.Id.pipe(Schema.brand("PrintRunId"))
 export type PrintRunId = typeof PrintRunId.Type
 
 /** A capacity-training course (培训班): `course/<courseId>`. */

@@ -1,4 +1,4 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CampaignId, HouseholdId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
 import { ItemsGiven, Modality, Needs, Persons } from "./Events.ts"
@@ -15,7 +15,7 @@ export class ScheduleVisit extends Schema.TaggedClass<ScheduleVisit>()("Schedule
   persons: PersonsNamed,
   worker: WorkerId,
   station: StationId,
-  dueOn: Text.LocalDate
+  dueOn: Scalars.LocalDate
 }) {}
 
 /** Records a visit that took place, scheduled or not. */
@@ -24,10 +24,10 @@ export class RecordVisit extends Schema.TaggedClass<RecordVisit>()("RecordVisit"
   household: HouseholdId,
   station: StationId,
   worker: WorkerId,
-  visitedOn: Text.LocalDate,
+  visitedOn: Scalars.LocalDate,
   personsSeen: PersonsNamed,
   modality: Modality,
-  findings: Text.NonEmptyText,
+  findings: Scalars.NonEmptyText,
   needs: Needs,
   itemsGiven: ItemsGiven,
   campaign: Schema.optionalKey(CampaignId)
@@ -35,17 +35,17 @@ export class RecordVisit extends Schema.TaggedClass<RecordVisit>()("RecordVisit"
 
 export class SkipVisit extends Schema.TaggedClass<SkipVisit>()("SkipVisit", {
   visit: VisitId,
-  reason: Text.NonEmptyText
+  reason: Scalars.NonEmptyText
 }) {}
 
 /** Corrects a conducted visit: give the fields to correct and the reason; the others stay as they are. */
 export class AmendVisit extends Schema.TaggedClass<AmendVisit>()("AmendVisit", {
   visit: VisitId,
-  reason: Text.NonEmptyText,
-  visitedOn: Schema.optionalKey(Text.LocalDate),
+  reason: Scalars.NonEmptyText,
+  visitedOn: Schema.optionalKey(Scalars.LocalDate),
   personsSeen: Schema.optionalKey(PersonsNamed),
   modality: Schema.optionalKey(Modality),
-  findings: Schema.optionalKey(Text.NonEmptyText),
+  findings: Schema.optionalKey(Scalars.NonEmptyText),
   needs: Schema.optionalKey(Needs),
   itemsGiven: Schema.optionalKey(ItemsGiven),
   campaign: Schema.optionalKey(Schema.NullOr(CampaignId))
@@ -53,7 +53,7 @@ export class AmendVisit extends Schema.TaggedClass<AmendVisit>()("AmendVisit", {
 
 export class VoidVisit extends Schema.TaggedClass<VoidVisit>()("VoidVisit", {
   visit: VisitId,
-  reason: Text.NonEmptyText
+  reason: Scalars.NonEmptyText
 }) {}
 
 export const Command = Schema.Union([ScheduleVisit, RecordVisit, SkipVisit, AmendVisit, VoidVisit])

@@ -1,4 +1,4 @@
-import { Decider, HashChain, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, HashChain, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
 import { householdOnFile, memberOnFile } from "../registry/Decide.ts"
 import type * as Registry from "../registry/State.ts"
@@ -79,7 +79,7 @@ const same = (a: unknown, b: unknown): boolean => HashChain.canonicalJson(a) ===
 const spanningRules = (
   visit: { readonly household: HouseholdId; readonly worker: WorkerId; readonly station: StationId },
   persons: ReadonlyArray<PersonId>,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   context: VisitContext
 ): Result.Result<void, RuleViolation> =>
   Result.gen(function* () {

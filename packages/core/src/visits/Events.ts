@@ -1,4 +1,4 @@
-import { EventCodec, Text } from "@shuangbai/eventsourcing"
+import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CampaignId, HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
 
@@ -8,7 +8,7 @@ export type Modality = typeof Modality.Type
 
 /** Something handed over on the visit: a quilt, winter clothes, water… */
 export const ItemGiven = Schema.Struct({
-  item: Text.NonEmptyText,
+  item: Scalars.NonEmptyText,
   quantity: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1))
 })
 export type ItemGiven = typeof ItemGiven.Type
@@ -17,7 +17,7 @@ export type ItemGiven = typeof ItemGiven.Type
 export const Persons = Schema.NonEmptyArray(PersonId).check(Schema.isUnique())
 export type Persons = typeof Persons.Type
 
-export const Needs = Schema.Array(Text.NonEmptyText)
+export const Needs = Schema.Array(Scalars.NonEmptyText)
 export const ItemsGiven = Schema.Array(ItemGiven)
 
 export class VisitScheduled extends Schema.TaggedClass<VisitScheduled>()("VisitScheduled", {
@@ -26,7 +26,7 @@ export class VisitScheduled extends Schema.TaggedClass<VisitScheduled>()("VisitS
   persons: Persons,
   worker: WorkerId,
   station: StationId,
-  dueOn: Text.LocalDate
+  dueOn: Scalars.LocalDate
 }) {}
 
 /** 入户探访: the visit took place. It may be recorded without having been scheduled. */
@@ -35,10 +35,10 @@ export class VisitConducted extends Schema.TaggedClass<VisitConducted>()("VisitC
   household: HouseholdId,
   station: StationId,
   worker: WorkerId,
-  visitedOn: Text.LocalDate,
+  visitedOn: Scalars.LocalDate,
   personsSeen: Persons,
   modality: Modality,
-  findings: Text.NonEmptyText,
+  findings: Scalars.NonEmptyText,
   needs: Needs,
   itemsGiven: ItemsGiven,
   /** The relief campaign the visit was part of (送暖入户, 灾后入户慰问), if any. */
@@ -49,7 +49,7 @@ export class VisitConducted extends Schema.TaggedClass<VisitConducted>()("VisitC
 export class VisitSkipped extends Schema.TaggedClass<VisitSkipped>()("VisitSkipped", {
   visit: VisitId,
   household: HouseholdId,
-  reason: Text.NonEmptyText
+  reason: Scalars.NonEmptyText
 }) {}
 
 /**
@@ -59,11 +59,11 @@ export class VisitSkipped extends Schema.TaggedClass<VisitSkipped>()("VisitSkipp
 export class VisitAmended extends Schema.TaggedClass<VisitAmended>()("VisitAmended", {
   visit: VisitId,
   household: HouseholdId,
-  reason: Text.NonEmptyText,
-  visitedOn: Schema.optionalKey(Text.LocalDate),
+  reason: Scalars.NonEmptyText,
+  visitedOn: Schema.optionalKey(Scalars.LocalDate),
   personsSeen: Schema.optionalKey(Persons),
   modality: Schema.optionalKey(Modality),
-  findings: Schema.optionalKey(Text.NonEmptyText),
+  findings: Schema.optionalKey(Scalars.NonEmptyText),
   needs: Schema.optionalKey(Needs),
   itemsGiven: Schema.optionalKey(ItemsGiven),
   campaign: Schema.optionalKey(Schema.NullOr(CampaignId))
@@ -73,10 +73,15 @@ export class VisitAmended extends Schema.TaggedClass<VisitAmended>()("VisitAmend
 export class VisitVoided extends Schema.TaggedClass<VisitVoided>()("VisitVoided", {
   visit: VisitId,
   household: HouseholdId,
-  reason: Text.NonEmptyText
+  reason: Scalars.NonEmptyText
 }) {}
 
-export const Event = Schema.Union([VisitScheduled, VisitConducted, VisitSkipped, VisitAmended, VisitVoided])
+export const codec = EventCodec.make({ VisitScheduled, VisitConducted, VisitSkipped, VisitAmended, VisitVoided })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
 export type Event = typeof Event.Type
 
-export const codec = EventCodec.make({ VisitScheduled, VisitConducted, VisitSkipped, VisitAmended, VisitVoided })
+/** The business day: a conducted visit happened on the day it was made, however late it is recorded. */
+export const dateOf = (event: Event): Scalars.LocalDate | undefined =>
+  event._tag === "VisitConducted" ? event.visitedOn : undefined

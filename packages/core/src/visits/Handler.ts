@@ -1,11 +1,11 @@
 import { CommandHandler, type Decider, type EventStore } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { loadHousehold } from "../registry/Handler.ts"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
 import { Command } from "./Commands.ts"
 import { decider, type VisitContext } from "./Decide.ts"
-import { codec, type Event } from "./Events.ts"
+import { codec, dateOf, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
 
@@ -69,9 +69,8 @@ export const subjects = (event: Event): ReadonlyArray<string> => {
   }
 }
 
-/** A conducted visit happened on the day it was made, however late it is recorded. */
-export const occurredAt = (event: Event): number | undefined =>
-  event._tag === "VisitConducted" ? startOfChinaDay(event.visitedOn) : undefined
+/** Business time: the start of the event's business day (`dateOf`). */
+export const occurredAt = occurredAtOf(dateOf)
 
 /** What the visits handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
 export const definition: CommandHandler.Definition<

@@ -3,9 +3,10 @@ import { Decider, HashChain, Projection, type Recorded, StreamId } from "@shuang
 import { Result, Schema } from "effect"
 import * as fc from "fast-check"
 import * as Registry from "../registry/index.ts"
+import type { Period } from "../shared/Dates.ts"
 import * as Commands from "./Commands.ts"
 import { decider, type VisitContext } from "./Decide.ts"
-import { householdsAndVisitsByStation, type Input, type Period, report } from "./Projections.ts"
+import { householdsAndVisitsByStation, type Input, report } from "./Projections.ts"
 import type * as State from "./State.ts"
 
 const today = "2025-06-30"

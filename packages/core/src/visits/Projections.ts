@@ -1,13 +1,15 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import {
   type Envelope,
   type InvalidEvent,
   Projection,
   type Recorded,
-  type Text,
+  type Scalars,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
 import { HashMap, Option, Result } from "effect"
 import * as Registry from "../registry/index.ts"
+import type { Period } from "../shared/Dates.ts"
 import type { HouseholdId, StationId, VisitId } from "../shared/Ids.ts"
 import { codec, type Event } from "./Events.ts"
 import { category } from "./Stream.ts"
@@ -46,12 +48,6 @@ export const decodeAll = (
   return Result.succeed(recorded)
 }
 
-/** A reporting period, both days included. */
-export interface Period {
-  readonly from: Text.LocalDate
-  readonly to: Text.LocalDate
-}
-
 export interface Counts {
   /** Households registered by the end of the period and not archived by then. */
   readonly householdsOnFile: number
@@ -82,11 +78,11 @@ export interface HouseholdsAndVisits {
   readonly period: Period
   readonly households: HashMap.HashMap<
     HouseholdId,
-    { readonly station: StationId; readonly archivedOn?: Text.LocalDate }
+    { readonly station: StationId; readonly archivedOn?: Scalars.LocalDate }
   >
   readonly visits: HashMap.HashMap<
     VisitId,
-    { readonly household: HouseholdId; readonly station: StationId; readonly visitedOn: Text.LocalDate }
+    { readonly household: HouseholdId; readonly station: StationId; readonly visitedOn: Scalars.LocalDate }
   >
 }
 

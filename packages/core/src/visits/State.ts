@@ -1,4 +1,4 @@
-import type { Text } from "@shuangbai/eventsourcing"
+import type { Scalars } from "@shuangbai/eventsourcing"
 import type { CampaignId, HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
 import type { Event, ItemGiven, Modality } from "./Events.ts"
 
@@ -9,7 +9,7 @@ export interface Scheduled {
   readonly persons: ReadonlyArray<PersonId>
   readonly worker: WorkerId
   readonly station: StationId
-  readonly dueOn: Text.LocalDate
+  readonly dueOn: Scalars.LocalDate
 }
 
 export interface Conducted {
@@ -18,15 +18,15 @@ export interface Conducted {
   readonly household: HouseholdId
   readonly station: StationId
   readonly worker: WorkerId
-  readonly visitedOn: Text.LocalDate
+  readonly visitedOn: Scalars.LocalDate
   readonly personsSeen: ReadonlyArray<PersonId>
   readonly modality: Modality
-  readonly findings: Text.NonEmptyText
-  readonly needs: ReadonlyArray<Text.NonEmptyText>
+  readonly findings: Scalars.NonEmptyText
+  readonly needs: ReadonlyArray<Scalars.NonEmptyText>
   readonly itemsGiven: ReadonlyArray<ItemGiven>
   readonly campaign?: CampaignId
   /** When it had been scheduled for, if it was. */
-  readonly dueOn?: Text.LocalDate
+  readonly dueOn?: Scalars.LocalDate
   readonly amendments: number
 }
 
@@ -34,15 +34,15 @@ export interface Skipped {
   readonly _tag: "Skipped"
   readonly visit: VisitId
   readonly household: HouseholdId
-  readonly dueOn: Text.LocalDate
-  readonly reason: Text.NonEmptyText
+  readonly dueOn: Scalars.LocalDate
+  readonly reason: Scalars.NonEmptyText
 }
 
 export interface Voided {
   readonly _tag: "Voided"
   readonly visit: VisitId
   readonly household: HouseholdId
-  readonly reason: Text.NonEmptyText
+  readonly reason: Scalars.NonEmptyText
   /** What was voided, kept for the auditor. */
   readonly voided: Scheduled | Conducted | Skipped
 }

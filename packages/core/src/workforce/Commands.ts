@@ -1,4 +1,4 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { DriveId, StationId, WorkerId } from "../shared/Ids.ts"
 import { LeavingReason, PostCount } from "./Events.ts"
@@ -7,43 +7,43 @@ import { LeavingReason, PostCount } from "./Events.ts"
 export class AllotPosts extends Schema.TaggedClass<AllotPosts>()("AllotPosts", {
   station: StationId,
   posts: PostCount,
-  allottedOn: Text.LocalDate
+  allottedOn: Scalars.LocalDate
 }) {}
 
 /** Takes one of the station's open posts for a worker: the first step of a hire or a transfer in. */
 export class FillPost extends Schema.TaggedClass<FillPost>()("FillPost", {
   station: StationId,
   worker: WorkerId,
-  filledOn: Text.LocalDate
+  filledOn: Scalars.LocalDate
 }) {}
 
 /** Frees the worker's post at the station: the last step of leaving or transferring out, or an undo. */
 export class VacatePost extends Schema.TaggedClass<VacatePost>()("VacatePost", {
   station: StationId,
   worker: WorkerId,
-  vacatedOn: Text.LocalDate
+  vacatedOn: Scalars.LocalDate
 }) {}
 
 export class HireWorker extends Schema.TaggedClass<HireWorker>()("HireWorker", {
   worker: WorkerId,
-  name: Text.NonEmptyText,
+  name: Scalars.NonEmptyText,
   station: StationId,
-  hiredOn: Text.LocalDate,
+  hiredOn: Scalars.LocalDate,
   drive: Schema.optionalKey(DriveId)
 }) {}
 
 export class TransferWorker extends Schema.TaggedClass<TransferWorker>()("TransferWorker", {
   worker: WorkerId,
   to: StationId,
-  transferredOn: Text.LocalDate
+  transferredOn: Scalars.LocalDate
 }) {}
 
 /** Records that a worker leaves their post; `leftOn` is the last day on it. */
 export class EndEmployment extends Schema.TaggedClass<EndEmployment>()("EndEmployment", {
   worker: WorkerId,
-  leftOn: Text.LocalDate,
+  leftOn: Scalars.LocalDate,
   reason: LeavingReason,
-  note: Schema.optionalKey(Text.NonEmptyText)
+  note: Schema.optionalKey(Scalars.NonEmptyText)
 }) {}
 
 /** Commands of a station's "post-quota" stream. FillPost and VacatePost are steps of the worker commands. */

@@ -1,4 +1,4 @@
-import { Decider, Rule, type RuleViolation, type Text } from "@shuangbai/eventsourcing"
+import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
 import { notInFuture } from "../shared/Dates.ts"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
@@ -39,24 +39,25 @@ export const PostNotReserved = Rule.define<{ worker: WorkerId; station: StationI
   en: (f) => `no post of station ${f.station} is held for worker ${f.worker}: fill a post first`,
   zh: (f) => `社工站 ${f.station} 没有为社工 ${f.worker} 占用岗位，须先占岗`
 })
-export const WorkerNotOnPostAtStation = Rule.define<{ worker: WorkerId; station: StationId; date: Text.LocalDate }>(
+export const WorkerNotOnPostAtStation = Rule.define<{ worker: WorkerId; station: StationId; date: Scalars.LocalDate }>(
   "WorkerNotOnPostAtStation",
   {
     en: (f) => `worker ${f.worker} was not on post at station ${f.station} on ${f.date}`,
     zh: (f) => `社工 ${f.worker} 于 ${f.date} 不在社工站 ${f.station} 在岗`
   }
 )
-export const StationNotActive = Rule.define<{ station: StationId; date: Text.LocalDate }>("StationNotActive", {
+export const StationNotActive = Rule.define<{ station: StationId; date: Scalars.LocalDate }>("StationNotActive", {
   en: (f) => `station ${f.station} is not active on ${f.date}: it is not established by then, or it is closed`,
   zh: (f) => `社工站 ${f.station} 于 ${f.date} 不在运行：当时尚未设立，或已撤销`
 })
-export const WorkerDateOutOfOrder = Rule.define<{ field: string; date: Text.LocalDate; earliest: Text.LocalDate }>(
-  "WorkerDateOutOfOrder",
-  {
-    en: (f) => `${f.field} ${f.date} is before ${f.earliest}, from the worker's earlier record`,
-    zh: (f) => `${f.field} ${f.date} 早于该社工已登记的日期 ${f.earliest}`
-  }
-)
+export const WorkerDateOutOfOrder = Rule.define<{
+  field: string
+  date: Scalars.LocalDate
+  earliest: Scalars.LocalDate
+}>("WorkerDateOutOfOrder", {
+  en: (f) => `${f.field} ${f.date} is before ${f.earliest}, from the worker's earlier record`,
+  zh: (f) => `${f.field} ${f.date} 早于该社工已登记的日期 ${f.earliest}`
+})
 
 type DecisionContext = Decider.DecisionContext
 
@@ -74,7 +75,7 @@ export interface WorkerContext extends DecisionContext {
  * the station is unknown or closed: posts are allotted and filled only at an active station.
  */
 export interface QuotaContext extends DecisionContext {
-  readonly stationActiveSince?: Text.LocalDate
+  readonly stationActiveSince?: Scalars.LocalDate
 }
 
 type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
@@ -87,7 +88,7 @@ type Decision = Result.Result<ReadonlyArray<Event>, RuleViolation>
 export const onPostAt = (
   worker: WorkerId,
   station: StationId,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   onPost: StationId | undefined
 ): Result.Result<void, RuleViolation> =>
   onPost === station ? Result.void : Result.fail(WorkerNotOnPostAtStation({ worker, station, date }))
@@ -95,14 +96,14 @@ export const onPostAt = (
 /** The station is active, and was established by `date`. */
 const stationActiveOn = (
   station: StationId,
-  date: Text.LocalDate,
+  date: Scalars.LocalDate,
   context: QuotaContext
 ): Result.Result<void, RuleViolation> =>
   context.stationActiveSince !== undefined && context.stationActiveSince <= date
     ? Result.void
     : Result.fail(StationNotActive({ station, date }))
 
-const notBefore = (field: string, date: Text.LocalDate, earliest: Text.LocalDate) =>
+const notBefore = (field: string, date: Scalars.LocalDate, earliest: Scalars.LocalDate) =>
   date < earliest ? Result.fail(WorkerDateOutOfOrder({ field, date, earliest })) : Result.succeed(date)
 
 // ---- a station's posts --------------------------------------------------------------------------

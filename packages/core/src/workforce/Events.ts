@@ -1,4 +1,4 @@
-import { EventCodec, Text } from "@shuangbai/eventsourcing"
+import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { DriveId, StationId, WorkerId } from "../shared/Ids.ts"
 
@@ -15,21 +15,21 @@ export type LeavingReason = typeof LeavingReason.Type
 export class PostsAllotted extends Schema.TaggedClass<PostsAllotted>()("PostsAllotted", {
   station: StationId,
   posts: PostCount,
-  allottedOn: Text.LocalDate
+  allottedOn: Scalars.LocalDate
 }) {}
 
 /** A post of the station is taken by a worker being hired or transferred in. */
 export class PostFilled extends Schema.TaggedClass<PostFilled>()("PostFilled", {
   station: StationId,
   worker: WorkerId,
-  filledOn: Text.LocalDate
+  filledOn: Scalars.LocalDate
 }) {}
 
 /** A post of the station is free again: its worker left or moved on, or the hire did not go through. */
 export class PostVacated extends Schema.TaggedClass<PostVacated>()("PostVacated", {
   station: StationId,
   worker: WorkerId,
-  vacatedOn: Text.LocalDate
+  vacatedOn: Scalars.LocalDate
 }) {}
 
 // ---- "worker" stream (one per worker) -----------------------------------------------------------
@@ -37,9 +37,9 @@ export class PostVacated extends Schema.TaggedClass<PostVacated>()("PostVacated"
 /** A "双百" social worker starts on a post of a station, possibly recruited by a drive. */
 export class WorkerHired extends Schema.TaggedClass<WorkerHired>()("WorkerHired", {
   worker: WorkerId,
-  name: Text.NonEmptyText,
+  name: Scalars.NonEmptyText,
   station: StationId,
-  hiredOn: Text.LocalDate,
+  hiredOn: Scalars.LocalDate,
   drive: Schema.optionalKey(DriveId)
 }) {}
 
@@ -48,16 +48,16 @@ export class WorkerTransferred extends Schema.TaggedClass<WorkerTransferred>()("
   worker: WorkerId,
   from: StationId,
   to: StationId,
-  transferredOn: Text.LocalDate
+  transferredOn: Scalars.LocalDate
 }) {}
 
 /** The worker leaves the post; `leftOn` is their last day on it. */
 export class WorkerLeft extends Schema.TaggedClass<WorkerLeft>()("WorkerLeft", {
   worker: WorkerId,
   station: StationId,
-  leftOn: Text.LocalDate,
+  leftOn: Scalars.LocalDate,
   reason: LeavingReason,
-  note: Schema.optionalKey(Text.NonEmptyText)
+  note: Schema.optionalKey(Scalars.NonEmptyText)
 }) {}
 
 export const QuotaEvent = Schema.Union([PostsAllotted, PostFilled, PostVacated])
@@ -65,9 +65,6 @@ export type QuotaEvent = typeof QuotaEvent.Type
 
 export const WorkerEvent = Schema.Union([WorkerHired, WorkerTransferred, WorkerLeft])
 export type WorkerEvent = typeof WorkerEvent.Type
-
-export const Event = Schema.Union([PostsAllotted, PostFilled, PostVacated, WorkerHired, WorkerTransferred, WorkerLeft])
-export type Event = typeof Event.Type
 
 /** One codec for both stream categories of the context ("post-quota" and "worker"). */
 export const codec = EventCodec.make({
@@ -78,3 +75,25 @@ export const codec = EventCodec.make({
   WorkerTransferred,
   WorkerLeft
 })
+
+/** The context's events as one Schema union, from its codec: each class is listed once, above. */
+export const Event = codec.union
+export type Event = typeof Event.Type
+
+/** The business day an event happened on. */
+export const dateOf = (event: Event): Scalars.LocalDate => {
+  switch (event._tag) {
+    case "PostsAllotted":
+      return event.allottedOn
+    case "PostFilled":
+      return event.filledOn
+    case "PostVacated":
+      return event.vacatedOn
+    case "WorkerHired":
+      return event.hiredOn
+    case "WorkerTransferred":
+      return event.transferredOn
+    case "WorkerLeft":
+      return event.leftOn
+  }
+}

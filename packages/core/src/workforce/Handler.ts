@@ -4,15 +4,15 @@ import {
   type Envelope,
   EventStore,
   type IdGenerator,
-  type Text
+  type Scalars
 } from "@shuangbai/eventsourcing"
 import { Clock, Effect, Result, Schema } from "effect"
-import { startOfChinaDay } from "../shared/Dates.ts"
+import { occurredAtOf } from "../shared/Dates.ts"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
 import { findStation } from "../stations/Handler.ts"
 import * as Commands from "./Commands.ts"
 import { type QuotaContext, quotaDecider, type WorkerContext, workerDecider } from "./Decide.ts"
-import { codec, type Event } from "./Events.ts"
+import { codec, dateOf, type Event } from "./Events.ts"
 import { type Quota, type State, stationOn } from "./State.ts"
 import { quotaStreamOf, streamOf } from "./Stream.ts"
 
@@ -39,25 +39,7 @@ import { quotaStreamOf, streamOf } from "./Stream.ts"
  * the quota's context reads it (`findStation`, by the station's id, over the county's townships).
  */
 
-/** The business day an event happened on. */
-export const businessDate = (event: Event): Text.LocalDate => {
-  switch (event._tag) {
-    case "PostsAllotted":
-      return event.allottedOn
-    case "PostFilled":
-      return event.filledOn
-    case "PostVacated":
-      return event.vacatedOn
-    case "WorkerHired":
-      return event.hiredOn
-    case "WorkerTransferred":
-      return event.transferredOn
-    case "WorkerLeft":
-      return event.leftOn
-  }
-}
-
-const occurredAt = (event: Event): number => startOfChinaDay(businessDate(event))
+const occurredAt = occurredAtOf(dateOf)
 
 const subjects = (event: Event): ReadonlyArray<string> => ("worker" in event ? [event.worker] : [])
 
@@ -82,7 +64,7 @@ export const loadWorker = (
 export const workerOnPost = (
   tenant: Envelope.Tenant,
   worker: WorkerId,
-  date: Text.LocalDate
+  date: Scalars.LocalDate
 ): Effect.Effect<StationId | undefined, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(loadWorker(tenant, worker), (state) => stationOn(state, date))
 
@@ -93,7 +75,7 @@ export const workerOnPost = (
 export const workersOnPost = (
   tenant: Envelope.Tenant,
   workers: Iterable<WorkerId>,
-  date: Text.LocalDate
+  date: Scalars.LocalDate
 ): Effect.Effect<ReadonlyMap<WorkerId, StationId>, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.map(
     Effect.forEach(
@@ -263,7 +245,7 @@ type Services = EventStore.EventStore | IdGenerator.IdGenerator
 /** Frees the worker's post at the station (nothing when they hold none there), as one step of a command. */
 const vacate = (
   tenant: Envelope.Tenant,
-  post: { readonly station: StationId; readonly worker: WorkerId; readonly on: Text.LocalDate },
+  post: { readonly station: StationId; readonly worker: WorkerId; readonly on: Scalars.LocalDate },
   metadata: CommandHandler.CommandMetadata,
   step: string
 ): Effect.Effect<void, HandleError, Services> =>
@@ -280,7 +262,7 @@ const withPostFilled = (
   tenant: Envelope.Tenant,
   command: Commands.HireWorker | Commands.TransferWorker,
   station: StationId,
-  on: Text.LocalDate,
+  on: Scalars.LocalDate,
   metadata: CommandHandler.CommandMetadata
 ): Effect.Effect<CommandHandler.Handled<State>, HandleError, Services> =>
   Effect.gen(function* () {

@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import { Projection } from "@shuangbai/eventsourcing"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
 import type { Event } from "./Events.ts"

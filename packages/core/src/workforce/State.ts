@@ -1,4 +1,4 @@
-import type { Text } from "@shuangbai/eventsourcing"
+import type { Scalars } from "@shuangbai/eventsourcing"
 import { addDays } from "../shared/Dates.ts"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
 import type { Event } from "./Events.ts"
@@ -36,10 +36,10 @@ export const evolveQuota = (state: Quota, event: Event): Quota => {
 // ---- a worker ("worker" stream) -----------------------------------------------------------------
 
 /** A stretch of days at one station: from `from`, up to but not including `until` (open while on it). */
-export interface Period {
+export interface Posting {
   readonly station: StationId
-  readonly from: Text.LocalDate
-  readonly until?: Text.LocalDate
+  readonly from: Scalars.LocalDate
+  readonly until?: Scalars.LocalDate
 }
 
 export type State =
@@ -47,27 +47,27 @@ export type State =
   | {
       readonly _tag: "OnPost"
       readonly worker: WorkerId
-      readonly name: Text.NonEmptyText
+      readonly name: Scalars.NonEmptyText
       readonly station: StationId
       /** The day the current period began (hired or transferred in). */
-      readonly since: Text.LocalDate
-      readonly periods: ReadonlyArray<Period>
+      readonly since: Scalars.LocalDate
+      readonly periods: ReadonlyArray<Posting>
     }
   | {
       readonly _tag: "Left"
       readonly worker: WorkerId
-      readonly name: Text.NonEmptyText
+      readonly name: Scalars.NonEmptyText
       readonly station: StationId
-      readonly leftOn: Text.LocalDate
-      readonly periods: ReadonlyArray<Period>
+      readonly leftOn: Scalars.LocalDate
+      readonly periods: ReadonlyArray<Posting>
     }
 
 export const initial: State = { _tag: "NotHired" }
 
 /** The calendar day after `date`. */
-export const nextDay = (date: Text.LocalDate): Text.LocalDate => addDays(date, 1)
+export const nextDay = (date: Scalars.LocalDate): Scalars.LocalDate => addDays(date, 1)
 
-const closeLast = (periods: ReadonlyArray<Period>, until: Text.LocalDate): ReadonlyArray<Period> =>
+const closeLast = (periods: ReadonlyArray<Posting>, until: Scalars.LocalDate): ReadonlyArray<Posting> =>
   periods.map((p, i) => (i === periods.length - 1 ? { station: p.station, from: p.from, until } : p))
 
 /** Pure and total: an event that does not fit the stage (none is ever decided) leaves the state as it is. */
@@ -117,7 +117,7 @@ export const evolve = (state: State, event: Event): State => {
  * when they were not on post that day. A transfer day belongs to the new station; a leaving day
  * (`leftOn`) is still on post.
  */
-export const stationOn = (state: State, date: Text.LocalDate): StationId | undefined => {
+export const stationOn = (state: State, date: Scalars.LocalDate): StationId | undefined => {
   if (state._tag === "NotHired") return undefined
   for (let i = state.periods.length - 1; i >= 0; i--) {
     const p = state.periods[i]!

@@ -1,43 +1,43 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Equal, Result, Schema } from "effect"
 import * as fc from "fast-check"
-import * as Text from "../Text.ts"
+import * as Scalars from "../Scalars.ts"
 import { compileEvent, unsure } from "./fastDecode.ts"
 
 // The fast path must agree with Effect's decoder: the same value for a valid payload, and never a value for
 // a payload the decoder refuses (it answers `unsure` and the codec asks the decoder).
 
 const Item = Schema.Struct({
-  item: Text.NonEmptyText,
+  item: Scalars.NonEmptyText,
   quantity: Schema.Int.check(Schema.isGreaterThanOrEqualTo(1)),
-  note: Schema.optionalKey(Text.NonEmptyText)
+  note: Schema.optionalKey(Scalars.NonEmptyText)
 })
 const Scope = Schema.Union([
   Schema.TaggedStruct("CountyWide", {}),
-  Schema.TaggedStruct("Stations", { stations: Schema.NonEmptyArray(Text.Id) })
+  Schema.TaggedStruct("Stations", { stations: Schema.NonEmptyArray(Scalars.Id) })
 ])
 
 class Everything extends Schema.TaggedClass<Everything>()(
   "Everything",
   Schema.Struct({
-    id: Text.Id,
-    on: Text.LocalDate,
-    note: Text.Text,
+    id: Scalars.Id,
+    on: Scalars.LocalDate,
+    note: Scalars.Text,
     count: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 100 })),
     ratio: Schema.Number,
     flag: Schema.Boolean,
     kind: Schema.Literals(["A", "B", "C"]),
-    campaign: Schema.optionalKey(Schema.NullOr(Text.Id)),
-    persons: Schema.NonEmptyArray(Text.Id).check(Schema.isUnique()),
+    campaign: Schema.optionalKey(Schema.NullOr(Scalars.Id)),
+    persons: Schema.NonEmptyArray(Scalars.Id).check(Schema.isUnique()),
     items: Schema.Array(Item),
     scope: Scope,
-    head: Schema.optionalKey(Schema.Struct({ person: Text.Id, born: Text.LocalDate }))
+    head: Schema.optionalKey(Schema.Struct({ person: Scalars.Id, born: Scalars.LocalDate }))
   }).check(
     Schema.makeFilter((e) => e.count <= e.items.length + 10 || "too many", { expected: "a count near the items" })
   )
 ) {}
 
-const Plain = Schema.Struct({ _tag: Schema.Literal("Plain"), name: Text.NonEmptyText })
+const Plain = Schema.Struct({ _tag: Schema.Literal("Plain"), name: Scalars.NonEmptyText })
 
 const effectDecode = (schema: Schema.Top) => {
   const decode = Schema.decodeUnknownResult(schema as Schema.Codec<unknown, unknown, never, never>)

@@ -6,9 +6,9 @@ import type { ConcurrencyConflict, EventStoreError, IdempotencyMismatch } from "
 import { StreamNotFound } from "../Errors.ts"
 import type { AppendRequest, AppendResult, EventStoreShape, MemoryOptions, ReadAllOptions } from "../EventStore.ts"
 import * as HashChain from "../HashChain.ts"
+import { instantFromMillis } from "../Scalars.ts"
 import * as StreamId from "../StreamId.ts"
 import * as Subscription from "../Subscription.ts"
-import { instantFromMillis } from "../Text.ts"
 
 interface TenantLog {
   readonly events: Array<StoredEvent>

@@ -5,8 +5,8 @@ import {
   type EventStore,
   type EventStoreError,
   type IdempotencyMismatch,
-  StreamId,
-  Text
+  Scalars,
+  StreamId
 } from "@shuangbai/eventsourcing"
 
 /** An append that passed validation and waits for its tenant's writer. */
@@ -57,7 +57,7 @@ export const decideBatch = (items: ReadonlyArray<Pending>, state: BatchState, no
   const { commands, versions, eventIds } = state
   // Store time never runs backwards within a tenant, so "as of a time" is always a prefix of the log.
   const recordedMs = Math.max(now, state.head.recordedMs)
-  const recordedAt = Text.instantFromMillis(recordedMs)
+  const recordedAt = Scalars.instantFromMillis(recordedMs)
   let position = state.head.position
   let prevHash = state.head.hash
 

@@ -1,5 +1,6 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import { Activities, Casework, type Domain, Reports, type Shared } from "@shuangbai/core"
-import { Projection, type Text } from "@shuangbai/eventsourcing"
+import { Projection, type Scalars } from "@shuangbai/eventsourcing"
 import * as Charts from "./Charts.ts"
 import { type Html, html } from "./Html.ts"
 import { css } from "./Style.ts"
@@ -16,7 +17,7 @@ export interface Month {
 }
 
 /** The `count` consecutive months ending with `asOf`'s; the last one ends on `asOf`. */
-export const months = (asOf: Text.LocalDate, count = 12): ReadonlyArray<Month> => {
+export const months = (asOf: Scalars.LocalDate, count = 12): ReadonlyArray<Month> => {
   const year = Number(asOf.slice(0, 4))
   const month = Number(asOf.slice(5, 7))
   const first = (index: number) =>
@@ -60,7 +61,7 @@ const only = <S>(
 export type State = Readonly<Record<string, Reports.CountyDashboard.State>>
 
 export const projection = (
-  asOf: Text.LocalDate,
+  asOf: Scalars.LocalDate,
   options: { readonly months?: number } = {}
 ): Projection.Projection<Domain.Event, State> => {
   const parts: Record<string, Projection.Projection<Domain.Event, Reports.CountyDashboard.State>> = {
@@ -77,7 +78,7 @@ export const trendMeasures = ["F9.households", "F11.personTimes", "F14.cases", "
 /** What the page shows, as data: the reports' own figures, nothing recomputed. */
 export interface Page {
   readonly county: string | undefined
-  readonly asOf: Text.LocalDate
+  readonly asOf: Scalars.LocalDate
   readonly figures: ReadonlyArray<Figure>
   readonly stations: ReadonlyArray<Reports.StationDashboard.StationFigures>
   /** Per month, the figures of `trendMeasures`. */

@@ -1,5 +1,5 @@
 import type { Shared } from "@shuangbai/core"
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Result, Schema } from "effect"
 
 /** A query parameter of GET /dashboard that does not parse: `field` names it, `message` says what it takes. */
@@ -10,18 +10,18 @@ export class InvalidQuery extends Schema.TaggedError<InvalidQuery>()("InvalidQue
 
 export interface Query {
   readonly language: Shared.Language
-  readonly asOf: Text.LocalDate
+  readonly asOf: Scalars.LocalDate
 }
 
-const isDate = Schema.is(Text.LocalDate)
+const isDate = Schema.is(Scalars.LocalDate)
 
-const lastDayOf = (year: string, month: string): Text.LocalDate => {
+const lastDayOf = (year: string, month: string): Scalars.LocalDate => {
   for (const day of ["31", "30", "29", "28"]) if (isDate(`${year}-${month}-${day}`)) return `${year}-${month}-${day}`
   return `${year}-${month}-28`
 }
 
 /** `period`: a day (yyyy-mm-dd), a month (yyyy-mm: its last day) or a year (yyyy: 31 December). */
-export const parsePeriod = (period: string): Text.LocalDate | undefined => {
+export const parsePeriod = (period: string): Scalars.LocalDate | undefined => {
   if (isDate(period)) return period
   const month = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(period)
   if (month !== null) return lastDayOf(month[1]!, month[2]!)
@@ -31,11 +31,11 @@ export const parsePeriod = (period: string): Text.LocalDate | undefined => {
 
 /**
  * The page's language (default zh-CN) and the day it reports on (default `today`, which the caller reads
- * from its clock in China's time zone: `Text.chinaDateOf`).
+ * from its clock in China's time zone: `Scalars.chinaDateOf`).
  */
 export const parseQuery = (
   query: { readonly lang?: string | undefined; readonly period?: string | undefined },
-  today: Text.LocalDate
+  today: Scalars.LocalDate
 ): Result.Result<Query, InvalidQuery> => {
   const lang = query.lang ?? "zh-CN"
   if (lang !== "zh-CN" && lang !== "en")

@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import type { Reports, Shared } from "@shuangbai/core"
 
 // The page's own words in both languages; figure names come from core's measure labels.

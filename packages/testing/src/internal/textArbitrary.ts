@@ -1,4 +1,4 @@
-import { Text } from "@shuangbai/eventsourcing"
+import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema, type SchemaAST } from "effect"
 import * as fc from "fast-check"
 
@@ -37,8 +37,8 @@ const patternsOf = (schema: { readonly ast: SchemaAST.AST }): ReadonlyArray<stri
   )
 
 const trimmedPattern = patternsOf(Schema.String.check(Schema.isTrimmed()))[0]
-const instantPatterns = new Set(patternsOf(Text.Instant))
-const localDatePatterns = new Set(patternsOf(Text.LocalDate))
+const instantPatterns = new Set(patternsOf(Scalars.Instant))
+const localDatePatterns = new Set(patternsOf(Scalars.LocalDate))
 
 // Realistic times (2000–2039) rather than whatever digits a pattern allows, so `Date.parse` works on them.
 const minMillis = Date.UTC(2000, 0, 1)

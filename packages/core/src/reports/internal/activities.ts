@@ -1,3 +1,4 @@
+// F1…F23 are the article's figures, each defined in docs/figures.md.
 import type { Projection, Recorded } from "@shuangbai/eventsourcing"
 import { HashMap, HashSet } from "effect"
 import { personTimesOf } from "../../activities/Events.ts"

@@ -1,4 +1,5 @@
-import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap, HashSet } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { CampaignKind } from "../../relief/Events.ts"
@@ -31,9 +32,9 @@ export const noFieldWork: FieldWork = {
 
 export interface Campaign extends FieldWork {
   readonly kind: CampaignKind
-  readonly title: Text.NonEmptyText
-  readonly launchedOn: Text.LocalDate
-  readonly closedOn: Text.LocalDate | undefined
+  readonly title: Scalars.NonEmptyText
+  readonly launchedOn: Scalars.LocalDate
+  readonly closedOn: Scalars.LocalDate | undefined
   readonly stations: HashMap.HashMap<StationId, FieldWork>
 }
 

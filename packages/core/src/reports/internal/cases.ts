@@ -1,4 +1,5 @@
-import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
+// F1…F23 are the article's figures, each defined in docs/figures.md.
+import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import { type CaseType, dateOf } from "../../casework/Events.ts"
 import type { Event } from "../../Domain.ts"
@@ -52,7 +53,7 @@ export const types = [
 
 export interface Options {
   /** The day "open" is read at (F15: the last day of the first half). Default: no day, every event counts. */
-  readonly at?: Text.LocalDate
+  readonly at?: Scalars.LocalDate
   readonly openedIn?: Period
   /** The period a recipient counts as reached by a case open on some day of it (F2). */
   readonly reachedIn?: Period

@@ -1,4 +1,4 @@
-import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
+import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { StationId, WorkerId } from "../../shared/Ids.ts"
@@ -7,7 +7,7 @@ import type { ExchangeVisitId } from "../../training/Stream.ts"
 /** One exchange visit (互访交流): the host, every station taking part and its workers who took part. */
 export interface ExchangeVisit {
   readonly host: StationId
-  readonly heldOn: Text.LocalDate
+  readonly heldOn: Scalars.LocalDate
   /** The host and the visiting stations, each once. */
   readonly stations: ReadonlyArray<StationId>
   /** Distinct workers taking part, by the station they were on post for that day. */

@@ -1,4 +1,4 @@
-import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
+import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { HouseholdId, PersonId, StationId, TownshipId, VillageId } from "../../shared/Ids.ts"
@@ -10,8 +10,8 @@ export interface HouseholdFile {
   readonly station: StationId
   readonly township: TownshipId
   readonly village: VillageId
-  readonly registeredOn: Text.LocalDate
-  readonly archivedOn: Text.LocalDate | undefined
+  readonly registeredOn: Scalars.LocalDate
+  readonly archivedOn: Scalars.LocalDate | undefined
 }
 
 /** A person carrying at least one recipient category: their household and categories as a bit set. */
@@ -20,12 +20,12 @@ export interface Recipient {
   /** Bit `i` set when the person carries `RecipientCategory.literals[i]`. */
   readonly categories: number
   /** The day the person began to carry a category (since when they have had none uncarried). */
-  readonly since: Text.LocalDate
+  readonly since: Scalars.LocalDate
 }
 
 export interface Assessment {
   readonly level: RiskLevel
-  readonly on: Text.LocalDate
+  readonly on: Scalars.LocalDate
 }
 
 /**
@@ -50,7 +50,7 @@ export const categoriesOf = (bits: number): ReadonlyArray<RecipientCategory> =>
   RecipientCategory.literals.filter((_, i) => (bits & (1 << i)) !== 0)
 
 /** Registered on or before `date` and not archived by then. */
-export const onFile = (file: HouseholdFile, date: Text.LocalDate): boolean =>
+export const onFile = (file: HouseholdFile, date: Scalars.LocalDate): boolean =>
   file.registeredOn <= date && (file.archivedOn === undefined || file.archivedOn > date)
 
 const laterAssessment = (
@@ -93,7 +93,7 @@ export const empty: Households = {
  * on `asOf`: assignments, revocations and assessments dated later are left out. A removed member carries
  * no category any more.
  */
-export const make = (asOf: Text.LocalDate): Projection.Projection<Event, Households> => ({
+export const make = (asOf: Scalars.LocalDate): Projection.Projection<Event, Households> => ({
   initial: empty,
   evolve: (state: Households, { event }: Recorded<Event>): Households => {
     switch (event._tag) {

@@ -1,11 +1,11 @@
-import type { EventCodec, Projection, Recorded, Text } from "@shuangbai/eventsourcing"
+import type { EventCodec, Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap, Option } from "effect"
 import type { Event } from "../../Domain.ts"
 import { businessDate } from "./dates.ts"
 
 /** Leaves out events dated after `asOf` (by their business date; undated ones always count). */
 export const until = <E extends Event, S>(
-  asOf: Text.LocalDate,
+  asOf: Scalars.LocalDate,
   projection: Projection.Projection<E, S>
 ): Projection.Projection<E, S> => ({
   initial: projection.initial,

@@ -1,4 +1,4 @@
-import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
+import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../../shared/Ids.ts"
@@ -11,7 +11,7 @@ export interface Visit {
   readonly household: HouseholdId
   readonly station: StationId
   readonly worker: WorkerId
-  readonly visitedOn: Text.LocalDate
+  readonly visitedOn: Scalars.LocalDate
   readonly modality: Modality
   readonly persons: ReadonlyArray<PersonId>
 }
@@ -75,8 +75,8 @@ export interface HouseholdVisits {
   readonly seen: ReadonlyArray<number | ReadonlyArray<number>>
 }
 
-/** A business date as the number YYYYMMDD (`Text.LocalDate` is always `YYYY-MM-DD`): ordered as the dates. */
-export const dayNumber = (date: Text.LocalDate): number => {
+/** A business date as the number YYYYMMDD (`Scalars.LocalDate` is always `YYYY-MM-DD`): ordered as the dates. */
+export const dayNumber = (date: Scalars.LocalDate): number => {
   let n = 0
   for (let i = 0; i < 10; i++) if (i !== 4 && i !== 7) n = n * 10 + (date.charCodeAt(i) - 48)
   return n
@@ -88,7 +88,7 @@ export interface Days {
   readonly to: number
 }
 
-export const daysOf = (period: { readonly from: Text.LocalDate; readonly to: Text.LocalDate }): Days => ({
+export const daysOf = (period: { readonly from: Scalars.LocalDate; readonly to: Scalars.LocalDate }): Days => ({
   from: dayNumber(period.from) * 2,
   to: dayNumber(period.to) * 2 + 1
 })
@@ -231,7 +231,7 @@ export interface Scheduled {
   readonly station: StationId
   readonly worker: WorkerId
   readonly persons: ReadonlyArray<PersonId>
-  readonly dueOn: Text.LocalDate
+  readonly dueOn: Scalars.LocalDate
 }
 
 /** The events `scheduled` reads. */

@@ -1,4 +1,4 @@
-import type { Projection, Recorded, Text } from "@shuangbai/eventsourcing"
+import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { StationId, WorkerId } from "../../shared/Ids.ts"
@@ -6,7 +6,7 @@ import { lookup } from "./narrow.ts"
 
 /** A worker as the caseload report lists them: name, the station they serve (or last served), on post. */
 export interface Worker {
-  readonly name: Text.NonEmptyText
+  readonly name: Scalars.NonEmptyText
   readonly station: StationId
   readonly onPost: boolean
 }

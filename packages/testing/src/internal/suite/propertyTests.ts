@@ -1,5 +1,5 @@
 import { assert, describe } from "@effect/vitest"
-import { type EventStore, ExpectedVersion, HashChain, Text } from "@shuangbai/eventsourcing"
+import { type EventStore, ExpectedVersion, HashChain, Scalars } from "@shuangbai/eventsourcing"
 import { Effect, Schema } from "effect"
 import * as fc from "fast-check"
 import * as TextArbitrary from "../textArbitrary.ts"
@@ -40,7 +40,7 @@ const payload = fc.dictionary(
   fc.jsonValue({ maxDepth: 3, stringUnit: TextArbitrary.textUnit }),
   { maxKeys: 6 }
 )
-const isInstant = Schema.is(Text.Instant)
+const isInstant = Schema.is(Scalars.Instant)
 const subject = fc.stringMatching(/^[a-z0-9-]{1,20}$/)
 
 /** Runs an Effect property with the store of the enclosing test. */

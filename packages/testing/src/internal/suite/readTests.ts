@@ -1,5 +1,5 @@
 import { assert, describe } from "@effect/vitest"
-import { ExpectedVersion, HashChain, StreamNotFound, Text } from "@shuangbai/eventsourcing"
+import { ExpectedVersion, HashChain, Scalars, StreamNotFound } from "@shuangbai/eventsourcing"
 import { Effect, Result, Schema } from "effect"
 import {
   actor,
@@ -23,7 +23,7 @@ import {
   versions
 } from "./fixtures.ts"
 
-const isInstant = Schema.is(Text.Instant)
+const isInstant = Schema.is(Scalars.Instant)
 
 export const logTests = (it: It, options: Options) => {
   const effect = test(it, options)

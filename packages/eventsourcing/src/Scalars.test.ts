@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Result, Schema } from "effect"
 import * as fc from "fast-check"
-import * as Text from "./Text.ts"
+import * as Scalars from "./Scalars.ts"
 
 // What LocalDate's calendar check answered before it took the arithmetic path: the Date-based test.
 const byDate = (s: string): boolean =>
@@ -9,7 +9,7 @@ const byDate = (s: string): boolean =>
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0")
 
-describe("Text.isCalendarDate", () => {
+describe("Scalars.isCalendarDate", () => {
   it("answers as Date does for every month and day of years around every leap rule", () => {
     // Years divisible by 4, 100 and 400, and not; the first and last years of the pattern. (Checked for all
     // 10,000 years when the arithmetic was written; these keep the rules honest in every run.)
@@ -19,7 +19,7 @@ describe("Text.isCalendarDate", () => {
       for (let month = 0; month <= 13; month++) {
         for (let day = 0; day <= 32; day++) {
           const s = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`
-          assert.strictEqual(Text.isCalendarDate(s), byDate(s), s)
+          assert.strictEqual(Scalars.isCalendarDate(s), byDate(s), s)
           checked++
         }
       }
@@ -39,12 +39,12 @@ describe("Text.isCalendarDate", () => {
       "abcd-ef-gh",
       "+002024-01-01"
     ]) {
-      assert.strictEqual(Text.isCalendarDate(s), byDate(s), JSON.stringify(s))
+      assert.strictEqual(Scalars.isCalendarDate(s), byDate(s), JSON.stringify(s))
     }
   })
 
   it("keeps LocalDate's verdicts and message", () => {
-    const decode = Schema.decodeUnknownResult(Text.LocalDate)
+    const decode = Schema.decodeUnknownResult(Scalars.LocalDate)
     assert.isTrue(Result.isSuccess(decode("2024-02-29")))
     assert.isTrue(Result.isSuccess(decode("2000-02-29")))
     for (const bad of ["2023-02-29", "1900-02-29", "2024-04-31"]) {
@@ -55,8 +55,8 @@ describe("Text.isCalendarDate", () => {
   })
 })
 
-describe("Text.Instant", () => {
-  const decode = Schema.decodeUnknownResult(Text.Instant)
+describe("Scalars.Instant", () => {
+  const decode = Schema.decodeUnknownResult(Scalars.Instant)
 
   it("accepts exactly what toISOString writes, for any time in years 0–9999", () => {
     fc.assert(
@@ -99,9 +99,9 @@ describe("Text.Instant", () => {
   })
 })
 
-describe("Text.Id and Text.Text", () => {
-  const id = Schema.decodeUnknownResult(Text.Id)
-  const text = Schema.decodeUnknownResult(Text.Text)
+describe("Scalars.Id and Scalars.Text", () => {
+  const id = Schema.decodeUnknownResult(Scalars.Id)
+  const text = Schema.decodeUnknownResult(Scalars.Text)
 
   it("Id refuses format characters, which would make a second id that looks like the first", () => {
     for (const bad of [

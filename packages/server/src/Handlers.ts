@@ -201,10 +201,9 @@ const position = (name: string, value: string | undefined, fallback: number) => 
 
 const storeError = Effect.mapError(Reports.fromReadError)
 
-const events = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+/** `after` and `limit` of a page of the log: a position, and 1 to 1000 events (default 100). */
+const pageOf = (query: { readonly after?: string | undefined; readonly limit?: string | undefined }) =>
   Effect.gen(function* () {
-    const query = queryOf(request)
-    const tenant = tenantOf(principal, query)
     const after = yield* position("after", query.after, 0)
     const limit = yield* position("limit", query.limit, 100)
     if (limit < 1 || limit > 1000) {
@@ -212,6 +211,14 @@ const events = (principal: Access.Principal, request: HttpServerRequest.HttpServ
         ApiError.invalidRequest("limit is 1 to 1000", { issues: [{ path: "limit", message: "expected 1 to 1000" }] })
       )
     }
+    return { after, limit }
+  })
+
+const events = (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const query = queryOf(request)
+    const tenant = tenantOf(principal, query)
+    const { after, limit } = yield* pageOf(query)
     const bound = yield* cutOf(query.asOf)
     yield* authorize(principal, { _tag: "Log", tenant }, request)
     return answer(yield* storeError(R.Snapshot.readPage(tenant, bound, { after, limit })))
@@ -276,13 +283,7 @@ const accessLog = (principal: Access.Principal, request: HttpServerRequest.HttpS
   Effect.gen(function* () {
     const query = queryOf(request)
     const tenant = tenantOf(principal, query)
-    const after = yield* position("after", query.after, 0)
-    const limit = yield* position("limit", query.limit, 100)
-    if (limit < 1 || limit > 1000) {
-      return yield* Effect.fail(
-        ApiError.invalidRequest("limit is 1 to 1000", { issues: [{ path: "limit", message: "expected 1 to 1000" }] })
-      )
-    }
+    const { after, limit } = yield* pageOf(query)
     yield* authorize(principal, { _tag: "AccessLog", tenant }, request)
     return answer(yield* storeError(Access.AccessLog.list(tenant, { after, limit })))
   })

@@ -1,7 +1,7 @@
 import { Access, Reports, type Shared } from "@shuangbai/core"
-import { Audit, EventStore, Scalars } from "@shuangbai/eventsourcing"
+import { Anchor, Audit, EventStore, Scalars } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
-import { Clock, Console, Effect, Option, Result } from "effect"
+import { Clock, Console, Effect, Layer, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Exchange from "./Exchange.ts"
 import { type CliFailure, fail } from "./Failure.ts"
@@ -433,28 +433,127 @@ const importCommand = Command.make(
   Command.withExamples([{ command: "shuangbai import yangshan.jsonl --data-dir ./copy" }])
 )
 
-// ---- audit verify ----------------------------------------------------------------------------------------
+// ---- audit verify / anchor ------------------------------------------------------------------------------
 
-const verify = Command.make("verify", common, (flags) =>
-  onStore(flags, () =>
+const anchorsFlag = Flag.String("anchors").pipe(
+  Flag.withMetavar("DIR"),
+  Flag.withDescription(
+    "Directory of signed anchors (Anchor.layerAnchorsDirectory): DIR/<tenant>/<position>-<time>-<key>.json."
+  )
+)
+
+const verify = Command.make(
+  "verify",
+  {
+    ...common,
+    anchors: anchorsFlag.pipe(
+      Flag.withDescription(
+        "Also check the log against every anchor of the tenant in DIR (written by `shuangbai audit anchor`); needs --public-key."
+      ),
+      Flag.optional
+    ),
+    publicKey: Flag.String("public-key").pipe(
+      Flag.withMetavar("FILE"),
+      Flag.withDescription(
+        "Ed25519 public key (PEM, as `openssl pkey -pubout` writes it) that must have signed every anchor in --anchors."
+      ),
+      Flag.optional
+    ),
+    incremental: Flag.Boolean("incremental").pipe(
+      Flag.withDescription(
+        "With --anchors: start at the latest anchor and check only the events after it (a daily run); edits before that anchor are left to a full run."
+      ),
+      Flag.withDefault(false)
+    )
+  },
+  (flags) =>
     Effect.gen(function* () {
-      const tenant = yield* Store.knownTenant(flags.tenant)
-      yield* Principal.authorizeLog(yield* Principal.of(flags, tenant))
-      const head = yield* (yield* EventStore.EventStore).head(tenant)
-      const progress = Progress.bar("verify", head.position)
-      const verified = yield* Audit.verifyChain(tenant, { pageSize: 2_000, onProgress: progress.update }).pipe(
-        Effect.ensuring(progress.finish)
-      )
-      yield* Console.log(
-        `the log of ${tenant} verifies: ${verified.events.toLocaleString("en-US")} events, head ${verified.head.hash}`
+      if (Option.isSome(flags.anchors) !== Option.isSome(flags.publicKey)) {
+        return yield* Effect.fail(fail("Usage", "--anchors and --public-key go together: give both or neither"))
+      }
+      if (flags.incremental && Option.isNone(flags.anchors)) {
+        return yield* Effect.fail(
+          fail("Usage", "--incremental starts at the latest anchor: give --anchors and --public-key")
+        )
+      }
+      // the key is read before the store is opened: a missing key file costs nothing
+      const publicKey = Option.isSome(flags.publicKey) ? yield* Anchor.readPublicKey(flags.publicKey.value) : undefined
+      yield* onStore(flags, () =>
+        Effect.gen(function* () {
+          const tenant = yield* Store.knownTenant(flags.tenant)
+          yield* Principal.authorizeLog(yield* Principal.of(flags, tenant))
+          const head = yield* (yield* EventStore.EventStore).head(tenant)
+          const progress = Progress.bar("verify", head.position)
+          const options = { pageSize: 2_000, onProgress: progress.update }
+          const verified = yield* (
+            publicKey === undefined || Option.isNone(flags.anchors)
+              ? Audit.verifyChain(tenant, options)
+              : Audit.verifyAnchored(tenant, { ...options, publicKey, incremental: flags.incremental }).pipe(
+                  Effect.provide(Anchor.layerAnchorsDirectory(flags.anchors.value))
+                )
+          ).pipe(Effect.ensuring(progress.finish))
+          yield* Console.log(
+            `the log of ${tenant} verifies: ${verified.events.toLocaleString("en-US")} events${verified.from.position === 0 ? "" : ` after position ${verified.from.position}`}, head ${verified.head.hash}${publicKey === undefined ? "" : `, ${verified.anchors} anchors`}`
+          )
+        })
       )
     })
-  )
 ).pipe(
-  Command.withShortDescription("Verify the hash chain"),
+  Command.withShortDescription("Verify the hash chain, and the signed anchors"),
   Command.withDescription(
-    "Walks the tenant's hash chain from the first event to the head (Audit.verifyChain): exit 0 when every event links to the one before and matches its hash, exit 9 naming the first position that does not (edited, deleted, inserted or reordered)."
-  )
+    "Walks the tenant's hash chain from the first event to the head (Audit.verifyChain): exit 0 when every event links to the one before and matches its hash, exit 9 naming the first position that does not (edited, deleted, inserted or reordered). With --anchors and --public-key (Audit.verifyAnchored), also that the log passes through every anchor there (with --incremental, only from the latest one on): a truncated or re-chained log exits 9, an anchor the key did not sign (or of another tenant) exits 14, a missing or unreadable key file exits 12."
+  ),
+  Command.withExamples([
+    { command: "shuangbai audit verify --tenant yangshan" },
+    {
+      command: "shuangbai audit verify --tenant yangshan --anchors /srv/anchors --public-key anchor.pub",
+      description: "against the signed anchors"
+    }
+  ])
+)
+
+const anchor = Command.make(
+  "anchor",
+  {
+    ...common,
+    anchors: anchorsFlag.pipe(Flag.withDescription("Directory the anchor is written to (created if need be).")),
+    key: Flag.String("key").pipe(
+      Flag.withMetavar("FILE"),
+      Flag.withDescription(
+        "Ed25519 private key (PEM, as `openssl genpkey -algorithm ed25519` writes it) that signs the anchor."
+      )
+    ),
+    full: Flag.Boolean("full").pipe(
+      Flag.withDescription("Verify the whole log before signing, not only what follows this key's latest anchor."),
+      Flag.withDefault(false)
+    )
+  },
+  (flags) =>
+    Effect.gen(function* () {
+      // the key is read before the store is opened: a missing key file costs nothing
+      const signer = yield* Layer.build(Anchor.layerSignerKeyFile(flags.key))
+      yield* onStore(flags, () =>
+        Effect.gen(function* () {
+          const tenant = yield* Store.knownTenant(flags.tenant)
+          yield* Principal.authorizeLog(yield* Principal.of(flags, tenant))
+          const { anchor: signed, verified } = yield* Audit.checkpoint(tenant, { full: flags.full }).pipe(
+            Effect.provide(Anchor.layerAnchorsDirectory(flags.anchors)),
+            Effect.provideContext(signer)
+          )
+          yield* Console.log(
+            `anchored ${tenant} at position ${signed.position}, hash ${signed.hash} (${verified.events.toLocaleString("en-US")} events verified from position ${verified.from.position}) in ${flags.anchors}`
+          )
+        })
+      )
+    }).pipe(Effect.scoped)
+).pipe(
+  Command.withShortDescription("Sign the log's head into an anchors directory"),
+  Command.withDescription(
+    "Verifies the tenant's log from the latest anchor this key signed (in full with --full, or when there is none), signs its head with the private key and writes the anchor into --anchors (Audit.checkpoint). A log that does not extend that anchor is not signed (exit 9); a missing or unreadable key file exits 12. Run it daily from a host that holds the key, and publish the directory where the database's writers cannot reach (docs/audit.md)."
+  ),
+  Command.withExamples([
+    { command: "shuangbai audit anchor --tenant yangshan --anchors /srv/anchors --key /etc/shuangbai/anchor.key" }
+  ])
 )
 
 const accessLog = Command.make(
@@ -502,7 +601,7 @@ const accessLog = Command.make(
 const audit = Command.make("audit").pipe(
   Command.withShortDescription("Audit of the log"),
   Command.withDescription("Audit of the log."),
-  Command.withSubcommands([verify, accessLog])
+  Command.withSubcommands([verify, anchor, accessLog])
 )
 
 // ---- the root --------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ export const exitCodes = {
   NotMigrated: 11,
   BadInput: 12,
   NothingFound: 13,
+  AnchorRefused: 14,
   /** Anything else: a store error, a bug. */
   Failed: 1
 } as const
@@ -31,11 +32,15 @@ export const exitCodeMeanings: Readonly<Record<Reason, string>> = {
   UnknownTenant: "the tenant has no events in the store (or `--tenant` is missing)",
   BadDate: "`--as-of` or `--period` does not parse, or is not a calendar date",
   UnknownReport: "`report` was given a name it does not know",
-  ChainBroken: "the hash chain does not verify (`audit verify`), or `import` refused a file whose chain does not",
+  ChainBroken:
+    "the hash chain does not verify (`audit verify`), or the log does not reach or match a signed anchor (truncated or re-chained: `audit verify --anchors`, `audit anchor`), or `import` refused a file whose chain does not verify",
   AccessDenied: "the principal (`--as`, `--as-role`, `--as-station`) may not do this",
   NotMigrated: "the database has no event store tables yet: run `shuangbai migrate`",
-  BadInput: "an input file is not JSONL of event envelopes, or names another tenant",
+  BadInput:
+    "an input file is not JSONL of event envelopes, or names another tenant; or a key file (`--key`, `--public-key`) is missing, unreadable or not an Ed25519 key of the right kind",
   NothingFound: "`history` found no event naming the subject",
+  AnchorRefused:
+    "`audit verify --anchors` found an anchor the `--public-key` did not sign, or one of another tenant: forged, altered or another key's",
   Failed: "any other failure (the message says which)"
 }
 

@@ -1,6 +1,6 @@
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Access } from "@shuangbai/core"
-import { Audit, EventStoreError } from "@shuangbai/eventsourcing"
+import { Anchor, Audit, EventStoreError } from "@shuangbai/eventsourcing"
 import { Cause, Console, Effect, Exit } from "effect"
 import { CliError } from "effect/cli"
 import * as Cli from "./Cli.ts"
@@ -12,6 +12,8 @@ export const toFailure = (error: unknown): CliFailure => {
   if (error instanceof CliFailure) return error
   if (error instanceof EventStoreError) return fromStoreError(error)
   if (error instanceof Audit.ChainBroken) return fail("ChainBroken", error.message)
+  if (error instanceof Anchor.AnchorRefused) return fail("AnchorRefused", error.message)
+  if (error instanceof Anchor.KeyFileError) return fail("BadInput", error.message)
   if (error instanceof Access.AccessDenied) {
     return fail(
       "AccessDenied",

@@ -66,6 +66,25 @@ const parseAsOf = (text: string): Effect.Effect<Reports.Snapshot.AsOf, CliFailur
     : Effect.fail(fail("BadDate", `--as-of ${parsed.failure}`))
 }
 
+/** An --as-of that cuts the log (history, export): a position or a store instant, never a day. */
+const cutFlag = (what: string) =>
+  Flag.String("as-of").pipe(
+    Flag.withMetavar("WHEN"),
+    Flag.withDescription(`The ${what} as it stood at ${cutText}.`),
+    Flag.optional
+  )
+
+/** The cut an --as-of of `cutFlag` names, or none; a day is refused as BadDate naming the command. */
+const parseCut = (asOf: Option.Option<string>, command: string) =>
+  Effect.gen(function* () {
+    if (Option.isNone(asOf)) return undefined
+    const parsed = yield* parseAsOf(asOf.value)
+    if (parsed.bound === undefined) {
+      return yield* Effect.fail(fail("BadDate", `--as-of of ${command} is ${cutText}, not a day`))
+    }
+    return parsed
+  })
+
 /** The digest two auditors compare, on stderr so that standard output stays the report. */
 const printDigest = (value: unknown, through: Reports.Snapshot.Through) =>
   Console.error(
@@ -276,20 +295,13 @@ const history = Command.make(
       Flag.withDefault("table" as const)
     ),
     lang: language,
-    asOf: Flag.String("as-of").pipe(
-      Flag.withMetavar("WHEN"),
-      Flag.withDescription(`The history as it stood at ${cutText}.`),
-      Flag.optional
-    ),
+    asOf: cutFlag("history"),
     purpose
   },
   (flags) =>
     onStore(flags, () =>
       Effect.gen(function* () {
-        const asOf = Option.isSome(flags.asOf) ? yield* parseAsOf(flags.asOf.value) : undefined
-        if (asOf !== undefined && asOf.bound === undefined) {
-          return yield* Effect.fail(fail("BadDate", `--as-of of a history is ${cutText}, not a day`))
-        }
+        const asOf = yield* parseCut(flags.asOf, "a history")
         const tenant = yield* Store.knownTenant(flags.tenant)
         yield* Principal.authorizeHistory(
           yield* Principal.of(flags, tenant),
@@ -366,20 +378,13 @@ const exportCommand = Command.make(
       Flag.withDescription("File to write (default: standard output)."),
       Flag.optional
     ),
-    asOf: Flag.String("as-of").pipe(
-      Flag.withMetavar("WHEN"),
-      Flag.withDescription(`The log as it stood at ${cutText}.`),
-      Flag.optional
-    ),
+    asOf: cutFlag("log"),
     purpose
   },
   (flags) =>
     onStore(flags, () =>
       Effect.gen(function* () {
-        const asOf = Option.isSome(flags.asOf) ? yield* parseAsOf(flags.asOf.value) : undefined
-        if (asOf !== undefined && asOf.bound === undefined) {
-          return yield* Effect.fail(fail("BadDate", `--as-of of an export is ${cutText}, not a day`))
-        }
+        const asOf = yield* parseCut(flags.asOf, "an export")
         const tenant = yield* Store.knownTenant(flags.tenant)
         yield* Principal.authorizeExport(yield* Principal.of(flags, tenant), Option.getOrUndefined(flags.purpose))
         const written = yield* Exchange.exportLog(tenant, Option.getOrUndefined(flags.output), asOf?.bound)

@@ -161,38 +161,35 @@ export const run = async (options: { full: boolean }) => {
         )
         thread.postMessage({ perClient: size.perClient, prefix: `http-${round}-${randomBytes(3).toString("hex")}` })
       })
-    const inProcess = () =>
+    /** Every client sends its share of visits one after another, all clients at once: the commands sent. */
+    const inProcessClients = (
+      send: (
+        client: number,
+        id: string
+      ) => Effect.Effect<unknown, unknown, EventStore.EventStore | IdGenerator.IdGenerator>
+    ) =>
       runtime.runPromise(
         Effect.forEach(
           Array.from({ length: clients }, (_, c) => c),
           (c) =>
             Effect.gen(function* () {
-              for (let i = 0; i < size.perClient; i++) {
-                const id = next()
-                yield* Domain.handleUnknown(tenant, visit(c, id), {
-                  actor: { id: worker(c), role: "worker", station },
-                  commandId: id
-                })
-              }
+              for (let i = 0; i < size.perClient; i++) yield* send(c, next())
             }),
           { concurrency: "unbounded", discard: true }
         ).pipe(Effect.as(clients * size.perClient))
       )
+    const inProcess = () =>
+      inProcessClients((c, id) =>
+        Domain.handleUnknown(tenant, visit(c, id), {
+          actor: { id: worker(c), role: "worker", station },
+          commandId: id
+        })
+      )
     // The server authorizes every command (Access.handle loads the household's station and the worker's
     // post); this row shows what that costs in process, apart from HTTP.
     const authorizedInProcess = () =>
-      runtime.runPromise(
-        Effect.forEach(
-          Array.from({ length: clients }, (_, c) => c),
-          (c) =>
-            Effect.gen(function* () {
-              for (let i = 0; i < size.perClient; i++) {
-                const id = next()
-                yield* Access.handle(Schema.decodeSync(Access.Principal)(principal(c)), visit(c, id), { commandId: id })
-              }
-            }),
-          { concurrency: "unbounded", discard: true }
-        ).pipe(Effect.as(clients * size.perClient))
+      inProcessClients((c, id) =>
+        Access.handle(Schema.decodeSync(Access.Principal)(principal(c)), visit(c, id), { commandId: id })
       )
     const { a, b, ratio: r } = await compare(size.runs, http, inProcess)
     const authorized = await compare(size.runs, authorizedInProcess, inProcess)

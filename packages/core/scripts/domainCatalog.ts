@@ -331,7 +331,7 @@ export const messagesOf = (rule: RuleLike): Message => {
   }
 }
 
-const rulesIn = (module: Readonly<Record<string, unknown>>): ReadonlyArray<RuleEntry> =>
+const rulesIn = (module: Readonly<Record<string, unknown>> | ReadonlyArray<unknown>): ReadonlyArray<RuleEntry> =>
   Object.values(module)
     .filter(isRule)
     .map((rule) => ({ code: rule.code, message: messagesOf(rule) }))
@@ -383,7 +383,7 @@ export const catalog = (): Catalog => {
       commands: context.commands.map((tag) =>
         entryOf(names, schemaTagged(ns.Commands, tag, "command"), tag, context.commandLabels[tag])
       ),
-      rules: rulesIn(context.Rules)
+      rules: rulesIn(context.rules)
     }
   })
   const types = new Map<string, { name: string; checks: ReadonlyArray<string> }>()

@@ -3,7 +3,7 @@ import { Decider, Scalars } from "@shuangbai/eventsourcing"
 import { DeciderSpec } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
-import * as RegistryRules from "../registry/Decide.ts"
+import * as RegistryDecide from "../registry/Decide.ts"
 import { decider as registryDecider } from "../registry/Decide.ts"
 import * as RegistryEvents from "../registry/Events.ts"
 import type * as RegistryState from "../registry/State.ts"
@@ -11,7 +11,7 @@ import { DateIsInFuture } from "../shared/Dates.ts"
 import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
 import { WorkerNotOnPostAtStation } from "../workforce/Decide.ts"
 import * as Commands from "./Commands.ts"
-import * as Rules from "./Decide.ts"
+import * as Decide from "./Decide.ts"
 import { type CaseworkContext, decider } from "./Decide.ts"
 import {
   AssessmentRecorded,
@@ -131,7 +131,7 @@ describe("casework: opening", () => {
   it("CaseAlreadyOpen: a second open case of the same type for the same recipient", () => {
     given([opened])
       .when(openCase({ worker: WorkerId.make("w-02") }))
-      .thenFails(Rules.CaseAlreadyOpen.code)
+      .thenFails(Decide.CaseAlreadyOpen.code)
   })
 
   it("the same opening again is already done", () => {
@@ -155,7 +155,7 @@ describe("casework: opening", () => {
   it("DateBeforeCaseClosed: a new case may not start before the last one closed", () => {
     given([opened, assessed, planned, served, evaluated, closed])
       .when(openCase({ openedOn: "2024-06-24" }))
-      .thenFails(Rules.DateBeforeCaseClosed.code)
+      .thenFails(Decide.DateBeforeCaseClosed.code)
   })
 
   it("DateIsInFuture: a case opened tomorrow", () => {
@@ -172,8 +172,8 @@ describe("casework: stages in order", () => {
   it("CaseNotOpened: nothing is recorded in a case never opened", () => {
     given([])
       .when(new Commands.RecordAssessment({ case: id, needs: ["x"], riskLevel: "Low", assessedOn: "2024-06-02" }))
-      .thenFails(Rules.CaseNotOpened.code)
-    given([]).when(close("RecipientDeceased")).thenFails(Rules.CaseNotOpened.code)
+      .thenFails(Decide.CaseNotOpened.code)
+    given([]).when(close("RecipientDeceased")).thenFails(Decide.CaseNotOpened.code)
   })
 
   it("CaseNotAssessed: no plan before an assessment", () => {
@@ -183,7 +183,7 @@ describe("casework: stages in order", () => {
       services: ["PolicyGuidance"],
       plannedOn: "2024-06-03"
     })
-    given([opened]).when(plan).thenFails(Rules.CaseNotAssessed.code)
+    given([opened]).when(plan).thenFails(Decide.CaseNotAssessed.code)
     given([opened, assessed])
       .when(plan)
       .then([new PlanRecorded({ case: id, goals: ["g"], services: ["PolicyGuidance"], plannedOn: "2024-06-03" })])
@@ -196,7 +196,7 @@ describe("casework: stages in order", () => {
       deliveredOn: "2024-06-04",
       notes: ""
     })
-    given([opened, assessed]).when(deliver).thenFails(Rules.CaseNotPlanned.code)
+    given([opened, assessed]).when(deliver).thenFails(Decide.CaseNotPlanned.code)
     given([opened, assessed, planned]).when(deliver).then([served])
   })
 
@@ -208,8 +208,8 @@ describe("casework: stages in order", () => {
       notes: ""
     })
     const followUp = new Commands.RecordFollowUp({ case: id, followedUpOn: "2024-06-12", notes: "" })
-    given([opened, assessed, planned]).when(evaluate).thenFails(Rules.NoServiceDelivered.code)
-    given([opened, assessed, planned]).when(followUp).thenFails(Rules.NoServiceDelivered.code)
+    given([opened, assessed, planned]).when(evaluate).thenFails(Decide.NoServiceDelivered.code)
+    given([opened, assessed, planned]).when(followUp).thenFails(Decide.NoServiceDelivered.code)
     given([opened, assessed, planned, served]).when(evaluate).then([evaluated])
   })
 
@@ -221,7 +221,7 @@ describe("casework: stages in order", () => {
   it("DateBeforeCaseOpened: nothing in a case is dated before it was opened", () => {
     given([opened])
       .when(new Commands.RecordAssessment({ case: id, needs: ["x"], riskLevel: "Low", assessedOn: "2024-05-31" }))
-      .thenFails(Rules.DateBeforeCaseOpened.code)
+      .thenFails(Decide.DateBeforeCaseOpened.code)
   })
 
   it("stages never go back, whatever order the stage commands come in", () => {
@@ -251,7 +251,7 @@ describe("casework: stages in order", () => {
 
 describe("casework: closing", () => {
   it("CaseNotEvaluated: closing for a reason that needs an evaluation, without one", () => {
-    given([opened, assessed, planned, served]).when(close("GoalsAchieved")).thenFails(Rules.CaseNotEvaluated.code)
+    given([opened, assessed, planned, served]).when(close("GoalsAchieved")).thenFails(Decide.CaseNotEvaluated.code)
     given([opened, assessed, planned, served, evaluated]).when(close("GoalsAchieved")).then([closed])
   })
 
@@ -265,20 +265,20 @@ describe("casework: closing", () => {
     )
     fc.assert(
       fc.property(fc.constantFrom(...EvaluatedCloseReason.literals), (reason) => {
-        given([opened, assessed, planned, served]).when(close(reason)).thenFails(Rules.CaseNotEvaluated.code)
+        given([opened, assessed, planned, served]).when(close(reason)).thenFails(Decide.CaseNotEvaluated.code)
       })
     )
   })
 
   it("CrisisFollowUpMissing: a crisis intervention without a follow-up keeps the case open", () => {
     const history = [opened, assessed, planned, crisis, evaluated]
-    given(history).when(close("GoalsAchieved")).thenFails(Rules.CrisisFollowUpMissing.code)
-    given(history).when(close("RecipientMovedAway")).thenFails(Rules.CrisisFollowUpMissing.code)
+    given(history).when(close("GoalsAchieved")).thenFails(Decide.CrisisFollowUpMissing.code)
+    given(history).when(close("RecipientMovedAway")).thenFails(Decide.CrisisFollowUpMissing.code)
     // A follow-up dated before the intervention does not answer it.
     const early = new FollowUpRecorded({ case: id, followedUpOn: "2024-06-09", notes: "" })
     given([...history, early])
       .when(close("GoalsAchieved"))
-      .thenFails(Rules.CrisisFollowUpMissing.code)
+      .thenFails(Decide.CrisisFollowUpMissing.code)
     const after = new FollowUpRecorded({ case: id, followedUpOn: "2024-06-12", notes: "情绪稳定" })
     given([...history, after])
       .when(close("GoalsAchieved"))
@@ -289,8 +289,8 @@ describe("casework: closing", () => {
     const history = [opened, assessed, planned, served, evaluated, closed]
     given(history)
       .when(new Commands.DeliverService({ case: id, service: "PolicyGuidance", deliveredOn: "2024-06-26", notes: "" }))
-      .thenFails(Rules.CaseAlreadyClosed.code)
-    given(history).when(close("RecipientDeceased")).thenFails(Rules.CaseAlreadyClosed.code)
+      .thenFails(Decide.CaseAlreadyClosed.code)
+    given(history).when(close("RecipientDeceased")).thenFails(Decide.CaseAlreadyClosed.code)
     given(history).when(close("GoalsAchieved")).thenNothing()
   })
 
@@ -301,7 +301,7 @@ describe("casework: closing", () => {
       .when(reopen)
       .then([new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })])
     const reopened = [...history, new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })]
-    given(reopened).when(close("GoalsAchieved", "2024-06-30")).thenFails(Rules.CaseNotEvaluated.code)
+    given(reopened).when(close("GoalsAchieved", "2024-06-30")).thenFails(Decide.CaseNotEvaluated.code)
     given(reopened).when(reopen).thenNothing()
     const state = Decider.fold(decider, reopened)
     assert.isTrue(state._tag === "Open" && state.case.stage === "Evaluated" && state.case.since === "2024-06-27")
@@ -310,13 +310,13 @@ describe("casework: closing", () => {
   it("DateBeforeCaseClosed: a case is not reopened before it was closed", () => {
     given([opened, assessed, planned, served, evaluated, closed])
       .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-06-24" }))
-      .thenFails(Rules.DateBeforeCaseClosed.code)
+      .thenFails(Decide.DateBeforeCaseClosed.code)
   })
 
   it("CaseNotOpened: there is nothing to reopen", () => {
     given([])
       .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-06-24" }))
-      .thenFails(Rules.CaseNotOpened.code)
+      .thenFails(Decide.CaseNotOpened.code)
   })
 })
 
@@ -334,20 +334,20 @@ describe("casework: referrals", () => {
   })
 
   it("NoConsentToRefer: no referral without consent", () => {
-    given([opened, assessed]).when(make, { consentToRefer: false }).thenFails(Rules.NoConsentToRefer.code)
+    given([opened, assessed]).when(make, { consentToRefer: false }).thenFails(Decide.NoConsentToRefer.code)
   })
 
   it("ReferralAlreadyMade: the same referral id for another referral", () => {
     given([opened, referred]).when(make).thenNothing()
     given([opened, referred])
       .when(new Commands.MakeReferral({ ...make, organisation: "镇卫生院" }))
-      .thenFails(Rules.ReferralAlreadyMade.code)
+      .thenFails(Decide.ReferralAlreadyMade.code)
   })
 
   it("ReferralNotFound: answering a referral never made", () => {
     given([opened])
       .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-06" }))
-      .thenFails(Rules.ReferralNotFound.code)
+      .thenFails(Decide.ReferralNotFound.code)
   })
 
   it("ReferralAlreadyAnswered: an accepted referral is not then rejected", () => {
@@ -360,7 +360,7 @@ describe("casework: referrals", () => {
       .thenNothing()
     given([opened, referred, accepted])
       .when(new Commands.RejectReferral({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" }))
-      .thenFails(Rules.ReferralAlreadyAnswered.code)
+      .thenFails(Decide.ReferralAlreadyAnswered.code)
     given([opened, referred])
       .when(new Commands.RejectReferral({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" }))
       .then([new ReferralRejected({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" })])
@@ -369,7 +369,7 @@ describe("casework: referrals", () => {
   it("DateBeforeReferral: an answer dated before the referral", () => {
     given([opened, referred])
       .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-04" }))
-      .thenFails(Rules.DateBeforeReferral.code)
+      .thenFails(Decide.DateBeforeReferral.code)
   })
 })
 
@@ -393,14 +393,14 @@ describe("casework: across streams — the household, the recipient, the worker 
   it("HouseholdNotRegistered: a case for a household not on file, not read, or another household's file", () => {
     const violation = given([])
       .when(openCase(), { household: registryDecider.initialState })
-      .thenFails(RegistryRules.HouseholdNotRegistered)
+      .thenFails(RegistryDecide.HouseholdNotRegistered)
     assert.deepStrictEqual(violation.fields, { household: "h-001" })
     given([])
       .when(openCase({ household: HouseholdId.make("h-002") }))
-      .thenFails(RegistryRules.HouseholdNotRegistered)
+      .thenFails(RegistryDecide.HouseholdNotRegistered)
     const { household: _, ...notRead } = context
     const decided = decider.decide(openCase(), decider.initialState, notRead)
-    assert.isTrue(Result.isFailure(decided) && RegistryRules.HouseholdNotRegistered.is(decided.failure))
+    assert.isTrue(Result.isFailure(decided) && RegistryDecide.HouseholdNotRegistered.is(decided.failure))
   })
 
   it("HouseholdIsArchived: no case for an archived household", () =>
@@ -408,7 +408,7 @@ describe("casework: across streams — the household, the recipient, the worker 
       .when(openCase(), {
         household: fileOf(new RegistryEvents.HouseholdArchived({ household, archivedOn: "2024-05-01", reason: "迁出" }))
       })
-      .thenFails(RegistryRules.HouseholdIsArchived))
+      .thenFails(RegistryDecide.HouseholdIsArchived))
 
   it("PersonNotMember: the recipient is a current member of the household", () => {
     given([])
@@ -422,7 +422,7 @@ describe("casework: across streams — the household, the recipient, the worker 
       ])
     const stranger = given([])
       .when(openCase({ person: PersonId.make("p-999") }))
-      .thenFails(RegistryRules.PersonNotMember)
+      .thenFails(RegistryDecide.PersonNotMember)
     assert.deepStrictEqual(stranger.fields, { household: "h-001", person: "p-999" })
     given([])
       .when(openCase({ person: PersonId.make("p-002") }), {
@@ -430,7 +430,7 @@ describe("casework: across streams — the household, the recipient, the worker 
           new RegistryEvents.MemberRemoved({ household, person: PersonId.make("p-002"), reason: "随父母外出" })
         )
       })
-      .thenFails(RegistryRules.PersonNotMember)
+      .thenFails(RegistryDecide.PersonNotMember)
   })
 
   it("WorkerNotOnPostAtStation: the case is opened by a worker on post at its station on the opening day", () => {
@@ -517,7 +517,7 @@ describe("casework: across streams — the household, the recipient, the worker 
     const history = [opened, assessed, planned, served, evaluated, closed]
     given(history)
       .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-06-24" }), { onPost: onPost() })
-      .thenFails(Rules.DateBeforeCaseClosed.code)
+      .thenFails(Decide.DateBeforeCaseClosed.code)
     given(history)
       .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-07-02" }), { onPost: onPost() })
       .thenFails(DateIsInFuture.code)
@@ -551,7 +551,7 @@ describe("casework: across streams — the household, the recipient, the worker 
           const holder = moved ? ["w-02", "s-yangcheng"] : ["w-01", "s-qigong"]
           const expected =
             reopenedOn < closed.closedOn
-              ? Rules.DateBeforeCaseClosed.code
+              ? Decide.DateBeforeCaseClosed.code
               : who === holder[0] && at === holder[1]
                 ? "ok"
                 : WorkerNotOnPostAtStation.code
@@ -585,11 +585,11 @@ describe("casework: across streams — the household, the recipient, the worker 
           )
           const expected =
             file === "unknown"
-              ? RegistryRules.HouseholdNotRegistered.code
+              ? RegistryDecide.HouseholdNotRegistered.code
               : file === "archived"
-                ? RegistryRules.HouseholdIsArchived.code
+                ? RegistryDecide.HouseholdIsArchived.code
                 : who === "p-999"
-                  ? RegistryRules.PersonNotMember.code
+                  ? RegistryDecide.PersonNotMember.code
                   : at !== where
                     ? WorkerNotOnPostAtStation.code
                     : "ok"

@@ -70,8 +70,9 @@ const context: CaseworkContext = {
   tenant: "yangshan",
   actor: { id: "w-01", role: "worker" },
   now,
-  consentToRefer: true,
-  household: fileOf(),
+  household: fileOf(
+    new RegistryEvents.ConsentRecorded({ household, person, scope: "Referral", givenBy: person, givenOn: "2024-01-10" })
+  ),
   onPost: onPost(["w-01", "s-qigong"], ["w-02", "s-qigong"], ["w-9", "s-qigong"])
 }
 
@@ -334,7 +335,7 @@ describe("casework: referrals", () => {
   })
 
   it("NoConsentToRefer: no referral without consent", () => {
-    given([opened, assessed]).when(make, { consentToRefer: false }).thenFails(Decide.NoConsentToRefer.code)
+    given([opened, assessed]).when(make, { household: fileOf() }).thenFails(Decide.NoConsentToRefer.code)
   })
 
   it("ReferralAlreadyMade: the same referral id for another referral", () => {

@@ -13,6 +13,7 @@ import * as Casework from "./casework/index.ts"
 import * as Recruitment from "./recruitment/index.ts"
 import * as Registry from "./registry/index.ts"
 import * as Relief from "./relief/index.ts"
+import type { AfterWithdrawal } from "./shared/Consent.ts"
 import type { Label, Labels } from "./shared/Labels.ts"
 import * as Stations from "./stations/index.ts"
 import * as Training from "./training/index.ts"
@@ -88,6 +89,11 @@ export interface Context {
    * `Visits.Decide.VisitAlreadyConducted.is(error)`. Its Decide.ts also holds the decisions and the decider.
    */
   readonly rules: ReadonlyArray<Rule.Rule<any>>
+  /**
+   * What each command does for a person who withdrew consent to the processing of their data, for the
+   * contexts whose commands name people on file (registry, visits, casework, activities, relief).
+   */
+  readonly afterWithdrawal?: Readonly<Record<string, AfterWithdrawal>>
 }
 
 const isRule = (value: unknown): value is Rule.Rule<any> =>
@@ -117,6 +123,7 @@ const definitions = [
     eventLabels: Registry.Labels.eventLabels,
     commandLabels: Registry.Labels.commandLabels,
     rules: rulesOf(Registry.Decide),
+    afterWithdrawal: Registry.Decide.afterWithdrawal,
     routes: [{ commands: Registry.Commands.Command, handle: Registry.handle }]
   }),
   context({
@@ -127,6 +134,7 @@ const definitions = [
     eventLabels: Visits.Labels.eventLabels,
     commandLabels: Visits.Labels.commandLabels,
     rules: rulesOf(Visits.Decide),
+    afterWithdrawal: Visits.Decide.afterWithdrawal,
     routes: [{ commands: Visits.Commands.Command, handle: Visits.handle }]
   }),
   context({
@@ -172,6 +180,7 @@ const definitions = [
     eventLabels: Casework.Labels.eventLabels,
     commandLabels: Casework.Labels.commandLabels,
     rules: rulesOf(Casework.Decide),
+    afterWithdrawal: Casework.Decide.afterWithdrawal,
     routes: [{ commands: Casework.Commands.Command, handle: Casework.handle }]
   }),
   context({
@@ -182,6 +191,7 @@ const definitions = [
     eventLabels: Activities.Labels.eventLabels,
     commandLabels: Activities.Labels.commandLabels,
     rules: rulesOf(Activities.Decide),
+    afterWithdrawal: Activities.Decide.afterWithdrawal,
     routes: [{ commands: Activities.Commands.Command, handle: Activities.handle }]
   }),
   context({
@@ -192,6 +202,7 @@ const definitions = [
     eventLabels: Relief.Labels.eventLabels,
     commandLabels: Relief.Labels.commandLabels,
     rules: rulesOf(Relief.Decide),
+    afterWithdrawal: Relief.Decide.afterWithdrawal,
     routes: [{ commands: Relief.Commands.Command, handle: Relief.handle }]
   }),
   context({

@@ -272,8 +272,8 @@ export const afterWithdrawal: AfterWithdrawalOf<Commands.Command["_tag"]> = {
   SkipVisit: { _tag: "Runs", why: "records that a visit will not take place: nothing about the person" },
   AmendVisit: {
     _tag: "FieldsRefused",
-    fields: ["findings", "needs", "personsSeen (adding the person)"],
-    why: "a correction of the date, modality or items, or one that takes the person out, runs; new text about them does not"
+    fields: ["findings", "needs"],
+    why: "a correction of the date, modality or items, or one that takes the person out, runs; new text about them does not, nor adding them to personsSeen (ProcessingConsentWithdrawn)"
   },
   VoidVisit: { _tag: "Runs", why: "a void record no longer counts anywhere: less processing" }
 }

@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
+import { EventStore, IdGenerator } from "@shuangbai/eventsourcing"
 import { HandlerSpec } from "@shuangbai/testing"
-import { type Effect, Schema } from "effect"
+import { Effect, Layer, Result, Schema } from "effect"
+import * as fc from "fast-check"
 import * as Activities from "./activities/index.ts"
 import * as Casework from "./casework/index.ts"
 import * as Domain from "./Domain.ts"
@@ -886,5 +888,275 @@ describe("after gran withdrew consent to processing", () => {
         }
       }
     }
+  })
+})
+
+// ---- for every command sequence ------------------------------------------------------------------------
+
+// Random sequences of commands about grandpa and gran (visits, risk ratings, the steps of their cases,
+// withdrawing and giving consent again), each sent through Domain.handle whatever it is; then the log is read
+// back and, for each person, no event written while their consent to processing stood withdrawn may carry
+// new data about them: no new visit, case, assessment, plan, evaluation, referral or rating, no free text
+// (findings, needs, notes, goals) naming them. The only exceptions are the emergency ones: a crisis
+// intervention, and the follow-up of a crisis still pending.
+
+const persons = ["grandpa", "gran"] as const
+type Person = (typeof persons)[number]
+const days = ["2025-01-21", "2025-01-22", "2025-01-23", "2025-01-24", "2025-01-25"] as const
+const caseOf = (person: Person) => Casework.caseIdOf(person as never, "ElderlyCare")
+const text = fc.constantFrom("", "情况稳定", "需要关注")
+
+const commandArb: fc.Arbitrary<Domain.CommandInput> = fc.oneof(
+  fc.record({ person: fc.constantFrom(...persons), day: fc.constantFrom(...days) }).map(
+    ({ person, day }): Domain.CommandInput => ({
+      _tag: "WithdrawConsent",
+      household: h1,
+      person,
+      scope: "DataProcessing",
+      withdrawnBy: person,
+      withdrawnOn: day
+    })
+  ),
+  fc.record({ person: fc.constantFrom(...persons), day: fc.constantFrom(...days) }).map(
+    ({ person, day }): Domain.CommandInput => ({
+      _tag: "RecordConsent",
+      household: h1,
+      person,
+      scope: "DataProcessing",
+      givenBy: person,
+      givenOn: day
+    })
+  ),
+  fc
+    .record({
+      visit: fc.constantFrom("v-a", "v-b", "v-c"),
+      seen: fc.subarray([...persons], { minLength: 1 }),
+      day: fc.constantFrom(...days),
+      findings: fc.constantFrom("情况稳定", "需要关注")
+    })
+    .map(
+      ({ visit, seen, day, findings }): Domain.CommandInput => ({
+        ...record,
+        visit,
+        personsSeen: [seen[0]!, ...seen.slice(1)],
+        visitedOn: day,
+        findings
+      })
+    ),
+  fc
+    .record({ visit: fc.constantFrom("v-a", "v-b", "v-c"), findings: fc.constantFrom("补记", "更正") })
+    .map(({ visit, findings }): Domain.CommandInput => ({ _tag: "AmendVisit", visit, reason: "更正", findings })),
+  fc.record({ person: fc.constantFrom(...persons), level: fc.constantFrom("Low", "High") }).map(
+    ({ person, level }): Domain.CommandInput => ({
+      _tag: "AssessRisk",
+      household: h1,
+      person,
+      level,
+      assessedOn: "2025-01-21",
+      assessedBy: "w1"
+    })
+  ),
+  fc.constantFrom(...persons).map(
+    (person): Domain.CommandInput => ({
+      _tag: "OpenCase",
+      person,
+      household: h1,
+      station: "huangpen",
+      worker: "w1",
+      caseType: "ElderlyCare",
+      riskLevel: "Medium",
+      openedOn: "2025-01-20"
+    })
+  ),
+  fc.constantFrom(...persons).map(
+    (person): Domain.CommandInput => ({
+      _tag: "RecordAssessment",
+      case: caseOf(person),
+      needs: ["独居"],
+      riskLevel: "Medium",
+      assessedOn: "2025-01-21"
+    })
+  ),
+  fc.constantFrom(...persons).map(
+    (person): Domain.CommandInput => ({
+      _tag: "RecordPlan",
+      case: caseOf(person),
+      goals: ["陪伴"],
+      services: ["PsychosocialSupport", "CrisisIntervention"],
+      plannedOn: "2025-01-21"
+    })
+  ),
+  fc
+    .record({
+      person: fc.constantFrom(...persons),
+      service: fc.constantFrom("PsychosocialSupport", "CrisisIntervention"),
+      day: fc.constantFrom(...days),
+      notes: text
+    })
+    .map(
+      ({ person, service, day, notes }): Domain.CommandInput => ({
+        _tag: "DeliverService",
+        case: caseOf(person),
+        service,
+        deliveredOn: day,
+        notes
+      })
+    ),
+  fc.record({ person: fc.constantFrom(...persons), day: fc.constantFrom(...days), notes: text }).map(
+    ({ person, day, notes }): Domain.CommandInput => ({
+      _tag: "RecordFollowUp",
+      case: caseOf(person),
+      followedUpOn: day,
+      notes
+    })
+  ),
+  fc.record({ person: fc.constantFrom(...persons), notes: text }).map(
+    ({ person, notes }): Domain.CommandInput => ({
+      _tag: "RecordEvaluation",
+      case: caseOf(person),
+      outcome: "PartlyAchieved",
+      evaluatedOn: "2025-01-25",
+      notes
+    })
+  ),
+  fc.record({ person: fc.constantFrom(...persons), notes: text }).map(
+    ({ person, notes }): Domain.CommandInput => ({
+      _tag: "CloseCase",
+      case: caseOf(person),
+      reason: "ServiceRefused",
+      closedOn: "2025-01-25",
+      notes
+    })
+  ),
+  fc.constantFrom(...persons).map(
+    (person): Domain.CommandInput => ({
+      _tag: "ReopenCase",
+      case: caseOf(person),
+      reason: "再次求助",
+      reopenedOn: "2025-01-26"
+    })
+  )
+)
+
+/** New data about a person: these events, and any non-empty free text, name what they say about them. */
+const newData = new Set([
+  "VisitScheduled",
+  "VisitConducted",
+  "CaseOpened",
+  "CaseReopened",
+  "AssessmentRecorded",
+  "PlanRecorded",
+  "EvaluationRecorded",
+  "ReferralMade",
+  "RiskAssessed",
+  "MemberAdded"
+])
+const freeText = ["findings", "needs", "notes", "goals"] as const
+const hasText = (data: Record<string, unknown>) =>
+  freeText.some((f) => {
+    const value = data[f]
+    return Array.isArray(value) ? value.join("").trim() !== "" : typeof value === "string" && value.trim() !== ""
+  })
+
+/** Each event about a person written while their consent to processing stood withdrawn, with new data in it. */
+const breaches = (
+  log: ReadonlyArray<{ readonly type: string; readonly data: unknown; readonly subjects: ReadonlyArray<string> }>
+) => {
+  const withdrawn = new Set<string>()
+  const visitPersons = new Map<string, ReadonlyArray<string>>()
+  const pendingCrises = new Map<string, Array<string>>()
+  const found: Array<string> = []
+  for (const stored of log) {
+    const data = stored.data as Record<string, any>
+    // Who the event is about: its subjects, and for a visit amendment the persons the visit saw.
+    const about =
+      stored.type === "VisitAmended" ? [...stored.subjects, ...(visitPersons.get(data.visit) ?? [])] : stored.subjects
+    const pending = pendingCrises.get(data.case) ?? []
+    const emergency =
+      (stored.type === "ServiceDelivered" && data.service === "CrisisIntervention") ||
+      (stored.type === "FollowUpRecorded" && pending.some((d) => d <= data.followedUpOn))
+    for (const person of about) {
+      if (!withdrawn.has(person) || emergency) continue
+      if (newData.has(stored.type) || hasText(data))
+        found.push(`${stored.type} about ${person}: ${JSON.stringify(data)}`)
+    }
+    if (stored.type === "ConsentWithdrawn" && data.scope === "DataProcessing") withdrawn.add(data.person)
+    if (stored.type === "ConsentRecorded" && data.scope === "DataProcessing") withdrawn.delete(data.person)
+    if (stored.type === "VisitConducted") visitPersons.set(data.visit, data.personsSeen)
+    if (stored.type === "VisitAmended" && data.personsSeen !== undefined) visitPersons.set(data.visit, data.personsSeen)
+    if (stored.type === "ServiceDelivered" && data.service === "CrisisIntervention")
+      pendingCrises.set(data.case, [...pending, data.deliveredOn])
+    if (stored.type === "FollowUpRecorded")
+      pendingCrises.set(
+        data.case,
+        pending.filter((d) => d > data.followedUpOn)
+      )
+  }
+  return found
+}
+
+describe("withdrawn consent, for every command sequence", () => {
+  const setup = [
+    { ...registration, _tag: "RegisterHousehold" },
+    { _tag: "AddMember", household: h1, person: "gran", name: "陈婆", birthDate: "1945-08-08", relation: "Spouse" },
+    {
+      _tag: "ConfigureCounty",
+      name: "阳山县",
+      townships: [{ township: "huangpen-town", name: "黄盆镇" }]
+    },
+    {
+      _tag: "EstablishStation",
+      township: "huangpen-town",
+      station: "huangpen",
+      name: "黄盆社工站",
+      establishedOn: "2024-01-01"
+    },
+    { _tag: "AllotPosts", station: "huangpen", posts: 2, allottedOn: "2024-01-01" },
+    { _tag: "HireWorker", worker: "w1", name: "李社工", station: "huangpen", hiredOn: "2024-06-01" },
+    ...persons.map((person) => ({
+      _tag: "RecordConsent",
+      household: h1,
+      person,
+      scope: "DataProcessing",
+      givenBy: person,
+      givenOn: "2025-01-20"
+    }))
+  ] as ReadonlyArray<Domain.CommandInput>
+  const actor = { id: "w1", role: "worker", station: "huangpen" }
+
+  it("no event written while a person's consent stands withdrawn carries new data about them", async () => {
+    let refusedAfterWithdrawal = 0
+    await fc.assert(
+      fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: 25 }), (commands) =>
+        Effect.runPromise(
+          Effect.gen(function* () {
+            for (const [i, command] of [...setup, ...commands].entries()) {
+              const outcome = yield* Effect.result(Domain.handle("yangshan", command, { actor, commandId: `c-${i}` }))
+              if (Result.isFailure(outcome) && Registry.Decide.ProcessingConsentWithdrawn.is(outcome.failure))
+                refusedAfterWithdrawal++
+            }
+            const store = yield* EventStore.EventStore
+            const log = yield* store.readAll("yangshan", { after: 0, limit: 10_000 })
+            assert.deepStrictEqual(breaches(log), [])
+          }).pipe(Effect.provide(Layer.mergeAll(EventStore.layerMemory, IdGenerator.layer)), Effect.orDie)
+        )
+      ),
+      { numRuns: 60 }
+    )
+    assert.isAbove(refusedAfterWithdrawal, 10, "the sequences reached the rules")
+  })
+
+  it("the check above can fail: with the rules off, a visit after a withdrawal is a breach", () => {
+    const log = [
+      { type: "ConsentWithdrawn", data: { person: "gran", scope: "DataProcessing" }, subjects: [h1, "gran"] },
+      { type: "VisitConducted", data: { visit: "v-a", personsSeen: ["gran"], findings: "x" }, subjects: [h1, "gran"] },
+      {
+        type: "ServiceDelivered",
+        data: { case: "k", service: "CrisisIntervention", notes: "x" },
+        subjects: [h1, "gran"]
+      }
+    ]
+    assert.strictEqual(breaches(log).length, 1)
+    assert.deepStrictEqual(breaches([log[0]!, log[2]!]), [], "a crisis intervention is an emergency")
   })
 })

@@ -654,3 +654,74 @@ describe("casework: case ids", () => {
     )
   })
 })
+
+describe("casework: the recipient withdrew consent to processing", () => {
+  const withdrawnFile = {
+    household: fileOf(
+      ...(["DataProcessing", "Referral"] as const).map(
+        (scope) =>
+          new RegistryEvents.ConsentRecorded({ household, person, scope, givenBy: person, givenOn: "2024-01-10" })
+      ),
+      new RegistryEvents.ConsentWithdrawn({
+        household,
+        person,
+        scope: "DataProcessing",
+        withdrawnBy: person,
+        withdrawnOn: "2024-06-06"
+      })
+    )
+  }
+  const deliver = (service: "ResourceLinking" | "CrisisIntervention", notes: string) =>
+    new Commands.DeliverService({ case: id, service, deliveredOn: "2024-06-12", notes })
+  const followUp = (followedUpOn: string) => new Commands.RecordFollowUp({ case: id, followedUpOn, notes: "已回访" })
+
+  it("an ordinary service is refused, a crisis intervention is recorded with its notes", () => {
+    given([opened, assessed, planned])
+      .when(deliver("ResourceLinking", ""), withdrawnFile)
+      .thenFails(RegistryDecide.ProcessingConsentWithdrawn.code)
+    given([opened, assessed, planned])
+      .when(deliver("CrisisIntervention", "送医"), withdrawnFile)
+      .then([
+        new ServiceDelivered({ case: id, service: "CrisisIntervention", deliveredOn: "2024-06-12", notes: "送医" })
+      ])
+  })
+  it("a follow-up runs while it answers a pending crisis, on or after the crisis's day, and not otherwise", () => {
+    given([opened, assessed, planned, crisis])
+      .when(followUp("2024-06-11"), withdrawnFile)
+      .then([new FollowUpRecorded({ case: id, followedUpOn: "2024-06-11", notes: "已回访" })])
+    given([opened, assessed, planned, crisis])
+      .when(followUp("2024-06-09"), withdrawnFile)
+      .thenFails(RegistryDecide.ProcessingConsentWithdrawn.code)
+    given([opened, assessed, planned, served])
+      .when(followUp("2024-06-11"), withdrawnFile)
+      .thenFails(RegistryDecide.ProcessingConsentWithdrawn.code)
+  })
+  it("the case closes for a reason that excuses the evaluation, without notes", () => {
+    given([opened, assessed, planned, served])
+      .when(close("ServiceRefused"), withdrawnFile)
+      .then([new CaseClosed({ case: id, reason: "ServiceRefused", closedOn: "2024-06-25", notes: "" })])
+    given([opened, assessed, planned, served])
+      .when(
+        new Commands.CloseCase({ case: id, reason: "ServiceRefused", closedOn: "2024-06-25", notes: "本人撤回" }),
+        withdrawnFile
+      )
+      .thenFails(RegistryDecide.NotesAboutWithdrawnPerson.code)
+  })
+  it("a referral is refused though consent to referral stands; answers to one made before run", () => {
+    given([opened, assessed])
+      .when(
+        new Commands.MakeReferral({
+          case: id,
+          referral,
+          organisation: "县残联",
+          reason: "康复辅具",
+          referredOn: "2024-06-07"
+        }),
+        withdrawnFile
+      )
+      .thenFails(RegistryDecide.ProcessingConsentWithdrawn.code)
+    given([opened, assessed, referred])
+      .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-08" }), withdrawnFile)
+      .then([new ReferralAccepted({ case: id, referral, acceptedOn: "2024-06-08" })])
+  })
+})

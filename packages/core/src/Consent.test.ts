@@ -906,8 +906,9 @@ const days = ["2025-01-21", "2025-01-22", "2025-01-23", "2025-01-24", "2025-01-2
 const caseOf = (person: Person) => Casework.caseIdOf(person as never, "ElderlyCare")
 const text = fc.constantFrom("", "情况稳定", "需要关注")
 
-const commandArb: fc.Arbitrary<Domain.CommandInput> = fc.oneof(
-  fc.record({ person: fc.constantFrom(...persons), day: fc.constantFrom(...days) }).map(
+const withdrawArb: fc.Arbitrary<Domain.CommandInput> = fc
+  .record({ person: fc.constantFrom(...persons), day: fc.constantFrom(...days) })
+  .map(
     ({ person, day }): Domain.CommandInput => ({
       _tag: "WithdrawConsent",
       household: h1,
@@ -916,7 +917,10 @@ const commandArb: fc.Arbitrary<Domain.CommandInput> = fc.oneof(
       withdrawnBy: person,
       withdrawnOn: day
     })
-  ),
+  )
+
+const commandArb: fc.Arbitrary<Domain.CommandInput> = fc.oneof(
+  { weight: 4, arbitrary: withdrawArb },
   fc.record({ person: fc.constantFrom(...persons), day: fc.constantFrom(...days) }).map(
     ({ person, day }): Domain.CommandInput => ({
       _tag: "RecordConsent",

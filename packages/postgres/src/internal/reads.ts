@@ -163,7 +163,7 @@ export const makeReads = (
           const rows = yield* selectEvents(
             sql`${t("commands")} c
               CROSS JOIN LATERAL (SELECT * FROM ${t("events")} e
-                WHERE e.tenant = c.tenant AND e.position BETWEEN c.first_position AND c.last_position
+                WHERE e.tenant = ${tenant} AND e.position BETWEEN c.first_position AND c.last_position
                 ORDER BY e.position OFFSET 0) e
               WHERE c.tenant = ${tenant} AND c.command_id = ${commandId}`,
             "e.position"

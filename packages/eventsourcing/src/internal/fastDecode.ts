@@ -66,8 +66,10 @@ const objects = (properties: ReadonlyArray<Property>): Validate => {
     const out: Record<string, unknown> = {}
     for (let i = 0; i < n; i++) {
       const p = properties[i]!
-      if (p.name in input) {
-        const value = p.validate(input[p.name])
+      // One lookup for a present key; `in` only tells an absent key from one whose value is undefined.
+      const given = input[p.name]
+      if (given !== undefined || p.name in input) {
+        const value = p.validate(given)
         if (value === unsure) return unsure
         out[p.name] = value
       } else if (!p.optional) {
@@ -190,6 +192,7 @@ export const compileEvent = (
   if (properties === undefined) return undefined
   const checks = struct.checks
   const n = properties.length
+  const tagAt = properties.findIndex((p) => p.name === "_tag")
   return (data, tag) => {
     // `{ ...data, _tag: tag }` has data's own keys and `_tag`; for plain JSON data, `key in data` is the same.
     if (Object.getPrototypeOf(data) !== Object.prototype) return unsure
@@ -197,10 +200,13 @@ export const compileEvent = (
     for (let i = 0; i < n; i++) {
       const p = properties[i]!
       let value: unknown
-      if (p.name === "_tag") value = p.validate(tag)
-      else if (p.name in data) value = p.validate(data[p.name])
-      else if (p.optional) continue
-      else return unsure
+      if (i === tagAt) value = p.validate(tag)
+      else {
+        const given = data[p.name]
+        if (given !== undefined || p.name in data) value = p.validate(given)
+        else if (p.optional) continue
+        else return unsure
+      }
       if (value === unsure) return unsure
       out[p.name] = value
     }

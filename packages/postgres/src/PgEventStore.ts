@@ -224,15 +224,15 @@ export const distribute = (
   })
 
 /**
- * Session settings the store needs on every server connection it uses. `plan_cache_mode =
- * force_custom_plan`: the driver prepares every statement, and a generic plan PostgreSQL made while the
- * tables were small (a sequential scan of a one-page table) would be kept as they grow, scanning the tenant
- * on every append. A custom plan is made for each execution from the tables' current size, so every lookup
- * stays an index probe (docs/postgres.md, "Plans that stay good as the tables grow"). `layerPg` sets them
- * over the host's own `client.startupParameters`; a host that builds its own `PgClient` for `layerWith`
- * passes them as its `startupParameters`.
+ * Session settings the store needs on every server connection it uses. `enable_seqscan = off`: the driver
+ * prepares every statement, and a generic plan PostgreSQL made while the tables were small (a sequential scan of
+ * a one-page table) would be kept as they grow, scanning the tenant on every append. With sequential scans off
+ * the planner takes the index wherever one answers, at any table size, and every statement of the store has one,
+ * so its plans may be generic and made once per connection (docs/postgres.md, "Plans that stay good as the
+ * tables grow"). `layerPg` sets them over the host's own `client.startupParameters`; a host that builds its own
+ * `PgClient` for `layerWith` passes them as its `startupParameters`.
  */
-export const serverSettings: Readonly<Record<string, string>> = { plan_cache_mode: "force_custom_plan" }
+export const serverSettings: Readonly<Record<string, string>> = { enable_seqscan: "off" }
 
 export interface PgOptions extends Options {
   /** `postgres://user:password@host:port/database` */

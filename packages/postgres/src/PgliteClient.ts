@@ -110,11 +110,11 @@ export const make = (
             ...(options.relaxedDurability === undefined ? {} : { relaxedDurability: options.relaxedDurability }),
             parsers: { ...parsers, ...options.pglite?.parsers }
           })
-          // Statements stay prepared (see internal/pglitePrepared.ts) but are planned for each call's
-          // values and the tables' current size. PGlite runs no autovacuum, so no ANALYZE ever invalidates a
-          // plan: a generic plan PostgreSQL settled on while a table was empty (a sequential scan) would be
-          // kept as the table grew, and each call would cost more than the last.
-          await pg.exec("SET plan_cache_mode = force_custom_plan")
+          // Statements stay prepared (see internal/pglitePrepared.ts). PGlite runs no autovacuum, so no
+          // ANALYZE ever invalidates a plan: a generic plan PostgreSQL settled on while a table was empty would
+          // be kept as the table grew. With sequential scans off that plan is an index probe, not a scan whose
+          // cost grows with every call (the server's connections run the same way: PgEventStore.serverSettings).
+          await pg.exec("SET enable_seqscan = off")
           return pg
         },
         catch: (cause) =>

@@ -127,25 +127,25 @@ describe("PgliteClient", () => {
       })
     )
 
-    it.effect(
-      "keeps a statement prepared but plans it for each call, so a table that grows is still searched by index",
-      () =>
-        Effect.gen(function* () {
-          const sql = yield* SqlClient.SqlClient
-          const table = fresh("growing")
-          yield* sql`CREATE TABLE ${sql(table)} (id int PRIMARY KEY, label text NOT NULL)`
-          const find = (id: number) => sql<{ label: string }>`SELECT label FROM ${sql(table)} WHERE id = ${id}`
-          // While the table is empty, as a store's tables are when it starts.
-          for (let id = 0; id < 8; id++) assert.deepStrictEqual(yield* find(id), [])
-          yield* sql`INSERT INTO ${sql(table)} SELECT g, 'row ' || g FROM generate_series(1, 20000) g`
-          for (let id = 1; id < 9; id++) assert.deepStrictEqual(yield* find(id), [{ label: `row ${id}` }])
-          // One statement on the engine, prepared once, never run on a generic plan (PGlite runs no
-          // autovacuum, so nothing would ever replace a plan made for the empty table).
-          const prepared = yield* sql<{ generic: number; custom: number }>`
+    it.effect("keeps a statement prepared, on the generic plan PostgreSQL settles on while its table is empty", () =>
+      Effect.gen(function* () {
+        const sql = yield* SqlClient.SqlClient
+        const table = fresh("growing")
+        yield* sql`CREATE TABLE ${sql(table)} (id int PRIMARY KEY, label text NOT NULL)`
+        const find = (id: number) => sql<{ label: string }>`SELECT label FROM ${sql(table)} WHERE id = ${id}`
+        // While the table is empty, as a store's tables are when it starts.
+        for (let id = 0; id < 8; id++) assert.deepStrictEqual(yield* find(id), [])
+        yield* sql`INSERT INTO ${sql(table)} SELECT g, 'row ' || g FROM generate_series(1, 20000) g`
+        for (let id = 1; id < 9; id++) assert.deepStrictEqual(yield* find(id), [{ label: `row ${id}` }])
+        // One statement on the engine, prepared once, run on its generic plan from the sixth call (PGlite runs
+        // no autovacuum, so nothing replaces a plan made for the empty table).
+        const prepared = yield* sql<{ generic: number; custom: number }>`
           SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements
           WHERE statement LIKE ${`SELECT label FROM "${table}"%`}`
-          assert.deepStrictEqual(prepared, [{ generic: 0, custom: 16 }])
-        })
+        assert.deepStrictEqual(prepared, [{ generic: 11, custom: 5 }])
+        // That plan must be an index probe however the table grows: plans.test.ts proves it for the store's
+        // statements on PGlite, whose session runs with sequential scans off.
+      })
     )
 
     it.effect("commits a transaction, and rolls back one that fails", () =>

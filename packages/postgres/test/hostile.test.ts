@@ -28,14 +28,12 @@ const tables = (sql: SqlClient.SqlClient, schema: string) => {
   return Effect.gen(function* () {
     names ??= (yield* sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables
       WHERE table_schema = ${schema} ORDER BY table_name`).map((row) => row.name)
-    return yield* sql.unsafe(
-      names
-        .map(
-          (name) =>
-            `SELECT '${name}' AS name, count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM "${schema}"."${name}" t`
-        )
-        .join(" UNION ALL ")
+    // A UNION ALL returns its parts in whatever order the plan gives: the outer ORDER BY fixes it.
+    const parts = names.map(
+      (name) =>
+        `SELECT '${name}' AS name, count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS digest FROM "${schema}"."${name}" t`
     )
+    return yield* sql.unsafe(`SELECT * FROM (${parts.join(" UNION ALL ")}) AS tables ORDER BY name`)
   })
 }
 

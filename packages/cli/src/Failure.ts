@@ -18,6 +18,8 @@ export const exitCodes = {
   BadInput: 12,
   NothingFound: 13,
   AnchorRefused: 14,
+  SideTablesDisagree: 15,
+  BundleRejected: 16,
   /** Anything else: a store error, a bug. */
   Failed: 1
 } as const
@@ -41,6 +43,10 @@ export const exitCodeMeanings: Readonly<Record<Reason, string>> = {
   NothingFound: "`history` found no event naming the subject",
   AnchorRefused:
     "`audit verify --anchors` found an anchor the `--public-key` did not sign, or one of another tenant: forged, altered or another key's",
+  SideTablesDisagree:
+    "`audit side-tables` found rows of `subjects`, `commands`, `streams` or `heads` that do not agree with the events (each is listed on stdout)",
+  BundleRejected:
+    "`audit bundle` found the bundle cut short, reordered, edited or not a bundle (the message names the line)",
   Failed: "any other failure (the message says which)"
 }
 

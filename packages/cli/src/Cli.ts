@@ -357,23 +357,25 @@ const exportCommand = Command.make(
     ...AuditBundle.exportFlags
   },
   (flags) =>
-    onStore(flags, () =>
-      Effect.gen(function* () {
-        yield* AuditBundle.checkExportFlags(flags)
-        const asOf = yield* parseCut(flags.asOf, "an export")
-        const tenant = yield* Store.knownTenant(flags.tenant)
-        if (Option.isSome(flags.bundle))
-          return yield* AuditBundle.exportBundle({ ...flags, bundle: flags.bundle }, tenant)
-        yield* Principal.authorizeLog(yield* Principal.of(flags, tenant), Option.getOrUndefined(flags.purpose))
-        const written = yield* Exchange.exportLog(tenant, Option.getOrUndefined(flags.output), asOf?.bound)
-        if (Option.isSome(flags.output)) {
-          yield* Console.error(
-            `exported ${written.events.toLocaleString("en-US")} events of ${tenant} to ${flags.output.value}`
-          )
-        }
-        // the chain's hash at the last position exported stands for everything before it
-        yield* Console.error(`through position ${written.position}, hash ${written.hash}`)
-      })
+    Effect.andThen(
+      AuditBundle.checkExportFlags(flags),
+      onStore(flags, () =>
+        Effect.gen(function* () {
+          const asOf = yield* parseCut(flags.asOf, "an export")
+          const tenant = yield* Store.knownTenant(flags.tenant)
+          if (Option.isSome(flags.bundle))
+            return yield* AuditBundle.exportBundle({ ...flags, bundle: flags.bundle }, tenant)
+          yield* Principal.authorizeLog(yield* Principal.of(flags, tenant), Option.getOrUndefined(flags.purpose))
+          const written = yield* Exchange.exportLog(tenant, Option.getOrUndefined(flags.output), asOf?.bound)
+          if (Option.isSome(flags.output)) {
+            yield* Console.error(
+              `exported ${written.events.toLocaleString("en-US")} events of ${tenant} to ${flags.output.value}`
+            )
+          }
+          // the chain's hash at the last position exported stands for everything before it
+          yield* Console.error(`through position ${written.position}, hash ${written.hash}`)
+        })
+      )
     )
 ).pipe(
   Command.withShortDescription("Write the log as JSONL"),
@@ -490,9 +492,10 @@ const verify = Command.make(
     "Walks the tenant's hash chain from the first event to the head (Audit.verifyChain): exit 0 when every event links to the one before and matches its hash, exit 9 naming the first position that does not (edited, deleted, inserted or reordered). With --anchors and --public-key (Audit.verifyAnchored), also that the log passes through every anchor there (with --incremental, only from the latest one on): a truncated or re-chained log exits 9, an anchor the key did not sign (or of another tenant) exits 14, a missing or unreadable key file exits 12."
   ),
   Command.withExamples([
-    { command: "shuangbai audit verify --tenant yangshan" },
+    { command: 'shuangbai audit verify --tenant yangshan --purpose "annual audit"' },
     {
-      command: "shuangbai audit verify --tenant yangshan --anchors /srv/anchors --public-key anchor.pub",
+      command:
+        'shuangbai audit verify --tenant yangshan --anchors /srv/anchors --public-key anchor.pub --purpose "annual audit"',
       description: "against the signed anchors"
     }
   ])
@@ -539,7 +542,10 @@ const anchor = Command.make(
     "Verifies the tenant's log from the latest anchor this key signed (in full with --full, or when there is none), signs its head with the private key and writes the anchor into --anchors (Audit.checkpoint). A log that does not extend that anchor is not signed (exit 9); a missing or unreadable key file exits 12. Run it daily from a host that holds the key, and publish the directory where the database's writers cannot reach (docs/audit.md)."
   ),
   Command.withExamples([
-    { command: "shuangbai audit anchor --tenant yangshan --anchors /srv/anchors --key /etc/shuangbai/anchor.key" }
+    {
+      command:
+        'shuangbai audit anchor --tenant yangshan --anchors /srv/anchors --key /etc/shuangbai/anchor.key --purpose "daily checkpoint"'
+    }
   ])
 )
 

@@ -37,8 +37,10 @@ const append = (commandId: string, stream: string, subjects: ReadonlyArray<strin
     })
   })
 
-const inStore = <A>(store: Store, effect: Effect.Effect<A, unknown, EventStore.EventStore | SqlClient.SqlClient>) =>
-  Effect.runPromise(Effect.provide(effect, Layer.merge(store, IdGenerator.layer)) as Effect.Effect<A, unknown>)
+const inStore = <A>(
+  store: Store,
+  effect: Effect.Effect<A, unknown, EventStore.EventStore | SqlClient.SqlClient | IdGenerator.IdGenerator>
+) => Effect.runPromise(Effect.provide(effect, Layer.merge(store, IdGenerator.layer)) as Effect.Effect<A, unknown>)
 
 /** Six commands, one event each, to streams v0 and v1, naming hh-0…hh-2. */
 const seed = (store: Store) =>

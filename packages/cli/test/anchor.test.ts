@@ -1,5 +1,4 @@
-import { generateKeyPairSync } from "node:crypto"
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
@@ -7,7 +6,7 @@ import { PgEventStore } from "@shuangbai/postgres"
 import { Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import { exitCodes } from "../src/Failure.ts"
-import { run } from "./helpers.ts"
+import { keyPair, run } from "./helpers.ts"
 
 // `audit anchor` and `audit verify --anchors` run as processes on a tiny demo county in PGlite, with key
 // files as OpenSSL writes them (PKCS#8 private, SPKI public PEM).
@@ -20,16 +19,8 @@ const store = ["--tenant", tenant, "--data-dir", data]
 const anchorWith = (key: string) =>
   run(["audit", "anchor", ...store, "--anchors", anchors, "--key", key, "--purpose", "daily checkpoint"])
 
-const keyPair = (name: string) => {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519")
-  const key = join(dir, `${name}.key`)
-  const pub = join(dir, `${name}.pub`)
-  writeFileSync(key, privateKey.export({ type: "pkcs8", format: "pem" }))
-  writeFileSync(pub, publicKey.export({ type: "spki", format: "pem" }))
-  return { key, pub }
-}
-const ours = keyPair("ours")
-const theirs = keyPair("theirs")
+const ours = keyPair(dir, "ours")
+const theirs = keyPair(dir, "theirs")
 
 const verifyWith = (pub: string, more: ReadonlyArray<string> = []) =>
   run(["audit", "verify", ...store, "--anchors", anchors, "--public-key", pub, "--purpose", "audit", ...more])

@@ -3,7 +3,6 @@
 // standard library only) must accept them and reject every changed byte, every reordered line and every
 // missing line; bad input to either command gets its own exit code.
 import { spawnSync } from "node:child_process"
-import { generateKeyPairSync } from "node:crypto"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -14,7 +13,7 @@ import { PgEventStore } from "@shuangbai/postgres"
 import { Effect, Layer } from "effect"
 import fc from "fast-check"
 import { exitCodes } from "../src/Failure.ts"
-import { run } from "./helpers.ts"
+import { keyPair, run } from "./helpers.ts"
 
 const script = fileURLToPath(new URL("../../../tools/verify_bundle.py", import.meta.url))
 const python = spawnSync("python3", ["--version"]).status === 0
@@ -25,16 +24,8 @@ const anchors = join(dir, "anchors")
 const tenant = "阳山县"
 const store = ["--tenant", tenant, "--data-dir", data]
 
-const keyPair = (name: string) => {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519")
-  const key = join(dir, `${name}.key`)
-  const pub = join(dir, `${name}.pub`)
-  writeFileSync(key, privateKey.export({ type: "pkcs8", format: "pem" }))
-  writeFileSync(pub, publicKey.export({ type: "spki", format: "pem" }))
-  return { key, pub }
-}
-const ours = keyPair("ours")
-const theirs = keyPair("theirs")
+const ours = keyPair(dir, "ours")
+const theirs = keyPair(dir, "theirs")
 
 /** Payloads whose canonical text is awkward: non-ASCII, escapes, numbers JSON writes in more than one way. */
 const payloads: ReadonlyArray<unknown> = [

@@ -116,7 +116,7 @@ const verdicts = (publicKey: string, files: ReadonlyArray<string>): ReadonlyArra
   return lines.map((line) => line.split(" ")[0]!)
 }
 
-describe("shuangbai export --bundle and audit bundle", { timeout: 120_000 }, () => {
+describe("shuangbai export --bundle and audit bundle", { timeout: 240_000 }, () => {
   it("exports the log and a subject's events with the anchors that cover them; audit bundle accepts both", async () => {
     assert.include(log.stderr, `bundled 6 events of ${tenant} and 2 anchors into ${log.file}`)
     assert.include(subject.stderr, `bundled 3 events of ${tenant} naming 户-1 and 2 anchors`)

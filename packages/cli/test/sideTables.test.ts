@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { afterAll, assert, describe, it } from "@effect/vitest"
 import { EventStore, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
@@ -11,7 +11,7 @@ import { describePg, pgUrl, randomSchema, run } from "./helpers.ts"
 
 // `shuangbai audit side-tables [--rebuild]` as a process, on PGlite and on the server: each side table is
 // tampered with by SQL as a database administrator could, the command names every row and exits 15; after
-// --rebuild it passes, and the store answers as before the tampering.
+// --rebuild it passes, the store answers as before the tampering, and its export bundle verifies.
 
 const tenant = "yangshan"
 type Store = Layer.Layer<EventStore.EventStore | SqlClient.SqlClient, unknown>
@@ -127,9 +127,18 @@ const scenario = async (flags: ReadonlyArray<string>, store: () => Store, schema
     .split("\n")
     .map((line) => /local-operator \(auditor\) {2}Log {2}purpose: (.*)$/.exec(line)?.[1])
   assert.deepStrictEqual(purposes, ["monthly audit", "monthly audit", "repair after the audit", "after the repair"])
+
+  // the repaired store exports a bundle that verifies offline
+  const bundle = join(mkdtempSync(join(tmpdir(), "shuangbai-side-bundle-")), "bundle.jsonl")
+  const exported = await run(["export", "--tenant", tenant, ...flags, "--bundle", bundle, "--purpose", "audit copy"])
+  assert.strictEqual(exported.code, 0, exported.stderr)
+  const checked = await run(["audit", "bundle", bundle])
+  assert.strictEqual(checked.code, 0, checked.stderr)
+  assert.include(checked.stdout, `the log of ${tenant}, 7 events through position 7, 0 anchors`)
+  rmSync(dirname(bundle), { recursive: true, force: true })
 }
 
-describe("shuangbai audit side-tables on PGlite", { timeout: 120_000 }, () => {
+describe("shuangbai audit side-tables on PGlite", { timeout: 240_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), "shuangbai-side-"))
   const data = join(dir, "db")
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -148,7 +157,7 @@ describePg("shuangbai audit side-tables on PostgreSQL", () => {
     )
   )
 
-  it("names each tampered row and exits 15; --rebuild restores them and the store works", { timeout: 120_000 }, () =>
+  it("names each tampered row and exits 15; --rebuild restores them and the store works", { timeout: 240_000 }, () =>
     scenario(["--database-url", pgUrl, "--schema", schema], store, schema)
   )
 })

@@ -174,9 +174,14 @@ export const command = Command.make(
   (flags) =>
     Effect.gen(function* () {
       const publicKey = Option.isSome(flags.publicKey) ? yield* Anchor.readPublicKey(flags.publicKey.value) : undefined
-      const text = yield* Effect.try({
-        try: () => readFileSync(flags.file, "utf8"),
+      const bytes = yield* Effect.try({
+        try: () => readFileSync(flags.file),
         catch: (error) => fail("BadInput", `cannot read ${flags.file}: ${(error as Error).message}`)
+      })
+      // Strictly: a byte that is not UTF-8 is refused, not replaced, and a byte-order mark is kept (and refused)
+      const text = yield* Effect.try({
+        try: () => new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes),
+        catch: () => fail("BundleRejected", `${flags.file} is refused: it is not UTF-8 (a byte was changed)`)
       })
       const verified = yield* Bundle.verify(text, publicKey).pipe(
         Effect.catchTag("BundleRejected", (error) =>

@@ -140,7 +140,7 @@ describe("shuangbai export --bundle and audit bundle", { timeout: 240_000 }, () 
     )
   })
 
-  it("audit bundle refuses a cut, reordered or edited bundle (16), a foreign or forged anchor (14), a missing file (12)", async () => {
+  it("audit bundle refuses a cut, reordered, edited or non-UTF-8 bundle (16), a foreign or forged anchor (14), a missing file (12)", async () => {
     const lines = log.text.slice(0, -1).split("\n")
     const joined = (ls: ReadonlyArray<string>) => `${ls.join("\n")}\n`
     const swapped = [...lines]
@@ -155,7 +155,11 @@ describe("shuangbai export --bundle and audit bundle", { timeout: 240_000 }, () 
     )
     const foreign = [...lines]
     foreign[anchorLine] = foreign[anchorLine].replace(`"tenant":"${tenant}"`, '"tenant":"county-lianzhou"')
-    const cases: ReadonlyArray<readonly [string, string, string | undefined, number, string]> = [
+    const notUtf8 = Buffer.from(log.text, "utf8")
+    notUtf8[notUtf8.indexOf(Buffer.from("黎埠镇"))] = 0xff
+    const cases: ReadonlyArray<readonly [string, string | Buffer, string | undefined, number, string]> = [
+      ["not-utf8.jsonl", notUtf8, ours.pub, exitCodes.BundleRejected, "it is not UTF-8"],
+      ["bom.jsonl", `\ufeff${log.text}`, ours.pub, exitCodes.BundleRejected, "line 1: the header is not"],
       ["cut.jsonl", joined(lines.slice(0, -1)), ours.pub, exitCodes.BundleRejected, "the trailer is missing"],
       ["half.jsonl", log.text.slice(0, log.text.length - 20), ours.pub, exitCodes.BundleRejected, "cut short"],
       ["swapped.jsonl", joined(swapped), ours.pub, exitCodes.BundleRejected, "line 5: position 3 out of order"],

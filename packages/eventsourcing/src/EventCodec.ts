@@ -32,19 +32,22 @@ export interface ClassCodec<M extends EventSchemas> extends EventCodec<EventOf<M
   readonly union: Schema.Union<ReadonlyArray<M[keyof M]>>
 }
 
+type Decode<E extends { readonly _tag: string }> = EventCodec<E>["decode"]
+
+// Each codec made here keeps its decoder per type, so that `combine` dispatches a stored event with one
+// lookup, straight to the decoder of its type (a replay decodes millions of events).
+const decodersByType = new WeakMap<EventCodec<any>, ReadonlyMap<string, Decode<any>>>()
+
 export const make = <M extends EventSchemas>(
   schemas: M,
   versioning: { readonly [K in keyof M]?: Versioning } = {}
 ): ClassCodec<M> => {
   const types = Object.keys(schemas)
-  const decoders = new Map(types.map((t) => [t, Schema.decodeUnknownResult(schemas[t]!)]))
-  // A valid payload is read by a validator compiled from the Schema (internal/fastDecode.ts), with the same
-  // result as the decoder; an invalid one, or a Schema it cannot compile, goes to the decoder itself.
-  const fast = new Map(types.map((t) => [t, compileEvent(schemas[t]!)]))
   const encoders = new Map(types.map((t) => [t, Schema.encodeSync(schemas[t]!)]))
   const versionOf = (type: string) => versioning[type]?.current ?? 1
+  const byType = new Map(types.map((t) => [t, decodeOf<EventOf<M>>(schemas[t]!, t, versioning[t])]))
 
-  return {
+  const codec: ClassCodec<M> = {
     types,
     union: Schema.Union(types.map((t) => schemas[t as keyof M]!)),
     schemaVersion: versionOf,
@@ -54,51 +57,60 @@ export const make = <M extends EventSchemas>(
       const { _tag, ...data } = encoder(event) as { _tag: string }
       return { type: _tag, schemaVersion: versionOf(_tag), data }
     },
-    decode: (stored) => {
-      const decoder = decoders.get(stored.type)
-      const current = versionOf(stored.type)
-      const unknown = () =>
-        new UnknownEventType({
-          type: stored.type,
-          schemaVersion: stored.schemaVersion,
-          eventId: stored.eventId,
-          position: stored.position
-        })
-      if (decoder === undefined || stored.schemaVersion > current || stored.schemaVersion < 1)
-        return Result.fail(unknown())
-      if (stored.data === null || typeof stored.data !== "object" || Array.isArray(stored.data)) {
-        return Result.fail(
-          new InvalidEvent({
-            type: stored.type,
-            schemaVersion: stored.schemaVersion,
-            eventId: stored.eventId,
-            position: stored.position,
-            issues: [{ path: "", message: "payload is not a JSON object" }]
-          })
-        )
-      }
-      let data = stored.data as Record<string, unknown>
-      for (let v = stored.schemaVersion; v < current; v++) {
-        const up = versioning[stored.type]?.upcast[v]
-        if (up === undefined) return Result.fail(unknown())
-        data = up(data)
-      }
-      const quick = fast.get(stored.type)?.(data, stored.type) ?? unsure
-      if (quick !== unsure) return Result.succeed(recordedOf(stored, quick as EventOf<M>))
-      const decoded = decoder({ ...data, _tag: stored.type })
-      if (Result.isFailure(decoded)) {
-        return Result.fail(
-          new InvalidEvent({
-            type: stored.type,
-            schemaVersion: stored.schemaVersion,
-            eventId: stored.eventId,
-            position: stored.position,
-            issues: issuesOf(decoded.failure.issue)
-          })
-        )
-      }
-      return Result.succeed(recordedOf(stored, decoded.success as EventOf<M>))
+    decode: (stored) => (byType.get(stored.type) ?? unknownType)(stored)
+  }
+  decodersByType.set(codec, byType)
+  return codec
+}
+
+const unknownType = (stored: StoredEvent) =>
+  Result.fail(
+    new UnknownEventType({
+      type: stored.type,
+      schemaVersion: stored.schemaVersion,
+      eventId: stored.eventId,
+      position: stored.position
+    })
+  )
+
+const invalid = (stored: StoredEvent, issues: InvalidEvent["issues"]) =>
+  Result.fail(
+    new InvalidEvent({
+      type: stored.type,
+      schemaVersion: stored.schemaVersion,
+      eventId: stored.eventId,
+      position: stored.position,
+      issues
+    })
+  )
+
+/** The decoder of one stored type: its version checked, its payload upcast to today's shape and decoded. */
+const decodeOf = <E extends { readonly _tag: string }>(
+  schema: EventSchemas[string],
+  type: string,
+  versioning: Versioning | undefined
+): Decode<E> => {
+  const decoder = Schema.decodeUnknownResult(schema)
+  // A valid payload is read by a validator compiled from the Schema (internal/fastDecode.ts), with the same
+  // result as the decoder; an invalid one, or a Schema it cannot compile, goes to the decoder itself.
+  const fast = compileEvent(schema)
+  const current = versioning?.current ?? 1
+  return (stored) => {
+    if (stored.schemaVersion > current || stored.schemaVersion < 1) return unknownType(stored)
+    if (stored.data === null || typeof stored.data !== "object" || Array.isArray(stored.data)) {
+      return invalid(stored, [{ path: "", message: "payload is not a JSON object" }])
     }
+    let data = stored.data as Record<string, unknown>
+    for (let v = stored.schemaVersion; v < current; v++) {
+      const up = versioning?.upcast[v]
+      if (up === undefined) return unknownType(stored)
+      data = up(data)
+    }
+    const quick = fast === undefined ? unsure : fast(data, type)
+    if (quick !== unsure) return Result.succeed(recordedOf(stored, quick as E))
+    const decoded = decoder({ ...data, _tag: type })
+    if (Result.isFailure(decoded)) return invalid(stored, issuesOf(decoded.failure.issue))
+    return Result.succeed(recordedOf(stored, decoded.success as E))
   }
 }
 
@@ -141,6 +153,9 @@ export const combine = <const Codecs extends ReadonlyArray<EventCodec<any>>>(
     }
   }
   const types = [...owners.keys()]
+  const byType = new Map<string, Decode<any>>(
+    types.map((t) => [t, decodersByType.get(owners.get(t)!)?.get(t) ?? owners.get(t)!.decode])
+  )
   return {
     types,
     schemaVersion: (type) => owners.get(type)?.schemaVersion(type) ?? 1,
@@ -149,19 +164,6 @@ export const combine = <const Codecs extends ReadonlyArray<EventCodec<any>>>(
       if (owner === undefined) throw new Error(`event type ${event._tag} is not in this codec`)
       return owner.encode(event)
     },
-    decode: (stored) => {
-      const owner = owners.get(stored.type)
-      if (owner === undefined) {
-        return Result.fail(
-          new UnknownEventType({
-            type: stored.type,
-            schemaVersion: stored.schemaVersion,
-            eventId: stored.eventId,
-            position: stored.position
-          })
-        )
-      }
-      return owner.decode(stored)
-    }
+    decode: (stored) => (byType.get(stored.type) ?? unknownType)(stored)
   }
 }

@@ -489,7 +489,7 @@ const verify = Command.make(
 ).pipe(
   Command.withShortDescription("Verify the hash chain, and the signed anchors"),
   Command.withDescription(
-    "Walks the tenant's hash chain from the first event to the head (Audit.verifyChain): exit 0 when every event links to the one before and matches its hash, exit 9 naming the first position that does not (edited, deleted, inserted or reordered). With --anchors and --public-key (Audit.verifyAnchored), also that the log passes through every anchor there (with --incremental, only from the latest one on): a truncated or re-chained log exits 9, an anchor the key did not sign (or of another tenant) exits 14, a missing or unreadable key file exits 12."
+    "Walks the tenant's hash chain from the first event to the head (Audit.verifyChain): exit 0 when every event links to the one before and matches its hash, exit 9 naming the first position that does not (edited, deleted, inserted or reordered). With --anchors and --public-key (Audit.verifyAnchored), also that the log passes through every anchor there (with --incremental, only from the latest one on): a truncated or re-chained log exits 9, an anchor the key did not sign (or of another tenant) exits 14, a missing or unreadable key file exits 12. It reads every event: --purpose is required and the read is recorded in the access log."
   ),
   Command.withExamples([
     { command: 'shuangbai audit verify --tenant yangshan --purpose "annual audit"' },
@@ -539,7 +539,7 @@ const anchor = Command.make(
 ).pipe(
   Command.withShortDescription("Sign the log's head into an anchors directory"),
   Command.withDescription(
-    "Verifies the tenant's log from the latest anchor this key signed (in full with --full, or when there is none), signs its head with the private key and writes the anchor into --anchors (Audit.checkpoint). A log that does not extend that anchor is not signed (exit 9); a missing or unreadable key file exits 12. Run it daily from a host that holds the key, and publish the directory where the database's writers cannot reach (docs/audit.md)."
+    "Verifies the tenant's log from the latest anchor this key signed (in full with --full, or when there is none), signs its head with the private key and writes the anchor into --anchors (Audit.checkpoint). A log that does not extend that anchor is not signed (exit 9); a missing or unreadable key file exits 12. Run it daily from a host that holds the key, and publish the directory where the database's writers cannot reach (docs/audit.md). It reads the events it verifies: --purpose is required and the read is recorded in the access log."
   ),
   Command.withExamples([
     {

@@ -5,6 +5,7 @@ const args = process.argv.slice(2)
 const full = args.includes("--full")
 const only = args.filter((a) => !a.startsWith("--"))
 const suites: Record<string, () => Promise<{ run: (options: { full: boolean }) => Promise<void> }>> = {
+  audit: () => import("./audit.ts"),
   handle: () => import("./handle.ts"),
   http: () => import("./http.ts"),
   replay: () => import("./replay.ts"),

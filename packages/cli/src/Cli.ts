@@ -3,6 +3,9 @@ import { Anchor, Audit, EventStore, Scalars } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Clock, Console, Effect, Layer, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
+import * as AuditBundle from "./AuditBundle.ts"
+import * as AuditSideTables from "./AuditSideTables.ts"
+import { anchorsFlag, flags as common, onStore, publicKeyFlag, purpose } from "./Common.ts"
 import * as Exchange from "./Exchange.ts"
 import { type CliFailure, fail } from "./Failure.ts"
 import * as Log from "./Log.ts"
@@ -11,45 +14,13 @@ import * as Progress from "./Progress.ts"
 import * as Report from "./Report.ts"
 import * as Store from "./Store.ts"
 
-// The `shuangbai` command. Every subcommand takes the store flags (Store.flags), `--tenant` and the
-// principal flags (Principal.flags); docs/cli.md is generated from these definitions (scripts/cli-docs.ts).
+// The `shuangbai` command. Every subcommand takes the common flags (Common.flags: the store, `--tenant`
+// and the principal); docs/cli.md is generated from these definitions (scripts/cli-docs.ts).
 
 export const version = "0.1.0"
 
-const common = { ...Store.flags, tenant: Store.tenantFlag, ...Principal.flags }
-
-type Common = {
-  readonly databaseUrl: Option.Option<string>
-  readonly dataDir: Option.Option<string>
-  readonly schema: string
-  readonly tenant: Option.Option<string>
-  readonly as: string
-  readonly asRole: string
-  readonly asStation: Option.Option<string>
-}
-
-/** Runs `program` on the store the flags name. */
-const onStore = <A, E, R extends Store.Services>(
-  flags: Common,
-  program: (target: Store.Target) => Effect.Effect<A, E, R>,
-  options: { readonly migrate?: boolean } = {}
-) =>
-  Effect.gen(function* () {
-    const target = yield* Store.target(flags)
-    return yield* program(target).pipe(Effect.provide(Store.layer(target, options)))
-  })
-
 /** The bureaus' calendar day (China time). */
 const today = Effect.map(Clock.currentTimeMillis, Scalars.chinaDateOf)
-
-/** Why personal data is read: required where it is (Access.AccessLog), recorded in the access log. */
-const purpose = Flag.String("purpose").pipe(
-  Flag.withMetavar("TEXT"),
-  Flag.withDescription(
-    "Why you read this personal data (required for it; recorded with who and when in the access log, which auditors list with `shuangbai audit access-log`)."
-  ),
-  Flag.optional
-)
 
 const cutText =
   "a position (1234: the log up to it) or a store instant (2024-08-08T16:00:00.000Z: what had been recorded by then)"
@@ -342,11 +313,11 @@ const history = Command.make(
 
 // ---- replay ----------------------------------------------------------------------------------------------
 
-const replay = Command.make("replay", common, (flags) =>
+const replay = Command.make("replay", { ...common, purpose }, (flags) =>
   onStore(flags, () =>
     Effect.gen(function* () {
       const tenant = yield* Store.knownTenant(flags.tenant)
-      yield* Principal.authorizeLog(yield* Principal.of(flags, tenant))
+      yield* Principal.authorizeLog(yield* Principal.of(flags, tenant), Option.getOrUndefined(flags.purpose))
       const started = yield* Clock.currentTimeMillis
       const asOf = yield* today
       const { state, events } = yield* Log.fold(
@@ -363,8 +334,11 @@ const replay = Command.make("replay", common, (flags) =>
 ).pipe(
   Command.withShortDescription("Read, decode and fold the whole log"),
   Command.withDescription(
-    "Reads the tenant's whole log, decodes every event with the domain's codec and folds the county dashboard: a check that every stored event still reads. A progress bar on stderr when it is a terminal."
-  )
+    "Reads the tenant's whole log, decodes every event with the domain's codec and folds the county dashboard: a check that every stored event still reads. It reads everyone's data: --purpose is required and the read is recorded in the access log. A progress bar on stderr when it is a terminal."
+  ),
+  Command.withExamples([
+    { command: 'shuangbai replay --tenant yangshan --purpose "check every event still reads after the upgrade"' }
+  ])
 )
 
 // ---- export / import -------------------------------------------------------------------------------------
@@ -379,31 +353,47 @@ const exportCommand = Command.make(
       Flag.optional
     ),
     asOf: cutFlag("log"),
-    purpose
+    purpose,
+    ...AuditBundle.exportFlags
   },
   (flags) =>
-    onStore(flags, () =>
-      Effect.gen(function* () {
-        const asOf = yield* parseCut(flags.asOf, "an export")
-        const tenant = yield* Store.knownTenant(flags.tenant)
-        yield* Principal.authorizeExport(yield* Principal.of(flags, tenant), Option.getOrUndefined(flags.purpose))
-        const written = yield* Exchange.exportLog(tenant, Option.getOrUndefined(flags.output), asOf?.bound)
-        if (Option.isSome(flags.output)) {
-          yield* Console.error(
-            `exported ${written.events.toLocaleString("en-US")} events of ${tenant} to ${flags.output.value}`
-          )
-        }
-        // the chain's hash at the last position exported stands for everything before it
-        yield* Console.error(`through position ${written.position}, hash ${written.hash}`)
-      })
+    Effect.andThen(
+      AuditBundle.checkExportFlags(flags),
+      onStore(flags, () =>
+        Effect.gen(function* () {
+          const asOf = yield* parseCut(flags.asOf, "an export")
+          const tenant = yield* Store.knownTenant(flags.tenant)
+          if (Option.isSome(flags.bundle))
+            return yield* AuditBundle.exportBundle({ ...flags, bundle: flags.bundle }, tenant)
+          yield* Principal.authorizeLog(yield* Principal.of(flags, tenant), Option.getOrUndefined(flags.purpose))
+          const written = yield* Exchange.exportLog(tenant, Option.getOrUndefined(flags.output), asOf?.bound)
+          if (Option.isSome(flags.output)) {
+            yield* Console.error(
+              `exported ${written.events.toLocaleString("en-US")} events of ${tenant} to ${flags.output.value}`
+            )
+          }
+          // the chain's hash at the last position exported stands for everything before it
+          yield* Console.error(`through position ${written.position}, hash ${written.hash}`)
+        })
+      )
     )
 ).pipe(
   Command.withShortDescription("Write the log as JSONL"),
   Command.withDescription(
-    "Writes the tenant's log as JSONL: one stored envelope per line, in position order, hashes included, so that the file verifies on its own (shuangbai import checks it)."
+    "Writes the tenant's log as JSONL: one stored envelope per line, in position order, hashes included, so that the file verifies on its own (shuangbai import checks it). With --bundle, an export bundle instead (docs/audit.md): the log, or with --subject one subject's events, each line the canonical text its hash is taken over, with the anchors in --anchors that cover it; `shuangbai audit bundle` and tools/verify_bundle.py verify it offline. A bundle is written whole or not at all: a log that does not verify exits 9, an anchor --public-key did not sign exits 14, a subject no event names exits 13."
   ),
   Command.withExamples([
-    { command: 'shuangbai export --tenant yangshan -o yangshan.jsonl --purpose "off-site backup"' }
+    { command: 'shuangbai export --tenant yangshan -o yangshan.jsonl --purpose "off-site backup"' },
+    {
+      command:
+        'shuangbai export --tenant yangshan --bundle yangshan.bundle.jsonl --anchors /srv/anchors --public-key anchor.pub --purpose "annual audit"',
+      description: "a bundle an outsider verifies"
+    },
+    {
+      command:
+        'shuangbai export --tenant yangshan --bundle hh-00024.bundle.jsonl --subject hh-yangcheng-00024 --purpose "the household asked for a copy of its record"',
+      description: "one household's events"
+    }
   ])
 )
 
@@ -440,13 +430,6 @@ const importCommand = Command.make(
 
 // ---- audit verify / anchor ------------------------------------------------------------------------------
 
-const anchorsFlag = Flag.String("anchors").pipe(
-  Flag.withMetavar("DIR"),
-  Flag.withDescription(
-    "Directory of signed anchors (Anchor.layerAnchorsDirectory): DIR/<tenant>/<position>-<time>-<key>.json."
-  )
-)
-
 const verify = Command.make(
   "verify",
   {
@@ -457,8 +440,7 @@ const verify = Command.make(
       ),
       Flag.optional
     ),
-    publicKey: Flag.String("public-key").pipe(
-      Flag.withMetavar("FILE"),
+    publicKey: publicKeyFlag.pipe(
       Flag.withDescription(
         "Ed25519 public key (PEM, as `openssl pkey -pubout` writes it) that must have signed every anchor in --anchors."
       ),
@@ -469,7 +451,8 @@ const verify = Command.make(
         "With --anchors: start at the latest anchor and check only the events after it (a daily run); edits before that anchor are left to a full run."
       ),
       Flag.withDefault(false)
-    )
+    ),
+    purpose
   },
   (flags) =>
     Effect.gen(function* () {
@@ -486,7 +469,7 @@ const verify = Command.make(
       yield* onStore(flags, () =>
         Effect.gen(function* () {
           const tenant = yield* Store.knownTenant(flags.tenant)
-          yield* Principal.authorizeLog(yield* Principal.of(flags, tenant))
+          yield* Principal.authorizeLog(yield* Principal.of(flags, tenant), Option.getOrUndefined(flags.purpose))
           const head = yield* (yield* EventStore.EventStore).head(tenant)
           const progress = Progress.bar("verify", head.position)
           const options = { pageSize: 2_000, onProgress: progress.update }
@@ -506,12 +489,13 @@ const verify = Command.make(
 ).pipe(
   Command.withShortDescription("Verify the hash chain, and the signed anchors"),
   Command.withDescription(
-    "Walks the tenant's hash chain from the first event to the head (Audit.verifyChain): exit 0 when every event links to the one before and matches its hash, exit 9 naming the first position that does not (edited, deleted, inserted or reordered). With --anchors and --public-key (Audit.verifyAnchored), also that the log passes through every anchor there (with --incremental, only from the latest one on): a truncated or re-chained log exits 9, an anchor the key did not sign (or of another tenant) exits 14, a missing or unreadable key file exits 12."
+    "Walks the tenant's hash chain from the first event to the head (Audit.verifyChain): exit 0 when every event links to the one before and matches its hash, exit 9 naming the first position that does not (edited, deleted, inserted or reordered). With --anchors and --public-key (Audit.verifyAnchored), also that the log passes through every anchor there (with --incremental, only from the latest one on): a truncated or re-chained log exits 9, an anchor the key did not sign (or of another tenant) exits 14, a missing or unreadable key file exits 12. It reads every event: --purpose is required and the read is recorded in the access log."
   ),
   Command.withExamples([
-    { command: "shuangbai audit verify --tenant yangshan" },
+    { command: 'shuangbai audit verify --tenant yangshan --purpose "annual audit"' },
     {
-      command: "shuangbai audit verify --tenant yangshan --anchors /srv/anchors --public-key anchor.pub",
+      command:
+        'shuangbai audit verify --tenant yangshan --anchors /srv/anchors --public-key anchor.pub --purpose "annual audit"',
       description: "against the signed anchors"
     }
   ])
@@ -531,7 +515,8 @@ const anchor = Command.make(
     full: Flag.Boolean("full").pipe(
       Flag.withDescription("Verify the whole log before signing, not only what follows this key's latest anchor."),
       Flag.withDefault(false)
-    )
+    ),
+    purpose
   },
   (flags) =>
     Effect.gen(function* () {
@@ -540,7 +525,7 @@ const anchor = Command.make(
       yield* onStore(flags, () =>
         Effect.gen(function* () {
           const tenant = yield* Store.knownTenant(flags.tenant)
-          yield* Principal.authorizeLog(yield* Principal.of(flags, tenant))
+          yield* Principal.authorizeLog(yield* Principal.of(flags, tenant), Option.getOrUndefined(flags.purpose))
           const { anchor: signed, verified } = yield* Audit.checkpoint(tenant, { full: flags.full }).pipe(
             Effect.provide(Anchor.layerAnchorsDirectory(flags.anchors)),
             Effect.provideContext(signer)
@@ -554,10 +539,13 @@ const anchor = Command.make(
 ).pipe(
   Command.withShortDescription("Sign the log's head into an anchors directory"),
   Command.withDescription(
-    "Verifies the tenant's log from the latest anchor this key signed (in full with --full, or when there is none), signs its head with the private key and writes the anchor into --anchors (Audit.checkpoint). A log that does not extend that anchor is not signed (exit 9); a missing or unreadable key file exits 12. Run it daily from a host that holds the key, and publish the directory where the database's writers cannot reach (docs/audit.md)."
+    "Verifies the tenant's log from the latest anchor this key signed (in full with --full, or when there is none), signs its head with the private key and writes the anchor into --anchors (Audit.checkpoint). A log that does not extend that anchor is not signed (exit 9); a missing or unreadable key file exits 12. Run it daily from a host that holds the key, and publish the directory where the database's writers cannot reach (docs/audit.md). It reads the events it verifies: --purpose is required and the read is recorded in the access log."
   ),
   Command.withExamples([
-    { command: "shuangbai audit anchor --tenant yangshan --anchors /srv/anchors --key /etc/shuangbai/anchor.key" }
+    {
+      command:
+        'shuangbai audit anchor --tenant yangshan --anchors /srv/anchors --key /etc/shuangbai/anchor.key --purpose "daily checkpoint"'
+    }
   ])
 )
 
@@ -606,7 +594,7 @@ const accessLog = Command.make(
 const audit = Command.make("audit").pipe(
   Command.withShortDescription("Audit of the log"),
   Command.withDescription("Audit of the log."),
-  Command.withSubcommands([verify, anchor, accessLog])
+  Command.withSubcommands([verify, anchor, AuditSideTables.command, AuditBundle.command, accessLog])
 )
 
 // ---- the root --------------------------------------------------------------------------------------------

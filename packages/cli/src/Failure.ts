@@ -18,6 +18,8 @@ export const exitCodes = {
   BadInput: 12,
   NothingFound: 13,
   AnchorRefused: 14,
+  SideTablesDisagree: 15,
+  BundleRejected: 16,
   /** Anything else: a store error, a bug. */
   Failed: 1
 } as const
@@ -33,14 +35,18 @@ export const exitCodeMeanings: Readonly<Record<Reason, string>> = {
   BadDate: "`--as-of` or `--period` does not parse, or is not a calendar date",
   UnknownReport: "`report` was given a name it does not know",
   ChainBroken:
-    "the hash chain does not verify (`audit verify`), or the log does not reach or match a signed anchor (truncated or re-chained: `audit verify --anchors`, `audit anchor`), or `import` refused a file whose chain does not verify",
+    "the hash chain does not verify (`audit verify`), or the log does not reach or match a signed anchor (truncated or re-chained: `audit verify --anchors`, `audit anchor`), or `import` refused a file whose chain does not verify, or `export --bundle` found a log that does not verify (no bundle is written)",
   AccessDenied: "the principal (`--as`, `--as-role`, `--as-station`) may not do this",
   NotMigrated: "the database has no event store tables yet: run `shuangbai migrate`",
   BadInput:
-    "an input file is not JSONL of event envelopes, or names another tenant; or a key file (`--key`, `--public-key`) is missing, unreadable or not an Ed25519 key of the right kind",
-  NothingFound: "`history` found no event naming the subject",
+    "an input file is not JSONL of event envelopes, or names another tenant; a bundle (`audit bundle`) or an anchors directory cannot be read; or a key file (`--key`, `--public-key`) is missing, unreadable or not an Ed25519 key of the right kind",
+  NothingFound: "`history` or `export --bundle --subject` found no event naming the subject",
   AnchorRefused:
-    "`audit verify --anchors` found an anchor the `--public-key` did not sign, or one of another tenant: forged, altered or another key's",
+    "`audit verify --anchors`, `export --bundle --anchors` or `audit bundle` found an anchor the `--public-key` did not sign, or one of another tenant: forged, altered or another key's",
+  SideTablesDisagree:
+    "`audit side-tables` found rows of `subjects`, `commands`, `streams` or `heads` that do not agree with the events (each is listed on stdout)",
+  BundleRejected:
+    "`audit bundle` found the bundle cut short, reordered, edited or not a bundle (the message names the line)",
   Failed: "any other failure (the message says which)"
 }
 

@@ -14,6 +14,7 @@ export const toFailure = (error: unknown): CliFailure => {
   if (error instanceof Audit.ChainBroken) return fail("ChainBroken", error.message)
   if (error instanceof Anchor.AnchorRefused) return fail("AnchorRefused", error.message)
   if (error instanceof Anchor.KeyFileError) return fail("BadInput", error.message)
+  if (error instanceof Anchor.AnchorStoreError) return fail("BadInput", error.message)
   if (error instanceof Access.AccessDenied) {
     return fail(
       "AccessDenied",

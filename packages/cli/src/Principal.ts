@@ -84,18 +84,18 @@ export const authorizeImport = (principal: Access.Principal) => administrator(pr
 
 export const authorizeDemo = (principal: Access.Principal) => administrator(principal, "Demo")
 
-/** The whole log (export, replay, audit verify): the auditor's read. */
-type Authorized = ReturnType<typeof Access.authorizeRead>
-
-export const authorizeLog = (principal: Access.Principal): Authorized =>
-  Access.authorizeRead(principal, { _tag: "Log", tenant: principal.tenant })
-
 /** Reads that show personal data: checked, then recorded in the access log with their purpose. */
 type Recorded = ReturnType<typeof Access.AccessLog.authorizeAndRecord>
 
-/** The whole log written out (export): a read of everyone's data, recorded with its purpose. */
-export const authorizeExport = (principal: Access.Principal, purpose: string | undefined): Recorded =>
+/**
+ * The whole log (export, replay, audit verify, anchor, side-tables, bundles): the auditor's read of
+ * everyone's data, recorded with its purpose. Whatever a command prints of it, it reads every event.
+ */
+export const authorizeLog = (principal: Access.Principal, purpose: string | undefined): Recorded =>
   Access.AccessLog.authorizeAndRecord(principal, { _tag: "Log", tenant: principal.tenant }, purpose)
+
+/** Rebuilding the side tables (`audit side-tables --rebuild`) rewrites the store's own rows: the administrator's. */
+export const authorizeRebuild = (principal: Access.Principal) => administrator(principal, "SideTables")
 
 export const authorizeHistory = (
   principal: Access.Principal,
@@ -109,7 +109,7 @@ export const authorizeHistory = (
   )
 
 /** The access log itself: the auditor's. */
-export const authorizeAccessLog = (principal: Access.Principal): Authorized =>
+export const authorizeAccessLog = (principal: Access.Principal): ReturnType<typeof Access.authorizeRead> =>
   Access.authorizeRead(principal, { _tag: "AccessLog", tenant: principal.tenant })
 
 /** The read each report is; those that list people are recorded with their purpose. */

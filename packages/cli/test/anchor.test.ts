@@ -1,5 +1,4 @@
-import { generateKeyPairSync } from "node:crypto"
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
@@ -7,7 +6,7 @@ import { PgEventStore } from "@shuangbai/postgres"
 import { Effect } from "effect"
 import { SqlClient } from "effect/sql"
 import { exitCodes } from "../src/Failure.ts"
-import { run } from "./helpers.ts"
+import { keyPair, run } from "./helpers.ts"
 
 // `audit anchor` and `audit verify --anchors` run as processes on a tiny demo county in PGlite, with key
 // files as OpenSSL writes them (PKCS#8 private, SPKI public PEM).
@@ -17,20 +16,14 @@ const data = join(dir, "db")
 const anchors = join(dir, "anchors")
 const tenant = "yangshan"
 const store = ["--tenant", tenant, "--data-dir", data]
+const anchorWith = (key: string) =>
+  run(["audit", "anchor", ...store, "--anchors", anchors, "--key", key, "--purpose", "daily checkpoint"])
 
-const keyPair = (name: string) => {
-  const { privateKey, publicKey } = generateKeyPairSync("ed25519")
-  const key = join(dir, `${name}.key`)
-  const pub = join(dir, `${name}.pub`)
-  writeFileSync(key, privateKey.export({ type: "pkcs8", format: "pem" }))
-  writeFileSync(pub, publicKey.export({ type: "spki", format: "pem" }))
-  return { key, pub }
-}
-const ours = keyPair("ours")
-const theirs = keyPair("theirs")
+const ours = keyPair(dir, "ours")
+const theirs = keyPair(dir, "theirs")
 
 const verifyWith = (pub: string, more: ReadonlyArray<string> = []) =>
-  run(["audit", "verify", ...store, "--anchors", anchors, "--public-key", pub, ...more])
+  run(["audit", "verify", ...store, "--anchors", anchors, "--public-key", pub, "--purpose", "audit", ...more])
 
 /** Deletes the last event and points the head at the one before, as a database administrator could. */
 const truncate = () =>
@@ -55,21 +48,21 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 describe("shuangbai audit anchor and verify --anchors", { timeout: 120_000 }, () => {
   it("a missing key file is refused with the bad-input code before anything is signed", async () => {
-    const anchor = await run(["audit", "anchor", ...store, "--anchors", anchors, "--key", join(dir, "none.key")])
+    const anchor = await anchorWith(join(dir, "none.key"))
     assert.strictEqual(anchor.code, exitCodes.BadInput, anchor.stderr)
     assert.include(anchor.stderr, "none.key: no such file")
     const verify = await verifyWith(join(dir, "none.pub"))
     assert.strictEqual(verify.code, exitCodes.BadInput, verify.stderr)
     assert.include(verify.stderr, "none.pub: no such file")
     // a public key where the private one belongs is not a signing key
-    const wrongKind = await run(["audit", "anchor", ...store, "--anchors", anchors, "--key", ours.pub])
+    const wrongKind = await anchorWith(ours.pub)
     assert.strictEqual(wrongKind.code, exitCodes.BadInput, wrongKind.stderr)
     assert.include(wrongKind.stderr, "is not a PEM private key")
     assert.deepStrictEqual(readdirSync(dir).includes("anchors"), false)
   })
 
   it("anchors the head, verifies against it, refuses another key, and catches a truncated tail", async () => {
-    const anchored = await run(["audit", "anchor", ...store, "--anchors", anchors, "--key", ours.key])
+    const anchored = await anchorWith(ours.key)
     assert.strictEqual(anchored.code, 0, anchored.stderr)
     const printed = /anchored yangshan at position (\d+), hash ([0-9a-f]{64})/.exec(anchored.stdout)
     assert.isNotNull(printed, anchored.stdout)
@@ -91,7 +84,7 @@ describe("shuangbai audit anchor and verify --anchors", { timeout: 120_000 }, ()
 
     await truncate()
     // the chain alone cannot tell: the administrator fixed the head
-    const plain = await run(["audit", "verify", ...store])
+    const plain = await run(["audit", "verify", ...store, "--purpose", "audit"])
     assert.strictEqual(plain.code, 0, plain.stderr)
     const truncated = await verifyWith(ours.pub)
     assert.strictEqual(truncated.code, exitCodes.ChainBroken, truncated.stderr)
@@ -99,7 +92,7 @@ describe("shuangbai audit anchor and verify --anchors", { timeout: 120_000 }, ()
     const truncatedIncremental = await verifyWith(ours.pub, ["--incremental"])
     assert.strictEqual(truncatedIncremental.code, exitCodes.ChainBroken, truncatedIncremental.stderr)
     // and a log that no longer reaches the last anchor is never signed again
-    const again = await run(["audit", "anchor", ...store, "--anchors", anchors, "--key", ours.key])
+    const again = await anchorWith(ours.key)
     assert.strictEqual(again.code, exitCodes.ChainBroken, again.stderr)
     assert.strictEqual(readdirSync(join(anchors, tenant)).length, 1)
   })

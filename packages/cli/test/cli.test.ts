@@ -201,10 +201,21 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
   it("replay decodes and folds every event; export to standard output writes every envelope", async () => {
     const r = copy("r")
     const events = lines(exported)
-    const replayed = await run(["replay", "--tenant", tenant, "--data-dir", r])
+    const unstated = await run(["replay", "--tenant", tenant, "--data-dir", r])
+    assert.strictEqual(unstated.code, exitCodes.Usage, unstated.stderr)
+    assert.include(unstated.stderr, "Log reads personal data: state its purpose")
+    const replayed = await run(["replay", "--tenant", tenant, "--data-dir", r, "--purpose", "升级后检查"])
     assert.strictEqual(replayed.code, 0, replayed.stderr)
     assert.include(replayed.stdout, `replayed ${events.length.toLocaleString("en-US")} events of yangshan`)
     assert.strictEqual(replayed.stderr, "", "no progress bar when stderr is not a terminal")
+    // replay reads everyone's data: the read is in the access log, with who and why
+    const listed = await run(["audit", "access-log", "--tenant", tenant, "--data-dir", r, "--format", "json"])
+    assert.strictEqual(listed.code, 0, listed.stderr)
+    const last = JSON.parse(listed.stdout).at(-1)
+    assert.deepStrictEqual(
+      [last.actor.id, last.actor.role, last.what, last.purpose],
+      ["local-operator", "auditor", "Log", "升级后检查"]
+    )
     const written = await run(["export", "--tenant", tenant, "--data-dir", r, "--purpose", "test"])
     assert.strictEqual(written.code, 0, written.stderr)
     assert.deepStrictEqual(written.stdout.trim().split("\n"), events)
@@ -241,17 +252,21 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     ])
     assert.strictEqual(written.code, 0, written.stderr)
     assert.deepStrictEqual(lines(reexported).map(withoutStoreFields), events.map(withoutStoreFields))
-    const verified = await run(["audit", "verify", "--tenant", tenant, "--data-dir", target])
+    const verified = await run(["audit", "verify", "--tenant", tenant, "--data-dir", target, "--purpose", "test"])
     assert.strictEqual(verified.code, 0, verified.stderr)
   })
 
   it("audit verify passes, then fails with its exit code on an edited row", async () => {
     const target = copy("tampered")
-    const ok = await run(["audit", "verify", "--tenant", tenant, "--data-dir", target])
+    const ok = await run(["audit", "verify", "--tenant", tenant, "--data-dir", target, "--purpose", "annual audit"])
     assert.strictEqual(ok.code, 0, ok.stderr)
     assert.match(ok.stdout, /the log of yangshan verifies: [\d,]+ events/)
+    // it read every event: recorded in the access log
+    const listed = await run(["audit", "access-log", "--tenant", tenant, "--data-dir", target])
+    assert.strictEqual(listed.code, 0, listed.stderr)
+    assert.match(listed.stdout, /local-operator \(auditor\) {2}Log {2}purpose: annual audit\n$/)
     await tamper(PgEventStore.layerPglite({ dataDir: target, migrate: false }), PgEventStore.defaultSchema, 7)
-    const broken = await run(["audit", "verify", "--tenant", tenant, "--data-dir", target])
+    const broken = await run(["audit", "verify", "--tenant", tenant, "--data-dir", target, "--purpose", "test"])
     assert.strictEqual(broken.code, exitCodes.ChainBroken, broken.stderr)
     assert.include(broken.stderr, "fails verification at position 7")
   })
@@ -366,13 +381,13 @@ describePg("shuangbai on PostgreSQL", () => {
     assert.strictEqual(onPglite.code, 0, onPglite.stderr)
     assert.deepStrictEqual(JSON.parse(onPg.stdout), JSON.parse(onPglite.stdout))
 
-    const unknown = await run(["replay", "--tenant", "qingxin", ...url])
+    const unknown = await run(["replay", "--tenant", "qingxin", ...url, "--purpose", "test"])
     assert.strictEqual(unknown.code, exitCodes.UnknownTenant, unknown.stderr)
 
-    const ok = await run(["audit", "verify", "--tenant", tenant, ...url])
+    const ok = await run(["audit", "verify", "--tenant", tenant, ...url, "--purpose", "test"])
     assert.strictEqual(ok.code, 0, ok.stderr)
     await tamper(pg(), schema, 11)
-    const broken = await run(["audit", "verify", "--tenant", tenant, ...url])
+    const broken = await run(["audit", "verify", "--tenant", tenant, ...url, "--purpose", "test"])
     assert.strictEqual(broken.code, exitCodes.ChainBroken, broken.stderr)
     assert.include(broken.stderr, "fails verification at position 11")
   })

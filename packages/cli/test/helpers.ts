@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process"
-import { randomBytes } from "node:crypto"
+import { generateKeyPairSync, randomBytes } from "node:crypto"
+import { writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Services } from "@shuangbai/testing"
 
@@ -61,3 +62,13 @@ export const start = (args: ReadonlyArray<string>, ready: RegExp) => {
 export const { describePg, pgUrl } = Services
 
 export const randomSchema = () => `sb_cli_${randomBytes(6).toString("hex")}`
+
+/** An Ed25519 key pair written as OpenSSL writes it (PKCS#8 private, SPKI public PEM): `DIR/NAME.key`, `.pub`. */
+export const keyPair = (dir: string, name: string) => {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519")
+  const key = join(dir, `${name}.key`)
+  const pub = join(dir, `${name}.pub`)
+  writeFileSync(key, privateKey.export({ type: "pkcs8", format: "pem" }))
+  writeFileSync(pub, publicKey.export({ type: "spki", format: "pem" }))
+  return { key, pub }
+}

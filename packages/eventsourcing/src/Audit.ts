@@ -102,20 +102,29 @@ export function verifyChain(
     const from = cursor
     const mismatch = passAnchors(cursor)
     if (mismatch !== undefined) return yield* Effect.fail(mismatch)
-    while (true) {
-      const page = yield* store.readAll(tenant, { after: cursor.position, limit: pageSize })
-      if (page.length === 0) break
-      const found = HashChain.verify(page, cursor)
+    const read = (after: number) => store.readAll(tenant, { after, limit: pageSize })
+    let page = yield* read(cursor.position)
+    while (page.length > 0) {
+      const at = cursor
+      const current = page
+      // The next page is asked for before this one is hashed, so that the database reads while this process
+      // hashes (on the server; PGlite runs in this thread, where it changes nothing). A failed read of it is
+      // reported only once this page has verified.
+      const [following, found] = yield* Effect.all(
+        [Effect.result(read(current[current.length - 1]!.position)), Effect.sync(() => HashChain.verify(current, at))],
+        { concurrency: 2 }
+      )
       if (found !== undefined) return yield* Effect.fail(broken(tenant, found))
-      for (const event of page) {
+      for (const event of current) {
         if (next < anchors.length && anchors[next]!.position === event.position) {
           const failed = passAnchors(event)
           if (failed !== undefined) return yield* Effect.fail(failed)
         }
       }
-      const last = page[page.length - 1]!
+      const last = current[current.length - 1]!
       cursor = { position: last.position, hash: last.hash }
       if (options?.onProgress) yield* options.onProgress(cursor.position)
+      page = yield* Effect.fromResult(following)
     }
     if (next < anchors.length) {
       return yield* Effect.fail(new ChainBroken({ tenant, kind: "Truncated", position: anchors[next]!.position }))

@@ -99,4 +99,23 @@ describe("Bundle", () => {
       )
     )
   )
+
+  it.effect("without a key everything but the signatures is checked, and an anchor of another tenant is refused", () =>
+    Effect.gen(function* () {
+      const text = yield* bundleOf([{ a: 1 }, { b: 2 }, { c: 3 }])
+      const verified = yield* Bundle.verify(text, undefined)
+      assert.deepStrictEqual([verified.events, verified.anchors, verified.signaturesChecked], [3, 1, false])
+      assert.isTrue((yield* Bundle.verify(text, keys.publicKey)).signaturesChecked)
+      const foreign = text.replace(/(\{"anchor":\{[^\n]*"tenant":)"t"/, '$1"u"')
+      assert.notStrictEqual(foreign, text)
+      const refused = yield* Effect.flip(Bundle.verify(foreign, undefined))
+      assert.deepStrictEqual(
+        refused._tag === "AnchorRefused" ? [refused.reason, refused.anchorTenant] : [refused._tag],
+        ["OtherTenant", "u"]
+      )
+      // an edited event is caught without a key too
+      const edited = text.replace('"b":2', '"b":3')
+      assert.strictEqual((yield* Effect.flip(Bundle.verify(edited, undefined)))._tag, "BundleRejected")
+    })
+  )
 })

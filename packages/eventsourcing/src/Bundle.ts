@@ -118,18 +118,21 @@ export interface BundleVerified {
   readonly events: number
   readonly anchors: number
   readonly head: HashChain.Head
+  /** Whether the anchors' signatures were checked: only with a public key. */
+  readonly signaturesChecked: boolean
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v)
 
 /**
  * Verifies a bundle as tools/verify_bundle.py does (hashes, links, positions, canonical lines, counts, each
- * anchor against the event at its position) and, what Python's standard library cannot, each anchor's
- * Ed25519 signature with `publicKey`.
+ * anchor's tenant and its hash against the event at its position) and each anchor's Ed25519 signature with
+ * `publicKey`. Without a key the signatures are not checked (`signaturesChecked: false`), as the script
+ * does without `--public-key`: the bundle is then only proved consistent, not anchored.
  */
 export const verify = (
   text: string,
-  publicKey: KeyObject
+  publicKey: KeyObject | undefined
 ): Effect.Effect<BundleVerified, BundleRejected | Anchor.AnchorRefused> =>
   Effect.gen(function* () {
     const reject = (n: number, reason: string) => Effect.fail(new BundleRejected({ line: n, reason }))
@@ -159,7 +162,19 @@ export const verify = (
       const value = canonical(n)
       const decoded = Schema.decodeUnknownOption(Anchor.Anchor)(isObject(value) ? value.anchor : undefined)
       if (Option.isNone(decoded)) return yield* reject(n, "not a canonical anchor line")
-      const anchor = yield* Anchor.check(decoded.value, tenant, publicKey)
+      const anchor =
+        publicKey !== undefined
+          ? yield* Anchor.check(decoded.value, tenant, publicKey)
+          : decoded.value.tenant === tenant
+            ? decoded.value
+            : yield* Effect.fail(
+                new Anchor.AnchorRefused({
+                  tenant,
+                  position: decoded.value.position,
+                  reason: "OtherTenant",
+                  anchorTenant: decoded.value.tenant
+                })
+              )
       if (anchors.length > 0 && anchor.position < anchors[anchors.length - 1]!.position) {
         return yield* reject(n, "anchors out of position order")
       }
@@ -211,5 +226,5 @@ export const verify = (
         return yield* reject(0, `the log does not pass through the anchor at position ${anchor.position}`)
       }
     }
-    return { tenant, scope, events, anchors: anchors.length, head }
+    return { tenant, scope, events, anchors: anchors.length, head, signaturesChecked: publicKey !== undefined }
   })

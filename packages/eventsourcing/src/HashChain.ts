@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto"
+import { hash as digest } from "node:crypto"
 import type { StoredEvent } from "./Envelope.ts"
 import { quoteKey, sortedKeys, write, writeNotingPlain } from "./internal/canonical.ts"
 
@@ -55,8 +55,7 @@ export const canonicalEnvelope = (event: Unhashed): string => envelopeText(event
  * hash = hex(sha256(UTF-8 of `canonicalEnvelope(event)`)). `prevHash` is inside the envelope, so the order is
  * sealed too.
  */
-export const hashOf = (event: Unhashed): string =>
-  createHash("sha256").update(envelopeText(event, undefined)).digest("hex")
+export const hashOf = (event: Unhashed): string => digest("sha256", envelopeText(event, undefined), "hex")
 
 /**
  * Seals an event. `data`, when given, must be `canonicalJson(event.data)` (see `canonicalPayload`): the
@@ -64,7 +63,7 @@ export const hashOf = (event: Unhashed): string =>
  */
 export const seal = (event: Unhashed, data?: string): StoredEvent => ({
   ...event,
-  hash: createHash("sha256").update(envelopeText(event, data)).digest("hex")
+  hash: digest("sha256", envelopeText(event, data), "hex")
 })
 /** Where a verified chain ends: the next event must link to this hash at this position + 1. */
 export interface Head {

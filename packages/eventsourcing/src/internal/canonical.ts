@@ -32,13 +32,34 @@ export class Verbatim {
   }
 }
 
-export const sortedKeys = (value: object): Array<string> => {
+// Key orders already sorted, by their first key: a store returns every envelope, and a domain every payload
+// of a type, with its keys in the same order, so each order is sorted once, not once an object (the sort
+// was a fifth of the time of a hash).
+const sortedOrders = new Map<string, { readonly keys: ReadonlyArray<string>; readonly sorted: ReadonlyArray<string> }>()
+
+const sameKeys = (a: ReadonlyArray<string>, b: ReadonlyArray<string>): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/** The object's own keys in the default sort order (UTF-16 code units). The caller must not change the array. */
+export const sortedKeys = (value: object): ReadonlyArray<string> => {
   const keys = Object.keys(value)
+  let inOrder = true
   for (let i = 1; i < keys.length; i++) {
-    // Same order as the default sort (UTF-16 code units); most objects need no sorting at all.
-    if (keys[i - 1]! > keys[i]!) return keys.sort()
+    if (keys[i - 1]! > keys[i]!) {
+      inOrder = false
+      break
+    }
   }
-  return keys
+  // most objects need no sorting at all
+  if (inOrder) return keys
+  const known = sortedOrders.get(keys[0]!)
+  if (known !== undefined && sameKeys(known.keys, keys)) return known.sorted
+  const sorted = [...keys].sort()
+  if (sortedOrders.size < 4096) sortedOrders.set(keys[0]!, { keys, sorted })
+  return sorted
 }
 
 // What JSON.stringify escapes in a string: quote, backslash, control characters, and (well-formed JSON.stringify)

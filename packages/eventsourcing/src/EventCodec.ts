@@ -20,7 +20,8 @@ export interface Versioning {
 }
 
 export interface EventCodec<E extends { readonly _tag: string }> {
-  readonly types: ReadonlyArray<string>
+  /** The stored types it reads and writes: its events' tags. */
+  readonly types: ReadonlyArray<E["_tag"]>
   readonly schemaVersion: (type: string) => number
   readonly encode: (event: E) => { readonly type: string; readonly schemaVersion: number; readonly data: unknown }
   readonly decode: (stored: StoredEvent) => Result.Result<Recorded<E>, UnknownEventType | InvalidEvent>
@@ -36,7 +37,7 @@ export const make = <M extends EventSchemas>(
   schemas: M,
   versioning: { readonly [K in keyof M]?: Versioning } = {}
 ): ClassCodec<M> => {
-  const types = Object.keys(schemas)
+  const types: ReadonlyArray<EventOf<M>["_tag"]> = Object.keys(schemas)
   const decoders = new Map(types.map((t) => [t, Schema.decodeUnknownResult(schemas[t]!)]))
   // A valid payload is read by a validator compiled from the Schema (internal/fastDecode.ts), with the same
   // result as the decoder; an invalid one, or a Schema it cannot compile, goes to the decoder itself.

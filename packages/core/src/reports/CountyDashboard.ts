@@ -1,4 +1,4 @@
-import type { Projection, Scalars } from "@shuangbai/eventsourcing"
+import { Projection, type Scalars } from "@shuangbai/eventsourcing"
 import { HashMap, HashSet } from "effect"
 import type { Event } from "../Domain.ts"
 import * as Recruitment from "../recruitment/index.ts"
@@ -14,9 +14,11 @@ import { type Covers, type Figure, figure, ratio, type Scope } from "./Figures.t
 import * as Activities from "./internal/activities.ts"
 import * as Campaigns from "./internal/campaigns.ts"
 import * as Cases from "./internal/cases.ts"
+import { until } from "./internal/dates.ts"
 import * as ExchangeVisits from "./internal/exchangeVisits.ts"
 import * as Households from "./internal/households.ts"
-import { byKey, contextPart, fixed, lookup, part, routed, until, where } from "./internal/narrow.ts"
+import { lookup } from "./internal/maps.ts"
+import { byKey } from "./internal/order.ts"
 import * as Visits from "./internal/visits.ts"
 import * as Period from "./Period.ts"
 
@@ -107,28 +109,31 @@ const make = (periods: Periods, options: Options) => {
     courseKinds: [...courseKinds],
     materialKinds: options.materialKinds ?? ["Brochure"]
   }
-  return routed({
-    config: fixed(config),
-    coverage: contextPart(Stations.codec, until(periods.asOf, Stations.Projections.coverage)),
-    staffing: contextPart(Workforce.codec, until(periods.asOf, Workforce.Projections.staffing)),
-    drives: contextPart(Recruitment.codec, until(periods.asOf, Recruitment.Projections.drives)),
-    households: part(Households.types, Households.make(periods.coverage.to)),
-    visits: part(Visits.conductedTypes, Visits.counted),
-    cases: part(
+  return Projection.combine({
+    config: Projection.constant(config),
+    coverage: Projection.reading(Stations.codec.types, until(periods.asOf, Stations.Projections.coverage)),
+    staffing: Projection.reading(Workforce.codec.types, until(periods.asOf, Workforce.Projections.staffing)),
+    drives: Projection.reading(Recruitment.codec.types, until(periods.asOf, Recruitment.Projections.drives)),
+    households: Projection.reading(Households.types, Households.make(periods.coverage.to)),
+    visits: Projection.reading(Visits.conductedTypes, Visits.counted),
+    cases: Projection.reading(
       Cases.types,
       Cases.make({ at: periods.firstHalf.to, openedIn: periods.firstHalf, reachedIn: periods.coverage })
     ),
-    activities: part(Activities.types, Activities.make({ heldIn: periods.yearToDate, reachedIn: periods.coverage })),
-    campaigns: part(Campaigns.types, Campaigns.make({ reachedIn: periods.coverage })),
-    exchangeVisits: part(ExchangeVisits.types, until(periods.asOf, ExchangeVisits.exchangeVisits)),
-    courses: part(
-      ["CourseHeld"],
-      where(
-        (event: Training.Events.Event) => event._tag === "CourseHeld" && courseKinds.has(event.kind),
-        Training.Projections.participationIn(periods.training)
-      ) as Projection.Projection<Event, Training.Projections.Participation>
+    activities: Projection.reading(
+      Activities.types,
+      Activities.make({ heldIn: periods.yearToDate, reachedIn: periods.coverage })
     ),
-    printed: contextPart(Training.codec, Training.Projections.printedMaterialsIn(periods.publicity))
+    campaigns: Projection.reading(Campaigns.types, Campaigns.make({ reachedIn: periods.coverage })),
+    exchangeVisits: Projection.reading(ExchangeVisits.types, until(periods.asOf, ExchangeVisits.exchangeVisits)),
+    courses: Projection.reading(
+      ["CourseHeld"],
+      Projection.filter(
+        ({ event }) => event._tag === "CourseHeld" && courseKinds.has(event.kind),
+        Training.Projections.participationIn(periods.training)
+      )
+    ),
+    printed: Projection.reading(Training.codec.types, Training.Projections.printedMaterialsIn(periods.publicity))
   })
 }
 

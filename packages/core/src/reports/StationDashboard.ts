@@ -6,7 +6,8 @@ import type { StationId, TownshipId } from "../shared/Ids.ts"
 import * as Workforce from "../workforce/index.ts"
 import * as CountyDashboard from "./CountyDashboard.ts"
 import { type Covers, type Figure, figure, ratio, type Scope } from "./Figures.ts"
-import { byKey, lookup } from "./internal/narrow.ts"
+import { lookup } from "./internal/maps.ts"
+import { byKey } from "./internal/order.ts"
 
 // The county's figures per station, from the same state as the county dashboard. A figure is given for a
 // station where its events name a station: F1 (is the township's station open), F2 (recipients of the

@@ -1,9 +1,9 @@
-import type { Projection } from "@shuangbai/eventsourcing"
+import { Projection } from "@shuangbai/eventsourcing"
 import type { Event } from "../Domain.ts"
 import type { StationId } from "../shared/Ids.ts"
 import type { CourseKind } from "../training/Events.ts"
 import * as Training from "../training/index.ts"
-import { byKey, contextPart, fixed, routed } from "./internal/narrow.ts"
+import { byKey } from "./internal/order.ts"
 import type { Period } from "./Period.ts"
 
 // Courses held in a period and who attended: the training context's own participation projection, fed
@@ -11,9 +11,9 @@ import type { Period } from "./Period.ts"
 // each worker once; per station by the station each attendee was on post for on the day.
 
 const make = (period: Period) =>
-  routed({
-    period: fixed(period),
-    participation: contextPart(Training.codec, Training.Projections.participationIn(period))
+  Projection.combine({
+    period: Projection.constant(period),
+    participation: Projection.reading(Training.codec.types, Training.Projections.participationIn(period))
   })
 
 export type State = ReturnType<typeof make>["initial"]

@@ -1,4 +1,4 @@
-import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
+import { Projection, type Recorded, type Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { Event } from "../Domain.ts"
 import type { HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
@@ -6,7 +6,8 @@ import type { Label, Labels } from "../shared/Labels.ts"
 import { type RecipientCategory, type RiskLevel, riskLevelLabels } from "../shared/RecipientCategory.ts"
 import type { Modality } from "../visits/Events.ts"
 import * as Households from "./internal/households.ts"
-import { byKey, fixed, lookup, part, routed } from "./internal/narrow.ts"
+import { lookup } from "./internal/maps.ts"
+import { byKey } from "./internal/order.ts"
 import * as Visits from "./internal/visits.ts"
 import * as Period from "./Period.ts"
 
@@ -76,12 +77,12 @@ const campaignVisits = (
 })
 
 const make = (asOf: Scalars.LocalDate) =>
-  routed({
-    asOf: fixed(asOf),
-    households: part(Households.types, Households.make(asOf)),
-    visits: part(Visits.conductedTypes, Visits.conducted),
-    campaignVisits: part(["RecipientVisited"], campaignVisits(asOf)),
-    scheduled: part(Visits.scheduledTypes, Visits.scheduled)
+  Projection.combine({
+    asOf: Projection.constant(asOf),
+    households: Projection.reading(Households.types, Households.make(asOf)),
+    visits: Projection.reading(Visits.conductedTypes, Visits.conducted),
+    campaignVisits: Projection.reading(["RecipientVisited"], campaignVisits(asOf)),
+    scheduled: Projection.reading(Visits.scheduledTypes, Visits.scheduled)
   })
 
 export type State = ReturnType<typeof make>["initial"]

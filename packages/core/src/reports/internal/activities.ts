@@ -5,7 +5,7 @@ import { personTimesOf } from "../../activities/Events.ts"
 import type { Event } from "../../Domain.ts"
 import type { ActivityId, PersonId, StationId } from "../../shared/Ids.ts"
 import { type Period, within } from "../Period.ts"
-import { lookup } from "./narrow.ts"
+import { lookup } from "./maps.ts"
 
 export interface Tally {
   /** Activities held (场次). */

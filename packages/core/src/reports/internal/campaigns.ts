@@ -6,7 +6,7 @@ import type { CampaignKind } from "../../relief/Events.ts"
 import { add, noQuantities, type Quantities } from "../../relief/State.ts"
 import type { CampaignId, PersonId, StationId, VillageId } from "../../shared/Ids.ts"
 import { type Period, within } from "../Period.ts"
-import { lookup } from "./narrow.ts"
+import { lookup } from "./maps.ts"
 
 // What counts is what the relief context's own projections count (relief/Projections.ts): campaign visits
 // are RecipientVisited only, items handed out SuppliesDistributed only, persons and villages once each.

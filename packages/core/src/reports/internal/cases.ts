@@ -5,7 +5,7 @@ import { type CaseType, dateOf } from "../../casework/Events.ts"
 import type { Event } from "../../Domain.ts"
 import type { CaseId, HouseholdId, PersonId, StationId, WorkerId } from "../../shared/Ids.ts"
 import { type Period, within } from "../Period.ts"
-import { increment, lookup } from "./narrow.ts"
+import { increment, lookup } from "./maps.ts"
 
 /**
  * A case file (one recipient, one case type: the casework stream), now and as of the report's days. A file

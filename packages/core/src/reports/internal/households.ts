@@ -3,7 +3,7 @@ import { HashMap } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { HouseholdId, PersonId, StationId, TownshipId, VillageId } from "../../shared/Ids.ts"
 import { RecipientCategory, type RiskLevel } from "../../shared/RecipientCategory.ts"
-import { lookup } from "./narrow.ts"
+import { lookup } from "./maps.ts"
 
 /** A household file (建档): where it is and when it was on file. */
 export interface HouseholdFile {

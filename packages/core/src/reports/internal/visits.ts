@@ -4,7 +4,7 @@ import type { Event } from "../../Domain.ts"
 import type { HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../../shared/Ids.ts"
 import { PersistentMap } from "../../shared/Persistent.ts"
 import type { Modality } from "../../visits/Events.ts"
-import { lookup } from "./narrow.ts"
+import { lookup } from "./maps.ts"
 
 /** A visit that counts: conducted, not voided, as last amended. */
 export interface Visit {

@@ -2,7 +2,7 @@ import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import { HashMap } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { StationId, WorkerId } from "../../shared/Ids.ts"
-import { lookup } from "./narrow.ts"
+import { lookup } from "./maps.ts"
 
 /** A worker as the caseload report lists them: name, the station they serve (or last served), on post. */
 export interface Worker {

@@ -1,6 +1,7 @@
 import { Projection } from "@shuangbai/eventsourcing"
 import type { Event } from "../Domain.ts"
 import type { StationId } from "../shared/Ids.ts"
+import { PersistentSet } from "../shared/Persistent.ts"
 import type { CourseKind } from "../training/Events.ts"
 import * as Training from "../training/index.ts"
 import { byKey } from "./internal/order.ts"
@@ -40,9 +41,9 @@ export const view = (state: State): Participation => {
   const p = state.participation
   return {
     period: state.period,
-    courses: p.courses.size,
+    courses: PersistentSet.from(p.courses).size,
     personTimes: p.personTimes,
-    workers: p.workersTrained.size,
+    workers: PersistentSet.from(p.workersTrained).size,
     byKind: p.byKind,
     stations: [...p.byStation]
       .map(([station, s]) => ({ station, personTimes: s.personTimes, workers: s.workers.size }))

@@ -1,9 +1,11 @@
-import { HashMap, Option } from "effect"
+import { PersistentMap } from "../../shared/Persistent.ts"
 
-/** A persistent map's value, or undefined. */
-export const lookup = <K, V>(map: HashMap.HashMap<K, V>, key: K): V | undefined =>
-  Option.getOrUndefined(HashMap.get(map, key))
-
-/** Adds one to a count kept in a persistent map. */
-export const increment = <K>(map: HashMap.HashMap<K, number>, key: K, by = 1): HashMap.HashMap<K, number> =>
-  HashMap.set(map, key, (lookup(map, key) ?? 0) + by)
+/** Adds one (or `by`) to a count kept in a persistent map. */
+export const increment = <K extends string>(
+  map: PersistentMap<K, number>,
+  key: K,
+  by = 1
+): PersistentMap<K, number> => {
+  const counts = PersistentMap.from(map)
+  return counts.with(key, (counts.get(key) ?? 0) + by)
+}

@@ -20,7 +20,8 @@ export interface Versioning {
 }
 
 export interface EventCodec<E extends { readonly _tag: string }> {
-  readonly types: ReadonlyArray<string>
+  /** The stored types it reads and writes: its events' tags. */
+  readonly types: ReadonlyArray<E["_tag"]>
   readonly schemaVersion: (type: string) => number
   readonly encode: (event: E) => { readonly type: string; readonly schemaVersion: number; readonly data: unknown }
   readonly decode: (stored: StoredEvent) => Result.Result<Recorded<E>, UnknownEventType | InvalidEvent>
@@ -42,7 +43,7 @@ export const make = <M extends EventSchemas>(
   schemas: M,
   versioning: { readonly [K in keyof M]?: Versioning } = {}
 ): ClassCodec<M> => {
-  const types = Object.keys(schemas)
+  const types: ReadonlyArray<EventOf<M>["_tag"]> = Object.keys(schemas)
   const encoders = new Map(types.map((t) => [t, Schema.encodeSync(schemas[t]!)]))
   const versionOf = (type: string) => versioning[type]?.current ?? 1
   const byType = new Map(types.map((t) => [t, decodeOf<EventOf<M>>(schemas[t]!, t, versioning[t])]))

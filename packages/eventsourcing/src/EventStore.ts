@@ -34,10 +34,29 @@ export interface ReadStreamOptions {
   readonly asOfTime?: Instant
 }
 
-export interface ReadAllOptions {
+export interface PageOptions {
   /** Exclusive: events with `position > after`. 0 reads from the start. */
   readonly after: number
   readonly limit: number
+}
+
+export interface ReadAllOptions extends PageOptions {
+  /**
+   * Only events of these types (`StoredEvent.type`), as a projection declares them (`Projection.types`);
+   * the others are passed over by the store and do not count against `limit`. A filtered page does not
+   * tell how far it read: bound it with `through` (the head read before) to move a cursor past the events
+   * passed over, as `Subscription.readPage` does.
+   */
+  readonly types?: ReadonlyArray<string> | undefined
+  /** Inclusive: only events with `position <= through`. */
+  readonly through?: number | undefined
+}
+
+export interface SubscribeOptions {
+  /** Exclusive: events with `position > after`. */
+  readonly after: number
+  /** Only events of these types (see `ReadAllOptions.types`). */
+  readonly types?: ReadonlyArray<string> | undefined
 }
 
 export interface Head {
@@ -62,7 +81,7 @@ export interface EventStoreShape {
     stream: StreamId,
     options?: ReadStreamOptions
   ) => Effect.Effect<ReadonlyArray<StoredEvent>, StreamNotFound | EventStoreError>
-  /** The tenant's whole log by position, a page at a time. */
+  /** The tenant's whole log by position, a page at a time (of some event types only, if asked). */
   readonly readAll: (
     tenant: Tenant,
     options: ReadAllOptions
@@ -71,7 +90,7 @@ export interface EventStoreShape {
   readonly readSubject: (
     tenant: Tenant,
     subject: string,
-    options: ReadAllOptions
+    options: PageOptions
   ) => Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError>
   /** The events a command wrote, if it was recorded: how a retried command finds its first result. */
   readonly readCommand: (
@@ -79,11 +98,8 @@ export interface EventStoreShape {
     commandId: string
   ) => Effect.Effect<ReadonlyArray<StoredEvent> | undefined, EventStoreError>
   readonly head: (tenant: Tenant) => Effect.Effect<Head, EventStoreError>
-  /** Catches up from `after`, then follows new events live. Never ends on its own. */
-  readonly subscribe: (
-    tenant: Tenant,
-    options: { readonly after: number }
-  ) => Stream.Stream<StoredEvent, EventStoreError>
+  /** Catches up from `after`, then follows new events live (of some event types only, if asked). Never ends on its own. */
+  readonly subscribe: (tenant: Tenant, options: SubscribeOptions) => Stream.Stream<StoredEvent, EventStoreError>
 }
 
 export class EventStore extends Context.Service<EventStore, EventStoreShape>()("@shuangbai/eventsourcing/EventStore") {}

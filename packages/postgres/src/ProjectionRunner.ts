@@ -1,4 +1,4 @@
-import { type Envelope, EventStore, EventStoreError } from "@shuangbai/eventsourcing"
+import { type Envelope, EventStore, EventStoreError, Subscription } from "@shuangbai/eventsourcing"
 import { Data, Effect, Stream } from "effect"
 import { SqlClient } from "effect/sql"
 import { isSqlError, type SqlError } from "effect/sql/SqlError"
@@ -12,6 +12,12 @@ export interface Options<E, R> {
   readonly tenant: Envelope.Tenant
   /** Handles one event; called in position order, each event once per run. */
   readonly handle: (event: Envelope.StoredEvent) => Effect.Effect<void, E, R>
+  /**
+   * The event types the read model reads (a projection's `types`): only these are handed to `handle`. The
+   * checkpoint still moves past the others, so a restart does not read them again; catching up, the store
+   * passes them over itself (`ReadAllOptions.types`). Undefined: every event.
+   */
+  readonly types?: ReadonlyArray<string> | undefined
   /**
    * `true` (default): each page of events and its checkpoint commit in one transaction, so a read model
    * kept in the same database through the same `SqlClient` sees every event exactly once, whatever
@@ -28,16 +34,19 @@ class CheckpointMoved extends Data.TaggedError("CheckpointMoved")<{ readonly pos
 
 type Requirements<R> = EventStore.EventStore | Checkpoints | SqlClient.SqlClient | R
 
+/** Handles the events of a page read through `last` (past any events of other types), then saves `last`. */
 const handlePage = <E, R>(
   options: Options<E, R>,
   expected: number,
-  page: ReadonlyArray<Envelope.StoredEvent>
+  page: ReadonlyArray<Envelope.StoredEvent>,
+  last: number
 ): Effect.Effect<number, E | EventStoreError | CheckpointMoved | SqlError, Requirements<R>> =>
   Effect.gen(function* () {
     const checkpoints = yield* Checkpoints
-    const last = page[page.length - 1]!.position
+    const types = options.types === undefined ? undefined : new Set(options.types)
+    const events = types === undefined ? page : page.filter((event) => types.has(event.type))
     if (options.transactional === false) {
-      for (const event of page) yield* options.handle(event)
+      for (const event of events) yield* options.handle(event)
       yield* checkpoints.save(options.tenant, options.name, last)
       return last
     }
@@ -46,7 +55,7 @@ const handlePage = <E, R>(
       Effect.gen(function* () {
         const stored = yield* checkpoints.lock(options.tenant, options.name)
         if (stored !== expected) return yield* Effect.fail(new CheckpointMoved({ position: stored }))
-        for (const event of page) yield* options.handle(event)
+        for (const event of events) yield* options.handle(event)
         yield* checkpoints.save(options.tenant, options.name, last)
         return last
       })
@@ -66,13 +75,16 @@ const mapSql = <A, E, R>(
 
 /**
  * Runs the handler over the tenant's events from the stored checkpoint, then follows new events live.
- * Never ends on its own; after a restart it resumes where the last committed page left off.
+ * Never ends on its own; after a restart it resumes where the last committed page left off. A runner of
+ * some types catches up first (the store passes the other events over), then follows every event and
+ * hands it those of its types.
  */
 export const run = <E, R>(options: Options<E, R>): Effect.Effect<never, E | EventStoreError, Requirements<R>> =>
   Effect.gen(function* () {
     const store = yield* EventStore.EventStore
     const checkpoints = yield* Checkpoints
-    let cursor = yield* checkpoints.load(options.tenant, options.name)
+    let cursor =
+      options.types === undefined ? yield* checkpoints.load(options.tenant, options.name) : yield* catchUp(options)
     const pageSize = options.pageSize ?? 500
     yield* store.subscribe(options.tenant, { after: cursor }).pipe(
       Stream.runForEachArray((events) =>
@@ -81,7 +93,7 @@ export const run = <E, R>(options: Options<E, R>): Effect.Effect<never, E | Even
             events.slice(i * pageSize, (i + 1) * pageSize)
           ),
           (page) =>
-            Effect.map(handlePage(options, cursor, page), (last) => {
+            Effect.map(handlePage(options, cursor, page, page[page.length - 1]!.position), (last) => {
               cursor = last
             }),
           { discard: true }
@@ -113,12 +125,13 @@ export const catchUp = <E, R>(options: Options<E, R>): Effect.Effect<number, E |
     const target = (yield* store.head(options.tenant)).position
     let cursor = yield* checkpoints.load(options.tenant, options.name)
     while (cursor < target) {
-      const page = yield* store.readAll(options.tenant, {
-        after: cursor,
-        limit: Math.min(options.pageSize ?? 500, target - cursor)
-      })
-      if (page.length === 0) break
-      cursor = yield* handlePage(options, cursor, page)
+      const limit = Math.min(options.pageSize ?? 500, target - cursor)
+      const { events, through } = yield* Subscription.readPage(
+        { readAll: (page) => store.readAll(options.tenant, page), head: Effect.succeed(target) },
+        { after: cursor, limit, types: options.types }
+      )
+      if (through <= cursor) break
+      cursor = yield* handlePage(options, cursor, events, through)
     }
     return cursor
   }).pipe(

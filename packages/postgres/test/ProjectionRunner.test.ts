@@ -97,6 +97,47 @@ describePg("ProjectionRunner", () => {
       })
     )
 
+    it.effect("a runner of some types hands it only those, and its checkpoint moves past the others", () =>
+      Effect.gen(function* () {
+        const checkpoints = yield* Checkpoints
+        const store = yield* EventStore.EventStore
+        const typesTenant = "t-proj-types"
+        const appendOf = (type: string, n: number) =>
+          Effect.flatMap(request(typesTenant, { category: "visit", id: "v-types" }, { n }), (req) =>
+            appendRetrying({ ...req, events: req.events.map((e) => ({ ...e, type })) })
+          )
+        const handled = yield* Ref.make<ReadonlyArray<number>>([])
+        const options = {
+          name: "seen-only",
+          tenant: typesTenant,
+          types: ["Seen"],
+          pageSize: 4,
+          handle: (event: Envelope.StoredEvent) => Ref.update(handled, (list) => [...list, event.position])
+        }
+        const seenPositions = Effect.map(store.readAll(typesTenant, { after: 0, limit: 100_000 }), (all) =>
+          all.filter((e) => e.type === "Seen").map((e) => e.position)
+        )
+        yield* appendOf("Seen", 3)
+        yield* appendOf("Other", 20)
+        yield* appendOf("Seen", 2)
+        yield* appendOf("Other", 3)
+        // Caught up: the five Seen events, and the checkpoint at the head, past the trailing Other ones.
+        assert.strictEqual(yield* ProjectionRunner.catchUp(options), 28)
+        assert.deepStrictEqual(yield* Ref.get(handled), yield* seenPositions)
+        assert.strictEqual(yield* checkpoints.load(typesTenant, options.name), 28)
+
+        // Live: a run that only sees Other events still moves its checkpoint to the head.
+        const runner = yield* Effect.forkChild(ProjectionRunner.run(options))
+        yield* appendOf("Other", 10)
+        yield* appendOf("Seen", 1)
+        yield* appendOf("Other", 5)
+        while ((yield* checkpoints.load(typesTenant, options.name)) < 44) yield* Effect.sleep("20 millis")
+        yield* Fiber.interrupt(runner)
+        assert.deepStrictEqual(yield* Ref.get(handled), yield* seenPositions)
+        assert.strictEqual(yield* checkpoints.load(typesTenant, options.name), 44)
+      })
+    )
+
     it.effect("checkpoint names are data, whatever they look like", () =>
       Effect.gen(function* () {
         const checkpoints = yield* Checkpoints

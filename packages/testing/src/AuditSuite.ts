@@ -44,7 +44,14 @@ export const layerMemoryTamperable: Layer.Layer<EventStore.EventStore | Tamper> 
     const inner = yield* EventStore.makeMemory()
     const rewritten = new Map<string, ReadonlyArray<Envelope.StoredEvent>>()
     const page = (events: ReadonlyArray<Envelope.StoredEvent>, options: EventStore.ReadAllOptions) =>
-      events.filter((e) => e.position > options.after).slice(0, Math.max(0, options.limit))
+      events
+        .filter(
+          (e) =>
+            e.position > options.after &&
+            e.position <= (options.through ?? e.position) &&
+            (options.types === undefined || options.types.includes(e.type))
+        )
+        .slice(0, Math.max(0, options.limit))
     const store: EventStore.EventStoreShape = {
       ...inner,
       readAll: (tenant, options) => {

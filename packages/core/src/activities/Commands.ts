@@ -1,16 +1,10 @@
 import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
-import { ActivityId, StationId } from "../shared/Ids.ts"
-import { ActivityTheme, Headcount, Participants, personTimesOf } from "./Events.ts"
+import { asGiven } from "../shared/Fields.ts"
+import { ActivityId } from "../shared/Ids.ts"
+import { ActivityCancelled, ActivityPlanned, Headcount, Participants, personTimesOf } from "./Events.ts"
 
-export class PlanActivity extends Schema.TaggedClass<PlanActivity>()("PlanActivity", {
-  activity: ActivityId,
-  station: StationId,
-  theme: ActivityTheme,
-  title: Scalars.NonEmptyText,
-  plannedOn: Scalars.LocalDate,
-  scheduledFor: Schema.optionalKey(Scalars.LocalDate)
-}) {}
+export class PlanActivity extends Schema.TaggedClass<PlanActivity>()("PlanActivity", asGiven(ActivityPlanned.fields)) {}
 
 /** Records that a planned activity took place, with its attendance. */
 export class RecordActivity extends Schema.TaggedClass<RecordActivity>()(
@@ -27,10 +21,10 @@ export class RecordActivity extends Schema.TaggedClass<RecordActivity>()(
   )
 ) {}
 
-export class CancelActivity extends Schema.TaggedClass<CancelActivity>()("CancelActivity", {
-  activity: ActivityId,
-  reason: Scalars.NonEmptyText
-}) {}
+export class CancelActivity extends Schema.TaggedClass<CancelActivity>()(
+  "CancelActivity",
+  asGiven(ActivityCancelled.fields)
+) {}
 
 export const Command = Schema.Union([PlanActivity, RecordActivity, CancelActivity])
 export type Command = typeof Command.Type

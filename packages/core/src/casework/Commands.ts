@@ -1,5 +1,6 @@
 import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
+import { asGiven } from "../shared/Fields.ts"
 import { HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import { RiskLevel } from "../shared/RecipientCategory.ts"
 import {
@@ -18,9 +19,6 @@ import {
 } from "./Events.ts"
 
 // Every command but OpenCase is recorded as given: it takes its event's fields (Events.ts), defined once there.
-
-/** An event's fields without its tag: those of the command it records as given. */
-const asGiven = <F extends Schema.Struct.Fields>({ _tag: _, ...fields }: F): Omit<F, "_tag"> => fields
 
 /** Opens a case for a recipient; its id is `caseIdOf(person, caseType)` (Stream.ts). */
 export class OpenCase extends Schema.TaggedClass<OpenCase>()("OpenCase", {

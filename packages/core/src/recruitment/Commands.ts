@@ -1,62 +1,46 @@
-import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
-import { DriveId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
-import { DriveFields, RejectionReason } from "./Events.ts"
+import { asGiven } from "../shared/Fields.ts"
+import {
+  ApplicantHired,
+  ApplicantRejected,
+  ApplicantShortlisted,
+  ApplicationReceived,
+  DriveClosed,
+  DriveFields,
+  OfferAccepted,
+  OfferDeclined,
+  OfferMade
+} from "./Events.ts"
 
 export class OpenDrive extends Schema.TaggedClass<OpenDrive>()("OpenDrive", DriveFields) {}
 
-export class ReceiveApplication extends Schema.TaggedClass<ReceiveApplication>()("ReceiveApplication", {
-  drive: DriveId,
-  applicant: PersonId,
-  name: Scalars.NonEmptyText,
-  receivedOn: Scalars.LocalDate
-}) {}
+export class ReceiveApplication extends Schema.TaggedClass<ReceiveApplication>()(
+  "ReceiveApplication",
+  asGiven(ApplicationReceived.fields)
+) {}
 
-export class ShortlistApplicant extends Schema.TaggedClass<ShortlistApplicant>()("ShortlistApplicant", {
-  drive: DriveId,
-  applicant: PersonId,
-  shortlistedOn: Scalars.LocalDate
-}) {}
+export class ShortlistApplicant extends Schema.TaggedClass<ShortlistApplicant>()(
+  "ShortlistApplicant",
+  asGiven(ApplicantShortlisted.fields)
+) {}
 
-export class RejectApplicant extends Schema.TaggedClass<RejectApplicant>()("RejectApplicant", {
-  drive: DriveId,
-  applicant: PersonId,
-  reason: RejectionReason,
-  rejectedOn: Scalars.LocalDate,
-  note: Schema.optionalKey(Scalars.NonEmptyText)
-}) {}
+export class RejectApplicant extends Schema.TaggedClass<RejectApplicant>()(
+  "RejectApplicant",
+  asGiven(ApplicantRejected.fields)
+) {}
 
-export class MakeOffer extends Schema.TaggedClass<MakeOffer>()("MakeOffer", {
-  drive: DriveId,
-  applicant: PersonId,
-  station: StationId,
-  offeredOn: Scalars.LocalDate
-}) {}
+export class MakeOffer extends Schema.TaggedClass<MakeOffer>()("MakeOffer", asGiven(OfferMade.fields)) {}
 
-export class AcceptOffer extends Schema.TaggedClass<AcceptOffer>()("AcceptOffer", {
-  drive: DriveId,
-  applicant: PersonId,
-  acceptedOn: Scalars.LocalDate
-}) {}
+export class AcceptOffer extends Schema.TaggedClass<AcceptOffer>()("AcceptOffer", asGiven(OfferAccepted.fields)) {}
 
-export class DeclineOffer extends Schema.TaggedClass<DeclineOffer>()("DeclineOffer", {
-  drive: DriveId,
-  applicant: PersonId,
-  declinedOn: Scalars.LocalDate,
-  note: Schema.optionalKey(Scalars.NonEmptyText)
-}) {}
+export class DeclineOffer extends Schema.TaggedClass<DeclineOffer>()("DeclineOffer", asGiven(OfferDeclined.fields)) {}
 
-export class HireApplicant extends Schema.TaggedClass<HireApplicant>()("HireApplicant", {
-  drive: DriveId,
-  applicant: PersonId,
-  worker: WorkerId,
-  hiredOn: Scalars.LocalDate
-}) {}
+export class HireApplicant extends Schema.TaggedClass<HireApplicant>()(
+  "HireApplicant",
+  asGiven(ApplicantHired.fields)
+) {}
 
-export class CloseDrive extends Schema.TaggedClass<CloseDrive>()("CloseDrive", {
-  drive: DriveId,
-  closedOn: Scalars.LocalDate
-}) {}
+export class CloseDrive extends Schema.TaggedClass<CloseDrive>()("CloseDrive", asGiven(DriveClosed.fields)) {}
 
 export const Command = Schema.Union([
   OpenDrive,

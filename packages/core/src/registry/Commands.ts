@@ -1,18 +1,23 @@
 import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
-import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
-import { RecipientCategory, RiskLevel } from "../shared/RecipientCategory.ts"
-import { ConsentScope, Head, MemberRelation } from "./Events.ts"
+import { asGiven } from "../shared/Fields.ts"
+import { HouseholdId, PersonId } from "../shared/Ids.ts"
+import {
+  CategoryAssigned,
+  CategoryRevoked,
+  ConsentRecorded,
+  ConsentWithdrawn,
+  HouseholdArchived,
+  HouseholdRegistered,
+  MemberRelation,
+  MemberRemoved,
+  RiskAssessed
+} from "./Events.ts"
 
-export class RegisterHousehold extends Schema.TaggedClass<RegisterHousehold>()("RegisterHousehold", {
-  household: HouseholdId,
-  station: StationId,
-  township: TownshipId,
-  village: VillageId,
-  address: Scalars.NonEmptyText,
-  head: Head,
-  registeredOn: Scalars.LocalDate
-}) {}
+export class RegisterHousehold extends Schema.TaggedClass<RegisterHousehold>()(
+  "RegisterHousehold",
+  asGiven(HouseholdRegistered.fields)
+) {}
 
 export class AddMember extends Schema.TaggedClass<AddMember>()("AddMember", {
   household: HouseholdId,
@@ -23,58 +28,34 @@ export class AddMember extends Schema.TaggedClass<AddMember>()("AddMember", {
   guardian: Schema.optionalKey(PersonId)
 }) {}
 
-export class RemoveMember extends Schema.TaggedClass<RemoveMember>()("RemoveMember", {
-  household: HouseholdId,
-  person: PersonId,
-  reason: Scalars.NonEmptyText
-}) {}
+export class RemoveMember extends Schema.TaggedClass<RemoveMember>()("RemoveMember", asGiven(MemberRemoved.fields)) {}
 
-export class AssignCategory extends Schema.TaggedClass<AssignCategory>()("AssignCategory", {
-  household: HouseholdId,
-  person: PersonId,
-  category: RecipientCategory,
-  verifiedBy: Scalars.Id,
-  verifiedOn: Scalars.LocalDate
-}) {}
+export class AssignCategory extends Schema.TaggedClass<AssignCategory>()(
+  "AssignCategory",
+  asGiven(CategoryAssigned.fields)
+) {}
 
-export class RevokeCategory extends Schema.TaggedClass<RevokeCategory>()("RevokeCategory", {
-  household: HouseholdId,
-  person: PersonId,
-  category: RecipientCategory,
-  verifiedBy: Scalars.Id,
-  verifiedOn: Scalars.LocalDate,
-  reason: Scalars.NonEmptyText
-}) {}
+export class RevokeCategory extends Schema.TaggedClass<RevokeCategory>()(
+  "RevokeCategory",
+  asGiven(CategoryRevoked.fields)
+) {}
 
-export class RecordConsent extends Schema.TaggedClass<RecordConsent>()("RecordConsent", {
-  household: HouseholdId,
-  person: PersonId,
-  scope: ConsentScope,
-  givenBy: PersonId,
-  givenOn: Scalars.LocalDate
-}) {}
+export class RecordConsent extends Schema.TaggedClass<RecordConsent>()(
+  "RecordConsent",
+  asGiven(ConsentRecorded.fields)
+) {}
 
-export class WithdrawConsent extends Schema.TaggedClass<WithdrawConsent>()("WithdrawConsent", {
-  household: HouseholdId,
-  person: PersonId,
-  scope: ConsentScope,
-  withdrawnBy: PersonId,
-  withdrawnOn: Scalars.LocalDate
-}) {}
+export class WithdrawConsent extends Schema.TaggedClass<WithdrawConsent>()(
+  "WithdrawConsent",
+  asGiven(ConsentWithdrawn.fields)
+) {}
 
-export class AssessRisk extends Schema.TaggedClass<AssessRisk>()("AssessRisk", {
-  household: HouseholdId,
-  person: Schema.optionalKey(PersonId),
-  level: RiskLevel,
-  assessedOn: Scalars.LocalDate,
-  assessedBy: WorkerId
-}) {}
+export class AssessRisk extends Schema.TaggedClass<AssessRisk>()("AssessRisk", asGiven(RiskAssessed.fields)) {}
 
-export class ArchiveHousehold extends Schema.TaggedClass<ArchiveHousehold>()("ArchiveHousehold", {
-  household: HouseholdId,
-  archivedOn: Scalars.LocalDate,
-  reason: Scalars.NonEmptyText
-}) {}
+export class ArchiveHousehold extends Schema.TaggedClass<ArchiveHousehold>()(
+  "ArchiveHousehold",
+  asGiven(HouseholdArchived.fields)
+) {}
 
 export const Command = Schema.Union([
   RegisterHousehold,

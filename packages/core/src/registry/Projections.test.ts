@@ -1,7 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Decider, Projection, type Recorded } from "@shuangbai/eventsourcing"
 import { ProjectionLaws } from "@shuangbai/testing"
-import { HashMap, Option, Result, Schema } from "effect"
+import { Result, Schema } from "effect"
 import * as fc from "fast-check"
 import * as Commands from "./Commands.ts"
 import { decider } from "./Decide.ts"
@@ -73,9 +73,9 @@ describe("registry projections: households", () => {
         }
         const k = cut % (log.length + 1)
         const folded = Projection.fold(households, log.slice(k), Projection.fold(households, log.slice(0, k)))
-        assert.strictEqual(HashMap.size(folded), streams.size)
+        assert.strictEqual(folded.size, streams.size)
         for (const [id, history] of streams) {
-          assert.deepStrictEqual(HashMap.get(folded, id as never), Option.some(Decider.fold(decider, history)))
+          assert.deepStrictEqual(folded.get(id as never), Decider.fold(decider, history))
         }
       })
     )

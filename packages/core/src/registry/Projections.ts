@@ -1,6 +1,6 @@
 import { Projection } from "@shuangbai/eventsourcing"
-import { HashMap, Option } from "effect"
 import type { HouseholdId } from "../shared/Ids.ts"
+import { PersistentMap } from "../shared/Persistent.ts"
 import type { Event } from "./Events.ts"
 import * as State from "./State.ts"
 
@@ -9,11 +9,12 @@ import * as State from "./State.ts"
  * households (a household's members, categories and consents; who is on file). A persistent map, so a
  * state held by a reader stays valid while the fold goes on.
  */
-export const households = Projection.make<Event, HashMap.HashMap<HouseholdId, State.State>>({
-  initial: HashMap.empty(),
+export const households = Projection.make<Event, PersistentMap<HouseholdId, State.State>>({
+  initial: PersistentMap.empty(),
   evolve: (files, { event }) => {
-    const before = Option.getOrElse(HashMap.get(files, event.household), () => State.initial)
+    const map = PersistentMap.from(files)
+    const before = map.get(event.household) ?? State.initial
     const after = State.evolve(before, event)
-    return after === before ? files : HashMap.set(files, event.household, after)
+    return after === before ? files : map.with(event.household, after)
   }
 })

@@ -1,62 +1,43 @@
-import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
-import { CampaignId, HouseholdId, PersonId, StationId, VillageId, VisitId, WorkerId } from "../shared/Ids.ts"
-import { CampaignKind, CampaignScope, Quantity, ReliefItem } from "./Events.ts"
+import { asGiven } from "../shared/Fields.ts"
+import {
+  CampaignClosed,
+  CampaignLaunched,
+  RecipientVisited,
+  RelocationAssisted,
+  SuppliesDistributed,
+  SuppliesReceived
+} from "./Events.ts"
 
-export class LaunchCampaign extends Schema.TaggedClass<LaunchCampaign>()("LaunchCampaign", {
-  campaign: CampaignId,
-  kind: CampaignKind,
-  title: Scalars.NonEmptyText,
-  scope: CampaignScope,
-  launchedOn: Scalars.LocalDate
-}) {}
+export class LaunchCampaign extends Schema.TaggedClass<LaunchCampaign>()(
+  "LaunchCampaign",
+  asGiven(CampaignLaunched.fields)
+) {}
 
-export class ReceiveSupplies extends Schema.TaggedClass<ReceiveSupplies>()("ReceiveSupplies", {
-  campaign: CampaignId,
-  item: ReliefItem,
-  quantity: Quantity,
-  source: Scalars.NonEmptyText,
-  receivedOn: Scalars.LocalDate
-}) {}
+export class ReceiveSupplies extends Schema.TaggedClass<ReceiveSupplies>()(
+  "ReceiveSupplies",
+  asGiven(SuppliesReceived.fields)
+) {}
 
-export class DistributeSupplies extends Schema.TaggedClass<DistributeSupplies>()("DistributeSupplies", {
-  campaign: CampaignId,
-  item: ReliefItem,
-  quantity: Quantity,
-  person: PersonId,
-  household: HouseholdId,
-  village: VillageId,
-  distributedOn: Scalars.LocalDate,
-  worker: WorkerId,
-  station: StationId
-}) {}
+export class DistributeSupplies extends Schema.TaggedClass<DistributeSupplies>()(
+  "DistributeSupplies",
+  asGiven(SuppliesDistributed.fields)
+) {}
 
-export class VisitRecipient extends Schema.TaggedClass<VisitRecipient>()("VisitRecipient", {
-  campaign: CampaignId,
-  person: PersonId,
-  household: HouseholdId,
-  village: VillageId,
-  visitedOn: Scalars.LocalDate,
-  worker: WorkerId,
-  station: StationId,
-  visit: Schema.optionalKey(VisitId)
-}) {}
+export class VisitRecipient extends Schema.TaggedClass<VisitRecipient>()(
+  "VisitRecipient",
+  asGiven(RecipientVisited.fields)
+) {}
 
-export class AssistRelocation extends Schema.TaggedClass<AssistRelocation>()("AssistRelocation", {
-  campaign: CampaignId,
-  person: PersonId,
-  household: HouseholdId,
-  fromVillage: VillageId,
-  toPlace: Scalars.NonEmptyText,
-  assistedOn: Scalars.LocalDate,
-  worker: WorkerId,
-  station: StationId
-}) {}
+export class AssistRelocation extends Schema.TaggedClass<AssistRelocation>()(
+  "AssistRelocation",
+  asGiven(RelocationAssisted.fields)
+) {}
 
-export class CloseCampaign extends Schema.TaggedClass<CloseCampaign>()("CloseCampaign", {
-  campaign: CampaignId,
-  closedOn: Scalars.LocalDate
-}) {}
+export class CloseCampaign extends Schema.TaggedClass<CloseCampaign>()(
+  "CloseCampaign",
+  asGiven(CampaignClosed.fields)
+) {}
 
 export const Command = Schema.Union([
   LaunchCampaign,

@@ -1,10 +1,9 @@
-import type { Projection, Scalars } from "@shuangbai/eventsourcing"
-import { HashMap, HashSet } from "effect"
+import { Projection, type Scalars } from "@shuangbai/eventsourcing"
 import type { Event } from "../Domain.ts"
 import * as Recruitment from "../recruitment/index.ts"
 import type { CampaignKind } from "../relief/Events.ts"
 import type { CampaignId, HouseholdId, PersonId, StationId } from "../shared/Ids.ts"
-import { PersistentMap } from "../shared/Persistent.ts"
+import { PersistentMap, PersistentSet } from "../shared/Persistent.ts"
 import * as Stations from "../stations/index.ts"
 import type { CourseKind, MaterialKind } from "../training/Events.ts"
 import * as Training from "../training/index.ts"
@@ -14,9 +13,10 @@ import { type Covers, type Figure, figure, ratio, type Scope } from "./Figures.t
 import * as Activities from "./internal/activities.ts"
 import * as Campaigns from "./internal/campaigns.ts"
 import * as Cases from "./internal/cases.ts"
+import { until } from "./internal/dates.ts"
 import * as ExchangeVisits from "./internal/exchangeVisits.ts"
 import * as Households from "./internal/households.ts"
-import { byKey, contextPart, fixed, lookup, part, routed, until, where } from "./internal/narrow.ts"
+import { byKey } from "./internal/order.ts"
 import * as Visits from "./internal/visits.ts"
 import * as Period from "./Period.ts"
 
@@ -107,28 +107,31 @@ const make = (periods: Periods, options: Options) => {
     courseKinds: [...courseKinds],
     materialKinds: options.materialKinds ?? ["Brochure"]
   }
-  return routed({
-    config: fixed(config),
-    coverage: contextPart(Stations.codec, until(periods.asOf, Stations.Projections.coverage)),
-    staffing: contextPart(Workforce.codec, until(periods.asOf, Workforce.Projections.staffing)),
-    drives: contextPart(Recruitment.codec, until(periods.asOf, Recruitment.Projections.drives)),
-    households: part(Households.types, Households.make(periods.coverage.to)),
-    visits: part(Visits.conductedTypes, Visits.counted),
-    cases: part(
+  return Projection.combine({
+    config: Projection.constant(config),
+    coverage: Projection.reading(Stations.codec.types, until(periods.asOf, Stations.Projections.coverage)),
+    staffing: Projection.reading(Workforce.codec.types, until(periods.asOf, Workforce.Projections.staffing)),
+    drives: Projection.reading(Recruitment.codec.types, until(periods.asOf, Recruitment.Projections.drives)),
+    households: Projection.reading(Households.types, Households.make(periods.coverage.to)),
+    visits: Projection.reading(Visits.conductedTypes, Visits.counted),
+    cases: Projection.reading(
       Cases.types,
       Cases.make({ at: periods.firstHalf.to, openedIn: periods.firstHalf, reachedIn: periods.coverage })
     ),
-    activities: part(Activities.types, Activities.make({ heldIn: periods.yearToDate, reachedIn: periods.coverage })),
-    campaigns: part(Campaigns.types, Campaigns.make({ reachedIn: periods.coverage })),
-    exchangeVisits: part(ExchangeVisits.types, until(periods.asOf, ExchangeVisits.exchangeVisits)),
-    courses: part(
-      ["CourseHeld"],
-      where(
-        (event: Training.Events.Event) => event._tag === "CourseHeld" && courseKinds.has(event.kind),
-        Training.Projections.participationIn(periods.training)
-      ) as Projection.Projection<Event, Training.Projections.Participation>
+    activities: Projection.reading(
+      Activities.types,
+      Activities.make({ heldIn: periods.yearToDate, reachedIn: periods.coverage })
     ),
-    printed: contextPart(Training.codec, Training.Projections.printedMaterialsIn(periods.publicity))
+    campaigns: Projection.reading(Campaigns.types, Campaigns.make({ reachedIn: periods.coverage })),
+    exchangeVisits: Projection.reading(ExchangeVisits.types, until(periods.asOf, ExchangeVisits.exchangeVisits)),
+    courses: Projection.reading(
+      ["CourseHeld"],
+      Projection.filter(
+        ({ event }) => event._tag === "CourseHeld" && courseKinds.has(event.kind),
+        Training.Projections.participationIn(periods.training)
+      )
+    ),
+    printed: Projection.reading(Training.codec.types, Training.Projections.printedMaterialsIn(periods.publicity))
   })
 }
 
@@ -200,17 +203,17 @@ export const serviceCoverage = (
       if (Visits.within(day, days)) Visits.forEachSeen(visits, visits.seen[i]!, see)
     }
   }
-  for (const file of HashMap.values(state.cases.files)) if (Cases.reached(file)) reached.add(file.person)
+  for (const file of PersistentMap.from(state.cases.files).values()) if (Cases.reached(file)) reached.add(file.person)
   const byStation = new Map<StationId, { recipients: number; reached: number }>()
   let recipients = 0
   let reachedRecipients = 0
-  for (const [person, recipient] of state.households.recipients) {
-    const file = lookup(state.households.files, recipient.household)
+  for (const [person, recipient] of PersistentMap.from(state.households.recipients)) {
+    const file = PersistentMap.from(state.households.files).get(recipient.household)
     if (file === undefined || !Households.onFile(file, coverage.to)) continue
     const isReached =
       reached.has(person) ||
-      HashSet.has(state.activities.reached, person) ||
-      HashSet.has(state.campaigns.reached, person)
+      PersistentSet.from(state.activities.reached).has(person) ||
+      PersistentSet.from(state.campaigns.reached).has(person)
     recipients += 1
     if (isReached) reachedRecipients += 1
     const row = byStation.get(file.station) ?? { recipients: 0, reached: 0 }
@@ -227,7 +230,7 @@ export const householdsOnFile = (
 ): { readonly county: number; readonly byStation: ReadonlyMap<StationId, number> } => {
   const byStation = new Map<StationId, number>()
   let county = 0
-  for (const file of HashMap.values(state.households.files)) {
+  for (const file of PersistentMap.from(state.households.files).values()) {
     if (!Households.onFile(file, state.config.periods.asOf)) continue
     county += 1
     byStation.set(file.station, (byStation.get(file.station) ?? 0) + 1)
@@ -241,7 +244,7 @@ export const ongoingCases = (
 ): { readonly county: number; readonly byStation: ReadonlyMap<StationId, number> } => {
   const byStation = new Map<StationId, number>()
   let county = 0
-  for (const file of HashMap.values(state.cases.files)) {
+  for (const file of PersistentMap.from(state.cases.files).values()) {
     if (!file.openAt) continue
     county += 1
     byStation.set(file.stationAt, (byStation.get(file.stationAt) ?? 0) + 1)
@@ -260,7 +263,7 @@ export const selectedCampaigns = (state: State, ids?: ReadonlyArray<string>): Re
   const { campaigns: period, asOf } = state.config.periods
   const wanted = ids === undefined ? undefined : new Set<string>(ids)
   const selected: Array<SelectedCampaign> = []
-  for (const [id, campaign] of state.campaigns.campaigns) {
+  for (const [id, campaign] of PersistentMap.from(state.campaigns.campaigns)) {
     if (wanted !== undefined ? !wanted.has(id) : !Period.within(campaign.launchedOn, period)) continue
     const end = campaign.closedOn ?? asOf
     selected.push({ id, campaign, covers: { from: campaign.launchedOn, to: Period.min(end, asOf) } })
@@ -278,15 +281,15 @@ export const campaignFigures = (
   switch (kind) {
     case "ColdSnap":
       return [
-        figure("F3.villages", HashSet.size(work.villages), covers, scope),
-        figure("F4.recipients", HashSet.size(work.recipients), covers, scope),
+        figure("F3.villages", PersistentSet.from(work.villages).size, covers, scope),
+        figure("F4.recipients", PersistentSet.from(work.recipients).size, covers, scope),
         figure("F5.winterClothing", work.handedOut.WinterClothing, covers, scope),
         figure("F6.quilts", work.handedOut.Quilt, covers, scope)
       ]
     case "Flood":
       return [
-        figure("F7.recipients", HashSet.size(work.recipients), covers, scope),
-        figure("F8.relocated", HashSet.size(work.relocated), covers, scope)
+        figure("F7.recipients", PersistentSet.from(work.recipients).size, covers, scope),
+        figure("F8.relocated", PersistentSet.from(work.relocated).size, covers, scope)
       ]
     case "Other":
       return []
@@ -305,7 +308,7 @@ export const selectedExchangeVisits = (
 ): ReadonlyArray<SelectedExchangeVisit> => {
   const wanted = ids === undefined ? undefined : new Set<string>(ids)
   const selected: Array<SelectedExchangeVisit> = []
-  for (const [id, visit] of state.exchangeVisits) {
+  for (const [id, visit] of PersistentMap.from(state.exchangeVisits)) {
     if (wanted !== undefined ? wanted.has(id) : Period.within(visit.heldOn, state.config.periods.exchangeVisits)) {
       selected.push({ id, visit })
     }
@@ -386,11 +389,11 @@ export const view = (state: State, options: ViewOptions = {}): Dashboard => {
   }
 
   const taking = new Set<StationId>()
-  for (const visit of HashMap.values(state.exchangeVisits)) for (const s of visit.stations) taking.add(s)
+  for (const visit of PersistentMap.from(state.exchangeVisits).values()) for (const s of visit.stations) taking.add(s)
   figures.push(
-    figure("F21.visits", HashMap.size(state.exchangeVisits), now),
+    figure("F21.visits", PersistentMap.from(state.exchangeVisits).size, now),
     figure("F21.stations", taking.size, now),
-    figure("F22.courses", state.courses.courses.size, periods.training),
+    figure("F22.courses", PersistentSet.from(state.courses.courses).size, periods.training),
     figure("F22.personTimes", state.courses.personTimes, periods.training),
     figure("F23.copies", copiesPrinted(state), periods.publicity)
   )

@@ -9,11 +9,12 @@ import {
   StreamId,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
-import { Effect, HashSet, Result } from "effect"
+import { Effect, Result } from "effect"
 import * as AccessLog from "../access/AccessLog.ts"
 import * as Domain from "../Domain.ts"
 import type { HouseholdId, PersonId } from "../shared/Ids.ts"
 import type { Label, Language } from "../shared/Labels.ts"
+import { PersistentSet } from "../shared/Persistent.ts"
 import * as Snapshot from "./Snapshot.ts"
 
 // Everything about one household across streams — its file, visits, cases, relief, the activities its
@@ -53,7 +54,7 @@ interface Entries {
 
 export interface State {
   readonly household: HouseholdId
-  readonly members: HashSet.HashSet<PersonId>
+  readonly members: PersistentSet<PersonId>
   readonly entries: Entries | undefined
   readonly count: number
   /** The last position taken: a page read again is not listed twice. */
@@ -83,20 +84,22 @@ const entryOf = (recorded: Recorded<Domain.Event>): Entry => {
   }
 }
 
-const membersAfter = (state: State, event: Domain.Event): HashSet.HashSet<PersonId> => {
+const membersAfter = (state: State, event: Domain.Event): PersistentSet<PersonId> => {
   switch (event._tag) {
     case "HouseholdRegistered":
-      return event.household === state.household ? HashSet.add(state.members, event.head.person) : state.members
+      return event.household === state.household
+        ? PersistentSet.from(state.members).with(event.head.person)
+        : state.members
     case "MemberAdded":
-      return event.household === state.household ? HashSet.add(state.members, event.person) : state.members
+      return event.household === state.household ? PersistentSet.from(state.members).with(event.person) : state.members
     default:
       return state.members
   }
 }
 
-const concerns = (state: State, members: HashSet.HashSet<PersonId>, recorded: Recorded<Domain.Event>): boolean => {
+const concerns = (state: State, members: PersistentSet<PersonId>, recorded: Recorded<Domain.Event>): boolean => {
   for (const subject of recorded.subjects) {
-    if (subject === state.household || HashSet.has(members, subject as PersonId)) return true
+    if (subject === state.household || PersistentSet.from(members).has(subject as PersonId)) return true
   }
   const event = recorded.event as { readonly household?: unknown }
   return event.household === state.household
@@ -105,7 +108,7 @@ const concerns = (state: State, members: HashSet.HashSet<PersonId>, recorded: Re
 /** One household's history; feed it the log, or what `readSubject` finds for the household and its members. */
 export const projection = (household: HouseholdId): Projection.Projection<Domain.Event, State> =>
   Projection.make({
-    initial: { household, members: HashSet.empty(), entries: undefined, count: 0, lastPosition: 0 },
+    initial: { household, members: PersistentSet.empty(), entries: undefined, count: 0, lastPosition: 0 },
     evolve: (state: State, recorded: Recorded<Domain.Event>): State => {
       if (recorded.position <= state.lastPosition) return state
       const members = membersAfter(state, recorded.event)
@@ -133,7 +136,7 @@ export const view = (state: State): History => {
   const entries: Array<Entry> = new Array(state.count)
   let i = state.count
   for (let node = state.entries; node !== undefined; node = node.tail) entries[--i] = node.head
-  return { household: state.household, members: [...state.members].sort(), entries }
+  return { household: state.household, members: [...PersistentSet.from(state.members)].sort(), entries }
 }
 
 const actorText = (actor: Envelope.Actor): string =>

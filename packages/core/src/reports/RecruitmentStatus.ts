@@ -1,19 +1,20 @@
 // F1…F23 are the article's figures, each defined in docs/figures.md.
-import type { Projection, Scalars } from "@shuangbai/eventsourcing"
+import { Projection, type Scalars } from "@shuangbai/eventsourcing"
 import type { Event } from "../Domain.ts"
 import * as Recruitment from "../recruitment/index.ts"
 import type { StationId } from "../shared/Ids.ts"
 import * as Workforce from "../workforce/index.ts"
-import { byKey, contextPart, fixed, routed, until } from "./internal/narrow.ts"
+import { until } from "./internal/dates.ts"
+import { byKey } from "./internal/order.ts"
 
 // Posts, workers on post and vacancies (the workforce's staffing), next to the recruitment drives and
 // their applicants: both context projections, fed the whole log, read on `asOf`.
 
 const make = (asOf: Scalars.LocalDate) =>
-  routed({
-    asOf: fixed(asOf),
-    staffing: contextPart(Workforce.codec, until(asOf, Workforce.Projections.staffing)),
-    drives: contextPart(Recruitment.codec, until(asOf, Recruitment.Projections.drives))
+  Projection.combine({
+    asOf: Projection.constant(asOf),
+    staffing: Projection.reading(Workforce.codec.types, until(asOf, Workforce.Projections.staffing)),
+    drives: Projection.reading(Recruitment.codec.types, until(asOf, Recruitment.Projections.drives))
   })
 
 export type State = ReturnType<typeof make>["initial"]

@@ -1,12 +1,12 @@
 // F1…F23 are the article's figures, each defined in docs/figures.md.
 import type { Projection, Scalars } from "@shuangbai/eventsourcing"
-import { HashMap } from "effect"
 import type { Event } from "../Domain.ts"
 import type { StationId, TownshipId } from "../shared/Ids.ts"
+import { PersistentMap } from "../shared/Persistent.ts"
 import * as Workforce from "../workforce/index.ts"
 import * as CountyDashboard from "./CountyDashboard.ts"
 import { type Covers, type Figure, figure, ratio, type Scope } from "./Figures.ts"
-import { byKey, lookup } from "./internal/narrow.ts"
+import { byKey } from "./internal/order.ts"
 
 // The county's figures per station, from the same state as the county dashboard. A figure is given for a
 // station where its events name a station: F1 (is the township's station open), F2 (recipients of the
@@ -53,7 +53,7 @@ export const view = (state: State, options: ViewOptions = {}): Dashboard => {
   const ongoing = CountyDashboard.ongoingCases(state).byStation
   const campaigns = CountyDashboard.selectedCampaigns(state, options.campaigns)
   const exchange = new Map<StationId, number>()
-  for (const visit of HashMap.values(state.exchangeVisits)) {
+  for (const visit of PersistentMap.from(state.exchangeVisits).values()) {
     for (const s of visit.stations) exchange.set(s, (exchange.get(s) ?? 0) + 1)
   }
 
@@ -61,10 +61,10 @@ export const view = (state: State, options: ViewOptions = {}): Dashboard => {
   if (options.stations === undefined) {
     for (const map of [served, ytdVisits, h1Visits, onFile, ongoing, exchange]) for (const s of map.keys()) ids.add(s)
     for (const s of state.staffing.stations.keys()) ids.add(s)
-    for (const s of HashMap.keys(state.activities.byStation)) ids.add(s)
-    for (const s of HashMap.keys(state.cases.openedByStation)) ids.add(s)
+    for (const s of PersistentMap.from(state.activities.byStation).keys()) ids.add(s)
+    for (const s of PersistentMap.from(state.cases.openedByStation).keys()) ids.add(s)
     for (const s of state.courses.byStation.keys()) ids.add(s)
-    for (const { campaign } of campaigns) for (const s of HashMap.keys(campaign.stations)) ids.add(s)
+    for (const { campaign } of campaigns) for (const s of PersistentMap.from(campaign.stations).keys()) ids.add(s)
   }
   const wanted = options.stations === undefined ? [...ids] : options.stations
 
@@ -73,7 +73,7 @@ export const view = (state: State, options: ViewOptions = {}): Dashboard => {
     const covered =
       entry === undefined ? undefined : entry.active && state.coverage.townships.has(entry.township) ? 1 : 0
     const coverage = served.get(station) ?? { recipients: 0, reached: 0 }
-    const activities = lookup(state.activities.byStation, station) ?? { activities: 0, personTimes: 0 }
+    const activities = PersistentMap.from(state.activities.byStation).get(station) ?? { activities: 0, personTimes: 0 }
     const staffing = Workforce.Projections.stationSummary(state.staffing, station)
     const figures: Array<Figure> = [
       figure("F1.coverage", covered, now),
@@ -82,7 +82,7 @@ export const view = (state: State, options: ViewOptions = {}): Dashboard => {
       figure("F2.reached", coverage.reached, periods.coverage)
     ]
     for (const { id, campaign, covers } of campaigns) {
-      const work = lookup(campaign.stations, station)
+      const work = PersistentMap.from(campaign.stations).get(station)
       if (work === undefined) continue
       const scope: Scope = { kind: "campaign", id, title: campaign.title }
       figures.push(...CountyDashboard.campaignFigures(campaign.kind, work, covers, scope))
@@ -93,7 +93,7 @@ export const view = (state: State, options: ViewOptions = {}): Dashboard => {
       figure("F11.personTimes", activities.personTimes, periods.yearToDate),
       figure("F12.households", h1Visits.get(station) ?? 0, periods.firstHalf),
       figure("F13.households", onFile.get(station) ?? 0, now),
-      figure("F14.cases", lookup(state.cases.openedByStation, station) ?? 0, periods.firstHalf),
+      figure("F14.cases", PersistentMap.from(state.cases.openedByStation).get(station) ?? 0, periods.firstHalf),
       figure("F15.cases", ongoing.get(station) ?? 0, { to: periods.firstHalf.to }),
       figure("F16.posts", staffing.posts, now),
       figure("F17.onPost", staffing.onPost, now),

@@ -1,9 +1,10 @@
-import type { Projection } from "@shuangbai/eventsourcing"
+import { Projection } from "@shuangbai/eventsourcing"
 import type { Event } from "../Domain.ts"
 import type { StationId } from "../shared/Ids.ts"
+import { PersistentSet } from "../shared/Persistent.ts"
 import type { CourseKind } from "../training/Events.ts"
 import * as Training from "../training/index.ts"
-import { byKey, contextPart, fixed, routed } from "./internal/narrow.ts"
+import { byKey } from "./internal/order.ts"
 import type { Period } from "./Period.ts"
 
 // Courses held in a period and who attended: the training context's own participation projection, fed
@@ -11,9 +12,9 @@ import type { Period } from "./Period.ts"
 // each worker once; per station by the station each attendee was on post for on the day.
 
 const make = (period: Period) =>
-  routed({
-    period: fixed(period),
-    participation: contextPart(Training.codec, Training.Projections.participationIn(period))
+  Projection.combine({
+    period: Projection.constant(period),
+    participation: Projection.reading(Training.codec.types, Training.Projections.participationIn(period))
   })
 
 export type State = ReturnType<typeof make>["initial"]
@@ -40,9 +41,9 @@ export const view = (state: State): Participation => {
   const p = state.participation
   return {
     period: state.period,
-    courses: p.courses.size,
+    courses: PersistentSet.from(p.courses).size,
     personTimes: p.personTimes,
-    workers: p.workersTrained.size,
+    workers: PersistentSet.from(p.workersTrained).size,
     byKind: p.byKind,
     stations: [...p.byStation]
       .map(([station, s]) => ({ station, personTimes: s.personTimes, workers: s.workers.size }))

@@ -1,12 +1,12 @@
-import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
-import { HashMap } from "effect"
+import { Projection, type Recorded, type Scalars } from "@shuangbai/eventsourcing"
 import type { Event } from "../Domain.ts"
 import type { HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
 import type { Label, Labels } from "../shared/Labels.ts"
+import { PersistentMap } from "../shared/Persistent.ts"
 import { type RecipientCategory, type RiskLevel, riskLevelLabels } from "../shared/RecipientCategory.ts"
 import type { Modality } from "../visits/Events.ts"
 import * as Households from "./internal/households.ts"
-import { byKey, fixed, lookup, part, routed } from "./internal/narrow.ts"
+import { byKey } from "./internal/order.ts"
 import * as Visits from "./internal/visits.ts"
 import * as Period from "./Period.ts"
 
@@ -66,22 +66,24 @@ export const statusLabels: Labels<Status> = {
 /** The latest campaign visit of each person, dated on or before `asOf`. */
 const campaignVisits = (
   asOf: Scalars.LocalDate
-): Projection.Projection<Event, HashMap.HashMap<PersonId, Scalars.LocalDate>> => ({
-  initial: HashMap.empty(),
+): Projection.Projection<Event, PersistentMap<PersonId, Scalars.LocalDate>> => ({
+  initial: PersistentMap.empty(),
   evolve: (state, { event }: Recorded<Event>) => {
     if (event._tag !== "RecipientVisited" || event.visitedOn > asOf) return state
-    const before = lookup(state, event.person)
-    return before !== undefined && before >= event.visitedOn ? state : HashMap.set(state, event.person, event.visitedOn)
+    const before = PersistentMap.from(state).get(event.person)
+    return before !== undefined && before >= event.visitedOn
+      ? state
+      : PersistentMap.from(state).with(event.person, event.visitedOn)
   }
 })
 
 const make = (asOf: Scalars.LocalDate) =>
-  routed({
-    asOf: fixed(asOf),
-    households: part(Households.types, Households.make(asOf)),
-    visits: part(Visits.conductedTypes, Visits.conducted),
-    campaignVisits: part(["RecipientVisited"], campaignVisits(asOf)),
-    scheduled: part(Visits.scheduledTypes, Visits.scheduled)
+  Projection.combine({
+    asOf: Projection.constant(asOf),
+    households: Projection.reading(Households.types, Households.make(asOf)),
+    visits: Projection.reading(Visits.conductedTypes, Visits.conducted),
+    campaignVisits: Projection.reading(["RecipientVisited"], campaignVisits(asOf)),
+    scheduled: Projection.reading(Visits.scheduledTypes, Visits.scheduled)
   })
 
 export type State = ReturnType<typeof make>["initial"]
@@ -175,11 +177,11 @@ export const view = (state: State, options: Options = {}): Schedule => {
     const before = lastSeen.get(person)
     if (before === undefined || before < on) lastSeen.set(person, on)
   }
-  for (const visit of HashMap.values(state.visits)) {
+  for (const visit of PersistentMap.from(state.visits).values()) {
     if (visit.visitedOn > asOf || !modalities.has(visit.modality)) continue
     for (const person of visit.persons) seen(person, visit.visitedOn)
   }
-  for (const [person, on] of state.campaignVisits) seen(person, on)
+  for (const [person, on] of PersistentMap.from(state.campaignVisits)) seen(person, on)
 
   const recipients: Array<RecipientDue> = []
   const groups = new Map<
@@ -187,8 +189,8 @@ export const view = (state: State, options: Options = {}): Schedule => {
     { category: RecipientCategory; risk: Risk; recipients: number; due: number; overdue: number }
   >()
   const totals = { recipients: 0, due: 0, overdue: 0 }
-  for (const [person, recipient] of state.households.recipients) {
-    const file = lookup(state.households.files, recipient.household)
+  for (const [person, recipient] of PersistentMap.from(state.households.recipients)) {
+    const file = PersistentMap.from(state.households.files).get(recipient.household)
     if (file === undefined || !Households.onFile(file, asOf)) continue
     const categories = Households.categoriesOf(recipient.categories)
     const risk: Risk = Households.riskOf(state.households, person, recipient.household) ?? "Unassessed"
@@ -223,7 +225,7 @@ export const view = (state: State, options: Options = {}): Schedule => {
   }
 
   const scheduled: Array<ScheduledDue> = []
-  for (const [visit, s] of state.scheduled) {
+  for (const [visit, s] of PersistentMap.from(state.scheduled)) {
     const status = statusOn(s.dueOn, asOf, horizonDays)
     if (status === undefined) continue
     scheduled.push({ visit, household: s.household, station: s.station, worker: s.worker, dueOn: s.dueOn, ...status })

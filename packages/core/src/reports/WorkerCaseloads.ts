@@ -1,10 +1,11 @@
-import type { Projection, Scalars } from "@shuangbai/eventsourcing"
-import { HashMap } from "effect"
+import { Projection, type Scalars } from "@shuangbai/eventsourcing"
 import type { CaseType } from "../casework/Events.ts"
 import type { Event } from "../Domain.ts"
 import type { StationId, WorkerId } from "../shared/Ids.ts"
+import { PersistentMap } from "../shared/Persistent.ts"
 import * as Cases from "./internal/cases.ts"
-import { byKey, fixed, part, routed, until } from "./internal/narrow.ts"
+import { until } from "./internal/dates.ts"
+import { byKey } from "./internal/order.ts"
 import * as Workers from "./internal/workers.ts"
 
 // Open cases per worker and per station: whose charge each open case file is in (after transfers), next to
@@ -13,10 +14,10 @@ import * as Workers from "./internal/workers.ts"
 
 const make = (asOf: Scalars.LocalDate | undefined) => {
   const end = asOf ?? "9999-12-31"
-  return routed({
-    asOf: fixed(asOf),
-    cases: part(Cases.types, until(end, Cases.make())),
-    workers: part(Workers.types, until(end, Workers.workers))
+  return Projection.combine({
+    asOf: Projection.constant(asOf),
+    cases: Projection.reading(Cases.types, until(end, Cases.make())),
+    workers: Projection.reading(Workers.types, until(end, Workers.workers))
   })
 }
 
@@ -60,7 +61,7 @@ export const view = (state: State): Caseloads => {
   >()
   const stations = new Map<StationId, { openCases: number; workersOnPost: number }>()
   let openCases = 0
-  for (const file of HashMap.values(state.cases.files)) {
+  for (const file of PersistentMap.from(state.cases.files).values()) {
     if (!file.open) continue
     openCases += 1
     const load = loads.get(file.worker) ?? { openCases: 0, byType: {}, station: file.station }
@@ -72,7 +73,7 @@ export const view = (state: State): Caseloads => {
     stations.set(file.station, station)
   }
   const rows: Array<WorkerLoad> = []
-  for (const [worker, known] of state.workers) {
+  for (const [worker, known] of PersistentMap.from(state.workers)) {
     if (known.onPost) {
       const station = stations.get(known.station) ?? { openCases: 0, workersOnPost: 0 }
       station.workersOnPost += 1

@@ -1,12 +1,14 @@
 /**
  * Persistent (immutable, structurally shared) maps and sets over string keys, for projections that grow with
- * the log: `with` and `without` return a new collection in O(log n) and leave the old one as it was, where
- * copying a `Map` on every event makes a fold quadratic.
+ * the log; the one persistent collection of the domain, in the contexts' projections and in the reports alike.
+ * `with` and `without` return a new collection in O(log n) and leave the old one as it was, where copying a
+ * `Map` on every event makes a fold quadratic.
  *
  * They read as `ReadonlyMap` / `ReadonlySet` (`get`, `has`, `size`, iteration), so a projection's readers do
  * not change. Unlike Effect's `HashMap`, they hold only plain data (arrays and objects), so a state saved with
  * `structuredClone` or as JSON and read back is the same value: `PersistentMap.from` / `PersistentSet.from`
- * take it back in O(1). Iteration order is the keys' hash order, not insertion order.
+ * take it back in O(1). A reader of a state that may have been saved (a view, an `evolve`) therefore reads each
+ * collection through `from`. Iteration order is the keys' hash order, not insertion order.
  *
  * The trie is canonical: the same keys give the same shape, whatever order they came in, so two collections
  * with the same entries are deep-equal.

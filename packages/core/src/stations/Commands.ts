@@ -1,15 +1,14 @@
 import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
-import { StationId, TownshipId, VillageId } from "../shared/Ids.ts"
-import { ClosureReason, Townships } from "./Events.ts"
+import { asGiven } from "../shared/Fields.ts"
+import { TownshipId, VillageId } from "../shared/Ids.ts"
+import { ClosureReason, CountyConfigured, StationEstablished } from "./Events.ts"
 
 /** Establishes the township's station, or establishes it again after it was closed. */
-export class EstablishStation extends Schema.TaggedClass<EstablishStation>()("EstablishStation", {
-  township: TownshipId,
-  station: StationId,
-  name: Scalars.NonEmptyText,
-  establishedOn: Scalars.LocalDate
-}) {}
+export class EstablishStation extends Schema.TaggedClass<EstablishStation>()(
+  "EstablishStation",
+  asGiven(StationEstablished.fields)
+) {}
 
 export class OpenServicePoint extends Schema.TaggedClass<OpenServicePoint>()("OpenServicePoint", {
   township: TownshipId,
@@ -32,10 +31,10 @@ export class CloseStation extends Schema.TaggedClass<CloseStation>()("CloseStati
 }) {}
 
 /** Sets (or replaces) the county's name and townships. */
-export class ConfigureCounty extends Schema.TaggedClass<ConfigureCounty>()("ConfigureCounty", {
-  name: Scalars.NonEmptyText,
-  townships: Townships
-}) {}
+export class ConfigureCounty extends Schema.TaggedClass<ConfigureCounty>()(
+  "ConfigureCounty",
+  asGiven(CountyConfigured.fields)
+) {}
 
 /** Commands of a township's "station" stream. */
 export const Command = Schema.Union([EstablishStation, OpenServicePoint, CloseServicePoint, CloseStation])

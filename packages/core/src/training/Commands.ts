@@ -1,8 +1,9 @@
 import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
+import { asGiven } from "../shared/Fields.ts"
 import { CourseId, StationId, WorkerId } from "../shared/Ids.ts"
-import { CourseKind, MaterialKind, Quantity, StationScope } from "./Events.ts"
-import { ExchangeVisitId, PrintRunId } from "./Stream.ts"
+import { CourseKind, MaterialsPrinted } from "./Events.ts"
+import { ExchangeVisitId } from "./Stream.ts"
 
 /** Records a course that took place; the attendees' stations are read from the workforce. */
 export class RecordCourse extends Schema.TaggedClass<RecordCourse>()("RecordCourse", {
@@ -21,14 +22,10 @@ export class RecordExchangeVisit extends Schema.TaggedClass<RecordExchangeVisit>
   heldOn: Scalars.LocalDate
 }) {}
 
-export class RecordPrintRun extends Schema.TaggedClass<RecordPrintRun>()("RecordPrintRun", {
-  printRun: PrintRunId,
-  kind: MaterialKind,
-  title: Scalars.NonEmptyText,
-  quantity: Quantity,
-  printedOn: Scalars.LocalDate,
-  scope: StationScope
-}) {}
+export class RecordPrintRun extends Schema.TaggedClass<RecordPrintRun>()(
+  "RecordPrintRun",
+  asGiven(MaterialsPrinted.fields)
+) {}
 
 export const Command = Schema.Union([RecordCourse, RecordExchangeVisit, RecordPrintRun])
 export type Command = typeof Command.Type

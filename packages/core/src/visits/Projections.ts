@@ -7,10 +7,11 @@ import {
   type Scalars,
   type UnknownEventType
 } from "@shuangbai/eventsourcing"
-import { HashMap, Option, Result } from "effect"
+import { Result } from "effect"
 import * as Registry from "../registry/index.ts"
 import type { Period } from "../shared/Dates.ts"
 import type { HouseholdId, StationId, VisitId } from "../shared/Ids.ts"
+import { PersistentMap } from "../shared/Persistent.ts"
 import { codec, type Event } from "./Events.ts"
 import { category } from "./Stream.ts"
 
@@ -76,11 +77,11 @@ export interface Report {
  */
 export interface HouseholdsAndVisits {
   readonly period: Period
-  readonly households: HashMap.HashMap<
+  readonly households: PersistentMap<
     HouseholdId,
     { readonly station: StationId; readonly archivedOn?: Scalars.LocalDate }
   >
-  readonly visits: HashMap.HashMap<
+  readonly visits: PersistentMap<
     VisitId,
     { readonly household: HouseholdId; readonly station: StationId; readonly visitedOn: Scalars.LocalDate }
   >
@@ -89,21 +90,23 @@ export interface HouseholdsAndVisits {
 const evolveHouseholdsAndVisits = (state: HouseholdsAndVisits, { event }: Recorded<Input>): HouseholdsAndVisits => {
   switch (event._tag) {
     case "HouseholdRegistered":
-      return event.registeredOn > state.period.to || HashMap.has(state.households, event.household)
+      return event.registeredOn > state.period.to || PersistentMap.from(state.households).has(event.household)
         ? state
-        : { ...state, households: HashMap.set(state.households, event.household, { station: event.station }) }
-    case "HouseholdArchived":
-      return Option.match(HashMap.get(state.households, event.household), {
-        onNone: () => state,
-        onSome: (household) => ({
-          ...state,
-          households: HashMap.set(state.households, event.household, { ...household, archivedOn: event.archivedOn })
-        })
-      })
+        : {
+            ...state,
+            households: PersistentMap.from(state.households).with(event.household, { station: event.station })
+          }
+    case "HouseholdArchived": {
+      const households = PersistentMap.from(state.households)
+      const household = households.get(event.household)
+      return household === undefined
+        ? state
+        : { ...state, households: households.with(event.household, { ...household, archivedOn: event.archivedOn }) }
+    }
     case "VisitConducted":
       return {
         ...state,
-        visits: HashMap.set(state.visits, event.visit, {
+        visits: PersistentMap.from(state.visits).with(event.visit, {
           household: event.household,
           station: event.station,
           visitedOn: event.visitedOn
@@ -111,16 +114,15 @@ const evolveHouseholdsAndVisits = (state: HouseholdsAndVisits, { event }: Record
       }
     case "VisitAmended": {
       const visitedOn = event.visitedOn
-      return visitedOn === undefined
+      const visits = PersistentMap.from(state.visits)
+      const visit = visits.get(event.visit)
+      return visitedOn === undefined || visit === undefined
         ? state
-        : Option.match(HashMap.get(state.visits, event.visit), {
-            onNone: () => state,
-            onSome: (visit) => ({ ...state, visits: HashMap.set(state.visits, event.visit, { ...visit, visitedOn }) })
-          })
+        : { ...state, visits: visits.with(event.visit, { ...visit, visitedOn }) }
     }
     case "VisitVoided":
-      return HashMap.has(state.visits, event.visit)
-        ? { ...state, visits: HashMap.remove(state.visits, event.visit) }
+      return PersistentMap.from(state.visits).has(event.visit)
+        ? { ...state, visits: PersistentMap.from(state.visits).without(event.visit) }
         : state
     default:
       return state
@@ -133,7 +135,7 @@ const evolveHouseholdsAndVisits = (state: HouseholdsAndVisits, { event }: Record
  */
 export const householdsAndVisitsByStation = (period: Period): Projection.Projection<Input, HouseholdsAndVisits> =>
   Projection.make({
-    initial: { period, households: HashMap.empty(), visits: HashMap.empty() },
+    initial: { period, households: PersistentMap.empty(), visits: PersistentMap.empty() },
     evolve: evolveHouseholdsAndVisits
   })
 
@@ -149,12 +151,12 @@ export const report = (state: HouseholdsAndVisits): Report => {
     }
     return found
   }
-  for (const household of HashMap.values(state.households)) {
+  for (const household of PersistentMap.from(state.households).values()) {
     if (household.archivedOn === undefined || household.archivedOn > to) row(household.station).onFile += 1
   }
   const visited = new Set<HouseholdId>()
   let visitsHeld = 0
-  for (const visit of HashMap.values(state.visits)) {
+  for (const visit of PersistentMap.from(state.visits).values()) {
     if (visit.visitedOn < from || visit.visitedOn > to) continue
     const r = row(visit.station)
     r.visits += 1

@@ -1,36 +1,19 @@
 import { Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
-import { DriveId, StationId, WorkerId } from "../shared/Ids.ts"
-import { LeavingReason, PostCount } from "./Events.ts"
+import { asGiven } from "../shared/Fields.ts"
+import { StationId, WorkerId } from "../shared/Ids.ts"
+import { LeavingReason, PostFilled, PostsAllotted, PostVacated, WorkerHired } from "./Events.ts"
 
 /** Sets the station's number of posts. */
-export class AllotPosts extends Schema.TaggedClass<AllotPosts>()("AllotPosts", {
-  station: StationId,
-  posts: PostCount,
-  allottedOn: Scalars.LocalDate
-}) {}
+export class AllotPosts extends Schema.TaggedClass<AllotPosts>()("AllotPosts", asGiven(PostsAllotted.fields)) {}
 
 /** Takes one of the station's open posts for a worker: the first step of a hire or a transfer in. */
-export class FillPost extends Schema.TaggedClass<FillPost>()("FillPost", {
-  station: StationId,
-  worker: WorkerId,
-  filledOn: Scalars.LocalDate
-}) {}
+export class FillPost extends Schema.TaggedClass<FillPost>()("FillPost", asGiven(PostFilled.fields)) {}
 
 /** Frees the worker's post at the station: the last step of leaving or transferring out, or an undo. */
-export class VacatePost extends Schema.TaggedClass<VacatePost>()("VacatePost", {
-  station: StationId,
-  worker: WorkerId,
-  vacatedOn: Scalars.LocalDate
-}) {}
+export class VacatePost extends Schema.TaggedClass<VacatePost>()("VacatePost", asGiven(PostVacated.fields)) {}
 
-export class HireWorker extends Schema.TaggedClass<HireWorker>()("HireWorker", {
-  worker: WorkerId,
-  name: Scalars.NonEmptyText,
-  station: StationId,
-  hiredOn: Scalars.LocalDate,
-  drive: Schema.optionalKey(DriveId)
-}) {}
+export class HireWorker extends Schema.TaggedClass<HireWorker>()("HireWorker", asGiven(WorkerHired.fields)) {}
 
 export class TransferWorker extends Schema.TaggedClass<TransferWorker>()("TransferWorker", {
   worker: WorkerId,

@@ -40,9 +40,19 @@ const firstAfter = (events: ReadonlyArray<StoredEvent>, after: number): number =
   return lo
 }
 
-const page = (events: ReadonlyArray<StoredEvent>, options: ReadAllOptions) => {
+const page = (events: ReadonlyArray<StoredEvent>, options: ReadAllOptions): ReadonlyArray<StoredEvent> => {
   const start = firstAfter(events, options.after)
-  return events.slice(start, start + Math.max(0, options.limit))
+  const limit = Math.max(0, options.limit)
+  const through = options.through ?? Number.POSITIVE_INFINITY
+  if (options.types === undefined && through === Number.POSITIVE_INFINITY) return events.slice(start, start + limit)
+  const types = options.types === undefined ? undefined : new Set(options.types)
+  const selected: Array<StoredEvent> = []
+  for (let i = start; i < events.length && selected.length < limit; i++) {
+    const event = events[i]!
+    if (event.position > through) break
+    if (types === undefined || types.has(event.type)) selected.push(event)
+  }
+  return selected
 }
 
 export const make = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
@@ -154,10 +164,17 @@ export const make = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
             ? { position: 0, hash: HashChain.genesis }
             : { position: last.position, hash: last.hash }
         }),
-      subscribe: (tenant, { after }) =>
+      subscribe: (tenant, { after, types }) =>
         Subscription.catchUpThenFollow(
           {
-            readPage: (cursor, limit) => store.readAll(tenant, { after: cursor, limit }),
+            readPage: (cursor, limit) =>
+              Subscription.readPage(
+                {
+                  readAll: (options) => store.readAll(tenant, options),
+                  head: Effect.map(store.head(tenant), (head) => head.position)
+                },
+                { after: cursor, limit, types }
+              ),
             awaitNewer: (cursor) =>
               Effect.suspend(() => {
                 const log = logOf(tenant)

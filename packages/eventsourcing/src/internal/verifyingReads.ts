@@ -38,7 +38,9 @@ const checked = (
  */
 export const verifyingReads = (store: EventStoreShape): EventStoreShape => ({
   ...store,
-  readAll: (tenant, options) => Effect.flatMap(store.readAll(tenant, options), (events) => checked(events, true)),
+  // A page filtered by type passes events over: only an unfiltered one links each event to the one before.
+  readAll: (tenant, options) =>
+    Effect.flatMap(store.readAll(tenant, options), (events) => checked(events, options.types === undefined)),
   readSubject: (tenant, subject, options) =>
     Effect.flatMap(store.readSubject(tenant, subject, options), (events) => checked(events, false)),
   readStream: (tenant, stream, options) =>

@@ -68,7 +68,7 @@ export const makeReads = (
     return result._tag === "Ok" ? Effect.succeed(result.events) : Effect.fail(result.error)
   }
 
-  const bounds = (options: EventStore.ReadAllOptions) => ({
+  const bounds = (options: EventStore.PageOptions) => ({
     after: Number.isNaN(options.after) ? 0 : Math.floor(Math.min(options.after, Number.MAX_SAFE_INTEGER)),
     limit: Number.isFinite(options.limit) ? Math.max(0, Math.floor(options.limit)) : options.limit > 0 ? null : 0
   })
@@ -77,11 +77,20 @@ export const makeReads = (
     Effect.suspend(() => {
       const { after, limit } = bounds(options)
       if (unstorable(tenant) || limit === 0) return Effect.succeed([])
+      // Filtered on the server: the events passed over are neither sent nor decoded.
+      const types = options.types?.filter((type) => !unstorable(type))
+      if (types !== undefined && types.length === 0) return Effect.succeed([])
+      const filters = [
+        types === undefined ? sql`` : sql`AND e.type = ANY(${types})`,
+        options.through === undefined || Number.isNaN(options.through)
+          ? sql``
+          : sql`AND e.position <= ${Math.floor(Math.min(options.through, Number.MAX_SAFE_INTEGER))}`
+      ]
       return query(
         Effect.flatMap(
           selectEvents(
             sql`(SELECT * FROM ${t("events")} e
-              WHERE e.tenant = ${tenant} AND e.position > ${after}
+              WHERE e.tenant = ${tenant} AND e.position > ${after} ${sql.join(" ", false)(filters)}
               ORDER BY e.position LIMIT ${limit}) e`,
             "e.position"
           ),
@@ -200,7 +209,7 @@ export const makeReads = (
       Effect.provideService(Clock.Clock, Clock.Clock.defaultValue())
     )
 
-  const subscribe: EventStore.EventStoreShape["subscribe"] = (tenant, { after }) =>
+  const subscribe: EventStore.EventStoreShape["subscribe"] = (tenant, { after, types }) =>
     Stream.unwrap(
       Effect.map(notifier.start, () => {
         let seen = ""
@@ -210,7 +219,13 @@ export const makeReads = (
               retryUnavailable(
                 Effect.suspend(() => {
                   seen = notifier.token(tenant)
-                  return readAll(tenant, { after: cursor, limit })
+                  return Subscription.readPage(
+                    {
+                      readAll: (options) => readAll(tenant, options),
+                      head: Effect.map(head(tenant), (h) => h.position)
+                    },
+                    { after: cursor, limit, types }
+                  )
                 })
               ),
             awaitNewer: () => notifier.wait(tenant, seen)

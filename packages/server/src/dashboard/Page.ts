@@ -47,15 +47,7 @@ const monthPeriods = ({ period }: Month): Reports.CountyDashboard.Periods =>
  * these: the rest of its parts (every visit, household, campaign …) would repeat the `now` state's work
  * twelve times over. F9 per month is read from the `now` state, whose visits are kept by day.
  */
-const monthlyTypes: ReadonlySet<string> = new Set([...Casework.codec.types, ...Activities.codec.types])
-
-const only = <S>(
-  types: ReadonlySet<string>,
-  projection: Projection.Projection<Domain.Event, S>
-): Projection.Projection<Domain.Event, S> => ({
-  initial: projection.initial,
-  evolve: (state, recorded) => (types.has(recorded.event._tag) ? projection.evolve(state, recorded) : state)
-})
+const monthlyTypes = [...Casework.codec.types, ...Activities.codec.types]
 
 /** `now` (the dashboard on asOf) and one narrowed county dashboard per month (`month:yyyy-mm`), in one pass. */
 export type State = Readonly<Record<string, Reports.CountyDashboard.State>>
@@ -68,7 +60,7 @@ export const projection = (
     now: CountyDashboard.projection(CountyDashboard.periods(asOf))
   }
   for (const m of months(asOf, options.months))
-    parts[`month:${m.month}`] = only(monthlyTypes, CountyDashboard.projection(monthPeriods(m)))
+    parts[`month:${m.month}`] = Projection.reading(monthlyTypes, CountyDashboard.projection(monthPeriods(m)))
   return Projection.combine(parts)
 }
 

@@ -1,11 +1,10 @@
 // F1…F23 are the article's figures, each defined in docs/figures.md.
 import type { Projection, Recorded } from "@shuangbai/eventsourcing"
-import { HashMap, HashSet } from "effect"
 import { personTimesOf } from "../../activities/Events.ts"
 import type { Event } from "../../Domain.ts"
 import type { ActivityId, PersonId, StationId } from "../../shared/Ids.ts"
+import { PersistentMap, PersistentSet } from "../../shared/Persistent.ts"
 import { type Period, within } from "../Period.ts"
-import { lookup } from "./narrow.ts"
 
 export interface Tally {
   /** Activities held (场次). */
@@ -18,11 +17,11 @@ export const noTally: Tally = { activities: 0, personTimes: 0 }
 
 export interface Activities {
   /** Planned and neither held nor cancelled yet: where ActivityHeld finds its station. */
-  readonly planned: HashMap.HashMap<ActivityId, StationId>
+  readonly planned: PersistentMap<ActivityId, StationId>
   readonly held: Tally
-  readonly byStation: HashMap.HashMap<StationId, Tally>
+  readonly byStation: PersistentMap<StationId, Tally>
   /** Named participants of activities held in `reachedIn` (F2). */
-  readonly reached: HashSet.HashSet<PersonId>
+  readonly reached: PersistentSet<PersonId>
 }
 
 /** The events `make` reads. */
@@ -35,32 +34,37 @@ export const types = ["ActivityPlanned", "ActivityCancelled", "ActivityHeld"] as
  */
 export const make = (options: { readonly heldIn: Period; readonly reachedIn?: Period }) =>
   ({
-    initial: { planned: HashMap.empty(), held: noTally, byStation: HashMap.empty(), reached: HashSet.empty() },
+    initial: {
+      planned: PersistentMap.empty(),
+      held: noTally,
+      byStation: PersistentMap.empty(),
+      reached: PersistentSet.empty()
+    },
     evolve: (state: Activities, { event }: Recorded<Event>): Activities => {
       switch (event._tag) {
         case "ActivityPlanned":
-          return HashMap.has(state.planned, event.activity)
+          return PersistentMap.from(state.planned).has(event.activity)
             ? state
-            : { ...state, planned: HashMap.set(state.planned, event.activity, event.station) }
+            : { ...state, planned: PersistentMap.from(state.planned).with(event.activity, event.station) }
         case "ActivityCancelled":
-          return HashMap.has(state.planned, event.activity)
-            ? { ...state, planned: HashMap.remove(state.planned, event.activity) }
+          return PersistentMap.from(state.planned).has(event.activity)
+            ? { ...state, planned: PersistentMap.from(state.planned).without(event.activity) }
             : state
         case "ActivityHeld": {
-          const station = lookup(state.planned, event.activity)
+          const station = PersistentMap.from(state.planned).get(event.activity)
           if (station === undefined) return state
-          const planned = HashMap.remove(state.planned, event.activity)
+          const planned = PersistentMap.from(state.planned).without(event.activity)
           let reached = state.reached
           if (options.reachedIn !== undefined && within(event.heldOn, options.reachedIn)) {
-            for (const person of event.participants) reached = HashSet.add(reached, person)
+            for (const person of event.participants) reached = PersistentSet.from(reached).with(person)
           }
           if (!within(event.heldOn, options.heldIn)) return { ...state, planned, reached }
           const times = personTimesOf(event)
-          const before = lookup(state.byStation, station) ?? noTally
+          const before = PersistentMap.from(state.byStation).get(station) ?? noTally
           return {
             planned,
             held: { activities: state.held.activities + 1, personTimes: state.held.personTimes + times },
-            byStation: HashMap.set(state.byStation, station, {
+            byStation: PersistentMap.from(state.byStation).with(station, {
               activities: before.activities + 1,
               personTimes: before.personTimes + times
             }),

@@ -1,12 +1,11 @@
 // F1…F23 are the article's figures, each defined in docs/figures.md.
 import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
-import { HashMap, HashSet } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { CampaignKind } from "../../relief/Events.ts"
 import { add, noQuantities, type Quantities } from "../../relief/State.ts"
 import type { CampaignId, PersonId, StationId, VillageId } from "../../shared/Ids.ts"
+import { PersistentMap, PersistentSet } from "../../shared/Persistent.ts"
 import { type Period, within } from "../Period.ts"
-import { lookup } from "./narrow.ts"
 
 // What counts is what the relief context's own projections count (relief/Projections.ts): campaign visits
 // are RecipientVisited only, items handed out SuppliesDistributed only, persons and villages once each.
@@ -14,20 +13,20 @@ import { lookup } from "./narrow.ts"
 
 export interface FieldWork {
   /** Distinct villages with a campaign visit (F3). */
-  readonly villages: HashSet.HashSet<VillageId>
+  readonly villages: PersistentSet<VillageId>
   /** Distinct persons visited (F4, F7). */
-  readonly recipients: HashSet.HashSet<PersonId>
+  readonly recipients: PersistentSet<PersonId>
   /** Pieces handed out per item (F5 winter clothing, F6 quilts). */
   readonly handedOut: Quantities
   /** Distinct persons whose relocation the workers helped (F8). */
-  readonly relocated: HashSet.HashSet<PersonId>
+  readonly relocated: PersistentSet<PersonId>
 }
 
 export const noFieldWork: FieldWork = {
-  villages: HashSet.empty(),
-  recipients: HashSet.empty(),
+  villages: PersistentSet.empty(),
+  recipients: PersistentSet.empty(),
   handedOut: noQuantities,
-  relocated: HashSet.empty()
+  relocated: PersistentSet.empty()
 }
 
 export interface Campaign extends FieldWork {
@@ -35,13 +34,13 @@ export interface Campaign extends FieldWork {
   readonly title: Scalars.NonEmptyText
   readonly launchedOn: Scalars.LocalDate
   readonly closedOn: Scalars.LocalDate | undefined
-  readonly stations: HashMap.HashMap<StationId, FieldWork>
+  readonly stations: PersistentMap<StationId, FieldWork>
 }
 
 export interface Campaigns {
-  readonly campaigns: HashMap.HashMap<CampaignId, Campaign>
+  readonly campaigns: PersistentMap<CampaignId, Campaign>
   /** Persons visited, supplied or helped to relocate in `reachedIn` (F2). */
-  readonly reached: HashSet.HashSet<PersonId>
+  readonly reached: PersistentSet<PersonId>
 }
 
 const fieldWork = <S extends FieldWork>(state: S, event: Event): S => {
@@ -49,13 +48,13 @@ const fieldWork = <S extends FieldWork>(state: S, event: Event): S => {
     case "RecipientVisited":
       return {
         ...state,
-        villages: HashSet.add(state.villages, event.village),
-        recipients: HashSet.add(state.recipients, event.person)
+        villages: PersistentSet.from(state.villages).with(event.village),
+        recipients: PersistentSet.from(state.recipients).with(event.person)
       }
     case "SuppliesDistributed":
       return { ...state, handedOut: add(state.handedOut, event.item, event.quantity) }
     case "RelocationAssisted":
-      return { ...state, relocated: HashSet.add(state.relocated, event.person) }
+      return { ...state, relocated: PersistentSet.from(state.relocated).with(event.person) }
     default:
       return state
   }
@@ -72,36 +71,39 @@ export const types = [
 
 export const make = (options: { readonly reachedIn?: Period } = {}) =>
   ({
-    initial: { campaigns: HashMap.empty(), reached: HashSet.empty() },
+    initial: { campaigns: PersistentMap.empty(), reached: PersistentSet.empty() },
     evolve: (state: Campaigns, { event }: Recorded<Event>): Campaigns => {
       switch (event._tag) {
         case "CampaignLaunched":
-          return HashMap.has(state.campaigns, event.campaign)
+          return PersistentMap.from(state.campaigns).has(event.campaign)
             ? state
             : {
                 ...state,
-                campaigns: HashMap.set(state.campaigns, event.campaign, {
+                campaigns: PersistentMap.from(state.campaigns).with(event.campaign, {
                   ...noFieldWork,
                   kind: event.kind,
                   title: event.title,
                   launchedOn: event.launchedOn,
                   closedOn: undefined,
-                  stations: HashMap.empty()
+                  stations: PersistentMap.empty()
                 })
               }
         case "CampaignClosed": {
-          const campaign = lookup(state.campaigns, event.campaign)
+          const campaign = PersistentMap.from(state.campaigns).get(event.campaign)
           return campaign === undefined
             ? state
             : {
                 ...state,
-                campaigns: HashMap.set(state.campaigns, event.campaign, { ...campaign, closedOn: event.closedOn })
+                campaigns: PersistentMap.from(state.campaigns).with(event.campaign, {
+                  ...campaign,
+                  closedOn: event.closedOn
+                })
               }
         }
         case "RecipientVisited":
         case "SuppliesDistributed":
         case "RelocationAssisted": {
-          const campaign = lookup(state.campaigns, event.campaign)
+          const campaign = PersistentMap.from(state.campaigns).get(event.campaign)
           if (campaign === undefined) return state
           const date =
             event._tag === "RecipientVisited"
@@ -109,16 +111,16 @@ export const make = (options: { readonly reachedIn?: Period } = {}) =>
               : event._tag === "SuppliesDistributed"
                 ? event.distributedOn
                 : event.assistedOn
-          const station = fieldWork(lookup(campaign.stations, event.station) ?? noFieldWork, event)
+          const station = fieldWork(PersistentMap.from(campaign.stations).get(event.station) ?? noFieldWork, event)
           const next: Campaign = {
             ...fieldWork(campaign, event),
-            stations: HashMap.set(campaign.stations, event.station, station)
+            stations: PersistentMap.from(campaign.stations).with(event.station, station)
           }
           return {
-            campaigns: HashMap.set(state.campaigns, event.campaign, next),
+            campaigns: PersistentMap.from(state.campaigns).with(event.campaign, next),
             reached:
               options.reachedIn !== undefined && within(date, options.reachedIn)
-                ? HashSet.add(state.reached, event.person)
+                ? PersistentSet.from(state.reached).with(event.person)
                 : state.reached
           }
         }

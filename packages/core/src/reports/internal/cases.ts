@@ -1,11 +1,11 @@
 // F1…F23 are the article's figures, each defined in docs/figures.md.
 import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
-import { HashMap } from "effect"
 import { type CaseType, dateOf } from "../../casework/Events.ts"
 import type { Event } from "../../Domain.ts"
 import type { CaseId, HouseholdId, PersonId, StationId, WorkerId } from "../../shared/Ids.ts"
+import { PersistentMap } from "../../shared/Persistent.ts"
 import { type Period, within } from "../Period.ts"
-import { increment, lookup } from "./narrow.ts"
+import { increment } from "./maps.ts"
 
 /**
  * A case file (one recipient, one case type: the casework stream), now and as of the report's days. A file
@@ -29,10 +29,10 @@ export interface CaseFile {
 }
 
 export interface Cases {
-  readonly files: HashMap.HashMap<CaseId, CaseFile>
+  readonly files: PersistentMap<CaseId, CaseFile>
   /** Cases opened (接案) in `openedIn`: a case opened again after a close is a new case, a reopening is not. */
   readonly opened: number
-  readonly openedByStation: HashMap.HashMap<StationId, number>
+  readonly openedByStation: PersistentMap<StationId, number>
 }
 
 /** The events `make` reads: every casework event. */
@@ -72,11 +72,11 @@ export const make = (options: Options = {}): Projection.Projection<Event, Cases>
   const openedIn = options.openedIn ?? never
   const reachedIn = options.reachedIn ?? never
   return {
-    initial: { files: HashMap.empty(), opened: 0, openedByStation: HashMap.empty() },
+    initial: { files: PersistentMap.empty(), opened: 0, openedByStation: PersistentMap.empty() },
     evolve: (state: Cases, { event }: Recorded<Event>): Cases => {
       switch (event._tag) {
         case "CaseOpened": {
-          const before = lookup(state.files, event.case)
+          const before = PersistentMap.from(state.files).get(event.case)
           const date = event.openedOn
           const file: CaseFile = {
             person: event.person,
@@ -92,14 +92,14 @@ export const make = (options: Options = {}): Projection.Projection<Event, Cases>
           }
           const counted = within(date, openedIn)
           return {
-            files: HashMap.set(state.files, event.case, file),
+            files: PersistentMap.from(state.files).with(event.case, file),
             opened: counted ? state.opened + 1 : state.opened,
             openedByStation: counted ? increment(state.openedByStation, event.station) : state.openedByStation
           }
         }
         case "CaseClosed":
         case "CaseReopened": {
-          const before = lookup(state.files, event.case)
+          const before = PersistentMap.from(state.files).get(event.case)
           if (before === undefined) return state
           const date = dateOf(event)
           const open = event._tag === "CaseReopened"
@@ -110,10 +110,10 @@ export const make = (options: Options = {}): Projection.Projection<Event, Cases>
             openBeforeReach: date < reachedIn.from ? open : before.openBeforeReach,
             reached: before.reached || (within(date, reachedIn) && (open || before.open))
           }
-          return { ...state, files: HashMap.set(state.files, event.case, file) }
+          return { ...state, files: PersistentMap.from(state.files).with(event.case, file) }
         }
         case "CaseTransferred": {
-          const before = lookup(state.files, event.case)
+          const before = PersistentMap.from(state.files).get(event.case)
           if (before === undefined) return state
           const file: CaseFile = {
             ...before,
@@ -121,7 +121,7 @@ export const make = (options: Options = {}): Projection.Projection<Event, Cases>
             station: event.station ?? before.station,
             stationAt: event.transferredOn <= at && event.station !== undefined ? event.station : before.stationAt
           }
-          return { ...state, files: HashMap.set(state.files, event.case, file) }
+          return { ...state, files: PersistentMap.from(state.files).with(event.case, file) }
         }
         case "AssessmentRecorded":
         case "PlanRecorded":
@@ -131,9 +131,9 @@ export const make = (options: Options = {}): Projection.Projection<Event, Cases>
         case "ReferralRejected":
         case "FollowUpRecorded":
         case "EvaluationRecorded": {
-          const before = lookup(state.files, event.case)
+          const before = PersistentMap.from(state.files).get(event.case)
           if (before === undefined || before.reached || !before.open || !within(dateOf(event), reachedIn)) return state
-          return { ...state, files: HashMap.set(state.files, event.case, { ...before, reached: true }) }
+          return { ...state, files: PersistentMap.from(state.files).with(event.case, { ...before, reached: true }) }
         }
         default:
           return state

@@ -1,4 +1,4 @@
-import type { Scalars } from "@shuangbai/eventsourcing"
+import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
 import * as Activities from "../../activities/Events.ts"
 import * as Casework from "../../casework/Events.ts"
 import type { Event } from "../../Domain.ts"
@@ -25,3 +25,16 @@ const dateOfByType = new Map<string, DateOf>(
  * recorded. Reports "as of" a day leave out events dated after it.
  */
 export const businessDate = (event: Event): Scalars.LocalDate | undefined => dateOfByType.get(event._tag)?.(event)
+
+/** Leaves out events dated after `asOf` (by their business date; undated ones always count). */
+export const until = <E extends Event, S>(
+  asOf: Scalars.LocalDate,
+  projection: Projection.Projection<E, S>
+): Projection.Projection<E, S> => ({
+  initial: projection.initial,
+  evolve: (state: S, recorded: Recorded<E>): S => {
+    const date = businessDate(recorded.event)
+    return date !== undefined && date > asOf ? state : projection.evolve(state, recorded)
+  },
+  types: projection.types
+})

@@ -1,9 +1,8 @@
 import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
-import { HashMap } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { HouseholdId, PersonId, StationId, TownshipId, VillageId } from "../../shared/Ids.ts"
+import { PersistentMap } from "../../shared/Persistent.ts"
 import { RecipientCategory, type RiskLevel } from "../../shared/RecipientCategory.ts"
-import { lookup } from "./narrow.ts"
 
 /** A household file (建档): where it is and when it was on file. */
 export interface HouseholdFile {
@@ -34,10 +33,10 @@ export interface Assessment {
  * stays valid while the fold goes on, and no event copies a map.
  */
 export interface Households {
-  readonly files: HashMap.HashMap<HouseholdId, HouseholdFile>
-  readonly recipients: HashMap.HashMap<PersonId, Recipient>
-  readonly personRisk: HashMap.HashMap<PersonId, Assessment>
-  readonly householdRisk: HashMap.HashMap<HouseholdId, Assessment>
+  readonly files: PersistentMap<HouseholdId, HouseholdFile>
+  readonly recipients: PersistentMap<PersonId, Recipient>
+  readonly personRisk: PersistentMap<PersonId, Assessment>
+  readonly householdRisk: PersistentMap<HouseholdId, Assessment>
 }
 
 const categoryBits: ReadonlyMap<RecipientCategory, number> = new Map(
@@ -53,19 +52,20 @@ export const categoriesOf = (bits: number): ReadonlyArray<RecipientCategory> =>
 export const onFile = (file: HouseholdFile, date: Scalars.LocalDate): boolean =>
   file.registeredOn <= date && (file.archivedOn === undefined || file.archivedOn > date)
 
-const laterAssessment = (
-  map: HashMap.HashMap<any, Assessment>,
-  key: unknown,
+const laterAssessment = <K extends string>(
+  map: PersistentMap<K, Assessment>,
+  key: K,
   next: Assessment
-): HashMap.HashMap<any, Assessment> => {
-  const before = lookup(map, key)
-  return before !== undefined && before.on > next.on ? map : HashMap.set(map, key, next)
+): PersistentMap<K, Assessment> => {
+  const assessments = PersistentMap.from(map)
+  const before = assessments.get(key)
+  return before !== undefined && before.on > next.on ? map : assessments.with(key, next)
 }
 
 /** A person's risk: the later of their own assessment and their household's (their own on the same day). */
 export const riskOf = (state: Households, person: PersonId, household: HouseholdId): RiskLevel | undefined => {
-  const own = lookup(state.personRisk, person)
-  const home = lookup(state.householdRisk, household)
+  const own = PersistentMap.from(state.personRisk).get(person)
+  const home = PersistentMap.from(state.householdRisk).get(household)
   if (own === undefined) return home?.level
   if (home === undefined) return own.level
   return home.on > own.on ? home.level : own.level
@@ -82,10 +82,10 @@ export const types = [
 ] as const
 
 export const empty: Households = {
-  files: HashMap.empty(),
-  recipients: HashMap.empty(),
-  personRisk: HashMap.empty(),
-  householdRisk: HashMap.empty()
+  files: PersistentMap.empty(),
+  recipients: PersistentMap.empty(),
+  personRisk: PersistentMap.empty(),
+  householdRisk: PersistentMap.empty()
 }
 
 /**
@@ -98,11 +98,11 @@ export const make = (asOf: Scalars.LocalDate): Projection.Projection<Event, Hous
   evolve: (state: Households, { event }: Recorded<Event>): Households => {
     switch (event._tag) {
       case "HouseholdRegistered":
-        return HashMap.has(state.files, event.household)
+        return PersistentMap.from(state.files).has(event.household)
           ? state
           : {
               ...state,
-              files: HashMap.set(state.files, event.household, {
+              files: PersistentMap.from(state.files).with(event.household, {
                 station: event.station,
                 township: event.township,
                 village: event.village,
@@ -111,21 +111,24 @@ export const make = (asOf: Scalars.LocalDate): Projection.Projection<Event, Hous
               })
             }
       case "HouseholdArchived": {
-        const file = lookup(state.files, event.household)
+        const file = PersistentMap.from(state.files).get(event.household)
         return file === undefined || file.archivedOn !== undefined
           ? state
-          : { ...state, files: HashMap.set(state.files, event.household, { ...file, archivedOn: event.archivedOn }) }
+          : {
+              ...state,
+              files: PersistentMap.from(state.files).with(event.household, { ...file, archivedOn: event.archivedOn })
+            }
       }
       case "CategoryAssigned": {
         if (event.verifiedOn > asOf) return state
         const bit = bitOf(event.category)
-        const before = lookup(state.recipients, event.person)
+        const before = PersistentMap.from(state.recipients).get(event.person)
         if (before !== undefined && before.household === event.household) {
           return (before.categories & bit) !== 0
             ? state
             : {
                 ...state,
-                recipients: HashMap.set(state.recipients, event.person, {
+                recipients: PersistentMap.from(state.recipients).with(event.person, {
                   ...before,
                   categories: before.categories | bit
                 })
@@ -133,7 +136,7 @@ export const make = (asOf: Scalars.LocalDate): Projection.Projection<Event, Hous
         }
         return {
           ...state,
-          recipients: HashMap.set(state.recipients, event.person, {
+          recipients: PersistentMap.from(state.recipients).with(event.person, {
             household: event.household,
             categories: bit,
             since: event.verifiedOn
@@ -142,7 +145,7 @@ export const make = (asOf: Scalars.LocalDate): Projection.Projection<Event, Hous
       }
       case "CategoryRevoked": {
         if (event.verifiedOn > asOf) return state
-        const before = lookup(state.recipients, event.person)
+        const before = PersistentMap.from(state.recipients).get(event.person)
         if (before === undefined || before.household !== event.household) return state
         const categories = before.categories & ~bitOf(event.category)
         if (categories === before.categories) return state
@@ -150,15 +153,15 @@ export const make = (asOf: Scalars.LocalDate): Projection.Projection<Event, Hous
           ...state,
           recipients:
             categories === 0
-              ? HashMap.remove(state.recipients, event.person)
-              : HashMap.set(state.recipients, event.person, { ...before, categories })
+              ? PersistentMap.from(state.recipients).without(event.person)
+              : PersistentMap.from(state.recipients).with(event.person, { ...before, categories })
         }
       }
       case "MemberRemoved": {
-        const before = lookup(state.recipients, event.person)
+        const before = PersistentMap.from(state.recipients).get(event.person)
         return before === undefined || before.household !== event.household
           ? state
-          : { ...state, recipients: HashMap.remove(state.recipients, event.person) }
+          : { ...state, recipients: PersistentMap.from(state.recipients).without(event.person) }
       }
       case "RiskAssessed": {
         if (event.assessedOn > asOf) return state

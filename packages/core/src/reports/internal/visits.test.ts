@@ -1,6 +1,5 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Projection, type Recorded } from "@shuangbai/eventsourcing"
-import type { HashMap } from "effect"
 import * as fc from "fast-check"
 import type { Event } from "../../Domain.ts"
 import { PersistentMap } from "../../shared/Persistent.ts"
@@ -98,7 +97,7 @@ const eventsOf = (steps: ReadonlyArray<Step>): ReadonlyArray<Recorded<Event>> =>
   return events.map((event) => ({ event }) as unknown as Recorded<Event>)
 }
 
-const describeConducted = (state: HashMap.HashMap<string, Visits.Visit>) =>
+const describeConducted = (state: ReadonlyMap<string, Visits.Visit>) =>
   new Map(
     [...state].map(([id, v]) => [
       id,
@@ -137,9 +136,7 @@ describe("counted visits", () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 120, size: "max" }), (steps) => {
         const log = eventsOf(steps)
-        const reference = describeConducted(
-          Projection.fold(Visits.conducted, log) as HashMap.HashMap<string, Visits.Visit>
-        )
+        const reference = describeConducted(Projection.fold(Visits.conducted, log))
         const compact = describeCounted(Projection.fold(Visits.counted, log))
         assert.deepStrictEqual(
           new Map([...compact].sort(([a], [b]) => (a < b ? -1 : 1))),

@@ -1,10 +1,8 @@
 import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
-import { HashMap } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../../shared/Ids.ts"
 import { PersistentMap } from "../../shared/Persistent.ts"
 import type { Modality } from "../../visits/Events.ts"
-import { lookup } from "./narrow.ts"
 
 /** A visit that counts: conducted, not voided, as last amended. */
 export interface Visit {
@@ -23,12 +21,12 @@ export const conductedTypes = ["VisitConducted", "VisitAmended", "VisitVoided"] 
  * Every visit that counts, by id. Kept per visit because a correction may come at any time: an amendment
  * moves a visit to another day, another modality or other persons seen, a void takes it out of every count.
  */
-export const conducted: Projection.Projection<Event, HashMap.HashMap<VisitId, Visit>> = {
-  initial: HashMap.empty(),
+export const conducted: Projection.Projection<Event, PersistentMap<VisitId, Visit>> = {
+  initial: PersistentMap.empty(),
   evolve: (visits, { event }: Recorded<Event>) => {
     switch (event._tag) {
       case "VisitConducted":
-        return HashMap.set(visits, event.visit, {
+        return PersistentMap.from(visits).with(event.visit, {
           household: event.household,
           station: event.station,
           worker: event.worker,
@@ -37,14 +35,14 @@ export const conducted: Projection.Projection<Event, HashMap.HashMap<VisitId, Vi
           persons: event.personsSeen
         })
       case "VisitAmended": {
-        const before = lookup(visits, event.visit)
+        const before = PersistentMap.from(visits).get(event.visit)
         if (
           before === undefined ||
           (event.visitedOn === undefined && event.modality === undefined && event.personsSeen === undefined)
         ) {
           return visits
         }
-        return HashMap.set(visits, event.visit, {
+        return PersistentMap.from(visits).with(event.visit, {
           ...before,
           visitedOn: event.visitedOn ?? before.visitedOn,
           modality: event.modality ?? before.modality,
@@ -52,7 +50,7 @@ export const conducted: Projection.Projection<Event, HashMap.HashMap<VisitId, Vi
         })
       }
       case "VisitVoided":
-        return HashMap.has(visits, event.visit) ? HashMap.remove(visits, event.visit) : visits
+        return PersistentMap.from(visits).has(event.visit) ? PersistentMap.from(visits).without(event.visit) : visits
       default:
         return visits
     }
@@ -237,12 +235,12 @@ export interface Scheduled {
 /** The events `scheduled` reads. */
 export const scheduledTypes = ["VisitScheduled", "VisitConducted", "VisitSkipped", "VisitVoided"] as const
 
-export const scheduled: Projection.Projection<Event, HashMap.HashMap<VisitId, Scheduled>> = {
-  initial: HashMap.empty(),
+export const scheduled: Projection.Projection<Event, PersistentMap<VisitId, Scheduled>> = {
+  initial: PersistentMap.empty(),
   evolve: (visits, { event }: Recorded<Event>) => {
     switch (event._tag) {
       case "VisitScheduled":
-        return HashMap.set(visits, event.visit, {
+        return PersistentMap.from(visits).with(event.visit, {
           household: event.household,
           station: event.station,
           worker: event.worker,
@@ -252,7 +250,7 @@ export const scheduled: Projection.Projection<Event, HashMap.HashMap<VisitId, Sc
       case "VisitConducted":
       case "VisitSkipped":
       case "VisitVoided":
-        return HashMap.has(visits, event.visit) ? HashMap.remove(visits, event.visit) : visits
+        return PersistentMap.from(visits).has(event.visit) ? PersistentMap.from(visits).without(event.visit) : visits
       default:
         return visits
     }

@@ -1,8 +1,7 @@
 import type { Projection, Recorded, Scalars } from "@shuangbai/eventsourcing"
-import { HashMap } from "effect"
 import type { Event } from "../../Domain.ts"
 import type { StationId, WorkerId } from "../../shared/Ids.ts"
-import { lookup } from "./narrow.ts"
+import { PersistentMap } from "../../shared/Persistent.ts"
 
 /** A worker as the caseload report lists them: name, the station they serve (or last served), on post. */
 export interface Worker {
@@ -15,19 +14,21 @@ export interface Worker {
 export const types = ["WorkerHired", "WorkerTransferred", "WorkerLeft"] as const
 
 /** Workers from their own streams: hired, transferred, left. */
-export const workers: Projection.Projection<Event, HashMap.HashMap<WorkerId, Worker>> = {
-  initial: HashMap.empty(),
+export const workers: Projection.Projection<Event, PersistentMap<WorkerId, Worker>> = {
+  initial: PersistentMap.empty(),
   evolve: (state, { event }: Recorded<Event>) => {
     switch (event._tag) {
       case "WorkerHired":
-        return HashMap.set(state, event.worker, { name: event.name, station: event.station, onPost: true })
+        return PersistentMap.from(state).with(event.worker, { name: event.name, station: event.station, onPost: true })
       case "WorkerTransferred": {
-        const before = lookup(state, event.worker)
-        return before === undefined ? state : HashMap.set(state, event.worker, { ...before, station: event.to })
+        const before = PersistentMap.from(state).get(event.worker)
+        return before === undefined
+          ? state
+          : PersistentMap.from(state).with(event.worker, { ...before, station: event.to })
       }
       case "WorkerLeft": {
-        const before = lookup(state, event.worker)
-        return before === undefined ? state : HashMap.set(state, event.worker, { ...before, onPost: false })
+        const before = PersistentMap.from(state).get(event.worker)
+        return before === undefined ? state : PersistentMap.from(state).with(event.worker, { ...before, onPost: false })
       }
       default:
         return state

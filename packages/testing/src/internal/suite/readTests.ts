@@ -202,6 +202,45 @@ export const logTests = (it: It, options: Options) => {
       })
     )
 
+    effect("readAll of some types passes the others over, a page at a time, and stops at `through`", () =>
+      Effect.gen(function* () {
+        const s = yield* store
+        const tenant = freshTenant("types")
+        // Positions 1…12, types A B C A B C …
+        const typeAt = (position: number) => ["A", "B", "C"][(position - 1) % 3]!
+        for (let i = 0; i < 4; i++)
+          yield* append(
+            request(
+              tenant,
+              stream(),
+              ExpectedVersion.any,
+              [1, 2, 3].map((k) => event({ k }, { type: typeAt(3 * i + k) }))
+            )
+          )
+        const all = yield* readAll(tenant)
+        const of = (types: ReadonlyArray<string>) => all.filter((e) => types.includes(e.type))
+        assert.deepStrictEqual(yield* s.readAll(tenant, { after: 0, limit: 100, types: ["A", "C"] }), of(["A", "C"]))
+        assert.deepStrictEqual(positions(yield* s.readAll(tenant, { after: 1, limit: 2, types: ["A"] })), [4, 7])
+        assert.deepStrictEqual(
+          positions(yield* s.readAll(tenant, { after: 0, limit: 100, types: ["B"], through: 8 })),
+          [2, 5, 8]
+        )
+        assert.deepStrictEqual(positions(yield* s.readAll(tenant, { after: 0, limit: 100, through: 3 })), [1, 2, 3])
+        assert.deepStrictEqual(yield* s.readAll(tenant, { after: 0, limit: 100, types: ["Z"] }), [])
+        assert.deepStrictEqual(yield* s.readAll(tenant, { after: 0, limit: 100, types: [] }), [])
+        // Paged by the limit, a filtered read gives the same events as one read.
+        const pages = []
+        let after = 0
+        for (;;) {
+          const page = yield* s.readAll(tenant, { after, limit: 2, types: ["C"] })
+          if (page.length === 0) break
+          pages.push(...page)
+          after = page[page.length - 1]!.position
+        }
+        assert.deepStrictEqual(pages, of(["C"]))
+      })
+    )
+
     effect("readSubject returns every event naming the subject, in position order, a page at a time", () =>
       Effect.gen(function* () {
         const s = yield* store

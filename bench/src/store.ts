@@ -543,7 +543,7 @@ const measure = async (b: Backend, size: Sizes): Promise<Array<Row>> => {
   const all = await step("6 read all", () => readAllPages(b, size))
   const caught = await step("7 catch-up", () => catchUp(b, size))
   return [
-    { label: "1 single appends", figures: single, minRatio: 0.9, append: true, note: cpuNote(b, single.cpu) },
+    { label: "1 single appends", figures: single, minRatio: 0.75, append: true, note: cpuNote(b, single.cpu) },
     {
       label: `2 batches of 100 (streams of ${n(size.batches * 100)})`,
       figures: batches,
@@ -573,7 +573,7 @@ const measure = async (b: Backend, size: Sizes): Promise<Array<Row>> => {
     {
       label: `7 catch-up (${n(size.logEvents)})`,
       figures: caught,
-      minRate: 50_000,
+      minRate: 100_000,
       note: b.emmett === undefined ? "baseline of row 6" : "raw baseline of row 6; Emmett: its consumer"
     }
   ]
@@ -599,10 +599,17 @@ const nodeCpu = (cpu: RowCpu | undefined) =>
 
 const mark = (ok: boolean) => (ok ? "✓" : "✗")
 
+/** Issue 11: every append row at least this many times Emmett's rate, where Emmett ran. */
+const minVsEmmett = 1.5
+
 const targetOf = (row: Row): string => {
-  if (row.minRatio !== undefined) return `≥ ${row.minRatio.toFixed(1)}× ${mark(row.figures.ratio >= row.minRatio)}`
-  if (row.minRate !== undefined) return `≥ ${perSecond(row.minRate)}/s ${mark(row.figures.store >= row.minRate)}`
-  return ""
+  const targets: Array<string> = []
+  if (row.minRatio !== undefined) targets.push(`≥ ${row.minRatio}× ${mark(row.figures.ratio >= row.minRatio)}`)
+  if (row.minRate !== undefined) targets.push(`≥ ${perSecond(row.minRate)}/s ${mark(row.figures.store >= row.minRate)}`)
+  if (row.append && Number.isFinite(row.figures.vsEmmett)) {
+    targets.push(`Emmett ≥ ${minVsEmmett}× ${mark(row.figures.vsEmmett >= minVsEmmett)}`)
+  }
+  return targets.join("; ")
 }
 
 const printServer = (rows: ReadonlyArray<Row>) =>
@@ -614,7 +621,7 @@ const printServer = (rows: ReadonlyArray<Row>) =>
       "Emmett ev/s",
       "store ÷ raw",
       "store ÷ Emmett",
-      "target (÷ raw)",
+      "targets (÷ raw; ÷ Emmett)",
       "Node CPU µs/event store / raw / Emmett",
       "note"
     ],

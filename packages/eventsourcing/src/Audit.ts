@@ -40,6 +40,8 @@ export interface VerifyOptions {
   readonly anchored?: Anchors
 }
 
+const positionOf = (found: HashChain.ChainBreak) => (found._tag === "PositionGap" ? found.expected : found.position)
+
 const broken = (tenant: string, found: HashChain.ChainBreak) =>
   new ChainBroken({
     tenant,
@@ -102,11 +104,18 @@ export function verifyChain(
     const from = cursor
     const mismatch = passAnchors(cursor)
     if (mismatch !== undefined) return yield* Effect.fail(mismatch)
+    // Rows rewritten by an erasure (their version-1 plaintext sealed) no longer match their hash: each is held
+    // until the erasure event that attests it, later in the chain, is reached.
+    const unattested = new Map<number, HashChain.Unattested>()
     while (true) {
       const page = yield* store.readAll(tenant, { after: cursor.position, limit: pageSize })
       if (page.length === 0) break
-      const found = HashChain.verify(page, cursor)
-      if (found !== undefined) return yield* Effect.fail(broken(tenant, found))
+      const found = HashChain.verifyAttested(page, cursor, unattested)
+      if (found !== undefined) {
+        const held = HashChain.firstUnattested(unattested)
+        const first = held !== undefined && positionOf(held) < positionOf(found) ? held : found
+        return yield* Effect.fail(broken(tenant, first))
+      }
       for (const event of page) {
         if (next < anchors.length && anchors[next]!.position === event.position) {
           const failed = passAnchors(event)
@@ -117,6 +126,8 @@ export function verifyChain(
       cursor = { position: last.position, hash: last.hash }
       if (options?.onProgress) yield* options.onProgress(cursor.position)
     }
+    const held = HashChain.firstUnattested(unattested)
+    if (held !== undefined) return yield* Effect.fail(broken(tenant, held))
     if (next < anchors.length) {
       return yield* Effect.fail(new ChainBroken({ tenant, kind: "Truncated", position: anchors[next]!.position }))
     }

@@ -178,13 +178,24 @@ const sealRequest = (
 ): Effect.Effect<ReadonlyArray<NewEvent>, EventStoreError> => {
   const subjects = [...new Set(events.flatMap((e) => (e.personal ?? []).map((p) => p.subject)))]
   if (subjects.length === 0) return Effect.succeed(events.map(({ personal: _, ...event }) => event))
-  return Effect.map(keys.getOrCreate(tenant, subjects), (found) =>
-    events.map(({ personal, ...event }) =>
-      personal === undefined || personal.length === 0
-        ? event
-        : { ...event, data: sealPayload(event.eventId, event.data, personal, found) }
+  return Effect.flatMap(keys.getOrCreate(tenant, subjects), (found) => {
+    const erased = subjects.find((s) => found.get(s)?._tag !== "Live")
+    if (erased !== undefined) {
+      return Effect.fail(
+        new EventStoreError({
+          reason: "InvalidRequest",
+          message: `subject ${erased} of ${tenant} was erased: no personal data about them can be recorded again`
+        })
+      )
+    }
+    return Effect.succeed(
+      events.map(({ personal, ...event }) =>
+        personal === undefined || personal.length === 0
+          ? event
+          : { ...event, data: sealPayload(event.eventId, event.data, personal, found) }
+      )
     )
-  )
+  })
 }
 
 /**

@@ -18,6 +18,7 @@ export const exitCodes = {
   BadInput: 12,
   NothingFound: 13,
   AnchorRefused: 14,
+  ErasureRefused: 15,
   /** Anything else: a store error, a bug. */
   Failed: 1
 } as const
@@ -38,9 +39,11 @@ export const exitCodeMeanings: Readonly<Record<Reason, string>> = {
   NotMigrated: "the database has no event store tables yet: run `shuangbai migrate`",
   BadInput:
     "an input file is not JSONL of event envelopes, or names another tenant; or a key file (`--key`, `--public-key`) is missing, unreadable or not an Ed25519 key of the right kind",
-  NothingFound: "`history` found no event naming the subject",
+  NothingFound: "`history` found no event naming the subject, or `erase` a subject that no event names",
   AnchorRefused:
     "`audit verify --anchors` found an anchor the `--public-key` did not sign, or one of another tenant: forged, altered or another key's",
+  ErasureRefused:
+    "`erase` was given no legal basis, a `--legal-basis` that is not a ground of PIPL art. 47, or no `--reason`: nothing was written",
   Failed: "any other failure (the message says which)"
 }
 

@@ -116,7 +116,7 @@ const eachSealed = (
 }
 
 /** The subjects whose keys the events' sealed fields need. */
-const sealedSubjects = (events: ReadonlyArray<StoredEvent>): ReadonlyArray<string> => {
+export const sealedSubjects = (events: ReadonlyArray<StoredEvent>): ReadonlyArray<string> => {
   const out = new Set<string>()
   for (const event of events) eachSealed(event.data, (s) => out.add(s.$subject))
   return [...out]

@@ -42,6 +42,14 @@ export interface SubjectKeysShape {
     subject: string,
     rewrites: ReadonlyArray<Rewrite>
   ) => Effect.Effect<boolean, EventStoreError>
+  /**
+   * Keys carried with an imported log (`shuangbai import --keys`): a subject without a row gets the key as
+   * given; a destroyed one is destroyed here too, and a destroyed key is never brought back.
+   */
+  readonly restore: (
+    tenant: Tenant,
+    keys: ReadonlyArray<{ readonly subject: string; readonly state: KeyState }>
+  ) => Effect.Effect<void, EventStoreError>
 }
 
 export class SubjectKeys extends Context.Service<SubjectKeys, SubjectKeysShape>()(
@@ -81,6 +89,13 @@ export const makeMemory = (rewrite: (tenant: Tenant, rewrites: ReadonlyArray<Rew
         keys.set(id(tenant, subject), { _tag: "Destroyed" })
         rewrite(tenant, rewrites)
         return before?._tag !== "Destroyed" || rewrites.length > 0
+      }),
+    restore: (tenant, restored) =>
+      Effect.sync(() => {
+        for (const { subject, state } of restored) {
+          const before = keys.get(id(tenant, subject))
+          if (before === undefined || state._tag === "Destroyed") keys.set(id(tenant, subject), state)
+        }
       })
   }
 }

@@ -160,7 +160,8 @@ const ownContext = (
 ): SubjectKeys.SubjectKeysShape => ({
   getOrCreate: (tenant, subjects) => Effect.setContext(keys.getOrCreate(tenant, subjects), context),
   read: (tenant, subjects) => Effect.setContext(keys.read(tenant, subjects), context),
-  destroy: (tenant, subject, rewrites) => Effect.setContext(keys.destroy(tenant, subject, rewrites), context)
+  destroy: (tenant, subject, rewrites) => Effect.setContext(keys.destroy(tenant, subject, rewrites), context),
+  restore: (tenant, restored) => Effect.setContext(keys.restore(tenant, restored), context)
 })
 
 const verified = (options: Pick<Options, "verifyReads" | "spans">, store: EventStore.EventStoreShape) => {

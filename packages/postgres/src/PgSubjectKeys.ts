@@ -103,9 +103,29 @@ export const make = (
               return before?.live !== false || rewrites.length > 0
             })
           )
+        ),
+      restore: (tenant, restored) =>
+        mapped(
+          Effect.asVoid(
+            sql`INSERT INTO ${t("subject_keys")} (tenant, subject, key, destroyed_at)
+              SELECT ${tenant}, x.subject, decode(x.key, 'base64'), CASE WHEN x.key IS NULL THEN now() END
+              FROM jsonb_to_recordset(${restoredRows(restored)}::jsonb) AS x(subject text, key text)
+              ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL,
+                destroyed_at = COALESCE(${t("subject_keys")}.destroyed_at, now())
+              WHERE excluded.key IS NULL`
+          )
         )
     }
   })
+
+/** The rows of `restore`: a key as base64, or null for a destroyed one. */
+const restoredRows = (restored: ReadonlyArray<{ readonly subject: string; readonly state: SubjectKeys.KeyState }>) =>
+  JSON.stringify(
+    restored.map(({ subject, state }) => ({
+      subject,
+      key: state._tag === "Live" ? Buffer.from(state.key).toString("base64") : null
+    }))
+  )
 
 /** Provides `SubjectKeys` on the `SqlClient` in context. */
 export const layerWith = (

@@ -1,4 +1,4 @@
-import { type Schema, SchemaAST } from "effect"
+import { Schema, SchemaAST } from "effect"
 import type { Versioning } from "./EventCodec.ts"
 
 // Personal fields: names, ID and phone numbers, addresses, birth dates, free-text notes about people. A field
@@ -28,9 +28,10 @@ export const field = <S extends Schema.Top>(
   schema: S,
   options: { readonly about?: string; readonly erased?: S["Type"] } = {}
 ): S =>
-  schema.annotate({
+  // A key annotation (on the field, not its type): the type keeps its checks and their descriptions.
+  Schema.annotateKey({
     [key]: { about: options.about ?? "person", erased: options.erased ?? erasedText } satisfies Mark
-  } as never) as S
+  } as never)(schema) as S
 
 /** A personal field of an event type: where it is, and how its subject is found. */
 export interface Path {
@@ -48,7 +49,7 @@ const fieldsOf = (ast: SchemaAST.AST): ReadonlyArray<SchemaAST.PropertySignature
   return SchemaAST.isObjects(encoded) ? encoded.propertySignatures : undefined
 }
 
-const markOf = (ast: SchemaAST.AST): Mark | undefined => SchemaAST.resolveAt<Mark>(key)(ast)
+const markOf = (ast: SchemaAST.AST): Mark | undefined => ast.context?.annotations?.[key] as Mark | undefined
 
 /** Every personal field of an event class or struct, read from the marks of `field`. */
 export const pathsOf = (schema: Schema.Top): ReadonlyArray<Path> => {

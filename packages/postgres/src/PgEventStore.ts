@@ -7,7 +7,7 @@ import {
   EventStoreError,
   type IdempotencyMismatch,
   Sealing,
-  type SubjectKeys
+  SubjectKeys
 } from "@shuangbai/eventsourcing"
 import { Cause, Context, Duration, Effect, Layer, Option, Redacted, Scope } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
@@ -131,7 +131,9 @@ export const make = (
 
     // The keys are read and made on the primary, in the store's own context like the writer: a key made inside
     // a caller's transaction that then rolled back would leave sealed events without their key.
-    const keys = ownContext(yield* PgSubjectKeys.make({ schema }), context)
+    // The layer's SubjectKeys when there is one, so that an erasure through it forgets the keys this store keeps.
+    const shared = yield* Effect.serviceOption(SubjectKeys.SubjectKeys)
+    const keys = ownContext(Option.isSome(shared) ? shared.value : yield* PgSubjectKeys.make({ schema }), context)
     const primaryReads = makeReads(sql, schema, notifier)
     const replica = yield* Effect.serviceOption(ReadReplica)
     if (Option.isNone(replica)) return verified(options, Sealing.sealed({ append, ...primaryReads }, keys))
@@ -195,14 +197,12 @@ export const makeStandby = (
     )
   })
 
-/** Provides `EventStore` on the `SqlClient` and `PgListen` in context, with the default schema. */
 /** Provides `EventStore` and its `SubjectKeys` (for `Erasure.erase`) with `options`. */
 export const layerWith = (
   options: Options
 ): Layer.Layer<EventStore.EventStore | SubjectKeys.SubjectKeys, EventStoreError, SqlClient.SqlClient | PgListen> =>
-  Layer.merge(
-    Layer.effect(EventStore.EventStore, make(options)),
-    PgSubjectKeys.layerWith({ schema: options.schema ?? defaultSchema })
+  Layer.effect(EventStore.EventStore, make(options)).pipe(
+    Layer.provideMerge(PgSubjectKeys.layerWith({ schema: options.schema ?? defaultSchema }))
   )
 
 export const layer: Layer.Layer<

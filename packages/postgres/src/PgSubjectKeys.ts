@@ -7,8 +7,12 @@ import { columns, decodeAllValues } from "./internal/rows.ts"
 import * as Tables from "./internal/tables.ts"
 import { derivedCommands } from "./SideTables.ts"
 
-// The subject keys in the store's schema (table `subject_keys`, migration 2). Every read asks the table: no
-// process keeps a key, so a key is gone everywhere the moment an erasure's transaction commits.
+// The subject keys in the store's schema (table `subject_keys`, migration 2). Every `read` (what opening a
+// sealed field uses) asks the table, so a key is gone for every process the moment an erasure's transaction
+// commits. `getOrCreate` (what sealing uses) keeps the live keys it made or found: an append then costs no
+// round trip for its keys. A process that keeps a key another process has since destroyed seals new fields
+// under it, which every read shows as erased: a kept key can lose new data about an erased person, never
+// open old data. `destroy` forgets the key here at once.
 
 interface KeyRow {
   readonly subject: string
@@ -35,6 +39,8 @@ export const make = (
         A,
         Exclude<E, SqlError> | EventStoreError
       >
+    const kept = new Map<string, SubjectKeys.KeyState>()
+    const keptId = (tenant: string, subject: string) => `${tenant}\u0000${subject}`
     const read = (tenant: string, subjects: ReadonlyArray<string>) =>
       mapped(
         Effect.map(
@@ -45,8 +51,14 @@ export const make = (
       )
     return {
       read,
-      getOrCreate: (tenant, subjects) =>
-        mapped(
+      getOrCreate: (tenant, subjects) => {
+        const found = new Map<string, SubjectKeys.KeyState>()
+        for (const s of subjects) {
+          const key = kept.get(keptId(tenant, s))
+          if (key !== undefined) found.set(s, key)
+        }
+        if (found.size === subjects.length) return Effect.succeed(found)
+        return mapped(
           Effect.map(
             // The CTE's insert and the select see the same snapshot: the union is the new rows and the old.
             sql<KeyRow>`WITH fresh AS (
@@ -65,43 +77,52 @@ export const make = (
               UNION ALL
               SELECT subject, encode(key, 'base64') AS key FROM ${t("subject_keys")}
               WHERE tenant = ${tenant} AND subject IN (SELECT jsonb_array_elements_text(${JSON.stringify(subjects)}::jsonb))`,
-            toMap
+            (rows) => {
+              const made = toMap(rows)
+              if (kept.size > 100_000) kept.clear()
+              for (const [s, state] of made) if (state._tag === "Live") kept.set(keptId(tenant, s), state)
+              return made
+            }
           )
-        ),
+        )
+      },
       destroy: (tenant, subject, rewrites) =>
         mapped(
-          sql.withTransaction(
-            Effect.gen(function* () {
-              const [before] = yield* sql<{ live: boolean }>`SELECT key IS NOT NULL AS live FROM ${t("subject_keys")}
+          Effect.andThen(
+            Effect.sync(() => kept.delete(keptId(tenant, subject))),
+            sql.withTransaction(
+              Effect.gen(function* () {
+                const [before] = yield* sql<{ live: boolean }>`SELECT key IS NOT NULL AS live FROM ${t("subject_keys")}
                 WHERE tenant = ${tenant} AND subject = ${subject} FOR UPDATE`
-              yield* sql`INSERT INTO ${t("subject_keys")} (tenant, subject, key, destroyed_at)
+                yield* sql`INSERT INTO ${t("subject_keys")} (tenant, subject, key, destroyed_at)
                 VALUES (${tenant}, ${subject}, NULL, now())
                 ON CONFLICT (tenant, subject) DO UPDATE SET key = NULL,
                   destroyed_at = COALESCE(${t("subject_keys")}.destroyed_at, now())`
-              for (const r of rewrites) {
-                yield* sql`UPDATE ${t("events")} SET schema_version = ${r.schemaVersion},
+                for (const r of rewrites) {
+                  yield* sql`UPDATE ${t("events")} SET schema_version = ${r.schemaVersion},
                     data = ${JSON.stringify(r.data)}::jsonb
                   WHERE tenant = ${tenant} AND position = ${r.position}`
-              }
-              if (rewrites.length > 0) {
-                // A command's fingerprint is derived from its events (SideTables.ts): those of the rewritten
-                // rows' commands are derived again, so no digest of the plaintext is kept either.
-                const rows = yield* sql`SELECT ${sql.literal(columns)} FROM ${t("events")} e
+                }
+                if (rewrites.length > 0) {
+                  // A command's fingerprint is derived from its events (SideTables.ts): those of the rewritten
+                  // rows' commands are derived again, so no digest of the plaintext is kept either.
+                  const rows = yield* sql`SELECT ${sql.literal(columns)} FROM ${t("events")} e
                   WHERE e.tenant = ${tenant} AND e.command_id IN (
                     SELECT command_id FROM ${t("events")} WHERE tenant = ${tenant}
                       AND position IN (SELECT jsonb_array_elements_text(${JSON.stringify(
                         rewrites.map((r) => String(r.position))
                       )}::jsonb)::bigint))
                   ORDER BY e.position`.values
-                const decoded = decodeAllValues(rows, "columns")
-                if (decoded._tag === "Err") return yield* Effect.fail(decoded.error)
-                for (const command of derivedCommands(decoded.events)) {
-                  yield* sql`UPDATE ${t("commands")} SET fingerprint = ${command.fingerprint}
+                  const decoded = decodeAllValues(rows, "columns")
+                  if (decoded._tag === "Err") return yield* Effect.fail(decoded.error)
+                  for (const command of derivedCommands(decoded.events)) {
+                    yield* sql`UPDATE ${t("commands")} SET fingerprint = ${command.fingerprint}
                     WHERE tenant = ${tenant} AND command_id = ${command.command_id}`
+                  }
                 }
-              }
-              return before?.live !== false || rewrites.length > 0
-            })
+                return before?.live !== false || rewrites.length > 0
+              })
+            )
           )
         ),
       restore: (tenant, restored) =>

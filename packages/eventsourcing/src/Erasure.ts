@@ -34,7 +34,8 @@ export const Ground = Schema.Literals([
 export type Ground = typeof Ground.Type
 
 const Text = Schema.String.check(
-  Schema.isPattern(/^(?=[\s\S]*\S)[^\p{Cc}]{1,500}$/u, { expected: "1–500 characters, not only spaces" })
+  Schema.isMaxLength(500),
+  Schema.isPattern(/^[^\p{Cc}]*[^\s\p{Cc}][^\p{Cc}]*$/u, { expected: "1–500 characters, not only spaces" })
 )
 
 /** Why the subject may be erased: a ground of PIPL art. 47 and the case in words (the request, its date). */

@@ -129,7 +129,8 @@ export const sealedSubjects = (events: ReadonlyArray<StoredEvent>): ReadonlyArra
  */
 export const openEvents = (
   events: ReadonlyArray<StoredEvent>,
-  keys: ReadonlyMap<string, KeyState>
+  keys: ReadonlyMap<string, KeyState>,
+  memo?: Memo
 ): ReadonlyArray<StoredEvent> | EventStoreError => {
   const out: Array<StoredEvent> = []
   for (const event of events) {
@@ -143,13 +144,29 @@ export const openEvents = (
         return
       }
       let opened: Opened = { _tag: "Erased" }
-      if (state._tag === "Live") {
+      if (state._tag === "Destroyed") memo?.delete(sealed.$sealed)
+      const known = state._tag === "Live" ? memo?.get(sealed.$sealed) : undefined
+      if (
+        known !== undefined &&
+        known.subject === sealed.$subject &&
+        known.at === `${event.eventId}/${path.join(".")}`
+      ) {
+        opened = { _tag: "Open", value: known.value }
+      } else if (state._tag === "Live") {
         const found = openValue(state.key, event.eventId, path, sealed)
         if (found === undefined) {
           failure = unopenable(event, sealed.$subject, path)
           return
         }
         opened = { _tag: "Open", value: found.value }
+        if (memo !== undefined) {
+          if (memo.size >= memoSize) memo.clear()
+          memo.set(sealed.$sealed, {
+            subject: sealed.$subject,
+            at: `${event.eventId}/${path.join(".")}`,
+            value: found.value
+          })
+        }
       }
       data = Personal.replaceAt(data, path, () => ({ ...sealed, [openedMark]: opened }))
     })
@@ -159,13 +176,20 @@ export const openEvents = (
   return out
 }
 
+/**
+ * Values a store opened, by their sealed text: a read whose key is still live (the keys are read every time)
+ * takes the plaintext from here instead of decrypting again; a destroyed key drops it.
+ */
+type Memo = Map<string, { readonly subject: string; readonly at: string; readonly value: unknown }>
+const memoSize = 50_000
+
 const opening =
-  (keys: SubjectKeysShape, tenant: Tenant) =>
+  (keys: SubjectKeysShape, tenant: Tenant, memo: Memo) =>
   (events: ReadonlyArray<StoredEvent>): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError> => {
     const subjects = sealedSubjects(events)
     if (subjects.length === 0) return Effect.succeed(events)
     return Effect.flatMap(keys.read(tenant, subjects), (found) => {
-      const opened = openEvents(events, found)
+      const opened = openEvents(events, found, memo)
       return opened instanceof EventStoreError ? Effect.fail(opened) : Effect.succeed(opened)
     })
   }
@@ -202,25 +226,28 @@ const sealRequest = (
  * The store with personal fields sealed on the way in and opened on the way out (the one place it happens;
  * docs/architecture.md). Every store applies it with the keys kept beside its events.
  */
-export const sealed = (store: EventStoreShape, keys: SubjectKeysShape): EventStoreShape => ({
-  ...store,
-  append: (request) =>
-    Effect.flatMap(sealRequest(keys, request.tenant, request.events), (events) =>
-      Effect.flatMap(store.append({ ...request, events }), (result) =>
-        Effect.map(opening(keys, request.tenant)(result.events), (opened) => ({ ...result, events: opened }))
-      )
-    ),
-  readStream: (tenant, stream, options) =>
-    Effect.flatMap(store.readStream(tenant, stream, options), opening(keys, tenant)),
-  readAll: (tenant, options) => Effect.flatMap(store.readAll(tenant, options), opening(keys, tenant)),
-  readSubject: (tenant, subject, options) =>
-    Effect.flatMap(store.readSubject(tenant, subject, options), opening(keys, tenant)),
-  readCommand: (tenant, commandId) =>
-    Effect.flatMap(store.readCommand(tenant, commandId), (events) =>
-      events === undefined ? Effect.succeed(undefined) : opening(keys, tenant)(events)
-    ),
-  subscribe: (tenant, options) =>
-    store
-      .subscribe(tenant, options)
-      .pipe(Stream.mapEffect((event) => Effect.map(opening(keys, tenant)([event]), (opened) => opened[0]!)))
-})
+export const sealed = (store: EventStoreShape, keys: SubjectKeysShape): EventStoreShape => {
+  const memo: Memo = new Map()
+  return {
+    ...store,
+    append: (request) =>
+      Effect.flatMap(sealRequest(keys, request.tenant, request.events), (events) =>
+        Effect.flatMap(store.append({ ...request, events }), (result) =>
+          Effect.map(opening(keys, request.tenant, memo)(result.events), (opened) => ({ ...result, events: opened }))
+        )
+      ),
+    readStream: (tenant, stream, options) =>
+      Effect.flatMap(store.readStream(tenant, stream, options), opening(keys, tenant, memo)),
+    readAll: (tenant, options) => Effect.flatMap(store.readAll(tenant, options), opening(keys, tenant, memo)),
+    readSubject: (tenant, subject, options) =>
+      Effect.flatMap(store.readSubject(tenant, subject, options), opening(keys, tenant, memo)),
+    readCommand: (tenant, commandId) =>
+      Effect.flatMap(store.readCommand(tenant, commandId), (events) =>
+        events === undefined ? Effect.succeed(undefined) : opening(keys, tenant, memo)(events)
+      ),
+    subscribe: (tenant, options) =>
+      store
+        .subscribe(tenant, options)
+        .pipe(Stream.mapEffect((event) => Effect.map(opening(keys, tenant, memo)([event]), (opened) => opened[0]!)))
+  }
+}

@@ -79,12 +79,18 @@ export const sealPayload = (
   data: unknown,
   located: ReadonlyArray<Personal.Located>,
   keys: ReadonlyMap<string, KeyState>,
-  derived = false
+  derived = false,
+  memo?: Memo
 ): unknown =>
   located.reduce((acc, { path, subject }) => {
     const state = keys.get(subject)
     if (state?._tag !== "Live") throw new Error(`no live key for subject ${subject}`)
-    return Personal.replaceAt(acc, path, (value) => sealValue(state.key, eventId, path, subject, value, derived))
+    return Personal.replaceAt(acc, path, (value) => {
+      const sealed = sealValue(state.key, eventId, path, subject, value, derived)
+      // What the append returns is opened from here, not decrypted again.
+      if (memo !== undefined) remember(memo, sealed.$sealed, { subject, at: `${eventId}/${path.join(".")}`, value })
+      return sealed
+    })
   }, data)
 
 const missingKey = (event: StoredEvent, subject: string) =>
@@ -160,8 +166,7 @@ export const openEvents = (
         }
         opened = { _tag: "Open", value: found.value }
         if (memo !== undefined) {
-          if (memo.size >= memoSize) memo.clear()
-          memo.set(sealed.$sealed, {
+          remember(memo, sealed.$sealed, {
             subject: sealed.$subject,
             at: `${event.eventId}/${path.join(".")}`,
             value: found.value
@@ -183,6 +188,11 @@ export const openEvents = (
 type Memo = Map<string, { readonly subject: string; readonly at: string; readonly value: unknown }>
 const memoSize = 50_000
 
+const remember = (memo: Memo, sealed: string, opened: { subject: string; at: string; value: unknown }) => {
+  if (memo.size >= memoSize) memo.clear()
+  memo.set(sealed, opened)
+}
+
 const opening =
   (keys: SubjectKeysShape, tenant: Tenant, memo: Memo) =>
   (events: ReadonlyArray<StoredEvent>): Effect.Effect<ReadonlyArray<StoredEvent>, EventStoreError> => {
@@ -198,10 +208,16 @@ const opening =
 const sealRequest = (
   keys: SubjectKeysShape,
   tenant: Tenant,
-  events: ReadonlyArray<NewEvent>
-): Effect.Effect<ReadonlyArray<NewEvent>, EventStoreError> => {
+  events: ReadonlyArray<NewEvent>,
+  memo: Memo
+): Effect.Effect<
+  { readonly events: ReadonlyArray<NewEvent>; readonly keys: ReadonlyMap<string, KeyState> },
+  EventStoreError
+> => {
   const subjects = [...new Set(events.flatMap((e) => (e.personal ?? []).map((p) => p.subject)))]
-  if (subjects.length === 0) return Effect.succeed(events.map(({ personal: _, ...event }) => event))
+  if (subjects.length === 0) {
+    return Effect.succeed({ events: events.map(({ personal: _, ...event }) => event), keys: new Map() })
+  }
   return Effect.flatMap(keys.getOrCreate(tenant, subjects), (found) => {
     const erased = subjects.find((s) => found.get(s)?._tag !== "Live")
     if (erased !== undefined) {
@@ -212,13 +228,14 @@ const sealRequest = (
         })
       )
     }
-    return Effect.succeed(
-      events.map(({ personal, ...event }) =>
+    return Effect.succeed({
+      events: events.map(({ personal, ...event }) =>
         personal === undefined || personal.length === 0
           ? event
-          : { ...event, data: sealPayload(event.eventId, event.data, personal, found) }
-      )
-    )
+          : { ...event, data: sealPayload(event.eventId, event.data, personal, found, false, memo) }
+      ),
+      keys: found
+    })
   })
 }
 
@@ -231,10 +248,21 @@ export const sealed = (store: EventStoreShape, keys: SubjectKeysShape): EventSto
   return {
     ...store,
     append: (request) =>
-      Effect.flatMap(sealRequest(keys, request.tenant, request.events), (events) =>
-        Effect.flatMap(store.append({ ...request, events }), (result) =>
-          Effect.map(opening(keys, request.tenant, memo)(result.events), (opened) => ({ ...result, events: opened }))
-        )
+      Effect.flatMap(sealRequest(keys, request.tenant, request.events, memo), (sealedRequest) =>
+        Effect.flatMap(store.append({ ...request, events: sealedRequest.events }), (result) => {
+          // The events just written open with the keys they were sealed with (no second look-up); a first
+          // result returned for a retried command may need others.
+          if (sealedSubjects(result.events).every((s) => sealedRequest.keys.has(s))) {
+            const opened = openEvents(result.events, sealedRequest.keys, memo)
+            return opened instanceof EventStoreError
+              ? Effect.fail(opened)
+              : Effect.succeed({ ...result, events: opened })
+          }
+          return Effect.map(opening(keys, request.tenant, memo)(result.events), (opened) => ({
+            ...result,
+            events: opened
+          }))
+        })
       ),
     readStream: (tenant, stream, options) =>
       Effect.flatMap(store.readStream(tenant, stream, options), opening(keys, tenant, memo)),

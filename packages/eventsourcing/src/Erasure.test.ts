@@ -115,6 +115,20 @@ describe("Erasure", () => {
         assert.isTrue(again.duplicate)
         assert.strictEqual(again.event.eventId, erased.event.eventId)
         assert.strictEqual((yield* raw.head("t")).position, 3)
+
+        // New personal data about the erased subject is refused, and nothing is written.
+        const refused = yield* Effect.flip(
+          store.append({
+            tenant: "t",
+            stream: { category: "person", id: "p-1" },
+            expected: ExpectedVersion.any,
+            events: [newEvent(yield* ids.next, ada, 2)],
+            context: { ...context, commandId: "c3" }
+          })
+        )
+        assert.strictEqual(refused._tag === "EventStoreError" && refused.reason, "InvalidRequest")
+        assert.include(refused.message, "p-1")
+        assert.strictEqual((yield* raw.head("t")).position, 3)
       }).pipe(Effect.provide(IdGenerator.layerDeterministic()))
   )
 

@@ -16,6 +16,11 @@ import { perSecond, printTable, ratio } from "./util/table.ts"
 import { compare, compareSides } from "./util/timing.ts"
 
 const url = process.env.SHUANGBAI_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test"
+/**
+ * `SHUANGBAI_PG_CITUS=1`: the server is a Citus coordinator; the store's and the baseline's tables are
+ * distributed by tenant and the store runs with `citus: true` (docs/postgres.md, "Citus").
+ */
+const citus = process.env.SHUANGBAI_PG_CITUS === "1"
 
 interface Sizes {
   /** Rounds per row, store and baseline alternating; each figure is the median. */
@@ -436,9 +441,10 @@ const open = async <R>(
   try {
     const store = await runtime.runPromise(EventStore.EventStore)
     const ungrouped = await runtime.runPromise(
-      Scope.provide(scope)(PgEventStore.make({ schema: schemas.storeSchema, groupCommit: false }))
+      Scope.provide(scope)(PgEventStore.make({ schema: schemas.storeSchema, groupCommit: false, citus }))
     )
     await runtime.runPromise(PgEventStore.migrate(schemas.rawSchema))
+    if (citus && name === "server") await runtime.runPromise(PgEventStore.distribute(schemas.rawSchema))
     const raw = await connect(runtime)
     return {
       name,
@@ -460,7 +466,7 @@ const server = (): Promise<Backend> => {
   const { emmettDatabase, ...schemas } = names()
   return open(
     "server",
-    PgEventStore.layerPg({ url, schema: schemas.storeSchema, migrate: true, maxConnections: writers + 2 }),
+    PgEventStore.layerPg({ url, schema: schemas.storeSchema, migrate: true, maxConnections: writers + 2, citus }),
     schemas,
     async () => {
       const clients = range(writers).map(() => new pg.Client({ connectionString: url }))
@@ -683,7 +689,8 @@ export const run = async ({ full: isFull }: { full: boolean }): Promise<void> =>
   const before = load()
   const serverRows = await suite(server, size)
   if (serverRows !== undefined) {
-    console.log(`### PostgreSQL server (${url.replace(/\/\/[^@]*@/, "//")}), load ${before} → ${load()}\n`)
+    const kind = citus ? "Citus coordinator" : "PostgreSQL server"
+    console.log(`### ${kind} (${url.replace(/\/\/[^@]*@/, "//")}), load ${before} → ${load()}\n`)
     printServer(serverRows)
     console.log()
   }

@@ -271,6 +271,13 @@ export interface EventEntry extends MessageEntry {
   readonly personal: ReadonlyArray<{ readonly path: string; readonly about: string }>
 }
 
+/** What one command does for a person who withdrew consent to processing (`afterWithdrawal`). */
+export interface WithdrawalEntry {
+  readonly command: string
+  readonly outcome: string
+  readonly why: string
+}
+
 export interface ContextEntry {
   readonly name: string
   readonly title: { readonly "zh-CN": string; readonly en: string }
@@ -278,6 +285,7 @@ export interface ContextEntry {
   readonly events: ReadonlyArray<EventEntry>
   readonly commands: ReadonlyArray<MessageEntry>
   readonly rules: ReadonlyArray<RuleEntry>
+  readonly afterWithdrawal: ReadonlyArray<WithdrawalEntry>
 }
 
 export interface Catalog {
@@ -333,7 +341,7 @@ export const messagesOf = (rule: RuleLike): Message => {
   }
 }
 
-const rulesIn = (module: Readonly<Record<string, unknown>>): ReadonlyArray<RuleEntry> =>
+const rulesIn = (module: Readonly<Record<string, unknown>> | ReadonlyArray<unknown>): ReadonlyArray<RuleEntry> =>
   Object.values(module)
     .filter(isRule)
     .map((rule) => ({ code: rule.code, message: messagesOf(rule) }))
@@ -370,6 +378,34 @@ const entryOf = (names: Names, schema: Schema.Top, tag: string, label: MessageEn
   }
 }
 
+/** A command's `afterWithdrawal` entry as the table says it. */
+const outcomeOf = (treatment: Core.Shared.AfterWithdrawal): string => {
+  const refused = code(Core.Registry.Decide.ProcessingConsentWithdrawn.code)
+  const notesRefused = code(Core.Registry.Decide.NotesAboutWithdrawnPerson.code)
+  switch (treatment._tag) {
+    case "Runs":
+      return "runs"
+    case "Refused":
+      return `refused (${refused})`
+    case "RefusedUnless":
+      return `refused (${refused}) unless ${treatment.unless}`
+    case "FieldsRefused":
+      return `runs, but not with ${treatment.fields.map(code).join(" or ")} (${notesRefused})`
+    case "NotChecked":
+      return "not checked"
+  }
+}
+
+const withdrawalEntries = (context: Domain.Context): ReadonlyArray<WithdrawalEntry> => {
+  const table = context.afterWithdrawal
+  if (table === undefined) return []
+  return context.commands.map((command) => {
+    const treatment = table[command]
+    if (treatment === undefined) throw new Error(`${context.name}: afterWithdrawal has no entry for ${command}`)
+    return { command, outcome: outcomeOf(treatment), why: treatment.why }
+  })
+}
+
 export const catalog = (): Catalog => {
   const names = makeNames()
   const contexts = Domain.contexts.map((context): ContextEntry => {
@@ -389,7 +425,8 @@ export const catalog = (): Catalog => {
       commands: context.commands.map((tag) =>
         entryOf(names, schemaTagged(ns.Commands, tag, "command"), tag, context.commandLabels[tag])
       ),
-      rules: rulesIn(context.Rules)
+      rules: rulesIn(context.rules),
+      afterWithdrawal: withdrawalEntries(context)
     }
   })
   const types = new Map<string, { name: string; checks: ReadonlyArray<string> }>()
@@ -498,6 +535,20 @@ export const renderCatalog = (c: Catalog): string => {
     out.push("#### Commands", "")
     for (const m of x.commands) out.push(`##### ${code(m.tag)} — ${labelOf(m.label)}`, "", fieldsTable(m), "")
     out.push("#### Rules", "", rulesTable(x.rules), "")
+    if (x.afterWithdrawal.length > 0) {
+      out.push(
+        "#### After a withdrawal of consent to processing",
+        "",
+        "What each command does for a person whose `DataProcessing` consent is withdrawn and not given again " +
+          "([why](#withdrawn-consent)); from `afterWithdrawal` in the context's Decide.ts.",
+        "",
+        table(
+          ["command", "after a withdrawal", "why"],
+          x.afterWithdrawal.map((w) => [code(w.command), w.outcome, w.why])
+        ),
+        ""
+      )
+    }
   }
   out.push("### Shared rules", "", "Defined in `shared/` and used by every context that records a date.", "")
   out.push(rulesTable(c.sharedRules), "")

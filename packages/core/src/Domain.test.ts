@@ -57,7 +57,7 @@ describe("Domain.contexts", () => {
         assert.isTrue(context.commandLabels[tag] !== undefined, `${context.name}: label of command ${tag}`)
         assert.strictEqual(Domain.contextOfCommand(tag)?.name, context.name)
       }
-      assert.isAbove(Object.keys(context.Rules).length, 0, context.name)
+      assert.isAbove(context.rules.length, 0, context.name)
       assert.isTrue(context.title["zh-CN"].length > 0 && context.title.en.length > 0)
     }
   })
@@ -72,7 +72,7 @@ describe("Domain.contexts", () => {
 })
 
 // A host app branches on a RuleViolation's `code` and reads its `fields` by it, so a code names one rule, with
-// one payload. The rules are collected from every context's `Rules` and from `shared/`, by identity (a rule
+// one payload. The rules are collected from every context's `rules` and from `shared/`, by identity (a rule
 // exported twice is still one rule); DomainDocs.test.ts checks these are all the `Rule.define`s in the sources.
 describe("Domain rule codes", () => {
   const isRule = (value: unknown): value is Rule.Rule<never> =>
@@ -80,9 +80,12 @@ describe("Domain rule codes", () => {
 
   it("each code names exactly one rule across every context and shared/", () => {
     const byCode = new Map<string, Map<unknown, string>>()
-    const modules = [...Domain.contexts.map((c) => [c.name, c.Rules] as const), ["shared", Shared] as const]
-    for (const [owner, module] of modules) {
-      for (const value of Object.values(module).filter(isRule)) {
+    const modules: ReadonlyArray<readonly [string, ReadonlyArray<unknown>]> = [
+      ...Domain.contexts.map((c) => [c.name, c.rules] as const),
+      ["shared", Object.values(Shared)]
+    ]
+    for (const [owner, values] of modules) {
+      for (const value of values.filter(isRule)) {
         const rules = byCode.get(value.code) ?? new Map<unknown, string>()
         byCode.set(value.code, rules.set(value, rules.get(value) ?? owner))
       }

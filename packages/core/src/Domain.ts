@@ -5,7 +5,8 @@ import {
   EventCodec,
   type EventStore,
   type IdGenerator,
-  InvalidCommand
+  InvalidCommand,
+  type Rule
 } from "@shuangbai/eventsourcing"
 import { Effect, type Schema } from "effect"
 import * as Activities from "./activities/index.ts"
@@ -13,6 +14,7 @@ import * as Casework from "./casework/index.ts"
 import * as Recruitment from "./recruitment/index.ts"
 import * as Registry from "./registry/index.ts"
 import * as Relief from "./relief/index.ts"
+import type { AfterWithdrawal } from "./shared/Consent.ts"
 import type { Label, Labels } from "./shared/Labels.ts"
 import * as Stations from "./stations/index.ts"
 import * as Training from "./training/index.ts"
@@ -85,9 +87,24 @@ export interface Context {
   readonly commands: ReadonlyArray<string>
   readonly eventLabels: Labels<string>
   readonly commandLabels: Labels<string>
-  /** The context's rules (`Rules.VisitAlreadyConducted.is(error)`), deciders and decisions. */
-  readonly Rules: Readonly<Record<string, unknown>>
+  /**
+   * The rules its Decide.ts defines (`Rule.define`), the values a host branches on:
+   * `Visits.Decide.VisitAlreadyConducted.is(error)`. Its Decide.ts also holds the decisions and the decider.
+   */
+  readonly rules: ReadonlyArray<Rule.Rule<any>>
+  /**
+   * What each command does for a person who withdrew consent to the processing of their data, for the
+   * contexts whose commands name people on file (registry, visits, casework, activities, relief).
+   */
+  readonly afterWithdrawal?: Readonly<Record<string, AfterWithdrawal>>
 }
+
+const isRule = (value: unknown): value is Rule.Rule<any> =>
+  typeof value === "function" && typeof (value as { code?: unknown }).code === "string" && "is" in value
+
+/** The rules among a Decide module's exports (the rest are its decisions, decider and context types). */
+const rulesOf = (module: Readonly<Record<string, unknown>>): ReadonlyArray<Rule.Rule<any>> =>
+  Object.values(module).filter(isRule)
 
 const context = (
   definition: Omit<Context, "events" | "commands" | "codec"> & {
@@ -108,7 +125,8 @@ const definitions = [
     codec: Registry.codec,
     eventLabels: Registry.Labels.eventLabels,
     commandLabels: Registry.Labels.commandLabels,
-    Rules: Registry.Rules,
+    rules: rulesOf(Registry.Decide),
+    afterWithdrawal: Registry.Decide.afterWithdrawal,
     routes: [{ commands: Registry.Commands.Command, handle: Registry.handle }]
   }),
   context({
@@ -118,7 +136,8 @@ const definitions = [
     codec: Visits.codec,
     eventLabels: Visits.Labels.eventLabels,
     commandLabels: Visits.Labels.commandLabels,
-    Rules: Visits.Rules,
+    rules: rulesOf(Visits.Decide),
+    afterWithdrawal: Visits.Decide.afterWithdrawal,
     routes: [{ commands: Visits.Commands.Command, handle: Visits.handle }]
   }),
   context({
@@ -128,7 +147,7 @@ const definitions = [
     codec: Stations.codec,
     eventLabels: Stations.Labels.eventLabels,
     commandLabels: Stations.Labels.commandLabels,
-    Rules: Stations.Rules,
+    rules: rulesOf(Stations.Decide),
     routes: [
       { commands: Stations.Commands.Command, handle: Stations.handle },
       { commands: Stations.Commands.CountyCommand, handle: Stations.handleCounty }
@@ -141,7 +160,7 @@ const definitions = [
     codec: Workforce.codec,
     eventLabels: Workforce.Labels.eventLabels,
     commandLabels: Workforce.Labels.commandLabels,
-    Rules: Workforce.Rules,
+    rules: rulesOf(Workforce.Decide),
     // AllotPosts goes to the quota stream, the worker commands fill and free posts on the way (Workforce.handle).
     // FillPost and VacatePost are steps of those commands, not for host apps: see `steps` below.
     routes: [{ commands: Workforce.Commands.Command, handle: Workforce.handle }]
@@ -153,7 +172,7 @@ const definitions = [
     codec: Recruitment.codec,
     eventLabels: Recruitment.Labels.eventLabels,
     commandLabels: Recruitment.Labels.commandLabels,
-    Rules: Recruitment.Rules,
+    rules: rulesOf(Recruitment.Decide),
     routes: [{ commands: Recruitment.Commands.Command, handle: Recruitment.handle }]
   }),
   context({
@@ -163,7 +182,8 @@ const definitions = [
     codec: Casework.codec,
     eventLabels: Casework.Labels.eventLabels,
     commandLabels: Casework.Labels.commandLabels,
-    Rules: Casework.Rules,
+    rules: rulesOf(Casework.Decide),
+    afterWithdrawal: Casework.Decide.afterWithdrawal,
     routes: [{ commands: Casework.Commands.Command, handle: Casework.handle }]
   }),
   context({
@@ -173,7 +193,8 @@ const definitions = [
     codec: Activities.codec,
     eventLabels: Activities.Labels.eventLabels,
     commandLabels: Activities.Labels.commandLabels,
-    Rules: Activities.Rules,
+    rules: rulesOf(Activities.Decide),
+    afterWithdrawal: Activities.Decide.afterWithdrawal,
     routes: [{ commands: Activities.Commands.Command, handle: Activities.handle }]
   }),
   context({
@@ -183,7 +204,8 @@ const definitions = [
     codec: Relief.codec,
     eventLabels: Relief.Labels.eventLabels,
     commandLabels: Relief.Labels.commandLabels,
-    Rules: Relief.Rules,
+    rules: rulesOf(Relief.Decide),
+    afterWithdrawal: Relief.Decide.afterWithdrawal,
     routes: [{ commands: Relief.Commands.Command, handle: Relief.handle }]
   }),
   context({
@@ -193,7 +215,7 @@ const definitions = [
     codec: Training.codec,
     eventLabels: Training.Labels.eventLabels,
     commandLabels: Training.Labels.commandLabels,
-    Rules: Training.Rules,
+    rules: rulesOf(Training.Decide),
     routes: [{ commands: Training.Commands.Command, handle: Training.handle }]
   })
 ]

@@ -65,7 +65,7 @@ describe("a county's own rule in the real command path", () => {
     given.when({ ...visit, findings: "独居" }).thenFails(FindingsTooShort)
   )
   it.effect("keeps the library's rules: a visit by a worker not yet hired is refused", () =>
-    given.when({ ...visit, visitedOn: "2025-01-01" }).thenFails(Workforce.Rules.WorkerNotOnPostAtStation)
+    given.when({ ...visit, visitedOn: "2025-01-01" }).thenFails(Workforce.Decide.WorkerNotOnPostAtStation)
   )
   it.effect("records a visit that meets both", () =>
     given

@@ -36,15 +36,17 @@ export interface ClassCodec<M extends EventSchemas> extends EventCodec<EventOf<M
   readonly union: Schema.Union<ReadonlyArray<M[keyof M]>>
 }
 
+type Decode<E extends { readonly _tag: string }> = EventCodec<E>["decode"]
+
+// Each codec made here keeps its decoder per type, so that `combine` dispatches a stored event with one
+// lookup, straight to the decoder of its type (a replay decodes millions of events).
+const decodersByType = new WeakMap<EventCodec<any>, ReadonlyMap<string, Decode<any>>>()
+
 export const make = <M extends EventSchemas>(
   schemas: M,
   versioning: { readonly [K in keyof M]?: Versioning } = {}
 ): ClassCodec<M> => {
   const types = Object.keys(schemas)
-  const decoders = new Map(types.map((t) => [t, Schema.decodeUnknownResult(schemas[t]!)]))
-  // A valid payload is read by a validator compiled from the Schema (internal/fastDecode.ts), with the same
-  // result as the decoder; an invalid one, or a Schema it cannot compile, goes to the decoder itself.
-  const fast = new Map(types.map((t) => [t, compileEvent(schemas[t]!)]))
   const encoders = new Map(types.map((t) => [t, Schema.encodeSync(schemas[t]!)]))
   const versionOf = (type: string) => versioning[type]?.current ?? 1
   const personal = new Map(types.map((t) => [t, Personal.pathsOf(schemas[t]!)]))
@@ -55,8 +57,9 @@ export const make = <M extends EventSchemas>(
       )
     }
   }
+  const byType = new Map(types.map((t) => [t, decodeOf<EventOf<M>>(schemas[t]!, t, versioning[t], personal.get(t)!)]))
 
-  return {
+  const codec: ClassCodec<M> = {
     types,
     union: Schema.Union(types.map((t) => schemas[t as keyof M]!)),
     schemaVersion: versionOf,
@@ -67,78 +70,78 @@ export const make = <M extends EventSchemas>(
       const { _tag, ...data } = encoder(event) as { _tag: string }
       return { type: _tag, schemaVersion: versionOf(_tag), data }
     },
-    decode: (stored) => {
-      const decoder = decoders.get(stored.type)
-      const current = versionOf(stored.type)
-      const unknown = () =>
-        new UnknownEventType({
-          type: stored.type,
-          schemaVersion: stored.schemaVersion,
-          eventId: stored.eventId,
-          position: stored.position
-        })
-      if (decoder === undefined || stored.schemaVersion > current || stored.schemaVersion < 1)
-        return Result.fail(unknown())
-      if (stored.data === null || typeof stored.data !== "object" || Array.isArray(stored.data)) {
-        return Result.fail(
-          new InvalidEvent({
-            type: stored.type,
-            schemaVersion: stored.schemaVersion,
-            eventId: stored.eventId,
-            position: stored.position,
-            issues: [{ path: "", message: "payload is not a JSON object" }]
-          })
-        )
-      }
-      let data = stored.data as Record<string, unknown>
-      for (let v = stored.schemaVersion; v < current; v++) {
-        const up = versioning[stored.type]?.upcast[v]
-        if (up === undefined) return Result.fail(unknown())
-        data = up(data)
-      }
-      const paths = personal.get(stored.type)!
-      let erased: Array<string> | undefined
-      if (paths.length > 0) {
-        const opened = openFields(data, paths)
-        if (typeof opened === "string") {
-          return Result.fail(
-            new InvalidEvent({
-              type: stored.type,
-              schemaVersion: stored.schemaVersion,
-              eventId: stored.eventId,
-              position: stored.position,
-              issues: [
-                {
-                  path: opened,
-                  message:
-                    "a sealed personal field that was not opened: read the event through a store made with its subject keys (Sealing.sealed)"
-                }
-              ]
-            })
-          )
-        }
-        data = opened.data
-        erased = opened.erased
-      }
-      const quick = fast.get(stored.type)?.(data, stored.type) ?? unsure
-      if (quick !== unsure) return Result.succeed(recordedOf(stored, quick as EventOf<M>, erased))
-      const decoded = decoder({ ...data, _tag: stored.type })
-      if (Result.isFailure(decoded)) {
-        return Result.fail(
-          new InvalidEvent({
-            type: stored.type,
-            schemaVersion: stored.schemaVersion,
-            eventId: stored.eventId,
-            position: stored.position,
-            issues: issuesOf(decoded.failure.issue)
-          })
-        )
-      }
-      return Result.succeed(recordedOf(stored, decoded.success as EventOf<M>, erased))
-    }
+    decode: (stored) => (byType.get(stored.type) ?? unknownType)(stored)
   }
+  decodersByType.set(codec, byType)
+  return codec
 }
 
+const unknownType = (stored: StoredEvent) =>
+  Result.fail(
+    new UnknownEventType({
+      type: stored.type,
+      schemaVersion: stored.schemaVersion,
+      eventId: stored.eventId,
+      position: stored.position
+    })
+  )
+
+const invalid = (stored: StoredEvent, issues: InvalidEvent["issues"]) =>
+  Result.fail(
+    new InvalidEvent({
+      type: stored.type,
+      schemaVersion: stored.schemaVersion,
+      eventId: stored.eventId,
+      position: stored.position,
+      issues
+    })
+  )
+
+/** The decoder of one stored type: its version checked, its payload upcast to today's shape and decoded. */
+const decodeOf = <E extends { readonly _tag: string }>(
+  schema: EventSchemas[string],
+  type: string,
+  versioning: Versioning | undefined,
+  paths: ReadonlyArray<Personal.Path>
+): Decode<E> => {
+  const decoder = Schema.decodeUnknownResult(schema)
+  // A valid payload is read by a validator compiled from the Schema (internal/fastDecode.ts), with the same
+  // result as the decoder; an invalid one, or a Schema it cannot compile, goes to the decoder itself.
+  const fast = compileEvent(schema)
+  const current = versioning?.current ?? 1
+  return (stored) => {
+    if (stored.schemaVersion > current || stored.schemaVersion < 1) return unknownType(stored)
+    if (stored.data === null || typeof stored.data !== "object" || Array.isArray(stored.data)) {
+      return invalid(stored, [{ path: "", message: "payload is not a JSON object" }])
+    }
+    let data = stored.data as Record<string, unknown>
+    for (let v = stored.schemaVersion; v < current; v++) {
+      const up = versioning?.upcast[v]
+      if (up === undefined) return unknownType(stored)
+      data = up(data)
+    }
+    let erased: Array<string> | undefined
+    if (paths.length > 0) {
+      const opened = openFields(data, paths)
+      if (typeof opened === "string") {
+        return invalid(stored, [
+          {
+            path: opened,
+            message:
+              "a sealed personal field that was not opened: read the event through a store made with its subject keys (Sealing.sealed)"
+          }
+        ])
+      }
+      data = opened.data
+      erased = opened.erased
+    }
+    const quick = fast === undefined ? unsure : fast(data, type)
+    if (quick !== unsure) return Result.succeed(recordedOf(stored, quick as E, erased))
+    const decoded = decoder({ ...data, _tag: type })
+    if (Result.isFailure(decoded)) return invalid(stored, issuesOf(decoded.failure.issue))
+    return Result.succeed(recordedOf(stored, decoded.success as E, erased))
+  }
+}
 /**
  * The payload with each personal field as its plaintext: opened by the store (Sealing.ts), upcast from a
  * version-1 row, or, once its subject's key is destroyed, the field's erased value (listed in `erased`).
@@ -212,6 +215,9 @@ export const combine = <const Codecs extends ReadonlyArray<EventCodec<any>>>(
     }
   }
   const types = [...owners.keys()]
+  const byType = new Map<string, Decode<any>>(
+    types.map((t) => [t, decodersByType.get(owners.get(t)!)?.get(t) ?? owners.get(t)!.decode])
+  )
   return {
     types,
     schemaVersion: (type) => owners.get(type)?.schemaVersion(type) ?? 1,
@@ -221,19 +227,6 @@ export const combine = <const Codecs extends ReadonlyArray<EventCodec<any>>>(
       if (owner === undefined) throw new Error(`event type ${event._tag} is not in this codec`)
       return owner.encode(event)
     },
-    decode: (stored) => {
-      const owner = owners.get(stored.type)
-      if (owner === undefined) {
-        return Result.fail(
-          new UnknownEventType({
-            type: stored.type,
-            schemaVersion: stored.schemaVersion,
-            eventId: stored.eventId,
-            position: stored.position
-          })
-        )
-      }
-      return owner.decode(stored)
-    }
+    decode: (stored) => (byType.get(stored.type) ?? unknownType)(stored)
   }
 }

@@ -6,7 +6,13 @@ export class IdGenerator extends Context.Service<IdGenerator, { readonly next: E
   "@shuangbai/eventsourcing/IdGenerator"
 ) {}
 
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")
+const hexOfByte = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"))
+
+const hex = (bytes: Uint8Array) => {
+  let s = ""
+  for (let i = 0; i < bytes.length; i++) s += hexOfByte[bytes[i]!]
+  return s
+}
 
 /** RFC 9562 UUIDv7: 48 bits of Unix milliseconds, then random bits, so ids sort roughly by time. */
 export const uuidV7 = (millis: number, random: Uint8Array): string => {
@@ -23,9 +29,23 @@ export const uuidV7 = (millis: number, random: Uint8Array): string => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
 }
 
+// The OS's random bytes, drawn a page at a time: one call per 409 ids instead of one per id (a command mints
+// one per event). Every byte is used once.
+const pool = new Uint8Array(4_096)
+let drawn = pool.length
+
+const randomBytes = (n: number): Uint8Array => {
+  if (drawn + n > pool.length) {
+    randomFillSync(pool)
+    drawn = 0
+  }
+  drawn += n
+  return pool.subarray(drawn - n, drawn)
+}
+
 /** Time from the Effect Clock, randomness from the OS. */
 export const layer: Layer.Layer<IdGenerator> = Layer.succeed(IdGenerator, {
-  next: Effect.map(Clock.currentTimeMillis, (millis) => uuidV7(millis, randomFillSync(new Uint8Array(10))))
+  next: Effect.map(Clock.currentTimeMillis, (millis) => uuidV7(millis, randomBytes(10)))
 })
 
 /** Time from the Effect Clock, "randomness" from a counter: the same run mints the same ids. */

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { withPredicate } from "./internal/fastDecode.ts"
 
 // Text PostgreSQL cannot hold: NUL (jsonb refuses U+0000 inside strings) and, with the `u` flag, a
 // surrogate that is not half of a pair (not well-formed Unicode, so not UTF-8). Every text field refuses
@@ -14,16 +15,26 @@ export const unstorableText = (s: string): string | undefined =>
       ? "must not contain the NUL character (\\u0000)"
       : "must be well-formed Unicode (it contains a lone surrogate)"
 
-const storable = Schema.makeFilter<string>((s) => unstorableText(s) ?? true, {
-  expected: "text without NUL or lone surrogates"
-})
+// Each check below is also given as the plain test it runs (`withPredicate`), which a replay's decoder
+// calls directly (internal/fastDecode.ts; fastDecode.test.ts holds each to its check).
+const storable = withPredicate(
+  Schema.makeFilter<string>((s) => unstorableText(s) ?? true, {
+    expected: "text without NUL or lone surrogates"
+  }),
+  (s: string) => !unstorable.test(s)
+)
+
+const maxLength = (n: number) => withPredicate(Schema.isMaxLength(n), (s: string) => s.length <= n)
 
 /** Any text a person typed: no NUL, no lone surrogate, at most 10,000 characters. */
-export const Text = Schema.String.check(storable, Schema.isMaxLength(10_000))
+export const Text = Schema.String.check(storable, maxLength(10_000))
 export type Text = typeof Text.Type
 
 /** Text that must say something: trimmed and non-empty. */
-export const NonEmptyText = Text.check(Schema.isNonEmpty(), Schema.isTrimmed())
+export const NonEmptyText = Text.check(
+  withPredicate(Schema.isNonEmpty(), (s: string) => s.length >= 1),
+  withPredicate(Schema.isTrimmed(), (s: string) => s.trim() === s)
+)
 export type NonEmptyText = typeof NonEmptyText.Type
 
 /**
@@ -31,10 +42,15 @@ export type NonEmptyText = typeof NonEmptyText.Type
  * format character (Cf: U+200B, U+202E… would make `hh-0\u200b` a second id that looks exactly like
  * `hh-0`) or a lone surrogate.
  */
+const idPattern = /^[^\s\p{Cc}\p{Cf}]{1,128}$/u
+
 export const Id = Schema.String.check(
-  Schema.isPattern(/^[^\s\p{Cc}\p{Cf}]{1,128}$/u, {
-    expected: "an id of 1–128 characters without spaces, control or format characters"
-  }),
+  withPredicate(
+    Schema.isPattern(idPattern, {
+      expected: "an id of 1–128 characters without spaces, control or format characters"
+    }),
+    (s: string) => idPattern.test(s)
+  ),
   storable
 )
 export type Id = typeof Id.Type
@@ -61,8 +77,11 @@ export const isCalendarDate = (s: string): boolean => {
 
 /** A calendar day, `YYYY-MM-DD`, as business dates are written on paper forms. */
 export const LocalDate = Schema.String.check(
-  Schema.isPattern(datePattern, { expected: "a date YYYY-MM-DD" }),
-  Schema.makeFilter<string>((s) => isCalendarDate(s) || "is not a calendar date")
+  withPredicate(Schema.isPattern(datePattern, { expected: "a date YYYY-MM-DD" }), (s: string) => datePattern.test(s)),
+  withPredicate(
+    Schema.makeFilter<string>((s) => isCalendarDate(s) || "is not a calendar date"),
+    (s: string) => isCalendarDate(s)
+  )
 )
 export type LocalDate = typeof LocalDate.Type
 

@@ -48,7 +48,7 @@ export const make = (
       save: (tenant, name, at) =>
         mapped(
           Effect.asVoid(sql`INSERT INTO ${table} (tenant, name, position) VALUES (${tenant}, ${name}, ${at})
-            ON CONFLICT (tenant, name) DO UPDATE SET position = excluded.position, updated_at = now()`)
+            ON CONFLICT (tenant, name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at`)
         ),
       lock: (tenant, name) =>
         mapped(

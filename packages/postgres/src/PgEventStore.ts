@@ -54,6 +54,13 @@ export interface Options {
    * a tracer installed that is a few allocations per call (docs/benchmarks.md).
    */
   readonly spans?: boolean
+  /**
+   * The database is a Citus coordinator with the tables distributed by tenant (`distribute`; with `migrate:
+   * true` the layer distributes them after migrating). Appends then take the full path and write with
+   * `INSERT … VALUES` statements that Citus routes whole to the tenant's worker, and the notification is
+   * sent from the coordinator. Default off. See docs/postgres.md, "Citus".
+   */
+  readonly citus?: boolean
 }
 
 /**
@@ -95,7 +102,7 @@ export const make = (
     const maxEventBytes = options.maxEventBytes ?? AppendValidation.defaultMaxEventBytes
     const group = options.groupCommit ?? true
     const channel = Tables.channelOf(schema)
-    const writer = makeWriter(sql, schema, channel)
+    const writer = makeWriter(sql, schema, channel, options.citus === true)
     const queue = yield* GroupCommit.make({
       commit: writer.commit,
       maxEvents: typeof group === "object" ? (group.maxEvents ?? 1000) : group ? 1000 : 1,
@@ -230,6 +237,25 @@ export const migrate = (
     )
   })
 
+/** The tables `distribute` distributes by tenant, `events` first (the others are colocated with it). */
+export const citusTables: ReadonlyArray<string> = Tables.distributedTables
+
+/**
+ * On a Citus coordinator, distributes the migrated tables by tenant, colocated with `events` (idempotent:
+ * tables already distributed are left alone). Returns the tables it distributed. Run it once after
+ * `migrate`, as an ops step, or set `citus: true` with `migrate: true` on the layer. See docs/postgres.md, "Citus".
+ */
+export const distribute = (
+  schema: string = defaultSchema
+): Effect.Effect<ReadonlyArray<string>, EventStoreError, SqlClient.SqlClient> =>
+  Effect.suspend(() => {
+    const bad = invalidSchema(schema)
+    if (bad !== undefined) return Effect.fail(bad)
+    return Tables.distribute(schema).pipe(
+      Effect.catchTag("SqlError", (error) => Effect.fail(fromSqlError(schema, error)))
+    )
+  })
+
 /**
  * Session settings the store needs on every server connection it uses. `plan_cache_mode =
  * force_custom_plan`: the driver prepares every statement, and a generic plan PostgreSQL made while the
@@ -270,14 +296,11 @@ const withStore = <E, R>(
   clients: Layer.Layer<SqlClient.SqlClient | PgListen, E, R>,
   options: Options & { readonly migrate?: boolean }
 ) => {
-  const ready =
-    options.migrate === true
-      ? Layer.provideMerge(Layer.effectDiscard(migrate(options.schema ?? defaultSchema)), clients)
-      : clients
-  return Layer.provideMerge(
-    Layer.merge(layerWith(options), Checkpoints.layerWith({ schema: options.schema ?? defaultSchema })),
-    ready
-  )
+  const schema = options.schema ?? defaultSchema
+  const migrated =
+    options.citus === true ? Effect.andThen(migrate(schema), distribute(schema)) : Effect.asVoid(migrate(schema))
+  const ready = options.migrate === true ? Layer.provideMerge(Layer.effectDiscard(migrated), clients) : clients
+  return Layer.provideMerge(Layer.merge(layerWith(options), Checkpoints.layerWith({ schema })), ready)
 }
 
 /**

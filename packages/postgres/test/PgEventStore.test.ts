@@ -4,7 +4,7 @@ import { Deferred, Effect, Exit, Fiber, Layer, Ref, Result, Schema, Stream } fro
 import { SqlClient } from "effect/sql"
 import * as PgEventStore from "../src/PgEventStore.ts"
 import * as PgListen from "../src/PgListen.ts"
-import { appendRetrying, describePg, pgUrl, randomSchema, request, serverLayer } from "./helpers.ts"
+import { appendRetrying, citus, describePg, pgUrl, randomSchema, request, serverLayer } from "./helpers.ts"
 import { batchMates, racingWriters, snapshot, tableLog, writersAndReaders } from "./scenarios.ts"
 
 const stream = { category: "visit", id: "v-1" }
@@ -15,18 +15,25 @@ const errorOf = <A, E>(exit: Exit.Exit<A, E>): E => {
   return error.value
 }
 
+/**
+ * A backend's id for the lock queries below: its pid, or on Citus its global pid (`citus_backend_gpid`), which
+ * names the coordinator's session in `citus_lock_waits` and `pg_terminate_backend`, since the head row it
+ * locks lives on a worker. Read as text (a global pid overflows an int4).
+ */
+const backendId = citus ? "citus_backend_gpid()::text" : "pg_backend_pid()::text"
+
 /** Holds the tenant's head row lock from another transaction until `release` completes. */
 const holdHead = (schema: string, tenant: string, release: Deferred.Deferred<void>) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const locked = yield* Deferred.make<number>()
+    const locked = yield* Deferred.make<string>()
     const fiber = yield* Effect.forkChild(
       sql.withTransaction(
         Effect.gen(function* () {
           yield* sql`INSERT INTO ${sql(`${schema}.heads`)} (tenant, position, hash)
             VALUES (${tenant}, 0, ${HashChain.genesis}) ON CONFLICT DO NOTHING`
           yield* sql`SELECT 1 FROM ${sql(`${schema}.heads`)} WHERE tenant = ${tenant} FOR UPDATE`
-          const [row] = yield* sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`
+          const [row] = yield* sql<{ pid: string }>`SELECT ${sql.literal(backendId)} AS pid`
           yield* Deferred.succeed(locked, row!.pid)
           yield* Deferred.await(release)
         })
@@ -35,13 +42,17 @@ const holdHead = (schema: string, tenant: string, release: Deferred.Deferred<voi
     return { pid: yield* Deferred.await(locked), fiber }
   })
 
-/** The pids of backends waiting for `pid`'s locks (polls until `count` wait). */
-const waitersOf = (pid: number, count: number) =>
+/** The ids (`backendId`) of backends waiting for any of `ids`' locks (polls until `count` wait). */
+const waitersOf = (ids: ReadonlyArray<string>, count: number) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     for (;;) {
-      const rows = yield* sql<{ pid: number }>`SELECT pid FROM pg_stat_activity
-        WHERE ${pid} = ANY(pg_blocking_pids(pid))`
+      const blockers = sql`ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`
+      const rows = citus
+        ? yield* sql<{ pid: string }>`SELECT DISTINCT waiting_gpid::text AS pid FROM citus_lock_waits
+            WHERE blocking_gpid::text = ANY(${blockers})`
+        : yield* sql<{ pid: string }>`SELECT pid::text AS pid FROM pg_stat_activity
+            WHERE pg_blocking_pids(pid)::text[] && ${blockers}`
       if (rows.length >= count) return rows.map((r) => r.pid)
       yield* Effect.sleep("20 millis")
     }
@@ -95,7 +106,7 @@ describePg("PgEventStore on PostgreSQL", () => {
           request(tenant, { category: "visit", id: `g-${i}` })
         )
         const appends = yield* Effect.forkChild(Effect.forEach(requests, store.append, { concurrency: "unbounded" }))
-        yield* waitersOf(held.pid, 1)
+        yield* waitersOf([held.pid], 1)
         yield* Deferred.succeed(release, undefined)
         yield* Fiber.join(held.fiber)
         const results = yield* Fiber.join(appends)
@@ -109,7 +120,7 @@ describePg("PgEventStore on PostgreSQL", () => {
 
     it.effect("without group commit the same requests take one transaction each", () =>
       Effect.gen(function* () {
-        const store = yield* PgEventStore.make({ schema, groupCommit: false })
+        const store = yield* PgEventStore.make({ schema, groupCommit: false, citus })
         const sql = yield* SqlClient.SqlClient
         const tenant = "t-nogroup"
         const release = yield* Deferred.make<void>()
@@ -118,7 +129,7 @@ describePg("PgEventStore on PostgreSQL", () => {
           request(tenant, { category: "visit", id: `g-${i}` })
         )
         const appends = yield* Effect.forkChild(Effect.forEach(requests, store.append, { concurrency: "unbounded" }))
-        yield* waitersOf(held.pid, 1)
+        yield* waitersOf([held.pid], 1)
         yield* Deferred.succeed(release, undefined)
         yield* Fiber.join(held.fiber)
         yield* Fiber.join(appends)
@@ -134,8 +145,8 @@ describePg("PgEventStore on PostgreSQL", () => {
     it.effect("two processes, one command: the append that waited for the head sees what the other committed", () =>
       Effect.gen(function* () {
         // Two store instances (two processes): each its own writer, head cache and connections.
-        const first = yield* PgEventStore.make({ schema })
-        const second = yield* PgEventStore.make({ schema })
+        const first = yield* PgEventStore.make({ schema, citus })
+        const second = yield* PgEventStore.make({ schema, citus })
         const tenant = "t-two"
         // Both have written to the tenant before, so both know a head (the fast path's guess).
         yield* first.append(yield* request(tenant, { category: "visit", id: "warm-1" }))
@@ -145,16 +156,10 @@ describePg("PgEventStore on PostgreSQL", () => {
         const held = yield* holdHead(schema, tenant, release)
         const same = yield* request(tenant, stream, { commandId: "cmd-two", n: 2 })
         const a = yield* Effect.forkChild(first.append(same))
-        const [aPid] = yield* waitersOf(held.pid, 1)
+        const [aPid] = yield* waitersOf([held.pid], 1)
         const b = yield* Effect.forkChild(second.append(same))
         // The second waits behind the first (on the row's tuple lock) or behind the holder.
-        const sql = yield* SqlClient.SqlClient
-        for (;;) {
-          const rows = yield* sql`SELECT pid FROM pg_stat_activity
-            WHERE pg_blocking_pids(pid) && ARRAY[${held.pid}, ${aPid!}]::int[]`
-          if (rows.length >= 2) break
-          yield* Effect.sleep("20 millis")
-        }
+        yield* waitersOf([held.pid, aPid!], 2)
         yield* Deferred.succeed(release, undefined)
         yield* Fiber.join(held.fiber)
         const results = [yield* Fiber.join(a), yield* Fiber.join(b)]
@@ -202,7 +207,7 @@ describePg("PgEventStore on PostgreSQL", () => {
 
     it.effect("a notification wakes a subscriber without polling", () =>
       Effect.gen(function* () {
-        const store = yield* PgEventStore.make({ schema, pollInterval: "1 hour" })
+        const store = yield* PgEventStore.make({ schema, pollInterval: "1 hour", citus })
         const tenant = "t-notify"
         const seen = yield* Ref.make(0)
         yield* Effect.forkScoped(
@@ -222,7 +227,7 @@ describePg("PgEventStore on PostgreSQL", () => {
     it.effect("with no notifications at all a subscriber still follows, by polling", () =>
       Effect.gen(function* () {
         const deaf = Layer.succeed(PgListen.PgListen, { listen: () => Stream.never })
-        const store = yield* Effect.provide(PgEventStore.make({ schema, pollInterval: "20 millis" }), deaf)
+        const store = yield* Effect.provide(PgEventStore.make({ schema, pollInterval: "20 millis", citus }), deaf)
         const tenant = "t-deaf"
         const fiber = yield* Effect.forkScoped(Stream.runCollect(Stream.take(store.subscribe(tenant, { after: 0 }), 5)))
         for (let i = 0; i < 5; i++) {
@@ -413,8 +418,8 @@ describePg("PgEventStore on PostgreSQL", () => {
         const held = yield* holdHead(schema, tenant, release)
         const doomed = yield* request(tenant, stream, { n: 3, commandId: "cmd-doomed" })
         const append = yield* Effect.forkChild(Effect.exit(store.append(doomed)))
-        const [victim] = yield* waitersOf(held.pid, 1)
-        yield* sql`SELECT pg_terminate_backend(${victim!})`
+        const [victim] = yield* waitersOf([held.pid], 1)
+        yield* sql`SELECT pg_terminate_backend(${victim!}::${sql.literal(citus ? "bigint" : "int")})`
         const exit = yield* Fiber.join(append)
         const error = errorOf(exit)
         assert.strictEqual(error._tag === "EventStoreError" && error.reason, "Unavailable")

@@ -9,7 +9,7 @@ import { columns, decodeAllValues } from "../src/internal/rows.ts"
 import * as PgEventStore from "../src/PgEventStore.ts"
 import type { PgListen } from "../src/PgListen.ts"
 import * as SideTables from "../src/SideTables.ts"
-import { request } from "./helpers.ts"
+import { citus, request } from "./helpers.ts"
 
 /** `AuditSuite.Tamper` by SQL: the tenant's events replaced row by row, the head set to the new last event. */
 export const sqlTamper = (schema: string): Layer.Layer<AuditSuite.Tamper, never, SqlClient.SqlClient> =>
@@ -64,7 +64,8 @@ const filled = Effect.gen(function* () {
 })
 
 /** A store of its own on the same database: a writer that has not seen the tenant yet (no cached head). */
-const freshStore = (schema: string, options: PgEventStore.Options = {}) => PgEventStore.make({ schema, ...options })
+const freshStore = (schema: string, options: PgEventStore.Options = {}) =>
+  PgEventStore.make({ schema, citus, ...options })
 
 const disagreements = (tenant: string, schema: string) =>
   Effect.map(Effect.flip(SideTables.verify(tenant, { schema })), (error) => {

@@ -18,7 +18,13 @@ const dropOnRelease = (schema: string) =>
     })
   )
 
-/** The store on the server in a fresh schema, migrated, dropped at the end. */
+/**
+ * `SHUANGBAI_PG_CITUS=1`: SHUANGBAI_PG_URL is a Citus coordinator, and each test schema's tables are
+ * distributed by tenant (docs/postgres.md, "Citus"; never set in CI).
+ */
+export const citus = process.env.SHUANGBAI_PG_CITUS === "1"
+
+/** The store on the server in a fresh schema, migrated (and distributed on Citus), dropped at the end. */
 export const serverLayer = (
   options: Omit<PgEventStore.PgOptions, "url"> = {},
   schema = randomSchema()
@@ -26,7 +32,7 @@ export const serverLayer = (
   Layer.Success<ReturnType<typeof PgEventStore.layerPg>> | SubjectKeys.SubjectKeys,
   Layer.Error<ReturnType<typeof PgEventStore.layerPg>>
 > => {
-  const store = PgEventStore.layerPg({ url: pgUrl, migrate: true, maxConnections: 20, ...options, schema })
+  const store = PgEventStore.layerPg({ url: pgUrl, migrate: true, maxConnections: 20, citus, ...options, schema })
   return Layer.provideMerge(dropOnRelease(schema), store)
 }
 

@@ -45,7 +45,7 @@ const describeOutcome = <Event>(outcome: Result.Result<ReadonlyArray<Event>, Rul
 
 /**
  * Given/when/then for a decider, for use inside a test:
- * `spec.given([opened]).when(new CloseCase(…)).thenFails(Casework.Rules.CaseNotEvaluated)`. Each `then…` throws an
+ * `spec.given([opened]).when(new CloseCase(…)).thenFails(Casework.Decide.CaseNotEvaluated)`. Each `then…` throws an
  * assertion error whose diff shows expected against actual events.
  *
  * A decider whose context carries more than `DecisionContext` (state loaded from other streams) gets

@@ -87,7 +87,7 @@ const tagOf = (value: unknown): string =>
  * it.effect("a visit to an archived household is refused", () =>
  *   spec.given({ stream: Registry.streamOf("h1"), events: [registered, archived] })
  *     .when({ _tag: "RecordVisit", … })
- *     .thenFails(Registry.Rules.HouseholdIsArchived))
+ *     .thenFails(Registry.Decide.HouseholdIsArchived))
  * ```
  */
 export const make = <Input, State, LoadError, Event extends { readonly _tag: string }>(

@@ -6,7 +6,7 @@ import * as fc from "fast-check"
 import { DateIsInFuture } from "../shared/Dates.ts"
 import { ActivityId, PersonId, StationId } from "../shared/Ids.ts"
 import * as Commands from "./Commands.ts"
-import * as Rules from "./Decide.ts"
+import * as Decide from "./Decide.ts"
 import { decider } from "./Decide.ts"
 import { ActivityCancelled, ActivityHeld, ActivityPlanned, ActivityTheme, type Event, personTimesOf } from "./Events.ts"
 import * as Projections from "./Projections.ts"
@@ -53,7 +53,7 @@ describe("activities: decide", () => {
     given([planned]).when(plan).thenNothing()
     given([planned])
       .when(new Commands.PlanActivity({ ...plan, title: "读书会" }))
-      .thenFails(Rules.ActivityAlreadyPlanned.code)
+      .thenFails(Decide.ActivityAlreadyPlanned.code)
   })
 
   it("records an activity held, with a headcount and/or named persons", () => {
@@ -72,27 +72,27 @@ describe("activities: decide", () => {
   })
 
   it("ActivityNotPlanned: nothing is recorded or cancelled before a plan", () => {
-    given([]).when(record()).thenFails(Rules.ActivityNotPlanned.code)
+    given([]).when(record()).thenFails(Decide.ActivityNotPlanned.code)
     given([])
       .when(new Commands.CancelActivity({ activity, reason: "x" }))
-      .thenFails(Rules.ActivityNotPlanned.code)
+      .thenFails(Decide.ActivityNotPlanned.code)
   })
 
   it("ActivityAlreadyHeld: held once; the same record again is already done", () => {
     given([planned, held]).when(record()).thenNothing()
     given([planned, held])
       .when(record({ headcount: 31 }))
-      .thenFails(Rules.ActivityAlreadyHeld.code)
+      .thenFails(Decide.ActivityAlreadyHeld.code)
     given([planned, held])
       .when(new Commands.CancelActivity({ activity, reason: "x" }))
-      .thenFails(Rules.ActivityAlreadyHeld.code)
+      .thenFails(Decide.ActivityAlreadyHeld.code)
   })
 
   it("ActivityAlreadyCancelled: nothing after cancel", () => {
     given([planned])
       .when(new Commands.CancelActivity({ activity, reason: "暴雨" }))
       .then([cancelled])
-    given([planned, cancelled]).when(record()).thenFails(Rules.ActivityAlreadyCancelled.code)
+    given([planned, cancelled]).when(record()).thenFails(Decide.ActivityAlreadyCancelled.code)
     given([planned, cancelled])
       .when(new Commands.CancelActivity({ activity, reason: "暴雨" }))
       .thenNothing()
@@ -101,7 +101,7 @@ describe("activities: decide", () => {
   it("HeldBeforePlanned: an activity is not held before the day it was planned", () => {
     given([planned])
       .when(record({ heldOn: "2024-06-19" }))
-      .thenFails(Rules.HeldBeforePlanned.code)
+      .thenFails(Decide.HeldBeforePlanned.code)
   })
 
   it("DateIsInFuture: neither planned nor held on a day after today", () => {

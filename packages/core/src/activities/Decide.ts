@@ -1,5 +1,6 @@
 import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
+import type { AfterWithdrawalOf } from "../shared/Consent.ts"
 import { notInFuture } from "../shared/Dates.ts"
 import type { ActivityId } from "../shared/Ids.ts"
 import type * as Commands from "./Commands.ts"
@@ -114,6 +115,16 @@ export const cancelActivity = (cmd: Commands.CancelActivity, state: State): Deci
     case "Planned":
       return Result.succeed([new ActivityCancelled({ activity: cmd.activity, reason: cmd.reason })])
   }
+}
+
+/** What each activity command does for a person who withdrew consent to processing (shared/Consent.ts). */
+export const afterWithdrawal: AfterWithdrawalOf<Commands.Command["_tag"]> = {
+  PlanActivity: { _tag: "Runs", why: "names no one" },
+  RecordActivity: {
+    _tag: "NotChecked",
+    why: "participants are named without their household, so their files are not read: a host counts a person who withdrew in the headcount, not by name"
+  },
+  CancelActivity: { _tag: "Runs", why: "names no one" }
 }
 
 export const decide = (command: Commands.Command, state: State, context: Decider.DecisionContext): Decision => {

@@ -3,7 +3,7 @@ import { Decider, Scalars } from "@shuangbai/eventsourcing"
 import { DeciderSpec } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
-import * as RegistryRules from "../registry/Decide.ts"
+import * as RegistryDecide from "../registry/Decide.ts"
 import { decider as registryDecider } from "../registry/Decide.ts"
 import * as RegistryEvents from "../registry/Events.ts"
 import type * as RegistryState from "../registry/State.ts"
@@ -11,7 +11,7 @@ import { DateIsInFuture } from "../shared/Dates.ts"
 import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
 import { WorkerNotOnPostAtStation } from "../workforce/Decide.ts"
 import * as Commands from "./Commands.ts"
-import * as Rules from "./Decide.ts"
+import * as Decide from "./Decide.ts"
 import { type CaseworkContext, decider } from "./Decide.ts"
 import {
   AssessmentRecorded,
@@ -70,8 +70,9 @@ const context: CaseworkContext = {
   tenant: "yangshan",
   actor: { id: "w-01", role: "worker" },
   now,
-  consentToRefer: true,
-  household: fileOf(),
+  household: fileOf(
+    new RegistryEvents.ConsentRecorded({ household, person, scope: "Referral", givenBy: person, givenOn: "2024-01-10" })
+  ),
   onPost: onPost(["w-01", "s-qigong"], ["w-02", "s-qigong"], ["w-9", "s-qigong"])
 }
 
@@ -131,7 +132,7 @@ describe("casework: opening", () => {
   it("CaseAlreadyOpen: a second open case of the same type for the same recipient", () => {
     given([opened])
       .when(openCase({ worker: WorkerId.make("w-02") }))
-      .thenFails(Rules.CaseAlreadyOpen.code)
+      .thenFails(Decide.CaseAlreadyOpen.code)
   })
 
   it("the same opening again is already done", () => {
@@ -155,7 +156,7 @@ describe("casework: opening", () => {
   it("DateBeforeCaseClosed: a new case may not start before the last one closed", () => {
     given([opened, assessed, planned, served, evaluated, closed])
       .when(openCase({ openedOn: "2024-06-24" }))
-      .thenFails(Rules.DateBeforeCaseClosed.code)
+      .thenFails(Decide.DateBeforeCaseClosed.code)
   })
 
   it("DateIsInFuture: a case opened tomorrow", () => {
@@ -172,8 +173,8 @@ describe("casework: stages in order", () => {
   it("CaseNotOpened: nothing is recorded in a case never opened", () => {
     given([])
       .when(new Commands.RecordAssessment({ case: id, needs: ["x"], riskLevel: "Low", assessedOn: "2024-06-02" }))
-      .thenFails(Rules.CaseNotOpened.code)
-    given([]).when(close("RecipientDeceased")).thenFails(Rules.CaseNotOpened.code)
+      .thenFails(Decide.CaseNotOpened.code)
+    given([]).when(close("RecipientDeceased")).thenFails(Decide.CaseNotOpened.code)
   })
 
   it("CaseNotAssessed: no plan before an assessment", () => {
@@ -183,7 +184,7 @@ describe("casework: stages in order", () => {
       services: ["PolicyGuidance"],
       plannedOn: "2024-06-03"
     })
-    given([opened]).when(plan).thenFails(Rules.CaseNotAssessed.code)
+    given([opened]).when(plan).thenFails(Decide.CaseNotAssessed.code)
     given([opened, assessed])
       .when(plan)
       .then([new PlanRecorded({ case: id, goals: ["g"], services: ["PolicyGuidance"], plannedOn: "2024-06-03" })])
@@ -196,7 +197,7 @@ describe("casework: stages in order", () => {
       deliveredOn: "2024-06-04",
       notes: ""
     })
-    given([opened, assessed]).when(deliver).thenFails(Rules.CaseNotPlanned.code)
+    given([opened, assessed]).when(deliver).thenFails(Decide.CaseNotPlanned.code)
     given([opened, assessed, planned]).when(deliver).then([served])
   })
 
@@ -208,8 +209,8 @@ describe("casework: stages in order", () => {
       notes: ""
     })
     const followUp = new Commands.RecordFollowUp({ case: id, followedUpOn: "2024-06-12", notes: "" })
-    given([opened, assessed, planned]).when(evaluate).thenFails(Rules.NoServiceDelivered.code)
-    given([opened, assessed, planned]).when(followUp).thenFails(Rules.NoServiceDelivered.code)
+    given([opened, assessed, planned]).when(evaluate).thenFails(Decide.NoServiceDelivered.code)
+    given([opened, assessed, planned]).when(followUp).thenFails(Decide.NoServiceDelivered.code)
     given([opened, assessed, planned, served]).when(evaluate).then([evaluated])
   })
 
@@ -221,7 +222,7 @@ describe("casework: stages in order", () => {
   it("DateBeforeCaseOpened: nothing in a case is dated before it was opened", () => {
     given([opened])
       .when(new Commands.RecordAssessment({ case: id, needs: ["x"], riskLevel: "Low", assessedOn: "2024-05-31" }))
-      .thenFails(Rules.DateBeforeCaseOpened.code)
+      .thenFails(Decide.DateBeforeCaseOpened.code)
   })
 
   it("stages never go back, whatever order the stage commands come in", () => {
@@ -251,7 +252,7 @@ describe("casework: stages in order", () => {
 
 describe("casework: closing", () => {
   it("CaseNotEvaluated: closing for a reason that needs an evaluation, without one", () => {
-    given([opened, assessed, planned, served]).when(close("GoalsAchieved")).thenFails(Rules.CaseNotEvaluated.code)
+    given([opened, assessed, planned, served]).when(close("GoalsAchieved")).thenFails(Decide.CaseNotEvaluated.code)
     given([opened, assessed, planned, served, evaluated]).when(close("GoalsAchieved")).then([closed])
   })
 
@@ -265,20 +266,20 @@ describe("casework: closing", () => {
     )
     fc.assert(
       fc.property(fc.constantFrom(...EvaluatedCloseReason.literals), (reason) => {
-        given([opened, assessed, planned, served]).when(close(reason)).thenFails(Rules.CaseNotEvaluated.code)
+        given([opened, assessed, planned, served]).when(close(reason)).thenFails(Decide.CaseNotEvaluated.code)
       })
     )
   })
 
   it("CrisisFollowUpMissing: a crisis intervention without a follow-up keeps the case open", () => {
     const history = [opened, assessed, planned, crisis, evaluated]
-    given(history).when(close("GoalsAchieved")).thenFails(Rules.CrisisFollowUpMissing.code)
-    given(history).when(close("RecipientMovedAway")).thenFails(Rules.CrisisFollowUpMissing.code)
+    given(history).when(close("GoalsAchieved")).thenFails(Decide.CrisisFollowUpMissing.code)
+    given(history).when(close("RecipientMovedAway")).thenFails(Decide.CrisisFollowUpMissing.code)
     // A follow-up dated before the intervention does not answer it.
     const early = new FollowUpRecorded({ case: id, followedUpOn: "2024-06-09", notes: "" })
     given([...history, early])
       .when(close("GoalsAchieved"))
-      .thenFails(Rules.CrisisFollowUpMissing.code)
+      .thenFails(Decide.CrisisFollowUpMissing.code)
     const after = new FollowUpRecorded({ case: id, followedUpOn: "2024-06-12", notes: "情绪稳定" })
     given([...history, after])
       .when(close("GoalsAchieved"))
@@ -289,8 +290,8 @@ describe("casework: closing", () => {
     const history = [opened, assessed, planned, served, evaluated, closed]
     given(history)
       .when(new Commands.DeliverService({ case: id, service: "PolicyGuidance", deliveredOn: "2024-06-26", notes: "" }))
-      .thenFails(Rules.CaseAlreadyClosed.code)
-    given(history).when(close("RecipientDeceased")).thenFails(Rules.CaseAlreadyClosed.code)
+      .thenFails(Decide.CaseAlreadyClosed.code)
+    given(history).when(close("RecipientDeceased")).thenFails(Decide.CaseAlreadyClosed.code)
     given(history).when(close("GoalsAchieved")).thenNothing()
   })
 
@@ -301,7 +302,7 @@ describe("casework: closing", () => {
       .when(reopen)
       .then([new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })])
     const reopened = [...history, new CaseReopened({ case: id, reason: "情况反复", reopenedOn: "2024-06-27" })]
-    given(reopened).when(close("GoalsAchieved", "2024-06-30")).thenFails(Rules.CaseNotEvaluated.code)
+    given(reopened).when(close("GoalsAchieved", "2024-06-30")).thenFails(Decide.CaseNotEvaluated.code)
     given(reopened).when(reopen).thenNothing()
     const state = Decider.fold(decider, reopened)
     assert.isTrue(state._tag === "Open" && state.case.stage === "Evaluated" && state.case.since === "2024-06-27")
@@ -310,13 +311,13 @@ describe("casework: closing", () => {
   it("DateBeforeCaseClosed: a case is not reopened before it was closed", () => {
     given([opened, assessed, planned, served, evaluated, closed])
       .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-06-24" }))
-      .thenFails(Rules.DateBeforeCaseClosed.code)
+      .thenFails(Decide.DateBeforeCaseClosed.code)
   })
 
   it("CaseNotOpened: there is nothing to reopen", () => {
     given([])
       .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-06-24" }))
-      .thenFails(Rules.CaseNotOpened.code)
+      .thenFails(Decide.CaseNotOpened.code)
   })
 })
 
@@ -334,20 +335,20 @@ describe("casework: referrals", () => {
   })
 
   it("NoConsentToRefer: no referral without consent", () => {
-    given([opened, assessed]).when(make, { consentToRefer: false }).thenFails(Rules.NoConsentToRefer.code)
+    given([opened, assessed]).when(make, { household: fileOf() }).thenFails(Decide.NoConsentToRefer.code)
   })
 
   it("ReferralAlreadyMade: the same referral id for another referral", () => {
     given([opened, referred]).when(make).thenNothing()
     given([opened, referred])
       .when(new Commands.MakeReferral({ ...make, organisation: "镇卫生院" }))
-      .thenFails(Rules.ReferralAlreadyMade.code)
+      .thenFails(Decide.ReferralAlreadyMade.code)
   })
 
   it("ReferralNotFound: answering a referral never made", () => {
     given([opened])
       .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-06" }))
-      .thenFails(Rules.ReferralNotFound.code)
+      .thenFails(Decide.ReferralNotFound.code)
   })
 
   it("ReferralAlreadyAnswered: an accepted referral is not then rejected", () => {
@@ -360,7 +361,7 @@ describe("casework: referrals", () => {
       .thenNothing()
     given([opened, referred, accepted])
       .when(new Commands.RejectReferral({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" }))
-      .thenFails(Rules.ReferralAlreadyAnswered.code)
+      .thenFails(Decide.ReferralAlreadyAnswered.code)
     given([opened, referred])
       .when(new Commands.RejectReferral({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" }))
       .then([new ReferralRejected({ case: id, referral, rejectedOn: "2024-06-07", reason: "名额已满" })])
@@ -369,7 +370,7 @@ describe("casework: referrals", () => {
   it("DateBeforeReferral: an answer dated before the referral", () => {
     given([opened, referred])
       .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-04" }))
-      .thenFails(Rules.DateBeforeReferral.code)
+      .thenFails(Decide.DateBeforeReferral.code)
   })
 })
 
@@ -393,14 +394,14 @@ describe("casework: across streams — the household, the recipient, the worker 
   it("HouseholdNotRegistered: a case for a household not on file, not read, or another household's file", () => {
     const violation = given([])
       .when(openCase(), { household: registryDecider.initialState })
-      .thenFails(RegistryRules.HouseholdNotRegistered)
+      .thenFails(RegistryDecide.HouseholdNotRegistered)
     assert.deepStrictEqual(violation.fields, { household: "h-001" })
     given([])
       .when(openCase({ household: HouseholdId.make("h-002") }))
-      .thenFails(RegistryRules.HouseholdNotRegistered)
+      .thenFails(RegistryDecide.HouseholdNotRegistered)
     const { household: _, ...notRead } = context
     const decided = decider.decide(openCase(), decider.initialState, notRead)
-    assert.isTrue(Result.isFailure(decided) && RegistryRules.HouseholdNotRegistered.is(decided.failure))
+    assert.isTrue(Result.isFailure(decided) && RegistryDecide.HouseholdNotRegistered.is(decided.failure))
   })
 
   it("HouseholdIsArchived: no case for an archived household", () =>
@@ -408,7 +409,7 @@ describe("casework: across streams — the household, the recipient, the worker 
       .when(openCase(), {
         household: fileOf(new RegistryEvents.HouseholdArchived({ household, archivedOn: "2024-05-01", reason: "迁出" }))
       })
-      .thenFails(RegistryRules.HouseholdIsArchived))
+      .thenFails(RegistryDecide.HouseholdIsArchived))
 
   it("PersonNotMember: the recipient is a current member of the household", () => {
     given([])
@@ -422,7 +423,7 @@ describe("casework: across streams — the household, the recipient, the worker 
       ])
     const stranger = given([])
       .when(openCase({ person: PersonId.make("p-999") }))
-      .thenFails(RegistryRules.PersonNotMember)
+      .thenFails(RegistryDecide.PersonNotMember)
     assert.deepStrictEqual(stranger.fields, { household: "h-001", person: "p-999" })
     given([])
       .when(openCase({ person: PersonId.make("p-002") }), {
@@ -430,7 +431,7 @@ describe("casework: across streams — the household, the recipient, the worker 
           new RegistryEvents.MemberRemoved({ household, person: PersonId.make("p-002"), reason: "随父母外出" })
         )
       })
-      .thenFails(RegistryRules.PersonNotMember)
+      .thenFails(RegistryDecide.PersonNotMember)
   })
 
   it("WorkerNotOnPostAtStation: the case is opened by a worker on post at its station on the opening day", () => {
@@ -517,7 +518,7 @@ describe("casework: across streams — the household, the recipient, the worker 
     const history = [opened, assessed, planned, served, evaluated, closed]
     given(history)
       .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-06-24" }), { onPost: onPost() })
-      .thenFails(Rules.DateBeforeCaseClosed.code)
+      .thenFails(Decide.DateBeforeCaseClosed.code)
     given(history)
       .when(new Commands.ReopenCase({ case: id, reason: "x", reopenedOn: "2024-07-02" }), { onPost: onPost() })
       .thenFails(DateIsInFuture.code)
@@ -551,7 +552,7 @@ describe("casework: across streams — the household, the recipient, the worker 
           const holder = moved ? ["w-02", "s-yangcheng"] : ["w-01", "s-qigong"]
           const expected =
             reopenedOn < closed.closedOn
-              ? Rules.DateBeforeCaseClosed.code
+              ? Decide.DateBeforeCaseClosed.code
               : who === holder[0] && at === holder[1]
                 ? "ok"
                 : WorkerNotOnPostAtStation.code
@@ -585,11 +586,11 @@ describe("casework: across streams — the household, the recipient, the worker 
           )
           const expected =
             file === "unknown"
-              ? RegistryRules.HouseholdNotRegistered.code
+              ? RegistryDecide.HouseholdNotRegistered.code
               : file === "archived"
-                ? RegistryRules.HouseholdIsArchived.code
+                ? RegistryDecide.HouseholdIsArchived.code
                 : who === "p-999"
-                  ? RegistryRules.PersonNotMember.code
+                  ? RegistryDecide.PersonNotMember.code
                   : at !== where
                     ? WorkerNotOnPostAtStation.code
                     : "ok"
@@ -651,5 +652,76 @@ describe("casework: case ids", () => {
         }
       )
     )
+  })
+})
+
+describe("casework: the recipient withdrew consent to processing", () => {
+  const withdrawnFile = {
+    household: fileOf(
+      ...(["DataProcessing", "Referral"] as const).map(
+        (scope) =>
+          new RegistryEvents.ConsentRecorded({ household, person, scope, givenBy: person, givenOn: "2024-01-10" })
+      ),
+      new RegistryEvents.ConsentWithdrawn({
+        household,
+        person,
+        scope: "DataProcessing",
+        withdrawnBy: person,
+        withdrawnOn: "2024-06-06"
+      })
+    )
+  }
+  const deliver = (service: "ResourceLinking" | "CrisisIntervention", notes: string) =>
+    new Commands.DeliverService({ case: id, service, deliveredOn: "2024-06-12", notes })
+  const followUp = (followedUpOn: string) => new Commands.RecordFollowUp({ case: id, followedUpOn, notes: "已回访" })
+
+  it("an ordinary service is refused, a crisis intervention is recorded with its notes", () => {
+    given([opened, assessed, planned])
+      .when(deliver("ResourceLinking", ""), withdrawnFile)
+      .thenFails(RegistryDecide.ProcessingConsentWithdrawn.code)
+    given([opened, assessed, planned])
+      .when(deliver("CrisisIntervention", "送医"), withdrawnFile)
+      .then([
+        new ServiceDelivered({ case: id, service: "CrisisIntervention", deliveredOn: "2024-06-12", notes: "送医" })
+      ])
+  })
+  it("a follow-up runs while it answers a pending crisis, on or after the crisis's day, and not otherwise", () => {
+    given([opened, assessed, planned, crisis])
+      .when(followUp("2024-06-11"), withdrawnFile)
+      .then([new FollowUpRecorded({ case: id, followedUpOn: "2024-06-11", notes: "已回访" })])
+    given([opened, assessed, planned, crisis])
+      .when(followUp("2024-06-09"), withdrawnFile)
+      .thenFails(RegistryDecide.ProcessingConsentWithdrawn.code)
+    given([opened, assessed, planned, served])
+      .when(followUp("2024-06-11"), withdrawnFile)
+      .thenFails(RegistryDecide.ProcessingConsentWithdrawn.code)
+  })
+  it("the case closes for a reason that excuses the evaluation, without notes", () => {
+    given([opened, assessed, planned, served])
+      .when(close("ServiceRefused"), withdrawnFile)
+      .then([new CaseClosed({ case: id, reason: "ServiceRefused", closedOn: "2024-06-25", notes: "" })])
+    given([opened, assessed, planned, served])
+      .when(
+        new Commands.CloseCase({ case: id, reason: "ServiceRefused", closedOn: "2024-06-25", notes: "本人撤回" }),
+        withdrawnFile
+      )
+      .thenFails(RegistryDecide.NotesAboutWithdrawnPerson.code)
+  })
+  it("a referral is refused though consent to referral stands; answers to one made before run", () => {
+    given([opened, assessed])
+      .when(
+        new Commands.MakeReferral({
+          case: id,
+          referral,
+          organisation: "县残联",
+          reason: "康复辅具",
+          referredOn: "2024-06-07"
+        }),
+        withdrawnFile
+      )
+      .thenFails(RegistryDecide.ProcessingConsentWithdrawn.code)
+    given([opened, assessed, referred])
+      .when(new Commands.AcceptReferral({ case: id, referral, acceptedOn: "2024-06-08" }), withdrawnFile)
+      .then([new ReferralAccepted({ case: id, referral, acceptedOn: "2024-06-08" })])
   })
 })

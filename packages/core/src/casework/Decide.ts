@@ -1,7 +1,8 @@
 import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
-import { householdOnFile, memberOnFile } from "../registry/Decide.ts"
-import type * as Registry from "../registry/State.ts"
+import { consentToProcess, householdOnFile, memberOnFile, noNotesAbout } from "../registry/Decide.ts"
+import * as Registry from "../registry/State.ts"
+import type { AfterWithdrawalOf } from "../shared/Consent.ts"
 import { notInFuture } from "../shared/Dates.ts"
 import type { CaseId, StationId, WorkerId } from "../shared/Ids.ts"
 import { onPostAt } from "../workforce/Decide.ts"
@@ -31,9 +32,11 @@ import { caseIdOf } from "./Stream.ts"
  * What a casework decision knows besides the case itself, read by the handler from other streams.
  */
 export interface CaseworkContext extends Decider.DecisionContext {
-  /** The recipient has consent to referral in force in their household's file (registry context). */
-  readonly consentToRefer: boolean
-  /** The registry file of the household a new case names (OpenCase). Absent means not read: not on file. */
+  /**
+   * The registry file of the recipient's household: of the household a new case names (OpenCase), or of the
+   * case's for a command that records something about its recipient (their consents in force and withdrawn).
+   * Absent means not read: not on file for an opening, no consent to referral, no withdrawal known.
+   */
   readonly household?: Registry.State
   /**
    * Where the case's worker was on post on the command's day, from the workforce context: the worker opening
@@ -45,7 +48,8 @@ export interface CaseworkContext extends Decider.DecisionContext {
 
 // Rules, named as the facts that refuse a command. Across streams, a case is refused with the rules of the
 // context that holds the fact: an unknown or archived household, or a recipient not a member of it, with the
-// registry's (HouseholdNotRegistered, HouseholdIsArchived, PersonNotMember); a worker not on post at the
+// registry's (HouseholdNotRegistered, HouseholdIsArchived, PersonNotMember), a recipient who withdrew consent
+// to processing with ProcessingConsentWithdrawn or NotesAboutWithdrawnPerson; a worker not on post at the
 // case's station that day with the workforce's (WorkerNotOnPostAtStation).
 
 export const CaseAlreadyOpen = Rule.define<{ case: CaseId; openedOn: Scalars.LocalDate }>("CaseAlreadyOpen", {
@@ -167,7 +171,9 @@ const step = (
     readonly field: string
     readonly date: Scalars.LocalDate
   },
-  event: () => Event
+  event: () => Event,
+  /** Whether the step may record data about the recipient (their consent to processing), given the case. */
+  consent: (c: Case) => Result.Result<void, RuleViolation>
 ): Decision =>
   Result.gen(function* () {
     const c = yield* caseOpenNow(taken.case, state)
@@ -175,8 +181,21 @@ const step = (
       return yield* Result.fail(notYet[taken.needs]({ case: taken.case }))
     }
     yield* inCase(taken.case, c, taken.field, taken.date, now)
+    yield* consent(c)
     return [event()]
   })
+
+/** The recipient's consent to processing, from their household's file as the handler read it. */
+const recipientConsents = (context: CaseworkContext) => (c: Case) => consentToProcess(context.household, c.person)
+
+/** A crisis intervention not yet followed up on or before `date`: an emergency (PIPL art. 13(4)). */
+const crisisPending = (c: Case, date: Scalars.LocalDate): boolean => c.pendingCrises.some((d) => d <= date)
+
+/** Consent to referral in force for the recipient in their household's open file (registry). */
+const consentToRefer = (context: CaseworkContext, c: Case): boolean =>
+  context.household?._tag === "Registered" &&
+  context.household.household.id === c.household &&
+  (Registry.memberOf(context.household.household, c.person)?.consents.some((x) => x.scope === "Referral") ?? false)
 
 const referralOf = (id: CaseId, c: Case, referral: ReferralId): Result.Result<Referral, RuleViolation> => {
   const found = c.referrals.find((r) => r.referral === referral)
@@ -209,6 +228,7 @@ export const openCase = (cmd: Commands.OpenCase, state: State, context: Casework
     const household = yield* householdOnFile(cmd.household, context.household)
     yield* memberOnFile(household, cmd.person)
     yield* onPostAt(cmd.worker, cmd.station, cmd.openedOn, context.onPost?.get(cmd.worker))
+    yield* consentToProcess(context.household, cmd.person)
     return [
       new CaseOpened({
         case: id,
@@ -223,37 +243,39 @@ export const openCase = (cmd: Commands.OpenCase, state: State, context: Casework
     ]
   })
 
-export const recordAssessment = (
-  cmd: Commands.RecordAssessment,
-  state: State,
-  context: Decider.DecisionContext
-): Decision =>
+export const recordAssessment = (cmd: Commands.RecordAssessment, state: State, context: CaseworkContext): Decision =>
   step(
     state,
     context.now,
     { case: cmd.case, field: "assessedOn", date: cmd.assessedOn },
     () =>
-      new AssessmentRecorded({ case: cmd.case, needs: cmd.needs, riskLevel: cmd.riskLevel, assessedOn: cmd.assessedOn })
+      new AssessmentRecorded({
+        case: cmd.case,
+        needs: cmd.needs,
+        riskLevel: cmd.riskLevel,
+        assessedOn: cmd.assessedOn
+      }),
+    recipientConsents(context)
   )
 
-export const recordPlan = (cmd: Commands.RecordPlan, state: State, context: Decider.DecisionContext): Decision =>
+export const recordPlan = (cmd: Commands.RecordPlan, state: State, context: CaseworkContext): Decision =>
   step(
     state,
     context.now,
     { case: cmd.case, needs: "Assessed", field: "plannedOn", date: cmd.plannedOn },
-    () => new PlanRecorded({ case: cmd.case, goals: cmd.goals, services: cmd.services, plannedOn: cmd.plannedOn })
+    () => new PlanRecorded({ case: cmd.case, goals: cmd.goals, services: cmd.services, plannedOn: cmd.plannedOn }),
+    recipientConsents(context)
   )
 
-export const deliverService = (
-  cmd: Commands.DeliverService,
-  state: State,
-  context: Decider.DecisionContext
-): Decision =>
+/** A crisis intervention protects life or health in an emergency (PIPL art. 13(4)): it runs, with its notes. */
+export const deliverService = (cmd: Commands.DeliverService, state: State, context: CaseworkContext): Decision =>
   step(
     state,
     context.now,
     { case: cmd.case, needs: "Planned", field: "deliveredOn", date: cmd.deliveredOn },
-    () => new ServiceDelivered({ case: cmd.case, service: cmd.service, deliveredOn: cmd.deliveredOn, notes: cmd.notes })
+    () =>
+      new ServiceDelivered({ case: cmd.case, service: cmd.service, deliveredOn: cmd.deliveredOn, notes: cmd.notes }),
+    (c) => (cmd.service === "CrisisIntervention" ? Result.succeed(undefined) : recipientConsents(context)(c))
   )
 
 export const makeReferral = (cmd: Commands.MakeReferral, state: State, context: CaseworkContext): Decision =>
@@ -265,7 +287,8 @@ export const makeReferral = (cmd: Commands.MakeReferral, state: State, context: 
       return yield* Result.fail(ReferralAlreadyMade({ case: cmd.case, referral: cmd.referral }))
     }
     yield* inCase(cmd.case, c, "referredOn", cmd.referredOn, context.now)
-    if (!context.consentToRefer) return yield* Result.fail(NoConsentToRefer({ case: cmd.case }))
+    yield* consentToProcess(context.household, c.person)
+    if (!consentToRefer(context, c)) return yield* Result.fail(NoConsentToRefer({ case: cmd.case }))
     return [
       new ReferralMade({
         case: cmd.case,
@@ -332,32 +355,28 @@ export const rejectReferral = (
       new ReferralRejected({ case: cmd.case, referral: cmd.referral, rejectedOn: cmd.rejectedOn, reason: cmd.reason })
   )
 
-export const recordFollowUp = (
-  cmd: Commands.RecordFollowUp,
-  state: State,
-  context: Decider.DecisionContext
-): Decision =>
+/** The follow-up of a pending crisis intervention runs, as the intervention did; any other needs consent. */
+export const recordFollowUp = (cmd: Commands.RecordFollowUp, state: State, context: CaseworkContext): Decision =>
   step(
     state,
     context.now,
     { case: cmd.case, needs: "Intervening", field: "followedUpOn", date: cmd.followedUpOn },
-    () => new FollowUpRecorded({ case: cmd.case, followedUpOn: cmd.followedUpOn, notes: cmd.notes })
+    () => new FollowUpRecorded({ case: cmd.case, followedUpOn: cmd.followedUpOn, notes: cmd.notes }),
+    (c) => (crisisPending(c, cmd.followedUpOn) ? Result.succeed(undefined) : recipientConsents(context)(c))
   )
 
-export const recordEvaluation = (
-  cmd: Commands.RecordEvaluation,
-  state: State,
-  context: Decider.DecisionContext
-): Decision =>
+export const recordEvaluation = (cmd: Commands.RecordEvaluation, state: State, context: CaseworkContext): Decision =>
   step(
     state,
     context.now,
     { case: cmd.case, needs: "Intervening", field: "evaluatedOn", date: cmd.evaluatedOn },
     () =>
-      new EvaluationRecorded({ case: cmd.case, outcome: cmd.outcome, evaluatedOn: cmd.evaluatedOn, notes: cmd.notes })
+      new EvaluationRecorded({ case: cmd.case, outcome: cmd.outcome, evaluatedOn: cmd.evaluatedOn, notes: cmd.notes }),
+    recipientConsents(context)
   )
 
-export const closeCase = (cmd: Commands.CloseCase, state: State, context: Decider.DecisionContext): Decision =>
+/** Closing runs whatever the recipient's consent, but not with notes about a recipient who withdrew it. */
+export const closeCase = (cmd: Commands.CloseCase, state: State, context: CaseworkContext): Decision =>
   Result.gen(function* () {
     if (state._tag === "Closed" && state.reason === cmd.reason && state.closedOn === cmd.closedOn) return []
     const c = yield* caseOpenNow(cmd.case, state)
@@ -367,6 +386,7 @@ export const closeCase = (cmd: Commands.CloseCase, state: State, context: Decide
     if (!c.evaluated && !isExcusing(cmd.reason)) {
       return yield* Result.fail(CaseNotEvaluated({ case: cmd.case, reason: cmd.reason }))
     }
+    yield* noNotesAbout(context.household, c.person, "notes", cmd.notes)
     return [new CaseClosed({ case: cmd.case, reason: cmd.reason, closedOn: cmd.closedOn, notes: cmd.notes })]
   })
 
@@ -396,6 +416,7 @@ export const reopenCase = (cmd: Commands.ReopenCase, state: State, context: Case
         }
         const c = state.case
         yield* onPostAt(c.worker, c.station, cmd.reopenedOn, context.onPost?.get(c.worker))
+        yield* consentToProcess(context.household, c.person)
         return [new CaseReopened({ case: cmd.case, reason: cmd.reason, reopenedOn: cmd.reopenedOn })]
       }
     }
@@ -417,6 +438,46 @@ export const transferCase = (cmd: Commands.TransferCase, state: State, context: 
     yield* onPostAt(holder, station.station ?? c.station, cmd.transferredOn, context.onPost?.get(holder))
     return [new CaseTransferred({ case: cmd.case, ...worker, ...station, transferredOn: cmd.transferredOn })]
   })
+
+/** What each casework command does for a recipient who withdrew consent to processing (shared/Consent.ts). */
+export const afterWithdrawal: AfterWithdrawalOf<Commands.Command["_tag"]> = {
+  OpenCase: { _tag: "Refused", why: "starts new processing about the person" },
+  RecordAssessment: { _tag: "Refused", why: "its needs are new data about the recipient" },
+  RecordPlan: { _tag: "Refused", why: "its goals are new data about the recipient" },
+  DeliverService: {
+    _tag: "RefusedUnless",
+    unless: "the service is a crisis intervention, recorded with its notes",
+    why: "a crisis intervention protects life or health in an emergency: art. 13(4)"
+  },
+  MakeReferral: {
+    _tag: "Refused",
+    why: "a referral hands the recipient's data to another organisation; consent of scope Referral is needed as well (NoConsentToRefer)"
+  },
+  AcceptReferral: {
+    _tag: "Runs",
+    why: "the answer to a referral made with consent: the organisation's, not new data about the person"
+  },
+  RejectReferral: {
+    _tag: "Runs",
+    why: "the answer to a referral made with consent: the organisation's, not new data about the person"
+  },
+  RecordFollowUp: {
+    _tag: "RefusedUnless",
+    unless: "it follows up a crisis intervention still pending on its day",
+    why: "the follow-up is part of the emergency, and a case with a crisis pending cannot be closed"
+  },
+  RecordEvaluation: {
+    _tag: "Refused",
+    why: "an evaluation of the recipient is new data; close the case for a reason that excuses one (ServiceRefused)"
+  },
+  CloseCase: {
+    _tag: "FieldsRefused",
+    fields: ["notes"],
+    why: "closing ends the processing and records the withdrawal's consequence in its reason; notes would be new data"
+  },
+  ReopenCase: { _tag: "Refused", why: "takes up processing about the person again" },
+  TransferCase: { _tag: "Runs", why: "hands the case to the worker who will close it: nothing about the person" }
+}
 
 export const decide = (command: Commands.Command, state: State, context: CaseworkContext): Decision => {
   switch (command._tag) {

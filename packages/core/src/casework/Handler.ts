@@ -1,9 +1,8 @@
-import { CommandHandler, type Decider, type EventStore, type Scalars } from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type EventStore } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { loadHousehold } from "../registry/Handler.ts"
-import * as RegistryState from "../registry/State.ts"
+import type * as RegistryState from "../registry/State.ts"
 import { occurredAtOf } from "../shared/Dates.ts"
-import type { HouseholdId, PersonId } from "../shared/Ids.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
 import { Command } from "./Commands.ts"
 import { type CaseworkContext, decider } from "./Decide.ts"
@@ -21,30 +20,15 @@ export const subjects = (event: Event, before: State): ReadonlyArray<string> => 
 export const occurredAt = occurredAtOf(dateOf)
 
 /**
- * Whether the person has consent to referral in force in their household's file (registry context,
- * ConsentRecorded/ConsentWithdrawn with scope "Referral"). An archived or unknown household gives none.
- */
-export const consentToRefer = (
-  tenant: Scalars.Id,
-  household: HouseholdId,
-  person: PersonId
-): Effect.Effect<boolean, CommandHandler.LoadError, EventStore.EventStore> =>
-  Effect.map(
-    loadHousehold(tenant, household),
-    (state) =>
-      state._tag === "Registered" &&
-      (RegistryState.memberOf(state.household, person)?.consents.some((c) => c.scope === "Referral") ?? false)
-  )
-
-/**
  * What decisions need from other streams, read as they stand in this attempt (a retry reads them again);
  * `state` is the case as the handler just loaded it:
  * - opening a case: the household's registry file, and where the worker was on post on the opening day;
- * - reopening: where the case's worker was on post on the reopening day;
+ * - reopening: the case's household file, and where the case's worker was on post on the reopening day;
  * - a transfer: where the worker holding the case after it (the new one, or the case's own) was on post on
  *   the transfer day;
- * - a referral: the recipient's consent, from the household of the case.
- * Other commands need nothing more.
+ * - a step that records something about the recipient (assessment, plan, service, referral, follow-up,
+ *   evaluation, a close with notes): the case's household file, for the recipient's consents.
+ * Answers to a referral need nothing more.
  */
 export const loadContext = (
   command: Command,
@@ -52,31 +36,45 @@ export const loadContext = (
   base: Decider.DecisionContext
 ): Effect.Effect<CaseworkContext, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.gen(function* () {
-    const none: CaseworkContext = { ...base, consentToRefer: false }
+    const file = () =>
+      state._tag === "NoCase" ? Effect.succeed(undefined) : loadHousehold(base.tenant, state.case.household)
     switch (command._tag) {
       case "OpenCase":
         return {
-          ...none,
+          ...base,
           household: yield* loadHousehold(base.tenant, command.household),
           onPost: yield* workersOnPost(base.tenant, [command.worker], command.openedOn)
         }
       case "ReopenCase": {
-        if (state._tag !== "Closed") return none
-        return { ...none, onPost: yield* workersOnPost(base.tenant, [state.case.worker], command.reopenedOn) }
+        if (state._tag !== "Closed") return base
+        return {
+          ...base,
+          household: yield* loadHousehold(base.tenant, state.case.household),
+          onPost: yield* workersOnPost(base.tenant, [state.case.worker], command.reopenedOn)
+        }
       }
       case "TransferCase": {
-        if (state._tag !== "Open") return none
+        if (state._tag !== "Open") return base
         const holder = command.worker ?? state.case.worker
-        return { ...none, onPost: yield* workersOnPost(base.tenant, [holder], command.transferredOn) }
+        return { ...base, onPost: yield* workersOnPost(base.tenant, [holder], command.transferredOn) }
       }
-      case "MakeReferral": {
-        if (state._tag === "NoCase") return none
-        return { ...none, consentToRefer: yield* consentToRefer(base.tenant, state.case.household, state.case.person) }
-      }
-      default:
-        return none
+      case "RecordAssessment":
+      case "RecordPlan":
+      case "DeliverService":
+      case "MakeReferral":
+      case "RecordFollowUp":
+      case "RecordEvaluation":
+        return withFile(base, yield* file())
+      case "CloseCase":
+        return command.notes.trim() === "" ? base : withFile(base, yield* file())
+      case "AcceptReferral":
+      case "RejectReferral":
+        return base
     }
   })
+
+const withFile = (base: Decider.DecisionContext, household: RegistryState.State | undefined): CaseworkContext =>
+  household === undefined ? base : { ...base, household }
 
 /** What the casework handler is made of, for a host that adds a rule (`CommandHandler.withRule`). */
 export const definition: CommandHandler.Definition<

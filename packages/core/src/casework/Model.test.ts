@@ -4,7 +4,7 @@ import { Arbitrary, DeciderLaws, ProjectionLaws } from "@shuangbai/testing"
 import { Result } from "effect"
 import * as fc from "fast-check"
 import { decider as registryDecider } from "../registry/Decide.ts"
-import { HouseholdRegistered } from "../registry/Events.ts"
+import { ConsentRecorded, HouseholdRegistered } from "../registry/Events.ts"
 import type * as RegistryState from "../registry/State.ts"
 import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
 import * as Commands from "./Commands.ts"
@@ -18,7 +18,7 @@ import { caseIdOf, streamOf } from "./Stream.ts"
 // decide/evolve, checked against a model that knows only which cases are open.
 
 const now = Date.parse("2024-07-01T04:00:00Z")
-const context: CaseworkContext = { tenant: "yangshan", actor: { id: "w1", role: "worker" }, now, consentToRefer: true }
+const context: CaseworkContext = { tenant: "yangshan", actor: { id: "w1", role: "worker" }, now }
 
 const persons = ["p1", "p2"].map((p) => PersonId.make(p))
 const caseTypes = ["ElderlyCare", "ChildWelfare"] as const
@@ -92,8 +92,8 @@ const command: fc.Arbitrary<Commands.Command> = fc.oneof(
 
 const idOf = (c: Commands.Command) => (c._tag === "OpenCase" ? caseIdOf(c.person, c.caseType) : c.case)
 
-/** The registry file of household h-<person>, the person its head. */
-const fileOf = (household: HouseholdId, person: PersonId): RegistryState.State =>
+/** The registry file of household h-<person>, the person its head, with their consent to referral or not. */
+const fileOf = (household: HouseholdId, person: PersonId, referral = false): RegistryState.State =>
   Decider.fold(registryDecider, [
     new HouseholdRegistered({
       household,
@@ -103,7 +103,10 @@ const fileOf = (household: HouseholdId, person: PersonId): RegistryState.State =
       address: "某村",
       head: { person, name: "户主", birthDate: "1950-01-01" },
       registeredOn: "2024-01-01"
-    })
+    }),
+    ...(referral
+      ? [new ConsentRecorded({ household, person, scope: "Referral", givenBy: person, givenOn: "2024-01-01" })]
+      : [])
   ])
 
 /**
@@ -112,7 +115,10 @@ const fileOf = (household: HouseholdId, person: PersonId): RegistryState.State =
  * them are tested in Decide.test.ts; here the case's own lifecycle is under test.
  */
 const inCounty = (command: Commands.Command, before: CaseState, consent: boolean): CaseworkContext => {
-  const base: CaseworkContext = { ...context, consentToRefer: consent }
+  const base: CaseworkContext =
+    before._tag === "NoCase"
+      ? context
+      : { ...context, household: fileOf(before.case.household, before.case.person, consent) }
   switch (command._tag) {
     case "OpenCase":
       return {
@@ -307,7 +313,6 @@ describe("casework: decider laws", () => {
     const contexts = fc
       .record({
         now: fc.integer({ min: Date.parse("2024-06-01T00:00:00Z"), max: Date.parse("2024-07-15T00:00:00Z") }),
-        consentToRefer: fc.boolean(),
         household: fc.option(
           fc.constantFrom(...persons).map((p) => fileOf(HouseholdId.make(`h-${p}`), p)),
           { nil: undefined }

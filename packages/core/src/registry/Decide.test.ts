@@ -11,6 +11,7 @@ import {
   ConsentNotFromGuardian,
   ConsentNotFromPerson,
   ConsentNotGiven,
+  consentToProcess,
   decider,
   GuardianNotAdultMember,
   GuardianNotMember,
@@ -19,8 +20,11 @@ import {
   HouseholdAlreadyRegistered,
   HouseholdIsArchived,
   HouseholdNotRegistered,
+  NotesAboutWithdrawnPerson,
+  noNotesAbout,
   PersonAlreadyMember,
-  PersonNotMember
+  PersonNotMember,
+  ProcessingConsentWithdrawn
 } from "./Decide.ts"
 import * as Events from "./Events.ts"
 import * as State from "./State.ts"
@@ -344,6 +348,69 @@ describe("registry: consent (PIPL art. 31)", () => {
       .given(events([registered, childAdded, consented("child", "grandma")]))
       .when(command({ ...withdraw, withdrawnBy: "child" }))
       .thenFails(ConsentNotFromGuardian.code)
+  })
+})
+
+describe("registry: withdrawn consent to processing", () => {
+  const withdrawn = (person: string, by: string, on = "2025-06-01", scope = "DataProcessing") => ({
+    _tag: "ConsentWithdrawn",
+    household: H,
+    person,
+    scope,
+    withdrawnBy: by,
+    withdrawnOn: on
+  })
+  const teen = "teen" as never
+  const fileOf = (plain: ReadonlyArray<unknown>) => Decider.fold(decider, events(plain))
+  const withdrawnFile = [registered, teenAdded, consented("teen", "teen", today), withdrawn("teen", "teen", today)]
+
+  it("the file keeps the withdrawal, and refuses new data about the person with its day", () => {
+    const refusal = consentToProcess(fileOf(withdrawnFile), teen)
+    assert.isTrue(Result.isFailure(refusal) && ProcessingConsentWithdrawn.is(refusal.failure))
+    assert.deepStrictEqual(Result.isFailure(refusal) && refusal.failure.fields, { person: "teen", withdrawnOn: today })
+  })
+  it("consent given again lifts it; another scope's withdrawal does not refuse processing", () => {
+    assert.isTrue(
+      Result.isSuccess(consentToProcess(fileOf([...withdrawnFile, consented("teen", "teen", today)]), teen))
+    )
+    const referral = { ...consented("teen", "teen", today), scope: "Referral" }
+    const other = [registered, teenAdded, referral, withdrawn("teen", "teen", today, "Referral")]
+    assert.isTrue(Result.isSuccess(consentToProcess(fileOf(other), teen)))
+  })
+  it("a consent never recorded is not a withdrawal; a file not read or not registered knows none", () => {
+    assert.isTrue(Result.isSuccess(consentToProcess(fileOf([registered, teenAdded]), teen)))
+    assert.isTrue(Result.isSuccess(consentToProcess(undefined, teen)))
+    assert.isTrue(Result.isSuccess(consentToProcess(State.initial, teen)))
+  })
+  it("the withdrawal outlives the person's removal and the file's archiving", () => {
+    const removed = { _tag: "MemberRemoved", household: H, person: "teen", reason: "迁出" }
+    const archived = { _tag: "HouseholdArchived", household: H, archivedOn: today, reason: "迁出" }
+    assert.isTrue(Result.isFailure(consentToProcess(fileOf([...withdrawnFile, removed]), teen)))
+    assert.isTrue(Result.isFailure(consentToProcess(fileOf([...withdrawnFile, archived]), teen)))
+    spec
+      .given(events([...withdrawnFile, removed]))
+      .when(command({ ...teenAdded, _tag: "AddMember" }))
+      .thenFails(ProcessingConsentWithdrawn.code)
+  })
+  it("free text about the person is refused, empty text is not", () => {
+    const file = fileOf(withdrawnFile)
+    const refusal = noNotesAbout(file, teen, "notes", "本人要求停止")
+    assert.isTrue(Result.isFailure(refusal) && NotesAboutWithdrawnPerson.is(refusal.failure))
+    assert.isTrue(Result.isSuccess(noNotesAbout(file, teen, "notes", "  ")))
+    assert.isTrue(Result.isSuccess(noNotesAbout(fileOf([registered, teenAdded]), teen, "notes", "本人要求停止")))
+  })
+  it("a risk rating of the person is refused; of the household, while one member has not withdrawn", () => {
+    const assess = { _tag: "AssessRisk", household: H, level: "High", assessedOn: today, assessedBy: "w1" }
+    spec
+      .given(events(withdrawnFile))
+      .when(command({ ...assess, person: "teen" }))
+      .thenFails(ProcessingConsentWithdrawn.code)
+    spec
+      .given(events(withdrawnFile))
+      .when(command(assess))
+      .then(events([{ ...assess, _tag: "RiskAssessed" }]))
+    const everyone = [...withdrawnFile, consented("grandma", "grandma", today), withdrawn("grandma", "grandma", today)]
+    spec.given(events(everyone)).when(command(assess)).thenFails(ProcessingConsentWithdrawn.code)
   })
 })
 

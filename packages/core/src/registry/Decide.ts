@@ -1,5 +1,6 @@
 import { Decider, Rule, type RuleViolation, Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
+import type { AfterWithdrawalOf } from "../shared/Consent.ts"
 import { ageOn, notInFuture } from "../shared/Dates.ts"
 import type { HouseholdId, PersonId } from "../shared/Ids.ts"
 import type { RecipientCategory } from "../shared/RecipientCategory.ts"
@@ -17,7 +18,16 @@ import {
   MemberRemoved,
   RiskAssessed
 } from "./Events.ts"
-import { evolve, type Household, initial, type Member, memberOf, type State } from "./State.ts"
+import {
+  evolve,
+  type Household,
+  initial,
+  type Member,
+  memberOf,
+  type State,
+  type Withdrawal,
+  withdrawalOf
+} from "./State.ts"
 
 /** Under this age a person cannot consent to the processing of their data themselves (PIPL art. 31). */
 export const ageOfConsent = 14
@@ -91,6 +101,24 @@ export const ConsentNotGiven = Rule.define<{ person: PersonId; scope: ConsentSco
   zh: (f) => `${f.person} 没有有效的 ${f.scope} 同意`
 })
 
+export const ProcessingConsentWithdrawn = Rule.define<{ person: PersonId; withdrawnOn: Scalars.LocalDate }>(
+  "ProcessingConsentWithdrawn",
+  {
+    en: (f) =>
+      `${f.person} withdrew consent to the processing of their data on ${f.withdrawnOn}: nothing new may be recorded about them until they consent again (RecordConsent)`,
+    zh: (f) => `${f.person} 已于 ${f.withdrawnOn} 撤回个人信息处理同意：重新同意（登记知情同意）前不能再登记其新的信息`
+  }
+)
+export const NotesAboutWithdrawnPerson = Rule.define<{
+  person: PersonId
+  field: string
+  withdrawnOn: Scalars.LocalDate
+}>("NotesAboutWithdrawnPerson", {
+  en: (f) =>
+    `${f.field} is free text about ${f.person}, who withdrew consent to the processing of their data on ${f.withdrawnOn}: leave it empty`,
+  zh: (f) => `${f.field} 是关于 ${f.person} 的文字记录，其已于 ${f.withdrawnOn} 撤回个人信息处理同意，请留空`
+})
+
 export const BirthDateTooEarly = Rule.define<{ person: PersonId; birthDate: Scalars.LocalDate; on: Scalars.LocalDate }>(
   "BirthDateTooEarly",
   {
@@ -147,6 +175,36 @@ export const householdOnFile = (
 export const memberOnFile = (household: Household, person: PersonId): Result.Result<Member, RuleViolation> => {
   const found = memberOf(household, person)
   return found === undefined ? Result.fail(PersonNotMember({ household: household.id, person })) : Result.succeed(found)
+}
+
+/** The person's withdrawal of consent to processing in `file`, as another context's handler read it. */
+const processingWithdrawn = (file: State | undefined, person: PersonId): Withdrawal | undefined =>
+  file === undefined || file._tag === "NotRegistered" ? undefined : withdrawalOf(file.household, person)
+
+/**
+ * Refuses new data about a person whose consent to processing (DataProcessing) is withdrawn in `file`, their
+ * household's registry file as another context's handler read it (registered or archived). Absent (not
+ * read) or not registered, no withdrawal is known. A withdrawal is enforced, a consent never recorded is not:
+ * a station may process under another legal basis than consent (docs/domain.md, "Withdrawn consent").
+ */
+export const consentToProcess = (file: State | undefined, person: PersonId): Result.Result<void, RuleViolation> => {
+  const withdrawal = processingWithdrawn(file, person)
+  return withdrawal === undefined
+    ? Result.succeed(undefined)
+    : Result.fail(ProcessingConsentWithdrawn({ person, withdrawnOn: withdrawal.withdrawnOn }))
+}
+
+/** Refuses a non-empty free-text `field` about a person whose consent to processing is withdrawn in `file`. */
+export const noNotesAbout = (
+  file: State | undefined,
+  person: PersonId,
+  field: string,
+  text: string
+): Result.Result<void, RuleViolation> => {
+  const withdrawal = text.trim() === "" ? undefined : processingWithdrawn(file, person)
+  return withdrawal === undefined
+    ? Result.succeed(undefined)
+    : Result.fail(NotesAboutWithdrawnPerson({ person, field, withdrawnOn: withdrawal.withdrawnOn }))
 }
 
 /**
@@ -233,6 +291,8 @@ export const addMember = (cmd: Commands.AddMember, state: State, context: Decide
       if (same) return []
       return yield* Result.fail(PersonAlreadyMember({ household: household.id, person: cmd.person }))
     }
+    // A person removed from the file who had withdrawn consent to processing is not put back on it.
+    yield* consentToProcess(state, cmd.person)
     // A member added later may be born after the registration (a newborn), never after the day they are added.
     yield* notInFuture("birthDate", cmd.birthDate, context.now)
     yield* plausibleBirthDate(cmd.person, cmd.birthDate, Scalars.chinaDateOf(context.now))
@@ -365,17 +425,20 @@ export const assessRisk = (cmd: Commands.AssessRisk, state: State, context: Deci
       latest.level === cmd.level &&
       latest.assessedOn === cmd.assessedOn &&
       latest.assessedBy === cmd.assessedBy
-    return same
-      ? []
-      : [
-          new RiskAssessed({
-            household: cmd.household,
-            ...(cmd.person === undefined ? {} : { person: cmd.person }),
-            level: cmd.level,
-            assessedOn: cmd.assessedOn,
-            assessedBy: cmd.assessedBy
-          })
-        ]
+    if (same) return []
+    // The household as a whole is its members: rated while one of them has not withdrawn.
+    const everyoneWithdrew = household.members.every((m) => withdrawalOf(household, m.person) !== undefined)
+    if (cmd.person !== undefined) yield* consentToProcess(state, cmd.person)
+    else if (everyoneWithdrew) yield* consentToProcess(state, household.head)
+    return [
+      new RiskAssessed({
+        household: cmd.household,
+        ...(cmd.person === undefined ? {} : { person: cmd.person }),
+        level: cmd.level,
+        assessedOn: cmd.assessedOn,
+        assessedBy: cmd.assessedBy
+      })
+    ]
   })
 
 export const archiveHousehold = (
@@ -389,6 +452,28 @@ export const archiveHousehold = (
     yield* notInFuture("archivedOn", cmd.archivedOn, context.now)
     return [new HouseholdArchived({ household: cmd.household, archivedOn: cmd.archivedOn, reason: cmd.reason })]
   })
+
+/** What each registry command does for a person who withdrew consent to processing (shared/Consent.ts). */
+export const afterWithdrawal: AfterWithdrawalOf<Commands.Command["_tag"]> = {
+  RegisterHousehold: { _tag: "Runs", why: "a new file: no one on it has withdrawn yet" },
+  AddMember: {
+    _tag: "Refused",
+    why: "puts the person's name and birth date on file again after they were removed (a new member runs)"
+  },
+  RemoveMember: { _tag: "Runs", why: "takes the person off the file: less processing, not more" },
+  AssignCategory: {
+    _tag: "Runs",
+    why: "the civil-affairs bureau's verification (verifiedBy), which the law requires and assistance follows: art. 13(3), a legal duty"
+  },
+  RevokeCategory: { _tag: "Runs", why: "ends a category: less processing, and the bureau's legal duty" },
+  RecordConsent: { _tag: "Runs", why: "giving consent again lifts the withdrawal" },
+  WithdrawConsent: { _tag: "Runs", why: "withdrawing another scope (Referral, Publicity) is always possible" },
+  AssessRisk: {
+    _tag: "Refused",
+    why: "a risk rating is new data about the person; the household as a whole is rated while one member has not withdrawn"
+  },
+  ArchiveHousehold: { _tag: "Runs", why: "closes the file: a consequence of the withdrawal the station may record" }
+}
 
 export const decide = (command: Commands.Command, state: State, context: Decider.DecisionContext): Decision => {
   switch (command._tag) {

@@ -15,6 +15,16 @@ export interface Consent {
   readonly givenOn: Scalars.LocalDate
 }
 
+/**
+ * A consent withdrawn and not given again. Kept on the household, not the member, so a person removed from
+ * the file and added again is still known to have withdrawn.
+ */
+export interface Withdrawal {
+  readonly person: PersonId
+  readonly scope: ConsentScope
+  readonly withdrawnOn: Scalars.LocalDate
+}
+
 export interface Assessment {
   readonly level: RiskLevel
   readonly assessedOn: Scalars.LocalDate
@@ -47,6 +57,8 @@ export interface Household {
   readonly members: ReadonlyArray<Member>
   /** The latest assessment of the household as a whole. */
   readonly risk?: Assessment
+  /** Consents withdrawn and not given again, one per person and scope. */
+  readonly withdrawals: ReadonlyArray<Withdrawal>
 }
 
 export type State =
@@ -63,6 +75,16 @@ export const initial: State = { _tag: "NotRegistered" }
 
 export const memberOf = (household: Household, person: PersonId): Member | undefined =>
   household.members.find((m) => m.person === person)
+
+/** The person's consent of `scope` withdrawn and not given again, if it is. */
+export const withdrawalOf = (
+  household: Household,
+  person: PersonId,
+  scope: ConsentScope = "DataProcessing"
+): Withdrawal | undefined => household.withdrawals.find((w) => w.person === person && w.scope === scope)
+
+const withoutWithdrawal = (household: Household, person: PersonId, scope: ConsentScope) =>
+  household.withdrawals.filter((w) => w.person !== person || w.scope !== scope)
 
 const updateMember = (household: Household, person: PersonId, update: (member: Member) => Member): Household => ({
   ...household,
@@ -115,22 +137,29 @@ const evolveRegistered = (household: Household, event: Event): State => {
       }
     case "ConsentRecorded": {
       const consent: Consent = { scope: event.scope, givenBy: event.givenBy, givenOn: event.givenOn }
+      const given = updateMember(household, event.person, (m) => ({
+        ...m,
+        consents: [...m.consents.filter((c) => c.scope !== event.scope), consent]
+      }))
       return {
         _tag: "Registered",
-        household: updateMember(household, event.person, (m) => ({
-          ...m,
-          consents: [...m.consents.filter((c) => c.scope !== event.scope), consent]
-        }))
+        household: { ...given, withdrawals: withoutWithdrawal(given, event.person, event.scope) }
       }
     }
-    case "ConsentWithdrawn":
+    case "ConsentWithdrawn": {
+      const withdrawn = updateMember(household, event.person, (m) => ({
+        ...m,
+        consents: m.consents.filter((c) => c.scope !== event.scope)
+      }))
+      const withdrawal: Withdrawal = { person: event.person, scope: event.scope, withdrawnOn: event.withdrawnOn }
       return {
         _tag: "Registered",
-        household: updateMember(household, event.person, (m) => ({
-          ...m,
-          consents: m.consents.filter((c) => c.scope !== event.scope)
-        }))
+        household: {
+          ...withdrawn,
+          withdrawals: [...withoutWithdrawal(withdrawn, event.person, event.scope), withdrawal]
+        }
       }
+    }
     case "RiskAssessed": {
       const risk: Assessment = { level: event.level, assessedOn: event.assessedOn, assessedBy: event.assessedBy }
       return {
@@ -161,6 +190,7 @@ export const evolve = (state: State, event: Event): State => {
               address: event.address,
               head: event.head.person,
               registeredOn: event.registeredOn,
+              withdrawals: [],
               members: [
                 {
                   person: event.head.person,

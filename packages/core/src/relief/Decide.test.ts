@@ -4,9 +4,12 @@ import { Arbitrary, DeciderLaws, DeciderSpec } from "@shuangbai/testing"
 import { Effect, Layer, Result, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import * as fc from "fast-check"
+import { decider as registryDecider } from "../registry/Decide.ts"
+import { type ConsentWithdrawn, HouseholdRegistered, MemberAdded } from "../registry/Events.ts"
 import { handle as registryHandle } from "../registry/Handler.ts"
+import * as Registry from "../registry/State.ts"
 import { DateIsInFuture } from "../shared/Dates.ts"
-import { CampaignId, HouseholdId, PersonId, StationId, VillageId, WorkerId } from "../shared/Ids.ts"
+import { CampaignId, HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
 import * as Stations from "../stations/Handler.ts"
 import { WorkerNotOnPostAtStation } from "../workforce/Decide.ts"
 import * as Workforce from "../workforce/Handler.ts"
@@ -37,14 +40,40 @@ const worker = WorkerId.make("w1")
 const station = StationId.make("huangpen")
 const otherStation = StationId.make("qilong")
 
-// What the handler reads from other streams: the recipient on file, and w1 on post at huangpen that day.
+// What the handler reads from other streams: the recipients' household file (p1 its head, p2 and p3
+// members), and w1 on post at huangpen that day.
+const fileOf = (...events: ReadonlyArray<ConsentWithdrawn>): Registry.State =>
+  Decider.fold(registryDecider, [
+    new HouseholdRegistered({
+      household,
+      station,
+      township: TownshipId.make("t1"),
+      village,
+      address: "黄盆村 1 号",
+      head: { person, name: "李大爷", birthDate: "1940-03-02" },
+      registeredOn: "2024-01-01"
+    }),
+    ...["p2", "p3"].map(
+      (p) =>
+        new MemberAdded({
+          household,
+          person: PersonId.make(p),
+          name: "李家人",
+          birthDate: "1970-01-01",
+          relation: "Child"
+        })
+    ),
+    ...events
+  ])
+const onFile = fileOf()
+const notOnFile = Registry.initial
 const onPost = (...entries: ReadonlyArray<readonly [string, string]>): ReadonlyMap<WorkerId, StationId> =>
   new Map(entries.map(([w, s]) => [WorkerId.make(w), StationId.make(s)]))
 const context: Context = {
   tenant: "yangshan",
   actor: { id: "w1", role: "worker" },
   now,
-  recipientRegistered: true,
+  household: onFile,
   onPost: onPost(["w1", "huangpen"])
 }
 
@@ -107,7 +136,7 @@ const relocate = new Commands.AssistRelocation({
 const close = (on = "2025-01-31") => new Commands.CloseCampaign({ campaign, closedOn: on })
 const closed = new Events.CampaignClosed({ campaign, closedOn: "2025-01-31" })
 
-const spec = DeciderSpec.make(decider, { now, recipientRegistered: true, onPost: onPost(["w1", "huangpen"]) })
+const spec = DeciderSpec.make(decider, { now, household: onFile, onPost: onPost(["w1", "huangpen"]) })
 
 describe("relief: launching and closing", () => {
   it("launches a campaign", () => spec.given([]).when(launch).then([launched]))
@@ -211,7 +240,7 @@ describe("relief: supplies", () => {
   it("RecipientNotRegistered: supplies for someone not on file", () =>
     spec
       .given([launched, received("Quilt", 1)])
-      .when(distribute("Quilt", 1), { recipientRegistered: false })
+      .when(distribute("Quilt", 1), { household: notOnFile })
       .thenFails(RecipientNotRegistered))
 
   it("StationOutsideCampaign: a station the campaign does not cover hands out supplies", () => {
@@ -252,7 +281,7 @@ describe("relief: visits and relocations", () => {
       .then([visited("2025-01-25")]))
 
   it("RecipientNotRegistered: a campaign visit to someone not on file", () =>
-    spec.given([launched]).when(visit(), { recipientRegistered: false }).thenFails(RecipientNotRegistered))
+    spec.given([launched]).when(visit(), { household: notOnFile }).thenFails(RecipientNotRegistered))
 
   it("StationOutsideCampaign: a campaign visit by a station outside the campaign", () => {
     const onlyHuangpen = new Events.CampaignLaunched({ ...launched, scope: { _tag: "Stations", stations: [station] } })
@@ -265,7 +294,7 @@ describe("relief: visits and relocations", () => {
   it("a relocation needs no registration: people moved to safety are often not on file", () =>
     spec
       .given([launched])
-      .when(relocate, { recipientRegistered: false })
+      .when(relocate, { household: notOnFile })
       .then([
         new Events.RelocationAssisted({
           campaign,
@@ -344,7 +373,7 @@ describe("relief: field work by a worker on post at the station named", () => {
   it("a relocation, which needs no registration, still needs its worker on post", () =>
     spec
       .given([launched])
-      .when(relocate, { recipientRegistered: false, onPost: onPost() })
+      .when(relocate, { household: notOnFile, onPost: onPost() })
       .thenFails(WorkerNotOnPostAtStation))
 
   it("the campaign's own rules and the recipient's file are checked before the worker", () => {
@@ -359,10 +388,7 @@ describe("relief: field work by a worker on post at the station named", () => {
       .given(history)
       .when(distribute("Quilt", 1, tomorrow), { onPost: onPost() })
       .thenFails(DateIsInFuture)
-    spec
-      .given(history)
-      .when(visit(), { onPost: onPost(), recipientRegistered: false })
-      .thenFails(RecipientNotRegistered)
+    spec.given(history).when(visit(), { onPost: onPost(), household: notOnFile }).thenFails(RecipientNotRegistered)
   })
 
   it("for any post of the worker that day, field work is recorded exactly when it is at the station named", () =>
@@ -617,9 +643,9 @@ describe("relief: laws", () => {
     dateArb.map((on) => close(on))
   )
   const contextArb = fc.tuple(DeciderLaws.defaultContext, fc.boolean(), fc.boolean()).map(
-    ([base, recipientRegistered, workerOnPost]): Context => ({
+    ([base, recipientOnFile, workerOnPost]): Context => ({
       ...base,
-      recipientRegistered,
+      household: recipientOnFile ? onFile : notOnFile,
       ...(workerOnPost ? { onPost: onPost(["w1", "huangpen"]) } : {})
     })
   )

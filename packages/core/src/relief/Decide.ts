@@ -1,11 +1,15 @@
 import { Decider, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result, Schema } from "effect"
+import { consentToProcess } from "../registry/Decide.ts"
+import * as Registry from "../registry/State.ts"
+import type { AfterWithdrawalOf } from "../shared/Consent.ts"
 import { notInFuture } from "../shared/Dates.ts"
 import type { CampaignId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import { onPostAt } from "../workforce/Decide.ts"
 import type * as Commands from "./Commands.ts"
 import {
   CampaignClosed,
+  type CampaignKind,
   CampaignLaunched,
   CampaignScope,
   type Event,
@@ -21,11 +25,10 @@ import * as State from "./State.ts"
 /** What a relief decision knows besides the campaign: read by the handler from other streams. */
 export interface Context extends Decider.DecisionContext {
   /**
-   * Whether the command's person is a current member of the command's household, and that household's
-   * file is open (registry). Only distributions and campaign visits read it; for other commands the
-   * handler reads nothing and passes `false`.
+   * The registry file of the command's household: the recipient is a current member of an open file, and
+   * their consents. Only distributions and campaign visits read it. Absent means not read: not on file.
    */
-  readonly recipientRegistered: boolean
+  readonly household?: Registry.State
   /**
    * Where the worker doing field work (a distribution, a campaign visit, a relocation) was on post on its day,
    * from the workforce context. A worker absent, or the map absent (not read), was not on post.
@@ -33,7 +36,8 @@ export interface Context extends Decider.DecisionContext {
   readonly onPost?: ReadonlyMap<WorkerId, StationId>
 }
 
-// Rules, named as the facts that refuse a command. Dates after today: the shared `DateIsInFuture`. A worker not
+// Rules, named as the facts that refuse a command. Dates after today: the shared `DateIsInFuture`. A recipient
+// who withdrew consent to processing, outside an emergency: the registry's `ProcessingConsentWithdrawn`. A worker not
 // on post that day at the station named for the field work: the workforce's `WorkerNotOnPostAtStation`.
 
 export const CampaignNotLaunched = Rule.define<{ campaign: CampaignId }>("CampaignNotLaunched", {
@@ -120,10 +124,26 @@ const inScope = (campaign: CampaignId, scope: CampaignScope, station: StationId)
     ? Result.succeed(undefined)
     : Result.fail(StationOutsideCampaign({ campaign, station }))
 
-const registered = (cmd: { readonly person: PersonId; readonly household: HouseholdId }, context: Context) =>
-  context.recipientRegistered
-    ? Result.succeed(undefined)
-    : Result.fail(RecipientNotRegistered({ person: cmd.person, household: cmd.household }))
+/** Campaigns that answer an emergency to life or health (PIPL art. 13(4)): they need no consent. */
+export const emergencyKinds: ReadonlyArray<CampaignKind> = ["ColdSnap", "Flood"]
+
+/**
+ * The recipient is a current member of an open household file and, in a campaign that is no emergency, has not
+ * withdrawn consent to the processing of their data.
+ */
+const registered = (
+  cmd: { readonly person: PersonId; readonly household: HouseholdId },
+  kind: CampaignKind,
+  context: Context
+): Result.Result<void, RuleViolation> => {
+  const file = context.household
+  const onFile =
+    file?._tag === "Registered" &&
+    file.household.id === cmd.household &&
+    Registry.memberOf(file.household, cmd.person) !== undefined
+  if (!onFile) return Result.fail(RecipientNotRegistered({ person: cmd.person, household: cmd.household }))
+  return emergencyKinds.includes(kind) ? Result.succeed(undefined) : consentToProcess(file, cmd.person)
+}
 
 /** Field work is done by a worker on post at the station named for it, on its day. */
 const byWorkerOnPost = (
@@ -148,7 +168,7 @@ const fieldWork = (
   Result.gen(function* () {
     const campaign = yield* openOn(cmd.campaign, state, field, date, context)
     yield* inScope(cmd.campaign, campaign.scope, cmd.station)
-    if (recipient !== undefined) yield* registered(recipient, context)
+    if (recipient !== undefined) yield* registered(recipient, campaign.kind, context)
     yield* byWorkerOnPost(cmd, date, context)
     return campaign
   })
@@ -265,6 +285,27 @@ export const closeCampaign = (cmd: Commands.CloseCampaign, state: State.State, c
     yield* openOn(cmd.campaign, state, "closedOn", cmd.closedOn, context)
     return [new CampaignClosed({ campaign: cmd.campaign, closedOn: cmd.closedOn })]
   })
+
+/** What each relief command does for a recipient who withdrew consent to processing (shared/Consent.ts). */
+export const afterWithdrawal: AfterWithdrawalOf<Commands.Command["_tag"]> = {
+  LaunchCampaign: { _tag: "Runs", why: "names no one" },
+  ReceiveSupplies: { _tag: "Runs", why: "names no one" },
+  DistributeSupplies: {
+    _tag: "RefusedUnless",
+    unless: `the campaign is an emergency (${emergencyKinds.join(", ")})`,
+    why: "relief in a cold snap or a flood protects life and health in an emergency: art. 13(4)"
+  },
+  VisitRecipient: {
+    _tag: "RefusedUnless",
+    unless: `the campaign is an emergency (${emergencyKinds.join(", ")})`,
+    why: "relief in a cold snap or a flood protects life and health in an emergency: art. 13(4)"
+  },
+  AssistRelocation: {
+    _tag: "Runs",
+    why: "helping people out of a disaster is an emergency, art. 13(4); those helped need not be on file"
+  },
+  CloseCampaign: { _tag: "Runs", why: "names no one" }
+}
 
 export const decide = (command: Commands.Command, state: State.State, context: Context): Decision => {
   switch (command._tag) {

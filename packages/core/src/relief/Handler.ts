@@ -1,9 +1,7 @@
-import { CommandHandler, type Decider, type Envelope, type EventStore } from "@shuangbai/eventsourcing"
+import { CommandHandler, type Decider, type EventStore } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { loadHousehold } from "../registry/Handler.ts"
-import { memberOf } from "../registry/State.ts"
 import { occurredAtOf } from "../shared/Dates.ts"
-import type { HouseholdId, PersonId } from "../shared/Ids.ts"
 import { workersOnPost } from "../workforce/Handler.ts"
 import * as Commands from "./Commands.ts"
 import { type Context, decider } from "./Decide.ts"
@@ -11,20 +9,9 @@ import { codec, dateOf, type Event } from "./Events.ts"
 import type { State } from "./State.ts"
 import { streamOf } from "./Stream.ts"
 
-/** Whether a person is a current member of a household whose file is open (registry, household stream). */
-export const recipientRegistered = (
-  tenant: Envelope.Tenant,
-  household: HouseholdId,
-  person: PersonId
-): Effect.Effect<boolean, CommandHandler.LoadError, EventStore.EventStore> =>
-  Effect.map(
-    loadHousehold(tenant, household),
-    (state) => state._tag === "Registered" && memberOf(state.household, person) !== undefined
-  )
-
 /**
  * Reads only what the command's rules need: for a distribution or a campaign visit, the recipient's household
- * and where the worker was on post that day; for a relocation, where the worker was on post that day.
+ * file (on file, consents) and where the worker was on post that day; for a relocation, where the worker was on post that day.
  */
 export const loadContext = (
   command: Commands.Command,
@@ -32,13 +19,12 @@ export const loadContext = (
   base: Decider.DecisionContext
 ): Effect.Effect<Context, CommandHandler.LoadError, EventStore.EventStore> =>
   Effect.gen(function* () {
-    const none: Context = { ...base, recipientRegistered: false }
     switch (command._tag) {
       case "DistributeSupplies":
       case "VisitRecipient":
         return {
-          ...none,
-          recipientRegistered: yield* recipientRegistered(base.tenant, command.household, command.person),
+          ...base,
+          household: yield* loadHousehold(base.tenant, command.household),
           onPost: yield* workersOnPost(
             base.tenant,
             [command.worker],
@@ -46,9 +32,9 @@ export const loadContext = (
           )
         }
       case "AssistRelocation":
-        return { ...none, onPost: yield* workersOnPost(base.tenant, [command.worker], command.assistedOn) }
+        return { ...base, onPost: yield* workersOnPost(base.tenant, [command.worker], command.assistedOn) }
       default:
-        return none
+        return base
     }
   })
 

@@ -1,3 +1,4 @@
+export * from "./Consent.ts"
 export * from "./Dates.ts"
 export * from "./Ids.ts"
 export * from "./Labels.ts"

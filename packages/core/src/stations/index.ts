@@ -1,5 +1,5 @@
 export * as Commands from "./Commands.ts"
-export * as Rules from "./Decide.ts"
+export * as Decide from "./Decide.ts"
 export { countyDecider, decide, decideCounty, decider, type StationContext } from "./Decide.ts"
 export * as Events from "./Events.ts"
 export { codec } from "./Events.ts"

@@ -1,7 +1,8 @@
 import { Decider, HashChain, Rule, type RuleViolation, type Scalars } from "@shuangbai/eventsourcing"
 import { Result } from "effect"
-import { householdOnFile, memberOnFile } from "../registry/Decide.ts"
+import { consentToProcess, householdOnFile, memberOnFile, noNotesAbout } from "../registry/Decide.ts"
 import type * as Registry from "../registry/State.ts"
+import type { AfterWithdrawalOf } from "../shared/Consent.ts"
 import { notInFuture } from "../shared/Dates.ts"
 import type { HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
 import { onPostAt } from "../workforce/Decide.ts"
@@ -15,8 +16,8 @@ import { type Conducted, evolve, initial, type Scheduled, type State } from "./S
  */
 export interface VisitContext extends Decider.DecisionContext {
   /**
-   * The registry file of the household a new visit names (or an amendment that changes the persons seen).
-   * Absent means not loaded: not on file.
+   * The registry file of the household a new visit names (or an amendment that changes the persons seen, the
+   * findings or the needs): its members and the consents withdrawn. Absent means not loaded: not on file.
    */
   readonly household?: Registry.State
   /**
@@ -28,7 +29,8 @@ export interface VisitContext extends Decider.DecisionContext {
 }
 
 // Rules, named as the facts that refuse a command. An unknown or archived household is refused with the
-// registry's own rules (HouseholdNotRegistered, HouseholdIsArchived); a worker not on post at the visit's
+// registry's own rules (HouseholdNotRegistered, HouseholdIsArchived), a person who withdrew consent to
+// processing with ProcessingConsentWithdrawn or NotesAboutWithdrawnPerson; a worker not on post at the visit's
 // station that day with the workforce's (WorkerNotOnPostAtStation); a future date with DateIsInFuture.
 
 export const VisitAlreadyScheduled = Rule.define<{ visit: VisitId }>("VisitAlreadyScheduled", {
@@ -74,7 +76,8 @@ const same = (a: unknown, b: unknown): boolean => HashChain.canonicalJson(a) ===
 
 /**
  * The rules a new visit meets across streams: for a household on file (registered, not archived), by a
- * worker on post at the visit's station on its day ("a visit needs a worker on post at that station that day").
+ * worker on post at the visit's station on its day ("a visit needs a worker on post at that station that day"),
+ * naming no one who withdrew consent to the processing of their data.
  */
 const spanningRules = (
   visit: { readonly household: HouseholdId; readonly worker: WorkerId; readonly station: StationId },
@@ -85,6 +88,7 @@ const spanningRules = (
   Result.gen(function* () {
     yield* membersOnFile(visit.household, persons, context)
     yield* onPostAt(visit.worker, visit.station, date, context.onPost?.get(visit.worker))
+    for (const person of persons) yield* consentToProcess(context.household, person)
   })
 
 /**
@@ -229,7 +233,17 @@ export const amendVisit = (cmd: Commands.AmendVisit, state: State, context: Visi
       ...(cmd.campaign !== undefined && cmd.campaign !== (state.campaign ?? null) ? { campaign: cmd.campaign } : {})
     }
     if (Object.keys(changes).length === 0) return []
-    if (changes.personsSeen !== undefined) yield* membersOnFile(state.household, changes.personsSeen, context)
+    if (changes.personsSeen !== undefined) {
+      yield* membersOnFile(state.household, changes.personsSeen, context)
+      for (const person of changes.personsSeen) {
+        if (!state.personsSeen.includes(person)) yield* consentToProcess(context.household, person)
+      }
+    }
+    // New free text about the persons seen is refused while one of them has withdrawn; other corrections run.
+    for (const person of changes.personsSeen ?? state.personsSeen) {
+      if (changes.findings !== undefined) yield* noNotesAbout(context.household, person, "findings", changes.findings)
+      if (changes.needs !== undefined) yield* noNotesAbout(context.household, person, "needs", changes.needs.join(" "))
+    }
     if (changes.visitedOn !== undefined) {
       yield* notInFuture("visitedOn", changes.visitedOn, context.now)
       yield* onPostAt(state.worker, state.station, changes.visitedOn, context.onPost?.get(state.worker))
@@ -246,6 +260,22 @@ export const voidVisit = (cmd: Commands.VoidVisit, state: State): Decision => {
     default:
       return Result.succeed([new VisitVoided({ visit: cmd.visit, household: state.household, reason: cmd.reason })])
   }
+}
+
+/** What each visit command does for a person who withdrew consent to processing (shared/Consent.ts). */
+export const afterWithdrawal: AfterWithdrawalOf<Commands.Command["_tag"]> = {
+  ScheduleVisit: { _tag: "Refused", why: "plans new processing: a visit naming the person could not be recorded" },
+  RecordVisit: {
+    _tag: "Refused",
+    why: "its findings and needs are new data about the persons seen (an emergency visit is relief field work)"
+  },
+  SkipVisit: { _tag: "Runs", why: "records that a visit will not take place: nothing about the person" },
+  AmendVisit: {
+    _tag: "FieldsRefused",
+    fields: ["findings", "needs"],
+    why: "a correction of the date, modality or items, or one that takes the person out, runs; new text about them does not, nor adding them to personsSeen (ProcessingConsentWithdrawn)"
+  },
+  VoidVisit: { _tag: "Runs", why: "a void record no longer counts anywhere: less processing" }
 }
 
 export const decide = (command: Commands.Command, state: State, context: VisitContext): Decision => {

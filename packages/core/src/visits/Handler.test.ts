@@ -185,7 +185,7 @@ describe("visits handler", () => {
   it.effect("refuses a household that is not on file, naming it", () =>
     Effect.gen(function* () {
       const error = yield* refused({ ...record, household: "h-unknown" })
-      assert.isTrue(Registry.Rules.HouseholdNotRegistered.is(error))
+      assert.isTrue(Registry.Decide.HouseholdNotRegistered.is(error))
       assert.include(error.message, "h-unknown")
     }).pipe(Effect.provide(TestLayer))
   )
@@ -201,7 +201,7 @@ describe("visits handler", () => {
       const store = yield* EventStore.EventStore
       const head = (yield* store.head(tenant)).position
       const error = yield* Effect.flip(handle(tenant, record, { actor, commandId: "c-visit" }))
-      assert.isTrue(Registry.Rules.HouseholdIsArchived.is(error))
+      assert.isTrue(Registry.Decide.HouseholdIsArchived.is(error))
       assert.strictEqual((yield* store.head(tenant)).position, head)
     }).pipe(Effect.provide(TestLayer))
   )
@@ -209,8 +209,8 @@ describe("visits handler", () => {
   it.effect("refuses persons seen who are not members of the household with the registry's rule", () =>
     Effect.gen(function* () {
       const error = yield* refused({ ...record, personsSeen: ["grandpa", "neighbour-7"] })
-      assert.isTrue(Registry.Rules.PersonNotMember.is(error), error.message)
-      assert.deepStrictEqual(Registry.Rules.PersonNotMember.is(error) && error.fields, {
+      assert.isTrue(Registry.Decide.PersonNotMember.is(error), error.message)
+      assert.deepStrictEqual(Registry.Decide.PersonNotMember.is(error) && error.fields, {
         household: "h1",
         person: "neighbour-7"
       })
@@ -229,7 +229,7 @@ describe("visits handler", () => {
           { actor, commandId: "c-schedule" }
         )
       )
-      assert.isTrue(Registry.Rules.PersonNotMember.is(scheduled), scheduled.message)
+      assert.isTrue(Registry.Decide.PersonNotMember.is(scheduled), scheduled.message)
     }).pipe(Effect.provide(TestLayer))
   )
 
@@ -245,7 +245,7 @@ describe("visits handler", () => {
           { actor, commandId: "c-amend" }
         )
       )
-      assert.isTrue(Registry.Rules.PersonNotMember.is(error), error.message)
+      assert.isTrue(Registry.Decide.PersonNotMember.is(error), error.message)
       assert.strictEqual((yield* store.head(tenant)).position, head)
     }).pipe(Effect.provide(TestLayer))
   )
@@ -541,7 +541,7 @@ describe("registry handler", () => {
       const error = yield* Effect.flip(
         Registry.handle(tenant, { ...consent, givenBy: "kid" }, { actor, commandId: "c-consent" })
       )
-      assert.isTrue(Registry.Rules.ConsentNotFromGuardian.is(error))
+      assert.isTrue(Registry.Decide.ConsentNotFromGuardian.is(error))
       assert.strictEqual((yield* store.head(tenant)).position, head)
       const given = yield* Registry.handle(
         tenant,
@@ -592,7 +592,7 @@ describe("visits handler, given events already in the store", () => {
     spec
       .given({ ...household, events: [registered, archived] }, worker)
       .when(record)
-      .thenFails(Registry.Rules.HouseholdIsArchived)
+      .thenFails(Registry.Decide.HouseholdIsArchived)
   )
 
   it.effect("a visit already conducted is not conducted again, under another commandId", () =>

@@ -34,17 +34,17 @@ export const loadContext = (
         }
       }
       case "AmendVisit": {
-        // A corrected date needs the visit's worker on post at its station on the new day, and corrected
-        // persons the household's file: who, where and which household come from `state`, the visit as the
-        // handler just loaded it. An amendment that changes neither needs nothing more.
-        if (command.visitedOn === undefined && command.personsSeen === undefined) return base
+        // A corrected date needs the visit's worker on post at its station on the new day; corrected persons,
+        // findings or needs the household's file (members, withdrawn consents): who, where and which household
+        // come from `state`, the visit as the handler just loaded it. Other amendments need nothing more.
         if (state._tag !== "Conducted") return base
         const movesDate = command.visitedOn !== undefined && state.visitedOn !== command.visitedOn
+        const readsFile =
+          command.personsSeen !== undefined || command.findings !== undefined || command.needs !== undefined
+        if (!movesDate && !readsFile) return base
         return {
           ...base,
-          ...(command.personsSeen === undefined
-            ? {}
-            : { household: yield* loadHousehold(base.tenant, state.household) }),
+          ...(readsFile ? { household: yield* loadHousehold(base.tenant, state.household) } : {}),
           ...(movesDate ? { onPost: yield* workersOnPost(base.tenant, [state.worker], command.visitedOn) } : {})
         }
       }

@@ -169,4 +169,43 @@ describe("fastDecode.compileEvent", () => {
     )
     assert.deepStrictEqual([...verdicts].sort(), ["invalid", "valid"])
   })
+
+  // Scalars' checks are run through the plain tests declared with them (withPredicate): each must pass
+  // exactly what its check passes, on any text, near-miss dates and ids included.
+  it.each([
+    ["Text", Scalars.Text],
+    ["NonEmptyText", Scalars.NonEmptyText],
+    ["Id", Scalars.Id],
+    ["LocalDate", Scalars.LocalDate]
+  ] as const)("agrees with Effect on %s for any string", (_, scalar) => {
+    const schema = Schema.Struct({ _tag: Schema.Literal("S"), v: scalar })
+    const text = fc.oneof(
+      fc.string({ maxLength: 12 }),
+      fc.string({
+        unit: fc.constantFrom("a", " ", "\u0000", "\u200b", "\ud800", "\udc00", "\u{1F600}", "中", "\n", "-", "0", "9"),
+        maxLength: 6
+      }),
+      fc
+        .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+        .map(
+          ([y, m, d]) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`
+        ),
+      fc.string({ minLength: 120, maxLength: 140 }),
+      fc.constantFrom("", " a", "a ", "1900-02-29", "2000-02-29", "2023-04-31")
+    )
+    const fast = compileEvent(schema)!
+    const slow = effectDecode(schema)
+    const verdicts = new Set<string>()
+    fc.assert(
+      fc.property(text, (v) => {
+        const quick = fast({ v }, "S")
+        const decoded = slow({ v }, "S")
+        assert.strictEqual(quick === unsure, Result.isFailure(decoded), JSON.stringify(v))
+        if (quick !== unsure) assert.strictEqual((quick as { v: string }).v, v)
+        verdicts.add(quick === unsure ? "invalid" : "valid")
+      }),
+      { numRuns: 1_000 }
+    )
+    assert.deepStrictEqual([...verdicts].sort(), ["invalid", "valid"])
+  })
 })

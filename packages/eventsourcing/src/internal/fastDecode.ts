@@ -20,16 +20,42 @@ type Validate = (input: unknown) => unknown
 // Filters read the parse options only to describe a failure, and a failure goes to Effect's decoder.
 const parseOptions = {}
 
-const passes = (checks: ReadonlyArray<SchemaAST.Check<any>>, value: unknown, ast: SchemaAST.AST): boolean => {
-  for (let i = 0; i < checks.length; i++) {
-    const check = checks[i]!
-    if (check._tag === "FilterGroup") {
-      if (!passes(check.checks, value, ast)) return false
-    } else if (check.run(value, ast, parseOptions as never) !== undefined) {
-      return false
+/**
+ * Checks whose maker also gave the plain test they run (`withPredicate`): the validator calls that test
+ * directly instead of going through the check's `run` (a check per field of every event of a replay).
+ */
+const predicates = new WeakMap<SchemaAST.Check<any>, (value: any) => boolean>()
+
+/**
+ * Declares that `check` passes exactly the values `holds` is true of, and returns it. For checks made in
+ * this package (Scalars.ts), each tested to agree with its `run` (fastDecode.test.ts).
+ */
+export const withPredicate = <C extends SchemaAST.Check<any>>(check: C, holds: (value: any) => boolean): C => {
+  predicates.set(check, holds)
+  return check
+}
+
+type Predicate = (value: unknown) => boolean
+
+/** The checks of a node as one test, made once: groups flattened, each check its plain test where declared. */
+const compileChecks = (checks: ReadonlyArray<SchemaAST.Check<any>>, ast: SchemaAST.AST): Predicate => {
+  const tests: Array<Predicate> = []
+  const add = (list: ReadonlyArray<SchemaAST.Check<any>>) => {
+    for (const check of list) {
+      if (check._tag === "FilterGroup") add(check.checks)
+      else tests.push(predicates.get(check) ?? ((value) => check.run(value, ast, parseOptions as never) === undefined))
     }
   }
-  return true
+  add(checks)
+  if (tests.length === 1) return tests[0]!
+  if (tests.length === 2) {
+    const [first, second] = tests as [Predicate, Predicate]
+    return (value) => first(value) && second(value)
+  }
+  return (value) => {
+    for (let i = 0; i < tests.length; i++) if (!tests[i]!(value)) return false
+    return true
+  }
 }
 
 const isString: Validate = (input) => (typeof input === "string" ? input : unsure)
@@ -66,8 +92,10 @@ const objects = (properties: ReadonlyArray<Property>): Validate => {
     const out: Record<string, unknown> = {}
     for (let i = 0; i < n; i++) {
       const p = properties[i]!
-      if (p.name in input) {
-        const value = p.validate(input[p.name])
+      // One lookup for a present key; `in` only tells an absent key from one whose value is undefined.
+      const given = input[p.name]
+      if (given !== undefined || p.name in input) {
+        const value = p.validate(given)
         if (value === unsure) return unsure
         out[p.name] = value
       } else if (!p.optional) {
@@ -149,9 +177,11 @@ const compile = (ast: SchemaAST.AST): Validate | undefined => {
   const validate = base(ast)
   const checks = ast.checks
   if (validate === undefined || checks === undefined) return validate
+  const passes = compileChecks(checks, ast)
+  if (validate === isString) return (input) => (typeof input === "string" && passes(input) ? input : unsure)
   return (input) => {
     const value = validate(input)
-    return value === unsure || !passes(checks, value, ast) ? unsure : value
+    return value === unsure || !passes(value) ? unsure : value
   }
 }
 
@@ -188,8 +218,9 @@ export const compileEvent = (
   if (struct._tag !== "Objects" || struct.encoding !== undefined) return undefined
   const properties = compileProperties(struct)
   if (properties === undefined) return undefined
-  const checks = struct.checks
+  const passes = struct.checks === undefined ? undefined : compileChecks(struct.checks, struct)
   const n = properties.length
+  const tagAt = properties.findIndex((p) => p.name === "_tag")
   return (data, tag) => {
     // `{ ...data, _tag: tag }` has data's own keys and `_tag`; for plain JSON data, `key in data` is the same.
     if (Object.getPrototypeOf(data) !== Object.prototype) return unsure
@@ -197,14 +228,17 @@ export const compileEvent = (
     for (let i = 0; i < n; i++) {
       const p = properties[i]!
       let value: unknown
-      if (p.name === "_tag") value = p.validate(tag)
-      else if (p.name in data) value = p.validate(data[p.name])
-      else if (p.optional) continue
-      else return unsure
+      if (i === tagAt) value = p.validate(tag)
+      else {
+        const given = data[p.name]
+        if (given !== undefined || p.name in data) value = p.validate(given)
+        else if (p.optional) continue
+        else return unsure
+      }
       if (value === unsure) return unsure
       out[p.name] = value
     }
-    if (checks !== undefined && !passes(checks, out, struct)) return unsure
+    if (passes !== undefined && !passes(out)) return unsure
     return build(out)
   }
 }

@@ -130,9 +130,10 @@ export const makeReads = (
     Effect.suspend((): Effect.Effect<ReadonlyArray<Envelope.StoredEvent>, StreamNotFound | EventStoreError> => {
       const refused = AppendValidation.readStreamError(options)
       if (refused !== undefined) return Effect.fail(refused)
-      const notFound = new StreamNotFound({ tenant, stream })
-      if (unstorable(tenant) || unstorable(stream.category) || unstorable(stream.id)) return Effect.fail(notFound)
-      if (options?.asOfPosition !== undefined && Number.isNaN(options.asOfPosition)) return Effect.fail(notFound)
+      // Made only when it is the answer: an error captures a stack trace, and most reads find their stream.
+      const notFound = () => new StreamNotFound({ tenant, stream })
+      if (unstorable(tenant) || unstorable(stream.category) || unstorable(stream.id)) return Effect.fail(notFound())
+      if (options?.asOfPosition !== undefined && Number.isNaN(options.asOfPosition)) return Effect.fail(notFound())
       const from = Math.max(1, Math.ceil(options?.fromVersion ?? 1))
       const filter = asOf(options)
       return query(
@@ -146,11 +147,11 @@ export const makeReads = (
           if (rows.length > 0) return yield* decoded(rows)
           // Versions start at 1: read from the first, no rows means no stream (as of the filter), and
           // only a read from further on needs to ask whether the stream exists at all.
-          if (from <= 1) return yield* Effect.fail(notFound)
+          if (from <= 1) return yield* Effect.fail(notFound())
           const existed = yield* sql`SELECT 1 AS found FROM ${t("events")} e
             WHERE e.tenant = ${tenant} AND e.category = ${stream.category} AND e.stream_id = ${stream.id} ${filter}
             LIMIT 1`
-          return existed.length > 0 ? [] : yield* Effect.fail(notFound)
+          return existed.length > 0 ? [] : yield* Effect.fail(notFound())
         })
       )
     })
@@ -163,7 +164,7 @@ export const makeReads = (
           const rows = yield* selectEvents(
             sql`${t("commands")} c
               CROSS JOIN LATERAL (SELECT * FROM ${t("events")} e
-                WHERE e.tenant = c.tenant AND e.position BETWEEN c.first_position AND c.last_position
+                WHERE e.tenant = ${tenant} AND e.position BETWEEN c.first_position AND c.last_position
                 ORDER BY e.position OFFSET 0) e
               WHERE c.tenant = ${tenant} AND c.command_id = ${commandId}`,
             "e.position"

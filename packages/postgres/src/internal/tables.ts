@@ -1,3 +1,4 @@
+import { EventStoreError } from "@shuangbai/eventsourcing"
 import { Effect } from "effect"
 import { Migrator, SqlClient } from "effect/sql"
 
@@ -129,4 +130,48 @@ export const migrate = (schema: string) =>
       loader: Migrator.fromRecord(migrations(schema)),
       table: migrationsTable(schema)
     })
+  })
+
+/** The tables distributed by tenant on Citus, `events` first: the others are colocated with it. */
+export const distributedTables = [
+  "events",
+  "heads",
+  "streams",
+  "commands",
+  "subjects",
+  "checkpoints",
+  "subject_keys"
+] as const
+
+/**
+ * On a Citus coordinator, distributes the store's tables by `tenant`, all colocated with `events`, so that
+ * every statement of an append or a read names one shard group and runs on one worker. Tables already
+ * distributed are left alone, so it can run again. The migrations table stays on the coordinator.
+ */
+export const distribute = (schema: string) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const installed = yield* sql`SELECT 1 AS found FROM pg_extension WHERE extname = 'citus'`
+    if (installed.length === 0) {
+      return yield* Effect.fail(
+        new EventStoreError({
+          reason: "InvalidRequest",
+          message: `cannot distribute the event store schema ${schema}: the citus extension is not installed in this database; run CREATE EXTENSION citus on the Citus coordinator, or leave the citus option off on a single server`
+        })
+      )
+    }
+    const done = yield* sql<{ name: string }>`SELECT c.relname AS name FROM pg_dist_partition p
+      JOIN pg_class c ON c.oid = p.logicalrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = ${schema}`
+    const already = new Set(done.map((row) => row.name))
+    const distributed: Array<string> = []
+    for (const name of distributedTables) {
+      if (already.has(name)) continue
+      yield* name === "events"
+        ? sql`SELECT create_distributed_table(${`"${schema}"."${name}"`}, 'tenant')`
+        : sql`SELECT create_distributed_table(${`"${schema}"."${name}"`}, 'tenant',
+            colocate_with => ${`"${schema}"."events"`})`
+      distributed.push(name)
+    }
+    return distributed
   })

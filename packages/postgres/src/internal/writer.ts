@@ -4,6 +4,7 @@ import { SqlClient } from "effect/sql"
 import type { SqlError } from "effect/sql/SqlError"
 import { appendTexts, lookupColumns } from "./appendSql.ts"
 import { type CommandRecord, decideBatch, type Head, type Outcome, type Pending } from "./batchDecision.ts"
+import { citusWriteStatements } from "./citusWrite.ts"
 import { connectionDefects, fromSqlError } from "./errors.ts"
 import { checkedHead } from "./headCheck.ts"
 import { columns, decodeAllValues } from "./rows.ts"
@@ -49,7 +50,17 @@ interface LastCommitted {
  * Positions are assigned under the head lock, so they are gapless and committed in order. See
  * docs/postgres.md, "The append path".
  */
-export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: string) => {
+export const makeWriter = (
+  sql: SqlClient.SqlClient,
+  schema: string,
+  channel: string,
+  /**
+   * The tables are distributed on Citus: every append takes the full path and writes with statements Citus
+   * routes whole to the tenant's worker, and the notification is sent apart, on the coordinator, where the
+   * store LISTENs (docs/postgres.md, "Citus").
+   */
+  citus = false
+) => {
   const t = (name: string) => sql(`${schema}.${name}`)
   const cols = sql.literal(columns)
   const texts = appendTexts(schema)
@@ -180,7 +191,17 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
         const events = yield* readRange(tenant, command.first, command.last)
         outcomes[index] = { events, version: command.version, duplicate: true }
       }
-      if (decision.writes) {
+      if (decision.writes && citus) {
+        const statements = citusWriteStatements(schema, {
+          tenant,
+          head: decision.head,
+          recordedAt: decision.recordedAt,
+          rows: decision.rows
+        })
+        for (const statement of statements) yield* sql.unsafe(statement.text, statement.params)
+        // Sent at this transaction's commit, from the coordinator.
+        yield* sql`SELECT pg_notify(${channel}, ${tenant})`
+      } else if (decision.writes) {
         const { rows } = decision
         yield* sql.unsafe(texts.write, [
           tenant,
@@ -214,7 +235,9 @@ export const makeWriter = (sql: SqlClient.SqlClient, schema: string, channel: st
    */
   const commitIfUnmoved = (tenant: string, items: ReadonlyArray<Pending>) =>
     Effect.suspend(() => {
-      const last = lastCommitted.get(tenant)
+      // On Citus the fast path's one statement would run as five steps with intermediate results and a
+      // two-phase commit (docs/postgres.md, "Citus"): the full path is cheaper there.
+      const last = citus ? undefined : lastCommitted.get(tenant)
       if (last === undefined) return Effect.succeed(undefined)
       const versions = new Map<string, number>()
       const assumed: Array<{ category: string; id: string; version: number }> = []

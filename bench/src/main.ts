@@ -9,6 +9,7 @@ const suites: Record<string, () => Promise<{ run: (options: { full: boolean }) =
   handle: () => import("./handle.ts"),
   http: () => import("./http.ts"),
   replay: () => import("./replay.ts"),
+  sealing: () => import("./sealing.ts"),
   spans: () => import("./spans.ts"),
   store: () => import("./store.ts")
 }

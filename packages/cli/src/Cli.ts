@@ -1,5 +1,5 @@
 import { Access, Reports, type Shared } from "@shuangbai/core"
-import { Anchor, Audit, EventStore, Scalars } from "@shuangbai/eventsourcing"
+import { Anchor, Audit, Erasure, EventStore, Scalars } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Clock, Console, Effect, Layer, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
@@ -343,6 +343,14 @@ const replay = Command.make("replay", { ...common, purpose }, (flags) =>
 
 // ---- export / import -------------------------------------------------------------------------------------
 
+/** The subject keys that go with an export: without them an imported log's personal fields do not open. */
+const keysFlag = (what: string) =>
+  Flag.String("keys").pipe(
+    Flag.withMetavar("FILE"),
+    Flag.withDescription(`${what}: personal data an erasure cannot reach; keep it as the backups are kept.`),
+    Flag.optional
+  )
+
 const exportCommand = Command.make(
   "export",
   {
@@ -353,6 +361,7 @@ const exportCommand = Command.make(
       Flag.optional
     ),
     asOf: cutFlag("log"),
+    keys: keysFlag("Also write the subject keys the exported personal fields are sealed under to FILE (mode 600)"),
     purpose,
     ...AuditBundle.exportFlags
   },
@@ -374,6 +383,10 @@ const exportCommand = Command.make(
           }
           // the chain's hash at the last position exported stands for everything before it
           yield* Console.error(`through position ${written.position}, hash ${written.hash}`)
+          if (Option.isSome(flags.keys)) {
+            const keys = yield* Exchange.exportKeys(tenant, written.subjects, flags.keys.value)
+            yield* Console.error(`wrote the keys of ${keys} subjects to ${flags.keys.value}`)
+          }
         })
       )
     )
@@ -403,7 +416,8 @@ const importCommand = Command.make(
     ...common,
     file: Argument.String("file").pipe(
       Argument.withDescription("JSONL written by shuangbai export (- reads standard input).")
-    )
+    ),
+    keys: keysFlag("Restore the subject keys `shuangbai export --keys` wrote to FILE, before the events")
   },
   (flags) =>
     Effect.gen(function* () {
@@ -413,6 +427,7 @@ const importCommand = Command.make(
       yield* Principal.authorizeImport(yield* Principal.of(flags, tenant))
       yield* onStore(flags, () =>
         Effect.gen(function* () {
+          if (Option.isSome(flags.keys)) yield* Exchange.importKeys(tenant, flags.keys.value)
           const result = yield* Exchange.importLog(tenant, events)
           yield* Console.log(
             `imported ${result.events.toLocaleString("en-US")} events (${result.commands.toLocaleString("en-US")} commands) into ${tenant}${result.duplicates > 0 ? `; ${result.duplicates.toLocaleString("en-US")} commands were recorded already and wrote nothing` : ""}`
@@ -597,13 +612,75 @@ const audit = Command.make("audit").pipe(
   Command.withSubcommands([verify, anchor, AuditSideTables.command, AuditBundle.command, accessLog])
 )
 
+// ---- erase ------------------------------------------------------------------------------------------------
+
+const erase = Command.make(
+  "erase",
+  {
+    ...common,
+    subject: Flag.String("subject").pipe(
+      Flag.withMetavar("ID"),
+      Flag.withDescription("The data subject to erase: a person's or a household's id.")
+    ),
+    legalBasis: Flag.Literals("legal-basis", Erasure.Ground.literals).pipe(
+      Flag.withDescription("The ground of PIPL art. 47 the erasure rests on."),
+      Flag.optional
+    ),
+    basisText: Flag.String("basis-text").pipe(
+      Flag.withMetavar("TEXT"),
+      Flag.withDescription(
+        "The case in words: whose request, of which day, which decision (recorded with the ground)."
+      ),
+      Flag.optional
+    ),
+    reason: Flag.String("reason").pipe(
+      Flag.withMetavar("TEXT"),
+      Flag.withDescription("Why the subject is erased (recorded in the erasure event)."),
+      Flag.optional
+    )
+  },
+  (flags) =>
+    onStore(flags, () =>
+      Effect.gen(function* () {
+        const tenant = yield* Store.knownTenant(flags.tenant)
+        const ground = Option.getOrUndefined(flags.legalBasis)
+        const request = {
+          ...(ground === undefined
+            ? {}
+            : { legalBasis: { ground, text: Option.getOrElse(flags.basisText, () => ground) } }),
+          reason: Option.getOrElse(flags.reason, () => "")
+        } as Erasure.Request
+        const erased = yield* Access.erase(yield* Principal.of(flags, tenant), tenant, flags.subject, request)
+        const { event } = erased
+        yield* Effect.sync(() =>
+          process.stdout.write(
+            erased.duplicate
+              ? `${flags.subject} was erased already: event ${event.eventId} at position ${event.position}, recorded ${event.recordedAt}; nothing written\n`
+              : `erased ${flags.subject}: its key is destroyed, ${erased.rewritten} version-1 row(s) rewritten sealed; event ${event.eventId} at position ${event.position}\n`
+          )
+        )
+      })
+    )
+).pipe(
+  Command.withShortDescription("Erase a data subject (crypto-shredding)"),
+  Command.withDescription(
+    "Destroys the subject's key, so that every personal field sealed under it reads as erased (已删除) in every copy of the log, rewrites the subject's version-1 rows to the sealed form, and appends an erasure event with the principal, the legal basis and the reason (docs/audit.md, \"Erasure\"). Only the admin role may. A second erasure of the same subject answers with the first and writes nothing."
+  ),
+  Command.withExamples([
+    {
+      command:
+        "shuangbai erase --tenant yangshan --subject p-000306 --legal-basis PIPL-47-3-ConsentWithdrawn --basis-text '本人书面申请 2024-08-09' --reason '撤回同意并要求删除'"
+    }
+  ])
+)
+
 // ---- the root --------------------------------------------------------------------------------------------
 
 export const command = Command.make("shuangbai").pipe(
   Command.withDescription(
     "双百 Shuangbai: the event store of the township social-work stations, from the command line. Every command works on a PostgreSQL server (--database-url) or on the embedded PGlite database (--data-dir, the default)."
   ),
-  Command.withSubcommands([migrate, serve, demo, report, history, replay, exportCommand, importCommand, audit])
+  Command.withSubcommands([migrate, serve, demo, report, history, replay, exportCommand, importCommand, audit, erase])
 )
 
 export const run = (args: ReadonlyArray<string>) => Command.runWith(command, { version })(args)

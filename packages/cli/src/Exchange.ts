@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs"
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs"
 import { Reports } from "@shuangbai/core"
 import {
   Audit,
@@ -7,7 +7,9 @@ import {
   type EventStoreError,
   ExpectedVersion,
   HashChain,
-  StreamId
+  Sealing,
+  StreamId,
+  SubjectKeys
 } from "@shuangbai/eventsourcing"
 import { Effect, Schema } from "effect"
 import { type CliFailure, fail } from "./Failure.ts"
@@ -31,7 +33,13 @@ export const exportLog = (
   path: string | undefined,
   bound?: Reports.Snapshot.Bound
 ): Effect.Effect<
-  { readonly events: number; readonly position: number; readonly hash: string },
+  {
+    readonly events: number
+    readonly position: number
+    readonly hash: string
+    /** The subjects whose keys the exported events' sealed fields need. */
+    readonly subjects: ReadonlyArray<string>
+  },
   EventStoreError | CliFailure,
   EventStore.EventStore
 > =>
@@ -44,8 +52,10 @@ export const exportLog = (
     })
     let events = 0
     let hash = HashChain.genesis
+    const subjects = new Set<string>()
     const through = yield* Reports.Snapshot.forEachPage(tenant, bound, (page) => {
       hash = page[page.length - 1]!.hash
+      for (const subject of Sealing.sealedSubjects(page)) subjects.add(subject)
       const text = `${page.map((e) => JSON.stringify(e)).join("\n")}\n`
       events += page.length
       const write = fd === undefined ? writeAll(process.stdout, text) : Effect.sync(() => writeSync(fd, text))
@@ -58,7 +68,68 @@ export const exportLog = (
       ),
       Effect.ensuring(progress.finish)
     )
-    return { events, position: through.position, hash }
+    return { events, position: through.position, hash, subjects: [...subjects] }
+  })
+
+// The subject keys of an export's sealed fields, one `{"subject", "key"}` per line (the key in base64, null
+// for an erased subject): without them an imported log's personal fields cannot be opened. A keys file is
+// personal data that an erasure cannot reach: keep it as the backups are kept (docs/audit.md, "Erasure").
+
+const KeyLine = Schema.Struct({ subject: Schema.String, key: Schema.NullOr(Schema.String) })
+
+/** Writes the keys of every subject whose fields `events` seal to `path`; returns how many. */
+export const exportKeys = (
+  tenant: Envelope.Tenant,
+  subjects: ReadonlyArray<string>,
+  path: string
+): Effect.Effect<number, EventStoreError | CliFailure, SubjectKeys.SubjectKeys> =>
+  Effect.gen(function* () {
+    const found = yield* (yield* SubjectKeys.SubjectKeys).read(tenant, subjects)
+    const text = [...found]
+      .map(([subject, state]) =>
+        JSON.stringify({ subject, key: state._tag === "Live" ? Buffer.from(state.key).toString("base64") : null })
+      )
+      .join("\n")
+    yield* Effect.try({
+      try: () => writeFileSync(path, `${text}\n`, { mode: 0o600 }),
+      catch: (error) => fail("BadInput", `cannot write ${path}: ${(error as Error).message}`)
+    })
+    return found.size
+  })
+
+/** Restores the keys of a keys file written by `exportKeys`. */
+export const importKeys = (
+  tenant: Envelope.Tenant,
+  path: string
+): Effect.Effect<number, EventStoreError | CliFailure, SubjectKeys.SubjectKeys> =>
+  Effect.gen(function* () {
+    const text = yield* Effect.try({
+      try: () => readFileSync(path, "utf8"),
+      catch: (error) => fail("BadInput", `cannot read ${path}: ${(error as Error).message}`)
+    })
+    const keys: Array<{ subject: string; state: SubjectKeys.KeyState }> = []
+    for (const [i, line] of text.split("\n").entries()) {
+      if (line.trim() === "") continue
+      const decoded = Schema.decodeUnknownResult(KeyLine)(yield* parseJson(line, path, i))
+      if (decoded._tag === "Failure") {
+        return yield* Effect.fail(
+          fail("BadInput", `${path} line ${i + 1} is not a subject key: ${decoded.failure.message}`)
+        )
+      }
+      const { subject, key } = decoded.success
+      keys.push({
+        subject,
+        state: key === null ? { _tag: "Destroyed" } : { _tag: "Live", key: new Uint8Array(Buffer.from(key, "base64")) }
+      })
+    }
+    yield* (yield* SubjectKeys.SubjectKeys).restore(tenant, keys)
+    return keys.length
+  })
+
+const parseJson = (line: string, path: string, i: number) =>
+  Effect.try({
+    try: () => JSON.parse(line) as unknown,
+    catch: () => fail("BadInput", `${path} line ${i + 1} is not JSON`)
   })
 
 const decodeEnvelope = Schema.decodeUnknownResult(Envelope.StoredEvent)

@@ -20,6 +20,7 @@ export const exitCodes = {
   AnchorRefused: 14,
   SideTablesDisagree: 15,
   BundleRejected: 16,
+  ErasureRefused: 17,
   /** Anything else: a store error, a bug. */
   Failed: 1
 } as const
@@ -40,13 +41,16 @@ export const exitCodeMeanings: Readonly<Record<Reason, string>> = {
   NotMigrated: "the database has no event store tables yet: run `shuangbai migrate`",
   BadInput:
     "an input file is not JSONL of event envelopes, or names another tenant; a bundle (`audit bundle`) or an anchors directory cannot be read; or a key file (`--key`, `--public-key`) is missing, unreadable or not an Ed25519 key of the right kind",
-  NothingFound: "`history` or `export --bundle --subject` found no event naming the subject",
+  NothingFound:
+    "`history` or `export --bundle --subject` found no event naming the subject, or `erase` a subject that no event names",
   AnchorRefused:
     "`audit verify --anchors`, `export --bundle --anchors` or `audit bundle` found an anchor the `--public-key` did not sign, or one of another tenant: forged, altered or another key's",
   SideTablesDisagree:
     "`audit side-tables` found rows of `subjects`, `commands`, `streams` or `heads` that do not agree with the events (each is listed on stdout)",
   BundleRejected:
     "`audit bundle` found the bundle cut short, reordered, edited or not a bundle (the message names the line)",
+  ErasureRefused:
+    "`erase` was given no legal basis, a `--legal-basis` that is not a ground of PIPL art. 47, or no `--reason`: nothing was written",
   Failed: "any other failure (the message says which)"
 }
 

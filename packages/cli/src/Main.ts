@@ -1,6 +1,6 @@
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Access } from "@shuangbai/core"
-import { Anchor, Audit, EventStoreError } from "@shuangbai/eventsourcing"
+import { Anchor, Audit, Erasure, EventStoreError } from "@shuangbai/eventsourcing"
 import { Cause, Console, Effect, Exit } from "effect"
 import { CliError } from "effect/cli"
 import * as Cli from "./Cli.ts"
@@ -21,6 +21,8 @@ export const toFailure = (error: unknown): CliFailure => {
       `${error.principal} may not read or write ${error.what}: ${error.messages.en} (${error.code})`
     )
   }
+  if (error instanceof Erasure.InvalidErasure) return fail("ErasureRefused", error.message)
+  if (error instanceof Erasure.SubjectNotFound) return fail("NothingFound", error.message)
   if (error instanceof Access.AccessLog.MissingPurpose) return fail("Usage", `${error.message}: add --purpose TEXT`)
   if (error instanceof Error)
     return fail("Failed", `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`)

@@ -1,6 +1,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { type Envelope, EventStore, type EventStoreError, IdGenerator } from "@shuangbai/eventsourcing"
+import {
+  type Envelope,
+  EventStore,
+  type EventStoreError,
+  IdGenerator,
+  type SubjectKeys
+} from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Effect, Layer, Option, type Scope } from "effect"
 import { Flag } from "effect/cli"
@@ -173,7 +179,7 @@ export const fromStoreError = (error: EventStoreError): CliFailure => {
   }
 }
 
-export type Services = EventStore.EventStore | IdGenerator.IdGenerator | SqlClient.SqlClient
+export type Services = EventStore.EventStore | SubjectKeys.SubjectKeys | IdGenerator.IdGenerator | SqlClient.SqlClient
 
 /**
  * The store for a target. The embedded database is migrated when opened (it is this program's own) unless

@@ -16,6 +16,8 @@ import { describePg, pgUrl, randomSchema, run, start } from "./helpers.ts"
 const dir = mkdtempSync(join(tmpdir(), "shuangbai-cli-"))
 const seed = join(dir, "seed")
 const exported = join(dir, "yangshan.jsonl")
+/** The subject keys of the export's sealed personal fields (`export --keys`). */
+const exportedKeys = join(dir, "yangshan.keys.jsonl")
 const tenant = "yangshan"
 const asOf = "2024-08-08"
 /** Copies of the seeded directory, so that commands on different copies can run at once. */
@@ -52,6 +54,8 @@ beforeAll(async () => {
     seed,
     "-o",
     exported,
+    "--keys",
+    exportedKeys,
     "--purpose",
     "test fixture"
   ])
@@ -232,7 +236,7 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     const file = join(dir, "prefix.jsonl")
     writeFileSync(file, `${events.join("\n")}\n`)
     const target = join(dir, "imported")
-    const imported = await run(["import", file, "--data-dir", target])
+    const imported = await run(["import", file, "--keys", exportedKeys, "--data-dir", target])
     assert.strictEqual(imported.code, 0, imported.stderr)
     assert.include(imported.stdout, `imported ${events.length} events`)
     const again = await run(["import", file, "--data-dir", target])
@@ -253,6 +257,28 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     assert.strictEqual(written.code, 0, written.stderr)
     assert.deepStrictEqual(lines(reexported).map(withoutStoreFields), events.map(withoutStoreFields))
     const verified = await run(["audit", "verify", "--tenant", tenant, "--data-dir", target, "--purpose", "test"])
+    assert.strictEqual(verified.code, 0, verified.stderr)
+  })
+
+  it("erase: the admin erases a person, a second erase answers with the first, the chain verifies; bad input has its exit code", async () => {
+    const target = copy("erase")
+    const subject = "p-000001"
+    const erase = (...args: ReadonlyArray<string>) =>
+      run(["erase", "--tenant", tenant, "--data-dir", target, "--subject", subject, ...args])
+    const basis = ["--legal-basis", "PIPL-47-3-ConsentWithdrawn", "--basis-text", "书面申请", "--reason", "要求删除"]
+    const noBasis = await erase("--reason", "要求删除")
+    assert.strictEqual(noBasis.code, exitCodes.ErasureRefused, noBasis.stderr)
+    const worker = await erase(...basis, "--as", "w-1", "--as-role", "auditor")
+    assert.strictEqual(worker.code, exitCodes.AccessDenied, worker.stderr)
+    const nobody = await run(["erase", "--tenant", tenant, "--data-dir", target, "--subject", "p-nobody", ...basis])
+    assert.strictEqual(nobody.code, exitCodes.NothingFound, nobody.stderr)
+    const erased = await erase(...basis)
+    assert.strictEqual(erased.code, 0, erased.stderr)
+    assert.include(erased.stdout, `erased ${subject}`)
+    const again = await erase(...basis)
+    assert.strictEqual(again.code, 0, again.stderr)
+    assert.include(again.stdout, "erased already")
+    const verified = await run(["audit", "verify", "--tenant", tenant, "--data-dir", target])
     assert.strictEqual(verified.code, 0, verified.stderr)
   })
 
@@ -369,7 +395,7 @@ describePg("shuangbai on PostgreSQL", () => {
     const migrated = await run(["migrate", ...url])
     assert.strictEqual(migrated.code, 0, migrated.stderr)
     assert.match(migrated.stdout, /ran 1 /)
-    const imported = await run(["import", exported, ...url])
+    const imported = await run(["import", exported, "--keys", exportedKeys, ...url])
     assert.strictEqual(imported.code, 0, imported.stderr)
 
     const county = ["report", "county", "--tenant", tenant, "--as-of", asOf, "--format", "json"]

@@ -267,6 +267,8 @@ export interface MessageEntry {
 
 export interface EventEntry extends MessageEntry {
   readonly schemaVersion: number
+  /** Its personal fields (`Personal.field`), each with the field naming its data subject. */
+  readonly personal: ReadonlyArray<{ readonly path: string; readonly about: string }>
 }
 
 /** What one command does for a person who withdrew consent to processing (`afterWithdrawal`). */
@@ -414,7 +416,11 @@ export const catalog = (): Catalog => {
       streams: context.streams,
       events: context.events.map((type) => ({
         ...entryOf(names, schemaTagged(ns.Events, type, "event"), type, context.eventLabels[type]),
-        schemaVersion: context.codec.schemaVersion(type)
+        schemaVersion: context.codec.schemaVersion(type),
+        personal: context.codec.personal(type).map((p) => ({
+          path: p.path.join("."),
+          about: p.about.map((a) => a.join(".")).find((a) => a.includes(".")) ?? p.about[0]!.join(".")
+        }))
       })),
       commands: context.commands.map((tag) =>
         entryOf(names, schemaTagged(ns.Commands, tag, "command"), tag, context.commandLabels[tag])
@@ -518,6 +524,13 @@ export const renderCatalog = (c: Catalog): string => {
     out.push("#### Events", "")
     for (const e of x.events) {
       out.push(`##### ${code(e.tag)} — ${labelOf(e.label)} · schema v${e.schemaVersion}`, "", fieldsTable(e), "")
+      if (e.personal.length > 0) {
+        const fields = e.personal.map((p) => `${code(p.path)} (about ${code(p.about)})`).join(", ")
+        out.push(
+          `Personal fields, stored sealed under their subject's key from schema v2 (docs/audit.md, "Erasure"): ${fields}. Where the event has no field of that name, the subject is the last one the handler lists.`,
+          ""
+        )
+      }
     }
     out.push("#### Commands", "")
     for (const m of x.commands) out.push(`##### ${code(m.tag)} — ${labelOf(m.label)}`, "", fieldsTable(m), "")

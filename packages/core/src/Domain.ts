@@ -1,6 +1,7 @@
 import {
   CommandHandler,
   type Envelope,
+  Erasure,
   EventCodec,
   type EventStore,
   type IdGenerator,
@@ -34,6 +35,8 @@ export type Event =
   | Activities.Events.Event
   | Relief.Events.Event
   | Training.Events.Event
+  /** An erasure of a data subject (kernel `Erasure`): in the tenant's own log, so that its chain covers it. */
+  | Erasure.SubjectErased
 
 /** Every command of the domain, decoded (the command classes). */
 export type Command =
@@ -233,7 +236,8 @@ export const codec: EventCodec.EventCodec<Event> = EventCodec.combine(
   Casework.codec,
   Activities.codec,
   Relief.codec,
-  Training.codec
+  Training.codec,
+  Erasure.codec
 )
 
 /** The context that owns an event type, by type. */

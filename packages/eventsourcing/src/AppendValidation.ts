@@ -131,6 +131,11 @@ export const validate = (
   for (const event of request.events) {
     if (ids.has(event.eventId)) return invalid(`event ${event.eventId} appears twice in one append`)
     ids.add(event.eventId)
+    if (event.personal !== undefined && event.personal.length > 0) {
+      return invalid(
+        `event ${event.type} ${event.eventId} has personal fields to seal, and this store has no subject keys: make it with Sealing.sealed (every store of this library does)`
+      )
+    }
     const problem = dataProblem(event.data)
     if (problem !== undefined) return invalid(`event ${event.type} ${event.eventId}: ${problem}`)
     const payload = JSON.stringify(event.data ?? null)

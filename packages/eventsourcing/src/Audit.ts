@@ -40,6 +40,8 @@ export interface VerifyOptions {
   readonly anchored?: Anchors
 }
 
+const positionOf = (found: HashChain.ChainBreak) => (found._tag === "PositionGap" ? found.expected : found.position)
+
 const broken = (tenant: string, found: HashChain.ChainBreak) =>
   new ChainBroken({
     tenant,
@@ -102,6 +104,9 @@ export function verifyChain(
     const from = cursor
     const mismatch = passAnchors(cursor)
     if (mismatch !== undefined) return yield* Effect.fail(mismatch)
+    // Rows rewritten by an erasure (their version-1 plaintext sealed) no longer match their hash: each is held
+    // until the erasure event that attests it, later in the chain, is reached.
+    const unattested = new Map<number, HashChain.Unattested>()
     const read = (after: number) => store.readAll(tenant, { after, limit: pageSize })
     let page = yield* read(cursor.position)
     while (page.length > 0) {
@@ -111,10 +116,17 @@ export function verifyChain(
       // hashes (on the server; PGlite runs in this thread, where it changes nothing). A failed read of it is
       // reported only once this page has verified.
       const [following, found] = yield* Effect.all(
-        [Effect.result(read(current[current.length - 1]!.position)), Effect.sync(() => HashChain.verify(current, at))],
+        [
+          Effect.result(read(current[current.length - 1]!.position)),
+          Effect.sync(() => HashChain.verifyAttested(current, at, unattested))
+        ],
         { concurrency: 2 }
       )
-      if (found !== undefined) return yield* Effect.fail(broken(tenant, found))
+      if (found !== undefined) {
+        const held = HashChain.firstUnattested(unattested)
+        const first = held !== undefined && positionOf(held) < positionOf(found) ? held : found
+        return yield* Effect.fail(broken(tenant, first))
+      }
       for (const event of current) {
         if (next < anchors.length && anchors[next]!.position === event.position) {
           const failed = passAnchors(event)
@@ -126,6 +138,8 @@ export function verifyChain(
       if (options?.onProgress) yield* options.onProgress(cursor.position)
       page = yield* Effect.fromResult(following)
     }
+    const held = HashChain.firstUnattested(unattested)
+    if (held !== undefined) return yield* Effect.fail(broken(tenant, held))
     if (next < anchors.length) {
       return yield* Effect.fail(new ChainBroken({ tenant, kind: "Truncated", position: anchors[next]!.position }))
     }

@@ -17,6 +17,7 @@ import { EventStore } from "./EventStore.ts"
 import * as ExpectedVersion from "./ExpectedVersion.ts"
 import { IdGenerator } from "./IdGenerator.ts"
 import * as StreamStates from "./internal/streamStates.ts"
+import * as Personal from "./Personal.ts"
 import { instantFromMillis } from "./Scalars.ts"
 import * as StateCache from "./StateCache.ts"
 import type { StreamId } from "./StreamId.ts"
@@ -208,13 +209,16 @@ export const make = <
           const events = yield* Effect.forEach(decided.success, (event, i) =>
             Effect.map(ids.next, (eventId): NewEvent => {
               const encoded = definition.codec.encode(event)
+              const subjects = definition.subjects(event, before[i]!)
+              const personal = Personal.locate(definition.codec.personal(encoded.type), encoded.data, subjects)
               return {
                 eventId,
                 type: encoded.type,
                 schemaVersion: encoded.schemaVersion,
                 data: encoded.data,
                 occurredAt: instantFromMillis(definition.occurredAt?.(event) ?? now),
-                subjects: definition.subjects(event, before[i]!)
+                subjects,
+                ...(personal.length === 0 ? {} : { personal })
               }
             })
           )

@@ -36,7 +36,12 @@ export const NewEvent = Schema.Struct({
   schemaVersion: Version,
   data: Schema.Unknown,
   occurredAt: Instant,
-  subjects: Schema.Array(Id)
+  subjects: Schema.Array(Id),
+  /**
+   * The payload's personal fields and whose each is (`Personal.locate`): the store seals them under their
+   * subjects' keys before anything is written (Sealing.ts). A store not made with keys refuses the event.
+   */
+  personal: Schema.optionalKey(Schema.Array(Schema.Struct({ path: Schema.Array(Schema.String), subject: Id })))
 })
 export type NewEvent = typeof NewEvent.Type
 

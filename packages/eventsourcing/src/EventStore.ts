@@ -6,7 +6,10 @@ import * as MemoryStore from "./internal/memoryStore.ts"
 import { traced as tracedStore } from "./internal/traced.ts"
 import { verifyingReads } from "./internal/verifyingReads.ts"
 import type { Instant } from "./Scalars.ts"
+import * as Sealing from "./Sealing.ts"
 import type { StreamId } from "./StreamId.ts"
+import type { SubjectKeysShape } from "./SubjectKeys.ts"
+import * as SubjectKeys from "./SubjectKeys.ts"
 
 export interface AppendRequest {
   readonly tenant: Tenant
@@ -111,11 +114,19 @@ export interface MemoryOptions {
   readonly verifyReads?: boolean
 }
 
+/** An in-memory store with every guarantee of the port, and its subject keys. */
+export const makeMemoryWithKeys = (
+  options?: MemoryOptions
+): Effect.Effect<{ readonly store: EventStoreShape; readonly keys: SubjectKeysShape }> =>
+  Effect.map(MemoryStore.make(options), ({ store, rewrite }) => {
+    const keys = SubjectKeys.makeMemory(rewrite)
+    const opened = Sealing.sealed(store, keys)
+    return { store: tracedStore(options?.verifyReads === true ? verifyingReads(opened) : opened), keys }
+  })
+
 /** An in-memory store with every guarantee of the port. For tests, examples and embedding. */
 export const makeMemory = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
-  Effect.map(MemoryStore.make(options), (store) =>
-    tracedStore(options?.verifyReads === true ? verifyingReads(store) : store)
-  )
+  Effect.map(makeMemoryWithKeys(options), ({ store }) => store)
 
 /**
  * The store with every call in a span `EventStore.<method>` carrying the tenant, stream and command id
@@ -123,7 +134,12 @@ export const makeMemory = (options?: MemoryOptions): Effect.Effect<EventStoreSha
  */
 export const traced: (store: EventStoreShape) => EventStoreShape = tracedStore
 
-export const layerMemory: Layer.Layer<EventStore> = Layer.effect(EventStore, makeMemory())
+/** The in-memory store with its `SubjectKeys` (for `Erasure.erase`). */
+export const layerMemoryWith = (options: MemoryOptions): Layer.Layer<EventStore | SubjectKeys.SubjectKeys> =>
+  Layer.effectContext(
+    Effect.map(makeMemoryWithKeys(options), ({ store, keys }) =>
+      Context.make(EventStore, store).pipe(Context.add(SubjectKeys.SubjectKeys, keys))
+    )
+  )
 
-export const layerMemoryWith = (options: MemoryOptions): Layer.Layer<EventStore> =>
-  Layer.effect(EventStore, makeMemory(options))
+export const layerMemory: Layer.Layer<EventStore | SubjectKeys.SubjectKeys> = layerMemoryWith({})

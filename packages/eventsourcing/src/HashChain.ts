@@ -1,6 +1,7 @@
 import { hash as digest } from "node:crypto"
 import type { StoredEvent } from "./Envelope.ts"
 import { quoteKey, sortedKeys, write, writeNotingPlain } from "./internal/canonical.ts"
+import { attested } from "./internal/erasureRecord.ts"
 
 /** The hash before a tenant's first event. */
 export const genesis = "0".repeat(64)
@@ -91,4 +92,49 @@ export const verify = (
     hash = event.hash
   }
   return undefined
+}
+
+/** A row whose content does not match its hash, waiting for a later erasure event to attest its new content. */
+export interface Unattested {
+  readonly eventId: string
+  readonly hash: string
+  readonly content: string
+}
+
+/**
+ * `verify`, except that a row whose content does not match its hash is held in `unattested` (by position)
+ * rather than failing at once, and a later erasure event that attests exactly that row (its position, its
+ * chained hash and the hash of its content now) releases it. What is still held when the walk ends is a
+ * HashMismatch: any change but an attested erasure rewrite still fails (docs/audit.md, "Erasure").
+ */
+export const verifyAttested = (
+  events: Iterable<StoredEvent>,
+  from: Head,
+  unattested: Map<number, Unattested>
+): ChainBreak | undefined => {
+  let position = from.position
+  let hash = from.hash
+  for (const event of events) {
+    if (event.position !== position + 1) return { _tag: "PositionGap", expected: position + 1, found: event.position }
+    if (event.prevHash !== hash) return { _tag: "BrokenLink", position: event.position, eventId: event.eventId }
+    const content = hashOf(event)
+    if (content !== event.hash) unattested.set(event.position, { eventId: event.eventId, hash: event.hash, content })
+    else {
+      for (const r of attested(event)) {
+        const held = unattested.get(r.position)
+        if (held !== undefined && held.hash === r.hash && held.content === r.content) unattested.delete(r.position)
+      }
+    }
+    position = event.position
+    hash = event.hash
+  }
+  return undefined
+}
+
+/** The first row still held by `verifyAttested`, as a HashMismatch. */
+export const firstUnattested = (unattested: ReadonlyMap<number, Unattested>): ChainBreak | undefined => {
+  let position = Number.POSITIVE_INFINITY
+  for (const at of unattested.keys()) position = Math.min(position, at)
+  const held = unattested.get(position)
+  return held === undefined ? undefined : { _tag: "HashMismatch", position, eventId: held.eventId }
 }

@@ -5,7 +5,9 @@ import {
   type ConcurrencyConflict,
   EventStore,
   EventStoreError,
-  type IdempotencyMismatch
+  type IdempotencyMismatch,
+  Sealing,
+  SubjectKeys
 } from "@shuangbai/eventsourcing"
 import { Cause, Context, Duration, Effect, Layer, Option, Redacted, Scope } from "effect"
 import * as Reactivity from "effect/reactivity/Reactivity"
@@ -22,6 +24,7 @@ import { makeWriter } from "./internal/writer.ts"
 import * as PgListenModule from "./PgListen.ts"
 import { PgListen } from "./PgListen.ts"
 import * as PgliteClient from "./PgliteClient.ts"
+import * as PgSubjectKeys from "./PgSubjectKeys.ts"
 
 export interface Options {
   /** The schema the tables live in, beside the host app's own (default `shuangbai`). */
@@ -133,19 +136,42 @@ export const make = (
         return enqueue
       })
 
+    // The keys are read and made on the primary, in the store's own context like the writer: a key made inside
+    // a caller's transaction that then rolled back would leave sealed events without their key.
+    // The layer's SubjectKeys when there is one, so that an erasure through it forgets the keys this store keeps.
+    const shared = yield* Effect.serviceOption(SubjectKeys.SubjectKeys)
+    const keys = ownContext(Option.isSome(shared) ? shared.value : yield* PgSubjectKeys.make({ schema }), context)
     const primaryReads = makeReads(sql, schema, notifier)
     const replica = yield* Effect.serviceOption(ReadReplica)
-    if (Option.isNone(replica)) return verified(options, { append, ...primaryReads })
+    if (Option.isNone(replica)) return verified(options, Sealing.sealed({ append, ...primaryReads }, keys))
     // The primary's notifications still wake the standby's subscribers (a hint: the standby may replay
     // the append a moment later, and the poll interval bounds that wait).
     const standbyReads = makeReads(replica.value.withoutTransforms(), schema, notifier)
     const wait = Duration.toMillis(Duration.fromInputUnsafe(options.replicaWait ?? "1 second"))
     const { reads, appended } = makeReplicaReads(standbyReads, primaryReads, wait)
-    return verified(options, {
-      append: (request) => Effect.tap(append(request), (result) => Effect.sync(() => appended(request.tenant, result))),
-      ...reads
-    })
+    return verified(
+      options,
+      Sealing.sealed(
+        {
+          append: (request) =>
+            Effect.tap(append(request), (result) => Effect.sync(() => appended(request.tenant, result))),
+          ...reads
+        },
+        keys
+      )
+    )
   })
+
+/** The keys with every call in `context`, whatever transaction the caller has open. */
+const ownContext = (
+  keys: SubjectKeys.SubjectKeysShape,
+  context: Context.Context<never>
+): SubjectKeys.SubjectKeysShape => ({
+  getOrCreate: (tenant, subjects) => Effect.setContext(keys.getOrCreate(tenant, subjects), context),
+  read: (tenant, subjects) => Effect.setContext(keys.read(tenant, subjects), context),
+  destroy: (tenant, subject, rewrites) => Effect.setContext(keys.destroy(tenant, subject, rewrites), context),
+  restore: (tenant, restored) => Effect.setContext(keys.restore(tenant, restored), context)
+})
 
 const verified = (options: Pick<Options, "verifyReads" | "spans">, store: EventStore.EventStoreShape) => {
   const checked = options.verifyReads === true ? Audit.verifyingReads(store) : store
@@ -171,19 +197,26 @@ export const makeStandby = (
       message:
         "append called on a store that reads a PostgreSQL hot standby (PgEventStore.layerReplica), which cannot write: append through PgEventStore.layerPg on the primary"
     })
-    return verified(options, { append: () => Effect.fail(readOnly), ...makeReads(sql, schema, notifier) })
+    const keys = yield* PgSubjectKeys.make({ schema })
+    return verified(
+      options,
+      Sealing.sealed({ append: () => Effect.fail(readOnly), ...makeReads(sql, schema, notifier) }, keys)
+    )
   })
 
-/** Provides `EventStore` on the `SqlClient` and `PgListen` in context, with the default schema. */
-export const layer: Layer.Layer<EventStore.EventStore, EventStoreError, SqlClient.SqlClient | PgListen> = Layer.effect(
-  EventStore.EventStore,
-  make()
-)
-
+/** Provides `EventStore` and its `SubjectKeys` (for `Erasure.erase`) with `options`. */
 export const layerWith = (
   options: Options
-): Layer.Layer<EventStore.EventStore, EventStoreError, SqlClient.SqlClient | PgListen> =>
-  Layer.effect(EventStore.EventStore, make(options))
+): Layer.Layer<EventStore.EventStore | SubjectKeys.SubjectKeys, EventStoreError, SqlClient.SqlClient | PgListen> =>
+  Layer.effect(EventStore.EventStore, make(options)).pipe(
+    Layer.provideMerge(PgSubjectKeys.layerWith({ schema: options.schema ?? defaultSchema }))
+  )
+
+export const layer: Layer.Layer<
+  EventStore.EventStore | SubjectKeys.SubjectKeys,
+  EventStoreError,
+  SqlClient.SqlClient | PgListen
+> = layerWith({})
 
 /**
  * Creates the schema if needed and runs the pending migrations (idempotent; concurrent runs wait on
@@ -277,7 +310,12 @@ const withStore = <E, R>(
 export const layerPg = (
   options: PgOptions
 ): Layer.Layer<
-  EventStore.EventStore | Checkpoints.Checkpoints | SqlClient.SqlClient | PgClient.PgClient | PgListen,
+  | EventStore.EventStore
+  | SubjectKeys.SubjectKeys
+  | Checkpoints.Checkpoints
+  | SqlClient.SqlClient
+  | PgClient.PgClient
+  | PgListen,
   EventStoreError
 > => {
   const client = PgClient.layerFrom(pgClient(options.url, options))
@@ -328,7 +366,12 @@ export interface PgliteOptions extends Options {
 export const layerPglite = (
   options: PgliteOptions = {}
 ): Layer.Layer<
-  EventStore.EventStore | Checkpoints.Checkpoints | SqlClient.SqlClient | PgliteClient.PgliteClient | PgListen,
+  | EventStore.EventStore
+  | SubjectKeys.SubjectKeys
+  | Checkpoints.Checkpoints
+  | SqlClient.SqlClient
+  | PgliteClient.PgliteClient
+  | PgListen,
   EventStoreError
 > =>
   withStore(

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { EventStore, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
+import { EventStore, ExpectedVersion, IdGenerator, type SubjectKeys } from "@shuangbai/eventsourcing"
 import { Services } from "@shuangbai/testing"
 import { Effect, Layer, Schedule } from "effect"
 import { SqlClient } from "effect/sql"
@@ -25,7 +25,13 @@ const dropOnRelease = (schema: string) =>
 export const citus = process.env.SHUANGBAI_PG_CITUS === "1"
 
 /** The store on the server in a fresh schema, migrated (and distributed on Citus), dropped at the end. */
-export const serverLayer = (options: Omit<PgEventStore.PgOptions, "url"> = {}, schema = randomSchema()) => {
+export const serverLayer = (
+  options: Omit<PgEventStore.PgOptions, "url"> = {},
+  schema = randomSchema()
+): Layer.Layer<
+  Layer.Success<ReturnType<typeof PgEventStore.layerPg>> | SubjectKeys.SubjectKeys,
+  Layer.Error<ReturnType<typeof PgEventStore.layerPg>>
+> => {
   const store = PgEventStore.layerPg({ url: pgUrl, migrate: true, maxConnections: 20, citus, ...options, schema })
   return Layer.provideMerge(dropOnRelease(schema), store)
 }

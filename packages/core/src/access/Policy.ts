@@ -388,6 +388,20 @@ export const decideRead = (principal: Principal, read: Read, facts: Facts): Resu
   return decide(principal, read.tenant, describe(read), rule, () => rule.targets(read), facts)
 }
 
+/**
+ * Who may erase a data subject (crypto-shredding, PIPL art. 47): the tenant's `admin` alone, the role that
+ * answers for the tenant's data; an erasure is irreversible, so no station role and not the auditor.
+ */
+export const erasureRule: { readonly roles: ReadonlyArray<Role> } = { roles: ["admin"] }
+
+/** May the principal erase a subject of `tenant`? Succeeds with the role recorded as the erasure's actor. */
+export const decideErasure = (
+  principal: Principal,
+  tenant: string,
+  subject: string
+): Result.Result<Role, AccessDenied> =>
+  decide(principal, tenant, `erase ${subject}`, erasureRule, () => about(), noFacts)
+
 /** The targets of a decoded command, for the loader (Facts.ts). */
 export const targetsOfCommand = (command: { readonly _tag: string }): Targets =>
   commandRule(command._tag)?.targets(command as Domain.Command) ?? about()

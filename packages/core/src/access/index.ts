@@ -3,6 +3,7 @@
 // of personal data with their purpose (AccessLog.ts).
 export { AccessDenied, Refusals } from "./AccessDenied.ts"
 export * as AccessLog from "./AccessLog.ts"
+export { erase } from "./Erase.ts"
 export { loadFacts } from "./Facts.ts"
 export { authorizeRead, handle, type Options } from "./Handle.ts"
 export {
@@ -11,7 +12,9 @@ export {
   type CommandTag,
   commandRules,
   decideCommand,
+  decideErasure,
   decideRead,
+  erasureRule,
   type Facts,
   noFacts,
   ownedCategories,

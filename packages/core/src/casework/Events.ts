@@ -1,4 +1,4 @@
-import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
+import { EventCodec, Personal, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CaseId, HouseholdId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 import { RiskLevel } from "../shared/RecipientCategory.ts"
@@ -56,6 +56,11 @@ export type ReferralId = typeof ReferralId.Type
 
 const Lines = Schema.NonEmptyArray(Scalars.NonEmptyText).check(Schema.isMaxLength(100))
 
+// Needs, goals and notes are free text about the recipient: personal fields of the case's person (the last
+// subject the handler lists), erased as one line or one text.
+const PersonalLines = Personal.field(Lines, { erased: [Personal.erasedText] })
+const Notes = Personal.field(Scalars.Text)
+
 // Every event names its case (the stream's id, `caseIdOf(person, caseType)`), as the other contexts do.
 
 /** 接案: a case opened for a recipient, at a station, in a worker's charge. */
@@ -73,7 +78,7 @@ export class CaseOpened extends Schema.TaggedClass<CaseOpened>()("CaseOpened", {
 /** 预估: the recipient's needs and risk. A case may be assessed again as it goes on. */
 export class AssessmentRecorded extends Schema.TaggedClass<AssessmentRecorded>()("AssessmentRecorded", {
   case: CaseId,
-  needs: Lines,
+  needs: PersonalLines,
   riskLevel: RiskLevel,
   assessedOn: Scalars.LocalDate
 }) {}
@@ -81,7 +86,7 @@ export class AssessmentRecorded extends Schema.TaggedClass<AssessmentRecorded>()
 /** 计划: the goals and the services planned to reach them. */
 export class PlanRecorded extends Schema.TaggedClass<PlanRecorded>()("PlanRecorded", {
   case: CaseId,
-  goals: Lines,
+  goals: PersonalLines,
   services: Schema.NonEmptyArray(ServiceType).check(Schema.isUnique()),
   plannedOn: Scalars.LocalDate
 }) {}
@@ -91,7 +96,7 @@ export class ServiceDelivered extends Schema.TaggedClass<ServiceDelivered>()("Se
   case: CaseId,
   service: ServiceType,
   deliveredOn: Scalars.LocalDate,
-  notes: Scalars.Text
+  notes: Notes
 }) {}
 
 /** 转介: the case referred to another organisation or agency, with the recipient's consent. */
@@ -120,7 +125,7 @@ export class ReferralRejected extends Schema.TaggedClass<ReferralRejected>()("Re
 export class FollowUpRecorded extends Schema.TaggedClass<FollowUpRecorded>()("FollowUpRecorded", {
   case: CaseId,
   followedUpOn: Scalars.LocalDate,
-  notes: Scalars.Text
+  notes: Notes
 }) {}
 
 /** 评估: how the case went. */
@@ -128,7 +133,7 @@ export class EvaluationRecorded extends Schema.TaggedClass<EvaluationRecorded>()
   case: CaseId,
   outcome: EvaluationOutcome,
   evaluatedOn: Scalars.LocalDate,
-  notes: Scalars.Text
+  notes: Notes
 }) {}
 
 /** 结案. */
@@ -136,7 +141,7 @@ export class CaseClosed extends Schema.TaggedClass<CaseClosed>()("CaseClosed", {
   case: CaseId,
   reason: CloseReason,
   closedOn: Scalars.LocalDate,
-  notes: Scalars.Text
+  notes: Notes
 }) {}
 
 /** The same case taken up again: it keeps its history and the stage it had reached. */
@@ -161,20 +166,30 @@ export const Transfer = Schema.Struct({
 /** The case handed to another worker, another station, or both. */
 export class CaseTransferred extends Schema.TaggedClass<CaseTransferred>()("CaseTransferred", Transfer) {}
 
-export const codec = EventCodec.make({
-  CaseOpened,
-  AssessmentRecorded,
-  PlanRecorded,
-  ServiceDelivered,
-  ReferralMade,
-  ReferralAccepted,
-  ReferralRejected,
-  FollowUpRecorded,
-  EvaluationRecorded,
-  CaseClosed,
-  CaseReopened,
-  CaseTransferred
-})
+export const codec = EventCodec.make(
+  {
+    CaseOpened,
+    AssessmentRecorded,
+    PlanRecorded,
+    ServiceDelivered,
+    ReferralMade,
+    ReferralAccepted,
+    ReferralRejected,
+    FollowUpRecorded,
+    EvaluationRecorded,
+    CaseClosed,
+    CaseReopened,
+    CaseTransferred
+  },
+  {
+    AssessmentRecorded: Personal.versioning(AssessmentRecorded),
+    PlanRecorded: Personal.versioning(PlanRecorded),
+    ServiceDelivered: Personal.versioning(ServiceDelivered),
+    FollowUpRecorded: Personal.versioning(FollowUpRecorded),
+    EvaluationRecorded: Personal.versioning(EvaluationRecorded),
+    CaseClosed: Personal.versioning(CaseClosed)
+  }
+)
 
 /** The context's events as one Schema union, from its codec: each class is listed once, above. */
 export const Event = codec.union

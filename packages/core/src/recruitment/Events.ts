@@ -1,4 +1,4 @@
-import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
+import { EventCodec, Personal, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { DriveId, PersonId, StationId, WorkerId } from "../shared/Ids.ts"
 
@@ -43,7 +43,7 @@ export class DriveOpened extends Schema.TaggedClass<DriveOpened>()("DriveOpened"
 export class ApplicationReceived extends Schema.TaggedClass<ApplicationReceived>()("ApplicationReceived", {
   drive: DriveId,
   applicant: PersonId,
-  name: Scalars.NonEmptyText,
+  name: Personal.field(Scalars.NonEmptyText, { about: "applicant" }),
   receivedOn: Scalars.LocalDate
 }) {}
 
@@ -96,17 +96,20 @@ export class DriveClosed extends Schema.TaggedClass<DriveClosed>()("DriveClosed"
   closedOn: Scalars.LocalDate
 }) {}
 
-export const codec = EventCodec.make({
-  DriveOpened,
-  ApplicationReceived,
-  ApplicantShortlisted,
-  ApplicantRejected,
-  OfferMade,
-  OfferAccepted,
-  OfferDeclined,
-  ApplicantHired,
-  DriveClosed
-})
+export const codec = EventCodec.make(
+  {
+    DriveOpened,
+    ApplicationReceived,
+    ApplicantShortlisted,
+    ApplicantRejected,
+    OfferMade,
+    OfferAccepted,
+    OfferDeclined,
+    ApplicantHired,
+    DriveClosed
+  },
+  { ApplicationReceived: Personal.versioning(ApplicationReceived) }
+)
 
 /** The context's events as one Schema union, from its codec: each class is listed once, above. */
 export const Event = codec.union

@@ -1,4 +1,4 @@
-import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
+import { EventCodec, Personal, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { HouseholdId, PersonId, StationId, TownshipId, VillageId, WorkerId } from "../shared/Ids.ts"
 import { RecipientCategory, RiskLevel } from "../shared/RecipientCategory.ts"
@@ -33,8 +33,18 @@ export const MemberRelation = Schema.Literals([
 export const ConsentScope = Schema.Literals(["DataProcessing", "Referral", "Publicity"])
 export type ConsentScope = typeof ConsentScope.Type
 
+/**
+ * A birth date is personal data; once its person is erased it reads as 1900-01-01, a day no rule of this
+ * library counts by (`Recorded.erased` says which fields are erased).
+ */
+const BirthDate = Personal.field(Scalars.LocalDate, { erased: "1900-01-01" })
+
 /** The head of the household, recorded with the file: they are its first member. */
-export const Head = Schema.Struct({ person: PersonId, name: Scalars.NonEmptyText, birthDate: Scalars.LocalDate })
+export const Head = Schema.Struct({
+  person: PersonId,
+  name: Personal.field(Scalars.NonEmptyText),
+  birthDate: BirthDate
+})
 export type Head = typeof Head.Type
 
 /** 建档: a household file opened at a station. */
@@ -43,7 +53,7 @@ export class HouseholdRegistered extends Schema.TaggedClass<HouseholdRegistered>
   station: StationId,
   township: TownshipId,
   village: VillageId,
-  address: Scalars.NonEmptyText,
+  address: Personal.field(Scalars.NonEmptyText, { about: "household" }),
   head: Head,
   registeredOn: Scalars.LocalDate
 }) {}
@@ -51,8 +61,8 @@ export class HouseholdRegistered extends Schema.TaggedClass<HouseholdRegistered>
 export class MemberAdded extends Schema.TaggedClass<MemberAdded>()("MemberAdded", {
   household: HouseholdId,
   person: PersonId,
-  name: Scalars.NonEmptyText,
-  birthDate: Scalars.LocalDate,
+  name: Personal.field(Scalars.NonEmptyText),
+  birthDate: BirthDate,
   relation: Relation,
   /** The member who is this person's legal guardian (a child's parent or grandparent). */
   guardian: Schema.optionalKey(PersonId)
@@ -115,17 +125,21 @@ export class HouseholdArchived extends Schema.TaggedClass<HouseholdArchived>()("
   reason: Scalars.NonEmptyText
 }) {}
 
-export const codec = EventCodec.make({
-  HouseholdRegistered,
-  MemberAdded,
-  MemberRemoved,
-  CategoryAssigned,
-  CategoryRevoked,
-  ConsentRecorded,
-  ConsentWithdrawn,
-  RiskAssessed,
-  HouseholdArchived
-})
+export const codec = EventCodec.make(
+  {
+    HouseholdRegistered,
+    MemberAdded,
+    MemberRemoved,
+    CategoryAssigned,
+    CategoryRevoked,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    RiskAssessed,
+    HouseholdArchived
+  },
+  // Version 2 stores the personal fields sealed (Personal.ts); version-1 rows are read as they were stored.
+  { HouseholdRegistered: Personal.versioning(HouseholdRegistered), MemberAdded: Personal.versioning(MemberAdded) }
+)
 
 /** The context's events as one Schema union, from its codec: each class is listed once, above. */
 export const Event = codec.union

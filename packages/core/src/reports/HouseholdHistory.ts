@@ -1,8 +1,10 @@
 import {
   type Envelope,
+  Erasure,
   EventStore,
   type EventStoreError,
   type InvalidEvent,
+  Personal,
   Projection,
   type Recorded,
   Scalars,
@@ -44,6 +46,8 @@ export interface Entry {
   readonly correlationId: string
   readonly causationId: string
   readonly event: Domain.Event
+  /** Personal fields whose subject was erased (`Erasure`): the event holds their erased value, printed as 已删除. */
+  readonly erased?: ReadonlyArray<string>
 }
 
 /** Newest first, so that adding an entry is O(1) and a saved state is never changed. */
@@ -61,7 +65,10 @@ export interface State {
   readonly lastPosition: number
 }
 
-const unknownLabel = (type: string): Label => ({ "zh-CN": type, en: type })
+const unknownLabel = (type: string): Label =>
+  type === Erasure.SubjectErased.identifier
+    ? { "zh-CN": "个人信息删除", en: "personal data erased" }
+    : { "zh-CN": type, en: type }
 
 const entryOf = (recorded: Recorded<Domain.Event>): Entry => {
   const context = Domain.contextOfEvent.get(recorded.type)
@@ -80,7 +87,8 @@ const entryOf = (recorded: Recorded<Domain.Event>): Entry => {
     commandId: recorded.commandId,
     correlationId: recorded.correlationId,
     causationId: recorded.causationId,
-    event: recorded.event
+    event: recorded.event,
+    ...(recorded.erased === undefined ? {} : { erased: recorded.erased })
   }
 }
 
@@ -142,13 +150,18 @@ export const view = (state: State): History => {
 const actorText = (actor: Envelope.Actor): string =>
   actor.station === undefined ? `${actor.id} (${actor.role})` : `${actor.id} (${actor.role}, ${actor.station})`
 
+const erasedText = (entry: Entry, language: Language): string =>
+  entry.erased === undefined
+    ? ""
+    : `  ${language === "en" ? "erased" : Personal.erasedText}: ${entry.erased.join(", ")}`
+
 /** One line per entry: position, the business date it happened on, what, by whom, on which stream, when recorded. */
 export const print = (history: History, language: Language): string => {
   const heading = language === "en" ? `History of household ${history.household}` : `户 ${history.household} 档案历史`
   const recorded = language === "en" ? "recorded" : "录入"
   const lines = history.entries.map(
     (e) =>
-      `#${e.position}  ${e.occurredOn}  ${e.label[language]}  ${actorText(e.actor)}  ${StreamId.format(e.stream)}@${e.version}  ${recorded} ${e.recordedAt}`
+      `#${e.position}  ${e.occurredOn}  ${e.label[language]}  ${actorText(e.actor)}  ${StreamId.format(e.stream)}@${e.version}  ${recorded} ${e.recordedAt}${erasedText(e, language)}`
   )
   const readHeading = language === "en" ? "Read by" : "查阅记录"
   const reads = (history.reads ?? []).map(

@@ -1,4 +1,4 @@
-import { EventCodec, Scalars } from "@shuangbai/eventsourcing"
+import { EventCodec, Personal, Scalars } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { CampaignId, HouseholdId, PersonId, StationId, VisitId, WorkerId } from "../shared/Ids.ts"
 
@@ -18,6 +18,9 @@ export const Persons = Schema.NonEmptyArray(PersonId).check(Schema.isUnique())
 export type Persons = typeof Persons.Type
 
 export const Needs = Schema.Array(Scalars.NonEmptyText)
+
+/** What the worker found at the household: free text about its people, personal data of the household. */
+const Findings = Personal.field(Scalars.NonEmptyText, { about: "household" })
 export const ItemsGiven = Schema.Array(ItemGiven)
 
 export class VisitScheduled extends Schema.TaggedClass<VisitScheduled>()("VisitScheduled", {
@@ -38,7 +41,7 @@ export class VisitConducted extends Schema.TaggedClass<VisitConducted>()("VisitC
   visitedOn: Scalars.LocalDate,
   personsSeen: Persons,
   modality: Modality,
-  findings: Scalars.NonEmptyText,
+  findings: Findings,
   needs: Needs,
   itemsGiven: ItemsGiven,
   /** The relief campaign the visit was part of (送暖入户, 灾后入户慰问), if any. */
@@ -63,7 +66,7 @@ export class VisitAmended extends Schema.TaggedClass<VisitAmended>()("VisitAmend
   visitedOn: Schema.optionalKey(Scalars.LocalDate),
   personsSeen: Schema.optionalKey(Persons),
   modality: Schema.optionalKey(Modality),
-  findings: Schema.optionalKey(Scalars.NonEmptyText),
+  findings: Schema.optionalKey(Findings),
   needs: Schema.optionalKey(Needs),
   itemsGiven: Schema.optionalKey(ItemsGiven),
   campaign: Schema.optionalKey(Schema.NullOr(CampaignId))
@@ -76,7 +79,10 @@ export class VisitVoided extends Schema.TaggedClass<VisitVoided>()("VisitVoided"
   reason: Scalars.NonEmptyText
 }) {}
 
-export const codec = EventCodec.make({ VisitScheduled, VisitConducted, VisitSkipped, VisitAmended, VisitVoided })
+export const codec = EventCodec.make(
+  { VisitScheduled, VisitConducted, VisitSkipped, VisitAmended, VisitVoided },
+  { VisitConducted: Personal.versioning(VisitConducted), VisitAmended: Personal.versioning(VisitAmended) }
+)
 
 /** The context's events as one Schema union, from its codec: each class is listed once, above. */
 export const Event = codec.union

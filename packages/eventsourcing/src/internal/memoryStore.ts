@@ -8,6 +8,7 @@ import type { AppendRequest, AppendResult, EventStoreShape, MemoryOptions, ReadA
 import * as HashChain from "../HashChain.ts"
 import { instantFromMillis } from "../Scalars.ts"
 import * as StreamId from "../StreamId.ts"
+import type { Rewrite } from "../SubjectKeys.ts"
 import * as Subscription from "../Subscription.ts"
 
 interface TenantLog {
@@ -55,7 +56,13 @@ const page = (events: ReadonlyArray<StoredEvent>, options: ReadAllOptions): Read
   return selected
 }
 
-export const make = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
+/** The store, and how an erasure rewrites its rows in place (SubjectKeys.makeMemory). */
+export interface Memory {
+  readonly store: EventStoreShape
+  readonly rewrite: (tenant: string, rewrites: ReadonlyArray<Rewrite>) => void
+}
+
+export const make = (options?: MemoryOptions): Effect.Effect<Memory> =>
   Effect.sync(() => {
     const maxEventBytes = options?.maxEventBytes ?? AppendValidation.defaultMaxEventBytes
     const tenants = new Map<string, TenantLog>()
@@ -187,5 +194,16 @@ export const make = (options?: MemoryOptions): Effect.Effect<EventStoreShape> =>
           after
         )
     }
-    return store
+    // The stored envelope objects are shared by the log, the stream, the subject index and the command's
+    // result: changing one in place changes the row everywhere.
+    const rewrite = (tenant: string, rewrites: ReadonlyArray<Rewrite>) => {
+      const events = tenants.get(tenant)?.events ?? []
+      for (const r of rewrites) {
+        const row = events[r.position - 1] as { schemaVersion: number; data: unknown } | undefined
+        if (row === undefined) continue
+        row.schemaVersion = r.schemaVersion
+        row.data = r.data
+      }
+    }
+    return { store, rewrite }
   })

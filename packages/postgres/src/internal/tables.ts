@@ -97,6 +97,20 @@ export const migrations = (schema: string): Record<string, Effect.Effect<void, u
       updated_at timestamptz NOT NULL DEFAULT now(),
       CONSTRAINT checkpoints_pkey PRIMARY KEY (tenant, name)
     ) WITH (fillfactor = 70)`
+  }),
+  // The per-subject keys personal fields are sealed under (Sealing.ts). An erased subject keeps its row with
+  // `key` NULL and `destroyed_at` set, so that a read tells "erased" from "lost" and a second erasure knows.
+  "2_subject_keys": Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    yield* sql`CREATE TABLE ${sql(`${schema}.subject_keys`)} (
+      tenant text NOT NULL,
+      subject text NOT NULL,
+      key bytea,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      destroyed_at timestamptz,
+      CONSTRAINT subject_keys_pkey PRIMARY KEY (tenant, subject),
+      CONSTRAINT subject_keys_live_or_destroyed CHECK ((key IS NULL) = (destroyed_at IS NOT NULL))
+    )`
   })
 })
 
@@ -119,7 +133,15 @@ export const migrate = (schema: string) =>
   })
 
 /** The tables distributed by tenant on Citus, `events` first: the others are colocated with it. */
-export const distributedTables = ["events", "heads", "streams", "commands", "subjects", "checkpoints"] as const
+export const distributedTables = [
+  "events",
+  "heads",
+  "streams",
+  "commands",
+  "subjects",
+  "checkpoints",
+  "subject_keys"
+] as const
 
 /**
  * On a Citus coordinator, distributes the store's tables by `tenant`, all colocated with `events`, so that

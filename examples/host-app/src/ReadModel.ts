@@ -1,3 +1,4 @@
+import { Domain } from "@shuangbai/core"
 import type { Envelope, EventStore } from "@shuangbai/eventsourcing"
 import { type Checkpoints, ProjectionRunner } from "@shuangbai/postgres"
 import { Effect } from "effect"
@@ -5,7 +6,9 @@ import { SqlClient } from "effect/sql"
 
 // The hotline's own read model: each household with its station, village, head and the day of its last
 // home visit, in the app's own table, kept by following the tenant's log. ProjectionRunner commits each
-// page of rows with its checkpoint, so every event counts once whatever crashes.
+// page of rows with its checkpoint, so every event counts once whatever crashes. Events are read through
+// `Domain.codec`: personal fields (the head's name) are stored sealed, and only the codec gives them as
+// plaintext (or as erased, once the person is).
 
 export const migrate = (schema: string) =>
   Effect.gen(function* () {
@@ -16,21 +19,21 @@ export const migrate = (schema: string) =>
       head text NOT NULL, last_visit date, PRIMARY KEY (tenant, household))`
   })
 
-const handle = (schema: string) => (event: Envelope.StoredEvent) =>
+const handle = (schema: string) => (stored: Envelope.StoredEvent) =>
   Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
-    const data = event.data as Record<string, any>
-    if (event.type === "HouseholdRegistered") {
+    const { event } = yield* Effect.fromResult(Domain.codec.decode(stored))
+    if (event._tag === "HouseholdRegistered") {
       yield* sql`INSERT INTO ${sql(schema)}.households ${sql.insert({
-        tenant: event.tenant,
-        household: data.household,
-        station: data.station,
-        village: data.village,
-        head: data.head.name
+        tenant: stored.tenant,
+        household: event.household,
+        station: event.station,
+        village: event.village,
+        head: event.head.name
       })} ON CONFLICT DO NOTHING`
-    } else if (event.type === "VisitConducted" && data.modality === "HomeVisit") {
-      yield* sql`UPDATE ${sql(schema)}.households SET last_visit = GREATEST(last_visit, ${data.visitedOn}::date)
-        WHERE tenant = ${event.tenant} AND household = ${data.household}`
+    } else if (event._tag === "VisitConducted" && event.modality === "HomeVisit") {
+      yield* sql`UPDATE ${sql(schema)}.households SET last_visit = GREATEST(last_visit, ${event.visitedOn}::date)
+        WHERE tenant = ${stored.tenant} AND household = ${event.household}`
     }
   })
 
@@ -39,7 +42,12 @@ export const follow = (
   schema: string,
   tenant: string
 ): Effect.Effect<never, unknown, EventStore.EventStore | Checkpoints.Checkpoints | SqlClient.SqlClient> =>
-  ProjectionRunner.run({ name: `${schema}.households`, tenant, handle: handle(schema) })
+  ProjectionRunner.run({
+    name: `${schema}.households`,
+    tenant,
+    types: ["HouseholdRegistered", "VisitConducted"],
+    handle: handle(schema)
+  })
 
 export interface Household {
   readonly household: string

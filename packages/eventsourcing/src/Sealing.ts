@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto"
-import { Effect, Stream } from "effect"
+import { Array as Arr, Effect, Stream } from "effect"
 import type { NewEvent, StoredEvent, Tenant } from "./Envelope.ts"
 import { EventStoreError } from "./Errors.ts"
 import type { EventStoreShape } from "./EventStore.ts"
@@ -273,9 +273,17 @@ export const sealed = (store: EventStoreShape, keys: SubjectKeysShape): EventSto
       Effect.flatMap(store.readCommand(tenant, commandId), (events) =>
         events === undefined ? Effect.succeed(undefined) : opening(keys, tenant, memo)(events)
       ),
+    // A page at a time, as the store delivers it: one look-up of keys per page, and the pages keep their size
+    // (a ProjectionRunner commits its checkpoint once per page, a relay too).
     subscribe: (tenant, options) =>
       store
         .subscribe(tenant, options)
-        .pipe(Stream.mapEffect((event) => Effect.map(opening(keys, tenant, memo)([event]), (opened) => opened[0]!)))
+        .pipe(
+          Stream.mapArrayEffect((events) =>
+            Effect.map(opening(keys, tenant, memo)(events), (opened) =>
+              Arr.isReadonlyArrayNonEmpty(opened) ? opened : events
+            )
+          )
+        )
   }
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto"
 import { Worker } from "node:worker_threads"
 import { Access, Domain } from "@shuangbai/core"
-import { EventStore, IdGenerator } from "@shuangbai/eventsourcing"
+import { EventStore, IdGenerator, SubjectKeys } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Authentication, Server } from "@shuangbai/server"
 import { Effect, Layer, ManagedRuntime, Schema } from "effect"
@@ -126,12 +126,13 @@ export const run = async (options: { full: boolean }) => {
     Layer.merge(PgEventStore.layerPg({ url, schema, migrate: true, maxConnections: clients + 4 }), IdGenerator.layer)
   )
   const store = await runtime.runPromise(EventStore.EventStore)
+  const keys = await runtime.runPromise(SubjectKeys.SubjectKeys)
   await runtime.runPromise(seed)
   // The server shares the store (and its pool) with the in-process side.
   const server = ManagedRuntime.make(
     Server.serve({
       port: 0,
-      store: Layer.succeed(EventStore.EventStore, store),
+      store: Layer.merge(Layer.succeed(EventStore.EventStore, store), Layer.succeed(SubjectKeys.SubjectKeys, keys)),
       authentication: Authentication.layerApiKeys({
         keys: Object.fromEntries(
           Array.from({ length: clients + 1 }, (_, c) => [

@@ -1,4 +1,5 @@
 // docs/api.md from the OpenAPI document the server publishes: the same data, as a page to read.
+import { Erasure } from "@shuangbai/eventsourcing"
 import { openApi } from "../src/Api.ts"
 
 type Json = Record<string, any>
@@ -68,10 +69,10 @@ export const render = (): string => {
     "",
     "| status | when | code |",
     "| --- | --- | --- |",
-    "| 400 | a body, query or header that does not match: `issues` names each field path | `InvalidRequest`, `InvalidJson`, `InvalidPosition`, `BeyondHead` |",
+    "| 400 | a body, query or header that does not match: `issues` names each field path | `InvalidRequest`, `InvalidJson`, `InvalidPosition`, `BeyondHead`, `MissingPurpose`, `InvalidErasure` |",
     "| 401 | no API key, an unknown or a revoked one | `Unauthenticated`, `UnknownKey`, `RevokedKey` |",
     "| 403 | the access policy refuses (another tenant, another station, a role that may not) | the policy's rule code: `OtherTenant`, `OtherStation`, `RoleNotPermitted`… |",
-    "| 404 | no such route, command, stream or household | `NotFound`, `UnknownCommand` |",
+    "| 404 | no such route, command, stream, household or data subject | `NotFound`, `UnknownCommand`, `SubjectNotFound` |",
     "| 409 | other writers kept moving the stream on through every retry; an Idempotency-Key reused for another request | `ConcurrencyConflict`, `IdempotencyMismatch` |",
     "| 413 | a body over the limit | `PayloadTooLarge` |",
     "| 415 | a command not sent as `application/json` | `UnsupportedMediaType` |",
@@ -123,6 +124,15 @@ export const render = (): string => {
     "`GET /feed` is server-sent events: `id:` is the event's position, `event:` its type, `data:` the stored",
     "envelope. A client that reconnects with `Last-Event-ID` (as EventSource does) gets every event after it,",
     "none skipped, none repeated. A Last-Event-ID that is not a position, or is beyond the head, is a 400.",
+    ""
+  ])
+  table("Erasure", "subjects", [
+    "`POST /subjects/<subject>/erasure` with `{ legalBasis: { ground, text }, reason }` erases a person or a",
+    'household by crypto-shredding (`Access.erase`; docs/audit.md, "Erasure"). `ground` is one of PIPL art. 47:',
+    `${Erasure.Ground.literals.map((ground) => `\`${ground}\``).join(", ")}; \`text\` and \`reason\` are 1–500 characters.`,
+    "Only the `admin` role may; the actor recorded is the authenticated principal. The answer is an",
+    `\`ErasureResult\`: ${fieldsOf(doc, { $ref: "#/components/schemas/ErasureResult" })}; a second erasure of the`,
+    "subject answers 200 with the first one's event, `duplicate: true`, and writes nothing.",
     ""
   ])
   table("Health", "system", [])

@@ -1,4 +1,4 @@
-import { Envelope, StreamId } from "@shuangbai/eventsourcing"
+import { Envelope, Erasure, StreamId } from "@shuangbai/eventsourcing"
 import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema, OpenApi } from "effect/http-api"
 import { documented } from "./ApiError.ts"
@@ -179,6 +179,33 @@ const log = HttpApiGroup.make("log")
     )
   )
 
+/** The erasure event (Erasure.erase): the first one's again when the subject had been erased already. */
+export const ErasureResult = Schema.Struct({
+  subject: Schema.String,
+  /** True when the subject had been erased already: the first erasure's event, nothing written now. */
+  duplicate: Schema.Boolean,
+  /** How many of the subject's version-1 rows were rewritten to the sealed form (0 on a repeat). */
+  rewritten: Schema.Int,
+  eventId: Schema.String,
+  type: Schema.String,
+  stream: StreamId.StreamId,
+  position: Schema.Int,
+  recordedAt: Schema.String
+}).annotate({ identifier: "ErasureResult" })
+
+const subjects = HttpApiGroup.make("subjects").add(
+  HttpApiEndpoint.post("erase", "/subjects/:subject/erasure", {
+    params: { subject: Schema.String },
+    query: { tenant: optionalText("the tenant of the subject; default and only allowed value: the principal's own") },
+    payload: Erasure.Request,
+    success: ErasureResult,
+    error: refusals(400, 401, 403, 404, 413, 415, 429, 503)
+  }).annotate(
+    OpenApi.Description,
+    'Erases a data subject by crypto-shredding (admin only; docs/audit.md, "Erasure"): destroys its key, rewrites its version-1 rows sealed and records SubjectErased with the principal as actor. 400 InvalidErasure without a legal basis of PIPL art. 47 or a reason, 404 SubjectNotFound; a second erasure answers with the first (duplicate: true) and writes nothing'
+  )
+)
+
 const Health = Schema.Struct({ status: Schema.Literals(["ok", "unavailable"]) }).annotate({ identifier: "Health" })
 
 const system = HttpApiGroup.make("system")
@@ -202,13 +229,14 @@ export const api = HttpApi.make("shuangbai")
   .add(commands as any)
   .add(reports as any)
   .add(log)
+  .add(subjects)
   .add(system)
   .annotateMerge(
     OpenApi.annotations({
       title: "Shuangbai HTTP API",
       version: "0.1.0",
       description:
-        "Commands, reports, the log and its live feed of a tenant's social-work records. Every request but " +
+        "Commands, reports, the log and its live feed of a tenant's social-work records, and erasure of a data subject. Every request but " +
         "/health and /ready carries `Authorization: Bearer <key>`; the authenticated principal is the actor.",
       transform: (spec) => ({
         ...spec,

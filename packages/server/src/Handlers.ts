@@ -1,5 +1,13 @@
 import { Access, Reports as R } from "@shuangbai/core"
-import { EventStore, IdGenerator, Scalars, StreamId } from "@shuangbai/eventsourcing"
+import {
+  Erasure,
+  EventStore,
+  IdGenerator,
+  issuesOf,
+  Scalars,
+  StreamId,
+  type SubjectKeys
+} from "@shuangbai/eventsourcing"
 import { Cause, Clock, Deferred, Duration, Effect, Layer, Result, Schema, Stream } from "effect"
 import { type HttpServerRequest, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder } from "effect/http-api"
@@ -8,7 +16,7 @@ import * as ApiError from "./ApiError.ts"
 import { Authentication } from "./Authentication.ts"
 import * as Commands from "./Commands.ts"
 import * as Dashboard from "./dashboard/index.ts"
-import { readJson } from "./internal/body.ts"
+import { readObject } from "./internal/body.ts"
 import * as RateLimit from "./internal/rateLimit.ts"
 import * as Reports from "./Reports.ts"
 
@@ -23,7 +31,7 @@ export interface Options {
   readonly shutdown?: Deferred.Deferred<void>
 }
 
-type Services = EventStore.EventStore | IdGenerator.IdGenerator | Authentication
+type Services = EventStore.EventStore | SubjectKeys.SubjectKeys | IdGenerator.IdGenerator | Authentication
 
 const json = (body: unknown, status = 200) => HttpServerResponse.jsonUnsafe(body, { status })
 
@@ -141,14 +149,7 @@ const command = (route: Commands.CommandRoute, options: Options) => {
           })
         )
       }
-      const body = yield* readJson(request, limit)
-      if (typeof body !== "object" || body === null || Array.isArray(body)) {
-        return yield* Effect.fail(
-          ApiError.invalidRequest(`the body of ${route.tag} is a JSON object`, {
-            issues: [{ path: "", message: "expected an object" }]
-          })
-        )
-      }
+      const body = yield* readObject(request, limit, route.tag)
       if ("_tag" in body && body._tag !== route.tag) {
         return yield* Effect.fail(
           ApiError.invalidRequest(`this path takes ${route.tag}; send ${String(body._tag)} to its own path`, {
@@ -182,6 +183,70 @@ const command = (route: Commands.CommandRoute, options: Options) => {
       })
     })
 }
+
+const decodeErasure = Schema.decodeUnknownResult(Erasure.Request, { errors: "all" })
+
+/** Which fields of a refused erasure request were wrong (Erasure.erase says why in one sentence). */
+const erasureIssues = (body: unknown) => {
+  const decoded = decodeErasure(body)
+  return decoded._tag === "Failure" ? issuesOf(decoded.failure.issue) : []
+}
+
+/**
+ * Erasure of a data subject as the authenticated principal (Access.erase: admin only, the principal is the
+ * erasure's actor). The body gives only the legal basis and the reason; Erasure.erase checks them.
+ */
+const erase = (options: Options) => (principal: Access.Principal, request: HttpServerRequest.HttpServerRequest) =>
+  Effect.gen(function* () {
+    const subject = decodeURIComponent(new URL(request.url, "http://localhost").pathname.split("/")[2] ?? "")
+    if (!Schema.is(Scalars.Id)(subject)) {
+      return yield* Effect.fail(
+        ApiError.invalidRequest("not a subject id: /subjects/<person or household id>/erasure", {
+          issues: [{ path: "subject", message: "expected 1–128 characters without spaces" }]
+        })
+      )
+    }
+    const body = yield* readObject(
+      request,
+      options.bodyLimit ?? 64 * 1024,
+      "an erasure ({ legalBasis: { ground, text }, reason })"
+    )
+    const erased = yield* Access.erase(
+      principal,
+      tenantOf(principal, queryOf(request)),
+      subject,
+      body as Erasure.Request
+    ).pipe(
+      Effect.mapError((error) => {
+        switch (error._tag) {
+          case "AccessDenied":
+            return accessDenied(error)
+          case "InvalidErasure":
+            return ApiError.make({
+              status: 400,
+              code: error._tag,
+              message: error.message,
+              issues: erasureIssues(body)
+            })
+          case "SubjectNotFound":
+            return ApiError.make({ status: 404, code: error._tag, message: error.message })
+          case "EventStoreError":
+            return ApiError.fromStoreError(error)
+        }
+      })
+    )
+    const { event } = erased
+    return json({
+      subject,
+      duplicate: erased.duplicate,
+      rewritten: erased.rewritten,
+      eventId: event.eventId,
+      type: event.type,
+      stream: event.stream,
+      position: event.position,
+      recordedAt: event.recordedAt
+    })
+  })
 
 const PositionText = Schema.String.check(Schema.isPattern(/^(0|[1-9][0-9]{0,15})$/, { expected: "a position" }))
 
@@ -388,6 +453,9 @@ export const layer = (options: Options = {}): Layer.Layer<any, never, Services> 
         .handleRaw("stream", guarded(stream))
         .handleRaw("feed", guarded(feed(options)))
         .handleRaw("access-log", guarded(accessLog))
+    ),
+    HttpApiBuilder.group(api, "subjects" as never, (handlers: any) =>
+      handlers.handleRaw("erase", guarded(erase(options)), { uninterruptible: true })
     ),
     HttpApiBuilder.group(api, "system" as never, (handlers: any) =>
       handlers.handle("health", () => health).handleRaw("ready", () => ready)

@@ -1,6 +1,6 @@
 import { createServer } from "node:http"
 import { NodeHttpServer } from "@effect/platform-node"
-import { type EventStore, IdGenerator } from "@shuangbai/eventsourcing"
+import { type EventStore, IdGenerator, type SubjectKeys } from "@shuangbai/eventsourcing"
 import { Deferred, Duration, Effect, Layer } from "effect"
 import { HttpRouter, type HttpServer } from "effect/http"
 import { HttpApiBuilder, HttpApiScalar } from "effect/http-api"
@@ -27,14 +27,15 @@ const notFound = HttpRouter.add("*", "/*", (request) =>
 
 /**
  * Every route of the API, the OpenAPI document at /openapi.json and its reference page at /docs, for a
- * host's own HttpRouter. Needs the store, an IdGenerator and the host's Authentication.
+ * host's own HttpRouter. Needs the store with its SubjectKeys (for erasure), an IdGenerator and the host's
+ * Authentication.
  */
 export const layer = (
   options: Options = {}
 ): Layer.Layer<
   never,
   never,
-  HttpRouter.HttpRouter | EventStore.EventStore | IdGenerator.IdGenerator | Authentication
+  HttpRouter.HttpRouter | EventStore.EventStore | SubjectKeys.SubjectKeys | IdGenerator.IdGenerator | Authentication
 > =>
   Layer.mergeAll(
     HttpApiBuilder.layer(api, { openapiPath: "/openapi.json" }).pipe(Layer.provide(Handlers.layer(options))),
@@ -47,8 +48,8 @@ export interface ServeOptions<E1, E2> extends Options {
   readonly port?: number
   /** Default 127.0.0.1: expose it deliberately. */
   readonly host?: string
-  /** The store, e.g. `PgEventStore.layerPg({ url })` or `PgEventStore.layerPglite({ dataDir })`. */
-  readonly store: Layer.Layer<EventStore.EventStore, E1>
+  /** The store and its keys, e.g. `PgEventStore.layerPg({ url })` or `PgEventStore.layerPglite({ dataDir })`. */
+  readonly store: Layer.Layer<EventStore.EventStore | SubjectKeys.SubjectKeys, E1>
   /** Who is asking, e.g. `Authentication.layerApiKeysFile(path)` or the host's own. */
   readonly authentication: Layer.Layer<Authentication, E2>
   /** How long a shutdown waits for commands in flight (default 10 s). */

@@ -1,4 +1,4 @@
-import type { EventStore } from "@shuangbai/eventsourcing"
+import type { EventStore, SubjectKeys } from "@shuangbai/eventsourcing"
 import type { Layer } from "effect"
 import { afterAll, assert, beforeAll, describe, it } from "vitest"
 import { household, type Running, seed, start, visit } from "./helpers.ts"
@@ -8,7 +8,10 @@ import { follow, type Received } from "./sse.ts"
  * The HTTP API end to end against one store: the real server on a loopback port, driven with fetch as
  * a client in any language would. Each store's test file runs it in one line.
  */
-export const suite = (name: string, store: () => Layer.Layer<EventStore.EventStore, unknown>) =>
+export const suite = (
+  name: string,
+  store: () => Layer.Layer<EventStore.EventStore | SubjectKeys.SubjectKeys, unknown>
+) =>
   describe(`HTTP API on ${name}`, () => {
     let server: Running
 
@@ -406,12 +409,86 @@ export const suite = (name: string, store: () => Layer.Layer<EventStore.EventSto
       assert.isFalse((await log()).some((e) => e.type === "PersonalDataRead"))
     })
 
+    it("erases a data subject as the admin only, refuses bad requests writing nothing, and answers a repeat with the first", async () => {
+      const registered = await server.call("worker", "POST", "/commands/registry/RegisterHousehold", {
+        ...household("hh-0003", "huangpen", "p-0003"),
+        head: { person: "p-0003", name: "周阿婆", birthDate: "1938-02-02" }
+      })
+      assert.strictEqual(registered.status, 200, JSON.stringify(registered.body))
+      const history = async () =>
+        JSON.stringify((await server.call("worker", "GET", "/households/hh-0003/history")).body)
+      assert.include(await history(), "周阿婆")
+      const path = "/subjects/p-0003/erasure"
+      const request = {
+        legalBasis: { ground: "PIPL-47-3-ConsentWithdrawn", text: "本人书面申请 2025-08-09" },
+        reason: "撤回同意并要求删除"
+      }
+      for (const who of ["worker", "bureau", "auditor"] as const) {
+        await refused(() => server.call(who, "POST", path, request), 403, "RoleNotPermitted")
+      }
+      await refused(() => server.call("admin", "POST", `${path}?tenant=lianzhou`, request), 403, "OtherTenant")
+      const invalid: Array<[unknown, string]> = [
+        [{ reason: request.reason }, "legalBasis"],
+        [{ ...request, legalBasis: { ground: "Because", text: "本人申请" } }, "legalBasis.ground"],
+        [{ legalBasis: request.legalBasis }, "reason"],
+        [{ ...request, reason: "   " }, "reason"]
+      ]
+      for (const [body, wrong] of invalid) {
+        const answer = await refused(() => server.call("admin", "POST", path, body), 400, "InvalidErasure")
+        assert.match(answer.body.message, /^erasure of p-0003 refused: a legal basis/)
+        assert.deepStrictEqual(
+          answer.body.issues.map((i: { path: string }) => i.path),
+          [wrong]
+        )
+      }
+      await refused(() => server.call("admin", "POST", path, [request]), 400, "InvalidRequest")
+      const unknown = await refused(
+        () => server.call("admin", "POST", "/subjects/p-9999/erasure", request),
+        404,
+        "SubjectNotFound"
+      )
+      assert.include(unknown.body.message, "p-9999")
+      assert.include(await history(), "周阿婆", "a refused erasure leaves the subject's data readable")
+
+      const before = (await log()).length
+      // An actor in the body is not the actor: the authenticated principal is.
+      const first = await server.call("admin", "POST", path, {
+        ...request,
+        actor: { id: "someone-else", role: "admin" }
+      })
+      assert.strictEqual(first.status, 200, JSON.stringify(first.body))
+      const events = await log()
+      assert.strictEqual(events.length, before + 1)
+      const written = events.at(-1)
+      assert.deepStrictEqual(first.body, {
+        subject: "p-0003",
+        duplicate: false,
+        rewritten: 0,
+        eventId: written.eventId,
+        type: "SubjectErased",
+        stream: { category: "erasure", id: "p-0003" },
+        position: written.position,
+        recordedAt: written.recordedAt
+      })
+      assert.deepStrictEqual(written.actor, { id: "admin-01", role: "admin" })
+      assert.deepStrictEqual([written.data.legalBasis, written.data.reason], [request.legalBasis, request.reason])
+      const erased = await history()
+      assert.notInclude(erased, "周阿婆")
+      assert.include(erased, "已删除")
+
+      const again = await server.call("admin", "POST", path, { ...request, reason: "再次申请" })
+      assert.strictEqual(again.status, 200, JSON.stringify(again.body))
+      assert.deepStrictEqual(again.body, { ...first.body, duplicate: true })
+      assert.strictEqual((await log()).length, before + 1, "a repeated erasure writes nothing")
+    })
+
     it("publishes an OpenAPI document with every command and a reference page", async () => {
       const doc = await server.call(undefined, "GET", "/openapi.json")
       assert.strictEqual(doc.status, 200)
       assert.match(doc.body.openapi, /^3\./)
       assert.property(doc.body.paths, "/commands/visits/RecordVisit")
       assert.property(doc.body.paths, "/feed")
+      assert.property(doc.body.paths, "/subjects/{subject}/erasure")
       const page = await fetch(`${server.base}/docs`)
       assert.strictEqual(page.status, 200)
       assert.match(await page.text(), /<html/i)

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { createConnection, createServer, type Server as NetServer, type Socket } from "node:net"
-import type { EventStore } from "@shuangbai/eventsourcing"
+import type { EventStore, SubjectKeys } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Services } from "@shuangbai/testing"
 import { Effect, Layer, ManagedRuntime } from "effect"
@@ -19,7 +19,7 @@ export const randomSchema = () => `sb_server_${randomBytes(6).toString("hex")}`
 /** The store on the server in a schema of its own (fresh by default), migrated, dropped when released unless `keep`. */
 export const pgStore = (
   options: { readonly url?: string; readonly schema?: string; readonly keep?: boolean } = {}
-): Layer.Layer<EventStore.EventStore, unknown> => {
+): Layer.Layer<EventStore.EventStore | SubjectKeys.SubjectKeys, unknown> => {
   const { url = pgUrl, schema = randomSchema() } = options
   const store = PgEventStore.layerPg({ url, schema, migrate: true, maxConnections: 10 })
   if (options.keep === true) return store as never
@@ -106,7 +106,7 @@ export interface Running {
 
 /** Starts the real server on a free loopback port. */
 export const start = async (
-  store: Layer.Layer<EventStore.EventStore, unknown>,
+  store: Layer.Layer<EventStore.EventStore | SubjectKeys.SubjectKeys, unknown>,
   options: Omit<Server.ServeOptions<unknown, unknown>, "store" | "authentication" | "port"> = {}
 ): Promise<Running> => {
   const runtime = ManagedRuntime.make(

@@ -61,7 +61,7 @@ describePg("HTTP API on PostgreSQL", () => {
                 (events) => events.slice(0, -1)
               )
       }))
-    ).pipe(Layer.provide(pgStore()))
+    ).pipe(Layer.provideMerge(pgStore()))
     const server = await start(contended)
     try {
       await seed(server)

@@ -42,3 +42,19 @@ export const readJson = (
         })
     })
   })
+
+/** `readJson` of a body that must be a JSON object; `what` names it in the refusal ("the body of <what>"). */
+export const readObject = (
+  request: HttpServerRequest.HttpServerRequest,
+  limit: number,
+  what: string
+): Effect.Effect<object, ApiError.ApiError> =>
+  Effect.flatMap(readJson(request, limit), (body) =>
+    typeof body === "object" && body !== null && !Array.isArray(body)
+      ? Effect.succeed(body)
+      : Effect.fail(
+          ApiError.invalidRequest(`the body of ${what} is a JSON object`, {
+            issues: [{ path: "", message: "expected an object" }]
+          })
+        )
+  )

@@ -197,7 +197,7 @@ describeBrowser("dashboard page in Debian's chromium", () => {
         yield* County.build().pipe(Effect.provide(IdGenerator.layerDeterministic()))
         return store
       })
-    ).pipe(Layer.provide(EventStore.layerMemory))
+    ).pipe(Layer.provideMerge(EventStore.layerMemory))
     const running: Running = await start(seeded)
     try {
       const anonymous = await browser.newPage()

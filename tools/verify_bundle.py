@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Verifies Shuangbai audit bundles (docs/audit.md, "Export bundles") with Python's standard library only:
-every event's sha256 over its exact envelope bytes, links and positions, canonical header, anchor and trailer
-lines, the trailer's counts and head, each anchor's hash against the event at its position and, given the
-public key (PEM, as `openssl pkey -pubout` writes it), each anchor's Ed25519 signature (RFC 8032, below).
+every event's sha256 over its exact envelope bytes (or, for a row rewritten by an erasure, its content's hash
+and chained hash as a later intact SubjectErased event of the bundle attests them), links and positions,
+canonical header, anchor and trailer lines, the trailer's counts and head, each anchor's hash against the
+event at its position and, given the public key (PEM, as `openssl pkey -pubout` writes it), each anchor's
+Ed25519 signature (RFC 8032, below).
 Usage: verify_bundle.py [--public-key FILE] BUNDLE...   prints "ok" or "FAIL: why" per bundle."""
 import base64, functools, hashlib, json, re, sys
 
@@ -49,19 +51,27 @@ def verify(text, spki):
     log, tenant, body = header["scope"] == "log", header["tenant"], lines[1:-1]
     anchors = [canonical(line)["anchor"] for line in body if line.startswith('{"anchor":')]
     if [a["position"] for a in anchors] != sorted(a["position"] for a in anchors): raise ValueError("anchors out of order")
-    position, prev, hashes = 0, "0" * 64, {0: "0" * 64}
+    position, prev, hashes, held = 0, "0" * 64, {0: "0" * 64}, {}
     for line in body[len(anchors):]:
         match = EVENT.match(line)
-        if not match or hashlib.sha256(match.group(1).encode("utf-8")).hexdigest() != match.group(2):
-            raise ValueError("an event does not match its hash: " + line[:60])
+        if not match: raise ValueError("not an event line: " + line[:60])
         event = json.loads(match.group(1), object_pairs_hook=unique)
-        if event["tenant"] != tenant or (not log and header["subject"] not in event["subjects"]):
+        content = hashlib.sha256(match.group(1).encode("utf-8")).hexdigest()
+        released = 0  # a row that does not match its hash waits for a later erasure event attesting its content
+        if content != match.group(2): held[event["position"]] = (match.group(2), content)
+        elif event["type"] == "SubjectErased":
+            for r in event["data"].get("rewritten") or []:
+                if held.get(r["position"]) == (r["hash"], r["content"]):
+                    del held[r["position"]]
+                    released += 1
+        if event["tenant"] != tenant or (not log and header["subject"] not in event["subjects"] and not released):
             raise ValueError("event of another tenant or subject at %s" % event["position"])
         if event["position"] <= position or (log and event["position"] != position + 1):
             raise ValueError("position %s out of order after %s" % (event["position"], position))
         if event["position"] == position + 1 and event["prevHash"] != prev: raise ValueError("broken link at %s" % event["position"])
         position, prev = event["position"], match.group(2)
         hashes[position] = prev
+    if held: raise ValueError("the event at %s does not match its hash, and no later erasure event attests it" % min(held))
     if trailer != {"anchors": len(anchors), "events": len(body) - len(anchors), "head": {"hash": prev, "position": position}}:
         raise ValueError("the trailer does not match the bundle (lines missing?)")
     for a in anchors:

@@ -195,7 +195,7 @@ export const command = Command.make(
 ).pipe(
   Command.withShortDescription("Verify an export bundle offline"),
   Command.withDescription(
-    "Checks an export bundle without the store (Bundle.verify, the rules tools/verify_bundle.py checks): every event against its hash, the links and positions, the canonical header, anchor and trailer lines, the counts, and that the log passes through each anchor; with --public-key, each anchor's signature. Exit 0 when it verifies; 16 when it is cut short, reordered, edited or not a bundle (naming the line); 14 for an anchor the key did not sign or of another tenant; 12 when the bundle or the key file cannot be read."
+    "Checks an export bundle without the store (Bundle.verify, the rules tools/verify_bundle.py checks): every event against its hash (a version-1 row an erasure rewrote: against the attestation of a later erasure event in the bundle), the links and positions, the canonical header, anchor and trailer lines, the counts, and that the log passes through each anchor; with --public-key, each anchor's signature. Exit 0 when it verifies; 16 when it is cut short, reordered, edited or not a bundle (naming the line); 14 for an anchor the key did not sign or of another tenant; 12 when the bundle or the key file cannot be read."
   ),
   Command.withExamples([{ command: "shuangbai audit bundle yangshan.bundle.jsonl --public-key anchor.pub" }])
 )

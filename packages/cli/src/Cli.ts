@@ -393,7 +393,7 @@ const exportCommand = Command.make(
 ).pipe(
   Command.withShortDescription("Write the log as JSONL"),
   Command.withDescription(
-    "Writes the tenant's log as JSONL: one stored envelope per line, in position order, hashes included, so that the file verifies on its own (shuangbai import checks it). With --bundle, an export bundle instead (docs/audit.md): the log, or with --subject one subject's events, each line the canonical text its hash is taken over, with the anchors in --anchors that cover it; `shuangbai audit bundle` and tools/verify_bundle.py verify it offline. A bundle is written whole or not at all: a log that does not verify exits 9, an anchor --public-key did not sign exits 14, a subject no event names exits 13."
+    "Writes the tenant's log as JSONL: one stored envelope per line, in position order, hashes included, so that the file verifies on its own (shuangbai import checks it). With --bundle, an export bundle instead (docs/audit.md): the log, or with --subject one subject's events, each line the canonical text of an event with its chained hash (a version-1 row an erasure rewrote: its content now, with the erasure event that attests it), with the anchors in --anchors that cover it; `shuangbai audit bundle` and tools/verify_bundle.py verify it offline. A bundle is written whole or not at all: a log that does not verify exits 9, an anchor --public-key did not sign exits 14, a subject no event names exits 13."
   ),
   Command.withExamples([
     { command: 'shuangbai export --tenant yangshan -o yangshan.jsonl --purpose "off-site backup"' },

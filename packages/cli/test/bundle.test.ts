@@ -3,12 +3,13 @@
 // standard library only) must accept them and reject every changed byte, every reordered line and every
 // missing line; bad input to either command gets its own exit code.
 import { spawnSync } from "node:child_process"
+import { createHash, createPublicKey } from "node:crypto"
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { afterAll, assert, beforeAll, describe, it } from "@effect/vitest"
-import { EventStore, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
+import { Bundle, EventStore, ExpectedVersion, IdGenerator } from "@shuangbai/eventsourcing"
 import { PgEventStore } from "@shuangbai/postgres"
 import { Effect, Layer } from "effect"
 import fc from "fast-check"
@@ -37,32 +38,53 @@ const payloads: ReadonlyArray<unknown> = [
   { i: 6 }
 ]
 
-/** Appends payloads `from` to `to` (exclusive), one command each, in PGlite; the store is closed after. */
-const append = (from: number, to: number) =>
+interface Draft {
+  readonly stream: { readonly category: string; readonly id: string }
+  readonly type: string
+  readonly data: unknown
+  readonly subjects: ReadonlyArray<string>
+}
+
+/** Appends events, one command each, in the PGlite store at `dataDir`; the store is closed after. */
+const appendTo = (dataDir: string, drafts: ReadonlyArray<Draft>) =>
   Effect.runPromise(
     Effect.gen(function* () {
       const events = yield* EventStore.EventStore
       const ids = yield* IdGenerator.IdGenerator
-      for (let i = from; i < to; i++) {
-        const commandId = `cmd-${i}`
+      for (const { stream, type, data, subjects } of drafts) {
+        const commandId = `cmd-${yield* ids.next}`
         yield* events.append({
           tenant,
-          stream: { category: "visit", id: `v${i % 2}` },
+          stream,
           expected: ExpectedVersion.any,
           events: [
             {
               eventId: yield* ids.next,
-              type: "VisitConducted",
+              type,
               schemaVersion: 1,
-              data: payloads[i],
+              data,
               occurredAt: "2026-03-01T08:00:00.000Z",
-              subjects: [`户-${i % 2}`]
+              subjects
             }
           ],
           context: { actor: { id: "w-1", role: "worker" }, commandId, correlationId: commandId, causationId: commandId }
         })
       }
-    }).pipe(Effect.provide(Layer.merge(PgEventStore.layerPglite({ dataDir: data }), IdGenerator.layer)))
+    }).pipe(Effect.provide(Layer.merge(PgEventStore.layerPglite({ dataDir }), IdGenerator.layer)))
+  )
+
+const visit = (i: number): Draft => ({
+  stream: { category: "visit", id: `v${i % 2}` },
+  type: "VisitConducted",
+  data: payloads[i],
+  subjects: [`户-${i % 2}`]
+})
+
+/** Appends payloads `from` to `to` (exclusive). */
+const append = (from: number, to: number) =>
+  appendTo(
+    data,
+    Array.from({ length: to - from }, (_, k) => visit(from + k))
   )
 
 const anchor = async () => {
@@ -257,6 +279,173 @@ describe("shuangbai export --bundle and audit bundle", { timeout: 240_000 }, () 
           .filter((file) => file !== undefined)
         assert.deepStrictEqual(accepted, [], `${name}: accepted altered bundles`)
       }
+    }
+  )
+})
+
+describe("bundles of a log with a version-1 row rewritten by an erasure", { timeout: 240_000 }, () => {
+  const erasedData = join(dir, "erased-db")
+  const erasedAnchors = join(dir, "erased-anchors")
+  const erasedStore = ["--tenant", tenant, "--data-dir", erasedData]
+  const household = "hh-erase-1"
+  const person = "p-erase-v1"
+  const bundles: Record<"log" | "person" | "household", { file: string; text: string }> = {} as never
+
+  const anchorErased = async () => {
+    const signed = await run([
+      ...["audit", "anchor", ...erasedStore, "--anchors", erasedAnchors, "--key", ours.key],
+      ...["--purpose", "daily"]
+    ])
+    assert.strictEqual(signed.code, 0, signed.stderr)
+  }
+  const bundleErased = async (name: string, more: ReadonlyArray<string> = []) => {
+    const file = join(dir, name)
+    const made = await run([
+      ...["export", ...erasedStore, "--bundle", file, "--anchors", erasedAnchors, "--public-key", ours.pub],
+      ...["--purpose", "外部审计", ...more]
+    ])
+    assert.strictEqual(made.code, 0, made.stderr)
+    return { file, text: readFileSync(file, "utf8") }
+  }
+
+  beforeAll(async () => {
+    // A member as the code before sealing stored it (schema version 1, the name in plaintext), between visits.
+    await appendTo(erasedData, [
+      visit(0),
+      {
+        stream: { category: "household", id: household },
+        type: "MemberAdded",
+        data: { household, person, relation: "Child", name: "甄试删", birthDate: "1931-07-13" },
+        subjects: [household, person]
+      },
+      visit(1)
+    ])
+    await anchorErased()
+    const erased = await run([
+      ...["erase", ...erasedStore, "--subject", person, "--legal-basis", "PIPL-47-3-ConsentWithdrawn"],
+      ...["--basis-text", "本人书面申请", "--reason", "撤回同意并要求删除"]
+    ])
+    assert.strictEqual(erased.code, 0, erased.stderr)
+    assert.include(erased.stdout, "1 version-1 row(s) rewritten sealed")
+    await anchorErased()
+    bundles.log = await bundleErased("erased-log.jsonl")
+    bundles.person = await bundleErased("erased-person.jsonl", ["--subject", person])
+    bundles.household = await bundleErased("erased-household.jsonl", ["--subject", household])
+  }, 120_000)
+
+  /** The bundle's event lines, parsed, with the line index. */
+  const eventsOf = (text: string) =>
+    text
+      .slice(0, -1)
+      .split("\n")
+      .map((line, index) => ({ index, line, value: JSON.parse(line) }))
+      .filter((l) => l.value.envelope !== undefined)
+  const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
+
+  /** Copies of a bundle: the rewritten row with a byte changed, the erasure event's attestation changed. */
+  const altered = (name: string, text: string) => {
+    const lines = text.slice(0, -1).split("\n")
+    const joined = (ls: ReadonlyArray<string>) => `${ls.join("\n")}\n`
+    const events = eventsOf(text)
+    const row = events.find((e) => e.value.envelope.type === "MemberAdded")!
+    const erasure = events.find((e) => e.value.envelope.type === "SubjectErased")!
+    const edited = [...lines]
+    edited[row.index] = row.line.replace('"relation":"Child"', '"relation":"Spouse"')
+    // the attestation's content hash with one hex digit changed, the erasure event re-hashed to match it
+    const attested = erasure.value.envelope.data.rewritten[0].content as string
+    const forged = attested.replace(/^./, (c) => (c === "0" ? "1" : "0"))
+    const body = /^\{"envelope":(.*),"hash":"[0-9a-f]{64}"\}$/s.exec(erasure.line)![1]!.replace(attested, forged)
+    const rehashed = [...lines]
+    rehashed[erasure.index] = `{"envelope":${body},"hash":"${sha256(body)}"}`
+    const attestation = [...lines]
+    attestation[erasure.index] = erasure.line.replace(attested, forged)
+    return [
+      write(`${name}-row-edited.jsonl`, joined(edited)),
+      write(`${name}-attestation-edited.jsonl`, joined(attestation)),
+      write(`${name}-attestation-rehashed.jsonl`, joined(rehashed))
+    ]
+  }
+
+  it("export --bundle includes the rewritten row with its chained hash and the erasure event; audit bundle accepts them", async () => {
+    for (const [name, bundle, count] of [
+      ["log", bundles.log, 4],
+      ["person", bundles.person, 2],
+      ["household", bundles.household, 2]
+    ] as const) {
+      const events = eventsOf(bundle.text)
+      assert.strictEqual(events.length, count, name)
+      const row = events.find((e) => e.value.envelope.type === "MemberAdded")!
+      const erasure = events.find((e) => e.value.envelope.type === "SubjectErased")!
+      assert.notInclude(bundle.text, "甄试删", `${name}: no plaintext of the erased person`)
+      assert.notStrictEqual(sha256(/^\{"envelope":(.*),"hash"/s.exec(row.line)![1]!), row.value.hash, name)
+      assert.deepStrictEqual(
+        erasure.value.envelope.data.rewritten.map((r: any) => [r.position, r.hash]),
+        [[row.value.envelope.position, row.value.hash]],
+        name
+      )
+      const ok = await check(bundle.file, ours.pub)
+      assert.strictEqual(ok.code, 0, `${name}: ${ok.stderr}`)
+      assert.include(ok.stdout, "2 anchors signed by the key", name)
+    }
+    // the household's bundle carries the person's erasure event, which does not name the household
+    const erasure = eventsOf(bundles.household.text).find((e) => e.value.envelope.type === "SubjectErased")!
+    assert.deepStrictEqual(erasure.value.envelope.subjects, [person])
+  })
+
+  it("audit bundle rejects a byte changed in the rewritten row and an altered attestation (16)", async () => {
+    for (const [name, bundle] of Object.entries(bundles)) {
+      const [row, attestation, rehashed] = altered(`ts-${name}`, bundle.text)
+      // in the household's bundle, an erasure event that attests none of its rows has no place
+      const unattested = name === "household" ? "the event does not name the subject" : "no later erasure event attests"
+      for (const [file, message] of [
+        [
+          row,
+          name === "household" ? unattested : "does not match its hash (edited), and no later erasure event attests"
+        ],
+        [attestation, unattested],
+        [rehashed, unattested]
+      ] as const) {
+        const refused = await check(file!, ours.pub)
+        assert.strictEqual(refused.code, exitCodes.BundleRejected, `${file}: ${refused.stdout}${refused.stderr}`)
+        assert.include(refused.stderr, message, file)
+      }
+    }
+  })
+
+  it("Bundle.verify rejects every byte changed in one bit", async () => {
+    const key = createPublicKey(readFileSync(ours.pub))
+    for (const [name, bundle] of Object.entries(bundles)) {
+      const bytes = Buffer.from(bundle.text, "utf8")
+      const accepted: Array<number> = []
+      for (let i = 0; i < bytes.length; i++) {
+        const copy = Buffer.from(bytes)
+        copy[i] = copy[i]! ^ 1
+        const verdict = await Effect.runPromise(Effect.result(Bundle.verify(copy.toString("utf8"), key)))
+        if (verdict._tag === "Success") accepted.push(i)
+      }
+      assert.deepStrictEqual(accepted, [], `${name}: accepted with these bytes changed`)
+    }
+  })
+
+  it.skipIf(!python)(
+    "tools/verify_bundle.py accepts them and rejects every changed byte and altered attestation",
+    () => {
+      const good = [bundles.log.file, bundles.person.file, bundles.household.file]
+      assert.deepStrictEqual(verdicts(ours.pub, good), ["ok", "ok", "ok"])
+      const bad: Array<string> = []
+      for (const [name, bundle] of Object.entries(bundles)) {
+        bad.push(...altered(`py-${name}`, bundle.text))
+        const bytes = Buffer.from(bundle.text, "utf8")
+        for (let i = 0; i < bytes.length; i++) {
+          const copy = Buffer.from(bytes)
+          copy[i] = copy[i]! ^ 1
+          bad.push(write(`erased-${name}-bit-${i}.jsonl`, copy))
+        }
+      }
+      const accepted = verdicts(ours.pub, bad)
+        .map((verdict, i) => (verdict === "FAIL" ? undefined : bad[i]))
+        .filter((file) => file !== undefined)
+      assert.deepStrictEqual(accepted, [])
     }
   )
 })

@@ -1,6 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Result, Schema } from "effect"
+import { Effect, Result, Schema, Stream } from "effect"
 import * as Audit from "./Audit.ts"
+import * as Bundle from "./Bundle.ts"
 import type { NewEvent } from "./Envelope.ts"
 import * as Erasure from "./Erasure.ts"
 import * as EventCodec from "./EventCodec.ts"
@@ -106,6 +107,14 @@ describe("Erasure", () => {
         assert.strictEqual(verified.events, 3)
         const verifyingStore = Audit.verifyingReads(store)
         yield* verifyingStore.readAll("t", { after: 0, limit: 10 })
+        // Bundles of the log and of the erased subject (a page an event, so the row is held across pages).
+        for (const scope of [{ scope: "log" } as const, { scope: "subject", subject: "p-1" } as const]) {
+          const bundle = yield* Stream.mkString(Bundle.make("t", { ...scope, pageSize: 1 })).pipe(provide)
+          assert.strictEqual((yield* Bundle.verify(bundle, undefined)).events, scope.scope === "log" ? 3 : 2)
+          const edited = bundle.replace('"village":"v-1"', '"village":"v-2"')
+          assert.notStrictEqual(edited, bundle)
+          assert.strictEqual((yield* Effect.flip(Bundle.verify(edited, undefined)))._tag, "BundleRejected")
+        }
 
         // Again: the first erasure's answer, nothing written.
         const again = yield* Erasure.erase("t", "p-1", request, { ...context, commandId: "e2" }, codec).pipe(

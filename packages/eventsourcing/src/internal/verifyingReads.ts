@@ -20,10 +20,10 @@ const firstAltered = (
 }
 
 /**
- * Whether a row whose content does not match its hash was rewritten by an erasure that attests it: an erasure
- * event of one of its subjects, itself intact, naming its position, its hash and the hash of its content.
+ * The erasure events that attest a row whose content does not match its hash: erasure events of its subjects,
+ * themselves intact, naming its position, its hash and the hash of its content (`content`).
  */
-const attestedRewrite = (store: EventStoreShape, event: StoredEvent, content: string) =>
+export const attestations = (store: EventStoreShape, event: StoredEvent, content: string) =>
   Effect.map(
     Effect.forEach(event.subjects, (subject) =>
       store
@@ -31,15 +31,15 @@ const attestedRewrite = (store: EventStoreShape, event: StoredEvent, content: st
         .pipe(Effect.catchTag("StreamNotFound", () => Effect.succeed([] as ReadonlyArray<StoredEvent>)))
     ),
     (streams) =>
-      streams.some((erasures) =>
-        erasures.some(
+      streams
+        .flat()
+        .filter(
           (e) =>
             HashChain.hashOf(e) === e.hash &&
             Erasures.attested(e).some(
               (r) => r.position === event.position && r.hash === event.hash && r.content === content
             )
         )
-      )
   )
 
 const checked = (
@@ -57,8 +57,8 @@ const checked = (
   }
   if (kind === "BrokenLink") return fail()
   // Only the first altered row is looked up; the rest of the page is checked again once it passes.
-  return Effect.flatMap(attestedRewrite(store, event, content), (ok) => {
-    if (!ok) return fail()
+  return Effect.flatMap(attestations(store, event, content), (found) => {
+    if (found.length === 0) return fail()
     const index = events.indexOf(event)
     return Effect.map(checked(store, events.slice(index + 1), linked), () => events)
   })

@@ -278,7 +278,16 @@ describe("shuangbai on embedded PGlite", { timeout: 240_000 }, () => {
     const again = await erase(...basis)
     assert.strictEqual(again.code, 0, again.stderr)
     assert.include(again.stdout, "erased already")
-    const verified = await run(["audit", "verify", "--tenant", tenant, "--data-dir", target, "--purpose", "after erasure"])
+    const verified = await run([
+      "audit",
+      "verify",
+      "--tenant",
+      tenant,
+      "--data-dir",
+      target,
+      "--purpose",
+      "after erasure"
+    ])
     assert.strictEqual(verified.code, 0, verified.stderr)
   })
 

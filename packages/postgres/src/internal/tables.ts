@@ -99,7 +99,7 @@ export const migrations = (schema: string): Record<string, Effect.Effect<void, u
     ) WITH (fillfactor = 70)`
   }),
   // The per-subject keys personal fields are sealed under (Sealing.ts). An erased subject keeps its row with
-  // `key` NULL and `destroyed_at` set, so that a read tells "erased" from "lost" and a second erasure knows.
+  // `key` NULL and `destroyed_at` set, so that a read tells an erased key from a lost one, and a second erasure knows.
   "2_subject_keys": Effect.gen(function* () {
     const sql = yield* SqlClient.SqlClient
     yield* sql`CREATE TABLE ${sql(`${schema}.subject_keys`)} (

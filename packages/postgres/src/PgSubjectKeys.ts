@@ -41,11 +41,18 @@ export const make = (
       >
     const kept = new Map<string, SubjectKeys.KeyState>()
     const keptId = (tenant: string, subject: string) => `${tenant}\u0000${subject}`
+    // One probe of the primary key per subject (`LATERAL … LIMIT 1` cannot be flattened into a join): an
+    // `IN (subquery)` may be planned as a scan of the tenant's keys, which grows with every household
+    // (docs/postgres.md, "Plans that stay good as the tables grow").
+    const keyProbes = (tenant: string, subjects: ReadonlyArray<string>) =>
+      sql`jsonb_array_elements_text(${JSON.stringify(subjects)}::jsonb) AS s(subject)
+        CROSS JOIN LATERAL (SELECT subject, key FROM ${t("subject_keys")}
+          WHERE tenant = ${tenant} AND subject = s.subject LIMIT 1) k`
     const read = (tenant: string, subjects: ReadonlyArray<string>) =>
       mapped(
         Effect.map(
-          sql<KeyRow>`SELECT subject, encode(key, 'base64') AS key FROM ${t("subject_keys")}
-            WHERE tenant = ${tenant} AND subject IN (SELECT jsonb_array_elements_text(${JSON.stringify(subjects)}::jsonb))`,
+          sql<KeyRow>`SELECT k.subject, encode(k.key, 'base64') AS key
+            FROM ${keyProbes(tenant, subjects)}`,
           toMap
         )
       )
@@ -75,8 +82,7 @@ export const make = (
               )
               SELECT subject, encode(key, 'base64') AS key FROM fresh
               UNION ALL
-              SELECT subject, encode(key, 'base64') AS key FROM ${t("subject_keys")}
-              WHERE tenant = ${tenant} AND subject IN (SELECT jsonb_array_elements_text(${JSON.stringify(subjects)}::jsonb))`,
+              SELECT k.subject, encode(k.key, 'base64') AS key FROM ${keyProbes(tenant, subjects)}`,
             (rows) => {
               const made = toMap(rows)
               if (kept.size > 100_000) kept.clear()

@@ -16,7 +16,7 @@ import * as PgEventStore from "../src/PgEventStore.ts"
 import * as PgliteClient from "../src/PgliteClient.ts"
 import { describePg, pgUrl, randomSchema, request } from "./helpers.ts"
 
-const tables = ["events", "streams", "heads", "commands", "subjects", "checkpoints"] as const
+const tables = ["events", "streams", "heads", "commands", "subjects", "checkpoints", "subject_keys"] as const
 const tenant = "t-plans"
 
 const admin = PgClient.layer({ url: Redacted.make(pgUrl), maxConnections: 2 })
@@ -85,17 +85,31 @@ const workload = (schema: string, batches: number, size: number, offset: number)
       const n = offset + b
       const store = b % 3 === 2 ? storeB : storeA
       // Each batch starts a stream of its own, and a single event goes to a long stream.
-      const batch = yield* request(tenant, streamOf(n), {
+      // Each event of a batch has a personal field about a subject of its own: the keys grow with the events.
+      const unsealed = yield* request(tenant, streamOf(n), {
         expected: ExpectedVersion.noStream,
         n: size,
         subjects: [`hh-${n % 7}`]
       })
+      const batch = {
+        ...unsealed,
+        events: unsealed.events.map((event, i) => ({
+          ...event,
+          personal: [{ path: ["note"], subject: `p-${n}-${i}` }]
+        }))
+      }
       const written = yield* store.append(batch)
-      const single = yield* request(tenant, { category, id: "long" }, { subjects: ["p-1"] })
+      // A personal field, sealed under one of 50 subjects' keys.
+      const plain = yield* request(tenant, { category, id: "long" }, { subjects: ["p-1"] })
+      const single = {
+        ...plain,
+        events: plain.events.map((event) => ({ ...event, personal: [{ path: ["note"], subject: `p-${n % 50}` }] }))
+      }
       yield* store.append(single)
       appended += written.events.length + 1
-      // A retried command and a conflict are decided by the full path's lookups.
-      yield* store.append(batch)
+      // A retried command and a conflict are decided by the full path's lookups. The retry's personal fields
+      // are sealed with fresh IVs, so the store finds it a different request (CommandHandler then reads the first).
+      yield* Effect.flip(store.append(batch))
       yield* Effect.flip(store.append({ ...(yield* request(tenant, streamOf(n))), expected: ExpectedVersion.noStream }))
       const last = written.events[written.events.length - 1]!
       yield* store.readStream(tenant, streamOf(n), { fromVersion: size })

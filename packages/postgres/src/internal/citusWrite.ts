@@ -6,6 +6,8 @@
  * whole to that tenant's worker and commits in one phase, so on Citus the same rows go in as VALUES lists.
  */
 
+import { eventColumns } from "./rows.ts"
+
 /** The most bound parameters in one statement (PostgreSQL's protocol allows 65,535). */
 const maxParams = 30_000
 
@@ -78,26 +80,7 @@ export const citusWriteStatements = (schema: string, write: CitusWrite): Readonl
   const inserts: ReadonlyArray<Insert> = [
     {
       table: table("events"),
-      columns: [
-        "tenant",
-        "position",
-        "category",
-        "stream_id",
-        "version",
-        "event_id",
-        "type",
-        "schema_version",
-        "data",
-        "occurred_at",
-        "recorded_at",
-        "actor",
-        "command_id",
-        "correlation_id",
-        "causation_id",
-        "subjects",
-        "prev_hash",
-        "hash"
-      ],
+      columns: eventColumns,
       casts: [
         "text",
         "bigint",

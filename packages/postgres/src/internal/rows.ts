@@ -25,6 +25,9 @@ const fields: ReadonlyArray<{ readonly name: string; readonly sql: string; reado
   { name: "hash", sql: "e.hash" }
 ]
 
+/** The events table's columns, in the order of `columns`. */
+export const eventColumns: ReadonlyArray<string> = fields.map((f) => f.name)
+
 /** The select list for events (alias `e`), one column per field, jsonb as its text, read as rows of values. */
 export const columns = fields.map((f) => `${f.sql}${f.json ? "::text" : ""} AS ${f.name}`).join(", ")
 
